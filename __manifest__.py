@@ -1,0 +1,22 @@
+{
+    "name": "Mailchimp Sync",
+    "version": "18.0.1.0.0",
+    "summary": "Keep customers and a Mailchimp audience in sync, both ways",
+    "category": "Marketing/Email Marketing",
+    "author": "mailchimp_sync maintainers",
+    "license": "LGPL-3",
+    "depends": ["base", "mail", "contacts"],
+    "external_dependencies": {
+        "python": ["mailchimp_marketing", "requests", "phonenumbers", "email_validator"],
+    },
+    "data": [
+        "security/mailchimp_security.xml",
+        "security/ir.model.access.csv",
+        "views/mailchimp_audience_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/mailchimp_menus.xml",
+    ],
+    "demo": [],
+    "application": True,
+    "installable": True,
+}

@@ -1,0 +1,78 @@
+"""Mailchimp credentials: an API key, or an OAuth access token with its data centre.
+
+An API key looks like ``<32 hex>-<dc>`` (e.g. ``…-us6``); the data centre picks
+the host ``https://<dc>.api.mailchimp.com/3.0``. The secret never shows in
+``repr()``, in error messages or in logs.
+"""
+import re
+from dataclasses import dataclass, field
+
+from .errors import MailchimpConfigError
+
+API_KEY_RE = re.compile(r"^(?P<secret>[0-9a-f]{32})-(?P<dc>[a-z]{2,4}[0-9]{1,3})$")
+DC_RE = re.compile(r"^[a-z]{2,4}[0-9]{1,3}$")
+API_KEY_FORM = "32 hexadecimal characters, a dash and the data centre, like 5f3e…9a1c-us6"
+API_HOST_TEMPLATE = "https://{dc}.api.mailchimp.com/3.0"
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """What the client needs to authenticate: kind, secret, data centre, base URL."""
+
+    kind: str
+    secret: str = field(repr=False)
+    dc: str
+    base_url_override: str = ""
+
+    @classmethod
+    def from_api_key(cls, api_key, base_url=None):
+        """Parse an API key; raise :class:`MailchimpConfigError` if it is malformed."""
+        api_key = (api_key or "").strip()
+        if not api_key:
+            raise MailchimpConfigError(f"The Mailchimp API key is missing: expected {API_KEY_FORM}.")
+        match = API_KEY_RE.match(api_key)
+        if not match:
+            raise MailchimpConfigError(f"The Mailchimp API key is malformed: expected {API_KEY_FORM}.")
+        return cls("api_key", match.group(0), match.group("dc"), _clean_base_url(base_url))
+
+    @classmethod
+    def from_oauth(cls, access_token, dc, base_url=None):
+        """OAuth access tokens carry no data centre: it comes from the metadata call."""
+        token = (access_token or "").strip()
+        if not token:
+            raise MailchimpConfigError("The Mailchimp OAuth access token is empty.")
+        dc = (dc or "").strip()
+        if not DC_RE.match(dc):
+            raise MailchimpConfigError(
+                "The Mailchimp data centre of the OAuth token is malformed: expected e.g. us6."
+            )
+        return cls("oauth", token, dc, _clean_base_url(base_url))
+
+    @property
+    def base_url(self):
+        return self.base_url_override or API_HOST_TEMPLATE.format(dc=self.dc)
+
+    def auth_headers(self):
+        if self.kind == "oauth":
+            return {"Authorization": f"Bearer {self.secret}"}
+        return {}
+
+    def basic_auth(self):
+        """HTTP Basic pair for API keys (any user name; the key is the password)."""
+        return ("mailchimp_sync", self.secret) if self.kind == "api_key" else None
+
+    def redact(self, text):
+        """``text`` with the secret (or any part of the key) replaced by ``***``."""
+        text = str(text)
+        if self.secret:
+            text = text.replace(self.secret, "***")
+            if self.kind == "api_key":
+                text = text.replace(self.secret.split("-")[0], "***")
+        return text
+
+
+def _clean_base_url(base_url):
+    base_url = (base_url or "").strip().rstrip("/")
+    if base_url and not re.match(r"^https?://", base_url):
+        raise MailchimpConfigError("The Mailchimp base URL must start with http:// or https://.")
+    return base_url

@@ -1,0 +1,83 @@
+from odoo import api, fields, models
+
+from .mailchimp_backend import PARAM_DEFAULT_AUDIENCE
+
+
+class MailchimpAudience(models.Model):
+    """A Mailchimp audience (a "list" in the API), loaded from the account."""
+
+    _name = "mailchimp.audience"
+    _description = "Mailchimp audience"
+    _inherit = ["mail.thread"]
+    _order = "name, id"
+
+    name = fields.Char(required=True, tracking=True)
+    mailchimp_id = fields.Char(string="Mailchimp ID", required=True, readonly=True, copy=False, index=True)
+    active = fields.Boolean(default=True, tracking=True)
+    member_count = fields.Integer(string="Subscribed", readonly=True)
+    unsubscribe_count = fields.Integer(string="Unsubscribed", readonly=True)
+    cleaned_count = fields.Integer(string="Cleaned", readonly=True)
+    is_default = fields.Boolean(string="Default", compute="_compute_is_default")
+    last_refresh = fields.Datetime(readonly=True)
+
+    _sql_constraints = [
+        ("mailchimp_id_unique", "unique(mailchimp_id)", "This Mailchimp audience is already known."),
+    ]
+
+    def _compute_is_default(self):
+        default_id = self._default_audience_id()
+        for audience in self:
+            audience.is_default = audience.id == default_id
+
+    @api.model
+    def _default_audience_id(self):
+        value = self.env["ir.config_parameter"].sudo().get_param(PARAM_DEFAULT_AUDIENCE)
+        return int(value) if value and value.isdigit() else False
+
+    @api.model
+    def action_refresh_audiences(self):
+        """Load the account's audiences: create new ones, update known ones, archive vanished ones."""
+        backend = self.env["mailchimp.backend"]
+        with backend._user_errors():
+            lists = backend._client().get_lists()
+        audiences = self._upsert_from_lists(lists)
+        return backend._notification(
+            self.env._("%(count)s audiences loaded from Mailchimp.", count=len(audiences)),
+            title=self.env._("Audiences refreshed"),
+        )
+
+    @api.model
+    def _upsert_from_lists(self, lists):
+        known = {
+            audience.mailchimp_id: audience
+            for audience in self.with_context(active_test=False).search([])
+        }
+        now = fields.Datetime.now()
+        seen = self.browse()
+        for mailchimp_list in lists:
+            values = self._values_from_list(mailchimp_list, now)
+            audience = known.get(mailchimp_list["id"])
+            if audience:
+                audience.write(values)
+            else:
+                audience = self.create(values)
+            seen |= audience
+        (self.browse([a.id for a in known.values()]) - seen).filtered("active").write({"active": False})
+        return seen
+
+    @api.model
+    def _values_from_list(self, mailchimp_list, refreshed_at):
+        stats = mailchimp_list.get("stats") or {}
+        return {
+            "mailchimp_id": mailchimp_list["id"],
+            "name": mailchimp_list.get("name") or mailchimp_list["id"],
+            "member_count": stats.get("member_count", 0),
+            "unsubscribe_count": stats.get("unsubscribe_count", 0),
+            "cleaned_count": stats.get("cleaned_count", 0),
+            "active": True,
+            "last_refresh": refreshed_at,
+        }
+
+    def action_set_default(self):
+        self.ensure_one()
+        self.env["ir.config_parameter"].sudo().set_param(PARAM_DEFAULT_AUDIENCE, self.id)

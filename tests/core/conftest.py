@@ -1,0 +1,51 @@
+"""Shared fixtures of the framework-free tests: a Mailchimp stand-in on loopback."""
+import pytest
+
+from mailchimp_standin import StandinServer
+from mailchimp_sync.client import MailchimpClient
+from mailchimp_sync.credentials import Credentials
+
+
+@pytest.fixture(scope="module")
+def standin_server():
+    with StandinServer() as server:
+        yield server
+
+
+@pytest.fixture
+def standin(standin_server):
+    """The module's stand-in, with no fault left over from a previous test."""
+    standin_server.faults.clear()
+    yield standin_server
+    standin_server.faults.clear()
+
+
+class RecordingSleep:
+    """Stands in for ``time.sleep``: records the delays instead of waiting."""
+
+    def __init__(self):
+        self.delays = []
+
+    def __call__(self, seconds):
+        self.delays.append(seconds)
+
+
+@pytest.fixture
+def sleeps():
+    return RecordingSleep()
+
+
+@pytest.fixture
+def make_client(standin, sleeps):
+    clients = []
+
+    def factory(api_key=None, **options):
+        credentials = Credentials.from_api_key(api_key or standin.api_key, base_url=standin.base_url)
+        options.setdefault("sleep", sleeps)
+        client = MailchimpClient(credentials, **options)
+        clients.append(client)
+        return client
+
+    yield factory
+    for client in clients:
+        client.close()

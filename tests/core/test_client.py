@@ -1,0 +1,179 @@
+"""The Mailchimp client against the stand-in: success, retries, errors, secrets."""
+import logging
+import socket
+import threading
+
+import pytest
+
+from mailchimp_sync.client import MailchimpClient, subscriber_hash
+from mailchimp_sync.credentials import Credentials
+from mailchimp_sync.errors import (
+    MailchimpConnectionError,
+    MailchimpError,
+    MailchimpRetryError,
+)
+
+
+def test_subscriber_hash_is_md5_of_lowercased_email():
+    assert subscriber_hash("Urist.McVankab@freddiesjokes.com") == "62eeb292278cc15f5817cb78f7790b08"
+
+
+def test_ping_and_account(make_client):
+    client = make_client()
+    assert client.ping() == {"health_status": "Everything's Chimpy!"}
+    account = client.get_account()
+    assert account["account_name"]
+    assert account["account_id"]
+
+
+def test_oauth_token_works_like_a_key(standin):
+    credentials = Credentials.from_oauth(standin.oauth_token, "us6", base_url=standin.base_url)
+    with MailchimpClient(credentials) as client:
+        assert client.ping()["health_status"] == "Everything's Chimpy!"
+
+
+def test_unknown_key_gives_mailchimps_own_error(make_client):
+    client = make_client(api_key="ffffffffffffffffffffffffffffffff-us6")
+    with pytest.raises(MailchimpError) as caught:
+        client.ping()
+    assert caught.value.status == 401
+    assert caught.value.title == "API Key Invalid"
+    assert str(caught.value).startswith("Mailchimp error 401 (API Key Invalid): ")
+
+
+def test_key_of_another_data_centre_is_refused(make_client, standin):
+    other_dc_key = standin.api_key.rsplit("-", 1)[0] + "-us7"
+    with pytest.raises(MailchimpError) as caught:
+        make_client(api_key=other_dc_key).ping()
+    assert caught.value.status == 403
+    assert caught.value.title == "Wrong Datacenter"
+
+
+def test_missing_resource_is_a_problem_document(make_client):
+    with pytest.raises(MailchimpError) as caught:
+        make_client().get_list("doesnotexist")
+    assert caught.value.status == 404
+    assert caught.value.title == "Resource Not Found"
+    assert caught.value.detail
+
+
+def test_429_is_retried_with_growing_backoff(make_client, standin, sleeps):
+    standin.faults.add(status=429, times=3)
+    assert make_client().ping()["health_status"]
+    assert len(sleeps.delays) == 3
+    assert sleeps.delays[0] < sleeps.delays[2]
+    assert all(delay > 0 for delay in sleeps.delays)
+
+
+def test_retry_after_is_honoured(make_client, standin, sleeps):
+    standin.faults.add(status=429, times=1, retry_after=7)
+    make_client().ping()
+    assert sleeps.delays == [7.0]
+
+
+def test_503_is_retried_for_reads(make_client, standin, sleeps):
+    standin.faults.add(status=503, times=2)
+    assert make_client().get_lists() is not None
+    assert len(sleeps.delays) == 2
+
+
+def test_503_on_a_plain_post_is_not_retried(make_client, standin, sleeps):
+    """A create may have happened before the 5xx: repeating it could create twice."""
+    standin.faults.add(status=503, times=1)
+    with pytest.raises(MailchimpError) as caught:
+        make_client().create_list({"name": "x"})
+    assert caught.value.status == 503
+    assert sleeps.delays == []
+
+
+def test_batch_upsert_is_retried_on_503(make_client, standin, sleeps):
+    list_id = make_client().get_lists()[0]["id"]
+    standin.faults.add(status=503, times=1)
+    result = make_client().batch_subscribe(list_id, [
+        {"email_address": "retry.batch@acme-example.com", "status_if_new": "subscribed"}])
+    assert result["total_created"] + result["total_updated"] == 1
+    assert len(sleeps.delays) == 1
+
+
+def test_slow_answer_times_out_and_is_retried(make_client, standin, sleeps):
+    standin.faults.add(delay=1.5, times=1)
+    client = make_client(timeout=(2.0, 0.3))
+    assert client.ping()["health_status"]
+    assert len(sleeps.delays) == 1
+
+
+def test_dropped_connection_is_retried(make_client, standin, sleeps):
+    standin.faults.add(drop=True, times=1)
+    assert make_client().ping()["health_status"]
+    assert len(sleeps.delays) == 1
+
+
+def test_clear_error_when_retries_run_out(make_client, standin, sleeps):
+    standin.faults.add(status=503, times=10)
+    with pytest.raises(MailchimpRetryError) as caught:
+        make_client(max_retries=2).ping()
+    assert caught.value.status == 503
+    assert "Gave up after 3 attempts" in str(caught.value)
+    assert len(sleeps.delays) == 2
+
+
+def test_unreachable_host_gives_a_connection_error(sleeps):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    credentials = Credentials.from_api_key(
+        "0123456789abcdef0123456789abcdef-us6", base_url=f"http://127.0.0.1:{closed_port}/3.0")
+    with MailchimpClient(credentials, max_retries=1, sleep=sleeps) as client:
+        with pytest.raises(MailchimpError) as caught:
+            client.ping()
+    assert caught.value.status is None
+    assert "could not be reached" in str(caught.value)
+    assert isinstance(caught.value, (MailchimpConnectionError, MailchimpRetryError))
+
+
+def test_never_more_than_ten_connections_at_once(make_client, standin, sleeps):
+    """30 concurrent calls through one client stay under Mailchimp's limit of 10."""
+    standin.faults.add(delay=0.2, times=30)
+    client = make_client()
+    failures = []
+
+    def call():
+        try:
+            client.ping()
+        except MailchimpError as exc:
+            failures.append(exc)
+
+    threads = [threading.Thread(target=call) for _ in range(30)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert sleeps.delays == []
+
+
+def test_paging_walks_the_whole_collection(make_client):
+    client = make_client()
+    list_id = client.get_lists()[0]["id"]
+    emails = [f"page{n}@acme-example.com" for n in range(25)]
+    client.batch_subscribe(list_id, [{"email_address": e, "status_if_new": "subscribed"} for e in emails])
+    seen = {m["email_address"] for m in client.iter_members(list_id, page_size=10)}
+    assert set(emails) <= seen
+
+
+def test_secrets_never_reach_the_logs_or_errors(make_client, standin, caplog):
+    caplog.set_level(logging.DEBUG)
+    client = make_client()
+    standin.faults.add(status=429, times=1)
+    standin.faults.add(drop=True, times=1)
+    client.ping()
+    texts = []
+    for bad_key in (standin.api_key.rsplit("-", 1)[0] + "-us7", "ffffffffffffffffffffffffffffffff-us6"):
+        with pytest.raises(MailchimpError) as caught:
+            make_client(api_key=bad_key).ping()
+        texts.append(str(caught.value))
+    texts += [record.getMessage() for record in caplog.records]
+    texts += [str(record.exc_info) for record in caplog.records if record.exc_info]
+    secret = standin.api_key.split("-")[0]
+    assert caplog.records, "the client logged nothing: the assertion would prove nothing"
+    assert not [text for text in texts if secret in text or "ffffffffffffffffffffffffffffffff" in text]

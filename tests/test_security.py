@@ -1,0 +1,37 @@
+from odoo.exceptions import AccessError
+from odoo.tests import new_test_user, tagged
+
+from .common import MailchimpCase
+
+
+@tagged("post_install", "-at_install")
+class TestSecurity(MailchimpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["mailchimp.audience"].action_refresh_audiences()
+        cls.salesman = new_test_user(cls.env, login="mc_salesman", groups="base.group_user")
+        cls.mailchimp_user = new_test_user(
+            cls.env, login="mc_user", groups="base.group_user,mailchimp_sync.group_mailchimp_user")
+        cls.mailchimp_manager = new_test_user(
+            cls.env, login="mc_manager", groups="base.group_user,mailchimp_sync.group_mailchimp_manager")
+
+    def test_user_without_the_group_sees_no_audience(self):
+        with self.assertRaises(AccessError):
+            self.env["mailchimp.audience"].with_user(self.salesman).search([])
+
+    def test_mailchimp_user_reads_but_does_not_change_audiences(self):
+        audiences = self.env["mailchimp.audience"].with_user(self.mailchimp_user).search([])
+        self.assertTrue(audiences)
+        with self.assertRaises(AccessError):
+            audiences[0].write({"name": "Renamed"})
+
+    def test_credentials_are_for_system_administrators_only(self):
+        for user in (self.salesman, self.mailchimp_user, self.mailchimp_manager):
+            with self.subTest(user=user.login):
+                with self.assertRaises(AccessError):
+                    self.env["ir.config_parameter"].with_user(user).get_param("mailchimp_sync.api_key")
+                settings_fields = self.env["res.config.settings"].with_user(user).fields_get()
+                self.assertNotIn("mailchimp_api_key", settings_fields)
+                self.assertNotIn("mailchimp_oauth_token", settings_fields)
+
