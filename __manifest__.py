@@ -12,7 +12,11 @@
     "data": [
         "security/mailchimp_security.xml",
         "security/ir.model.access.csv",
+        "data/ir_cron_data.xml",
+        "data/mail_template_data.xml",
         "views/mailchimp_audience_views.xml",
+        "views/mailchimp_audience_sync_views.xml",
+        "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/mailchimp_menus.xml",
     ],

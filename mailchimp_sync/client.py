@@ -12,7 +12,6 @@ returns a response for empty-bodied 4xx/5xx answers and rewrites the word
 ``server`` anywhere in the URL (api-facts 1.13). The SDK stays pinned for the
 tests that check the stand-in against it.
 """
-import hashlib
 import logging
 import random
 import time
@@ -21,6 +20,7 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from .errors import MailchimpConnectionError, MailchimpError, MailchimpRetryError
+from .member_payload import subscriber_hash
 
 _logger = logging.getLogger(__name__)
 
@@ -29,11 +29,6 @@ MAX_PAGE_SIZE = 1000
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "PATCH", "DELETE"})
 USER_AGENT = "mailchimp_sync-odoo/18.0"
-
-
-def subscriber_hash(email):
-    """Mailchimp's member id: the MD5 of the lowercased email address."""
-    return hashlib.md5((email or "").strip().lower().encode()).hexdigest()  # noqa: S324 (Mailchimp's id, not security)
 
 
 class MailchimpClient:
@@ -247,6 +242,12 @@ class MailchimpClient:
     def get_interests(self, list_id, category_id):
         return list(self.iter_collection(
             f"lists/{list_id}/interest-categories/{category_id}/interests", "interests"))
+
+    def create_interest_category(self, list_id, body):
+        return self.request("POST", f"lists/{list_id}/interest-categories", json_body=body)
+
+    def create_interest(self, list_id, category_id, body):
+        return self.request("POST", f"lists/{list_id}/interest-categories/{category_id}/interests", json_body=body)
 
     def get_merge_fields(self, list_id):
         return list(self.iter_collection(f"lists/{list_id}/merge-fields", "merge_fields"))

@@ -24,6 +24,7 @@ PARAM_OAUTH_DC = "mailchimp_sync.oauth_dc"
 PARAM_BASE_URL = "mailchimp_sync.base_url"
 PARAM_REPORT_EMAIL = "mailchimp_sync.report_email"
 PARAM_DEFAULT_AUDIENCE = "mailchimp_sync.default_audience_id"
+PARAM_ON_ARCHIVE = "mailchimp_sync.on_archive"
 
 _clients = {}
 _clients_lock = threading.Lock()

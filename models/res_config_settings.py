@@ -9,6 +9,7 @@ from .mailchimp_backend import (
     PARAM_BASE_URL,
     PARAM_DEFAULT_AUDIENCE,
     PARAM_OAUTH_DC,
+    PARAM_ON_ARCHIVE,
     PARAM_OAUTH_TOKEN,
     PARAM_REPORT_EMAIL,
 )
@@ -37,6 +38,12 @@ class ResConfigSettings(models.TransientModel):
         help="Where the report of every sync run is sent.")
     mailchimp_default_audience_id = fields.Many2one(
         "mailchimp.audience", string="Default audience", config_parameter=PARAM_DEFAULT_AUDIENCE)
+
+    mailchimp_on_archive = fields.Selection(
+        [("archive", "Archive the member"), ("unsubscribe", "Unsubscribe the member")],
+        string="Archived or deleted customers", default="archive", config_parameter=PARAM_ON_ARCHIVE,
+        help="What happens in Mailchimp to the member of a customer archived or deleted in Odoo. "
+             "Permanent deletion is never automatic.")
 
     @api.constrains("mailchimp_report_email")
     def _check_mailchimp_report_email(self):

@@ -1,0 +1,38 @@
+"""``python -m mailchimp_standin --port 8765 --seed seed.json``: serve until SIGINT/SIGTERM."""
+
+import argparse
+import signal
+import sys
+import threading
+
+from . import DEMO_SEED, StandinServer
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(prog="python -m mailchimp_standin",
+                                     description="Local Mailchimp Marketing API v3 stand-in")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--seed", default=str(DEMO_SEED), help="seed JSON (default: demo_seed.json)")
+    parser.add_argument("--dc", default="us6")
+    parser.add_argument("--no-webhook-validation", action="store_true",
+                        help="register webhooks without the validator GET")
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    server = StandinServer(seed=args.seed, port=args.port, host=args.host, dc=args.dc,
+                           validate_webhook_urls=not args.no_webhook_validation)
+    stopped = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stopped.set())
+    server.start()
+    print(f"Mailchimp stand-in on {server.base_url} (API key {server.api_key})", flush=True)
+    stopped.wait()
+    server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,85 @@
+"""Fault injection for the /3.0 API: error statuses, delays and dropped sockets."""
+
+import threading
+from dataclasses import dataclass
+
+
+@dataclass
+class Fault:
+    """One armed fault; ``times=None`` means until cleared."""
+
+    status: int = None
+    times: int = 1
+    retry_after: float = None
+    delay: float = None
+    drop: bool = False
+    path_contains: str = None
+    method: str = None
+    title: str = None
+    detail: str = None
+
+    def matches(self, method, path):
+        if self.path_contains and self.path_contains not in path:
+            return False
+        return not self.method or self.method.upper() == method
+
+    def as_dict(self):
+        return dict(self.__dict__)
+
+
+class FaultInjector:
+    """Thread-safe queue of faults; each API request consumes at most one."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._faults = []
+
+    def add(
+        self,
+        status=None,
+        times=1,
+        retry_after=None,
+        delay=None,
+        drop=False,
+        path_contains=None,
+        method=None,
+        title=None,
+        detail=None,
+    ):
+        """Arm a fault for the next ``times`` matching API requests.
+
+        ``status`` answers with that problem+json status (429 adds ``Retry-After``
+        only when ``retry_after`` is given), ``delay`` sleeps that many seconds
+        before answering (normally, or with ``status``), ``drop`` closes the
+        socket without a response. ``path_contains`` / ``method`` restrict it.
+        """
+        if status is None and delay is None and not drop:
+            raise ValueError("a fault needs status, delay or drop")
+        if times is not None and times < 1:
+            raise ValueError("times must be >= 1 or None (until cleared)")
+        fault = Fault(status, times, retry_after, delay, drop, path_contains, method, title, detail)
+        with self._lock:
+            self._faults.append(fault)
+        return fault
+
+    def clear(self):
+        with self._lock:
+            self._faults.clear()
+
+    @property
+    def pending(self):
+        """Snapshot of the armed faults."""
+        with self._lock:
+            return [fault.as_dict() for fault in self._faults]
+
+    def take(self, method, path):
+        """Consume and return the first fault matching this request, or None."""
+        with self._lock:
+            for fault in self._faults:
+                if fault.matches(method, path):
+                    if fault.times is not None:
+                        fault.times -= 1
+                        if fault.times == 0:
+                            self._faults.remove(fault)
+                    return fault
+        return None

@@ -1,0 +1,360 @@
+"""HTTP front end: ``StandinServer`` on loopback, HTTP/1.1 keep-alive, faults, limits."""
+
+import base64
+import functools
+import json
+import logging
+import socket
+import threading
+import time
+import urllib.parse
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import NamedTuple
+
+from . import errors
+from .app import Api, ApiRequest
+from .control import Control
+from .faults import FaultInjector
+from .store import Store
+
+_log = logging.getLogger(__name__)
+API_PREFIX = "/3.0"
+CONTROL_PREFIX = "/_standin"
+JSON_CONTENT_TYPE = "application/json; charset=utf-8"
+DEFAULT_MAX_CONNECTIONS = 10
+
+
+class LoggedRequest(NamedTuple):
+    """An entry of ``StandinServer.request_log``: full URL path, query as a flat dict."""
+
+    method: str
+    path: str
+    query: dict
+
+
+class StandinServer:
+    """A local, stateful Mailchimp Marketing API v3.
+
+    ``seed`` is None (built-in minimal account), a dict or a JSON file path
+    (format in :mod:`mailchimp_standin.seed`). The socket is bound at
+    construction, so ``base_url`` and ``store`` are usable before :meth:`start`.
+    """
+
+    def __init__(self, seed=None, port=0, host="127.0.0.1", dc="us6",
+                 validate_webhook_urls=True, max_connections=DEFAULT_MAX_CONNECTIONS):
+        if "server" in host:
+            raise ValueError("the SDK rewrites 'server' anywhere in the URL; choose another host name")
+        self.faults = FaultInjector()
+        self.max_connections = max_connections
+        self.request_log = []
+        self._in_flight = {}
+        self._in_flight_lock = threading.Lock()
+        self._httpd = _HttpServer((host, port), self)
+        self.host = host
+        self.port = self._httpd.server_address[1]
+        self.root_url = f"http://{host}:{self.port}"
+        self.base_url = self.root_url + API_PREFIX
+        self.store = Store(seed, dc, self.base_url, self.root_url, validate_webhook_urls)
+        self.api = Api(self.store)
+        self.control = Control(self)
+        self._thread = None
+        self._issued_codes = {}
+
+    @property
+    def dc(self):
+        return self.store.dc
+
+    @property
+    def api_key(self):
+        return self.store.api_keys[0]
+
+    @property
+    def oauth_token(self):
+        return self.store.oauth_tokens[0]
+
+    def start(self):
+        """Serve in a daemon thread; returns self."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
+                                            name=f"mailchimp-standin-{self.port}", daemon=True)
+            self._thread.start()
+        return self
+
+    def serve_forever(self):
+        """Serve in the calling thread (the CLI)."""
+        self._httpd.serve_forever(poll_interval=0.2)
+
+    def stop(self):
+        """Stop serving and close idle keep-alive connections."""
+        if self._thread is not None:
+            self._httpd.shutdown()
+            self._thread.join(timeout=5)
+            self._thread = None
+        self._httpd.close_open_connections()
+        self._httpd.server_close()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc_info):
+        self.stop()
+
+    def in_flight(self):
+        """Current in-flight API requests per credential (for tests of the limit)."""
+        with self._in_flight_lock:
+            return dict(self._in_flight)
+
+    # -- used by the request handler -----------------------------------------
+
+    def authenticate(self, header):
+        """Return the credential of an ``Authorization`` header or raise the 401/403."""
+        if not header:
+            raise errors.api_key_missing()
+        scheme, _, value = header.strip().partition(" ")
+        scheme = scheme.lower()
+        if scheme == "basic":
+            try:
+                decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
+            except (ValueError, UnicodeDecodeError):
+                raise errors.api_key_invalid() from None
+            key = decoded.partition(":")[2]
+            if not key:
+                raise errors.api_key_missing()
+            return self.store.check_api_key(key).partition("-")[0]
+        if scheme in ("bearer", "oauth"):
+            return self.store.check_oauth_token(value.strip())
+        raise errors.api_key_invalid()
+
+    def acquire_slot(self, credential):
+        with self._in_flight_lock:
+            if self._in_flight.get(credential, 0) >= self.max_connections:
+                return False
+            self._in_flight[credential] = self._in_flight.get(credential, 0) + 1
+            return True
+
+    def release_slot(self, credential):
+        with self._in_flight_lock:
+            self._in_flight[credential] -= 1
+            if not self._in_flight[credential]:
+                del self._in_flight[credential]
+
+    def issue_oauth_code(self):
+        code = self.store.new_hex_id(32)
+        self._issued_codes[code] = self.oauth_token
+        return code
+
+    def redeem_oauth_code(self, code):
+        return self._issued_codes.pop(code, None)
+
+
+class _HttpServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 64
+
+    def __init__(self, address, standin):
+        self.standin = standin
+        self._connections = set()
+        self._connections_lock = threading.Lock()
+        super().__init__(address, _Handler)
+
+    def track(self, connection, open_):
+        with self._connections_lock:
+            (self._connections.add if open_ else self._connections.discard)(connection)
+
+    def handle_error(self, request, client_address):
+        """Clients hanging up mid-request are normal here (drops, timeouts): log, don't print."""
+        _log.debug("connection from %s ended with an error", client_address, exc_info=True)
+
+    def close_open_connections(self):
+        with self._connections_lock:
+            connections = list(self._connections)
+        for connection in connections:
+            try:
+                connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def version_string(self):
+        return "openresty"
+
+    def setup(self):
+        super().setup()
+        self.server.track(self.connection, True)
+
+    def finish(self):
+        try:
+            super().finish()
+        finally:
+            self.server.track(self.connection, False)
+
+    def log_message(self, format, *args):
+        _log.debug("%s - %s", self.address_string(), format % args)
+
+    def do_GET(self):
+        self._dispatch()
+
+    do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = do_GET
+
+    # -- dispatch --------------------------------------------------------------
+
+    def _dispatch(self):
+        body = self._read_body()
+        url = urllib.parse.urlsplit(self.path)
+        path = url.path
+        query = dict(urllib.parse.parse_qsl(url.query, keep_blank_values=True))
+        standin = self.server.standin
+        if path == API_PREFIX or path.startswith(API_PREFIX + "/"):
+            standin.request_log.append(LoggedRequest(self.command, path, query))
+            self._api(standin, path[len(API_PREFIX):] or "/", query, body)
+        elif path.startswith(CONTROL_PREFIX + "/"):
+            self._control(standin, path[len(CONTROL_PREFIX):], body)
+        elif path.startswith("/oauth2/"):
+            standin.request_log.append(LoggedRequest(self.command, path, query))
+            self._oauth(standin, path, query, body)
+        else:
+            self._send_problem(errors.not_found())
+
+    def _read_body(self):
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            chunks = []
+            while True:
+                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    self.rfile.readline()
+                    return b"".join(chunks)
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline()
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def _api(self, standin, path, query, body):
+        try:
+            credential = standin.authenticate(self.headers.get("Authorization"))
+        except errors.ApiError as problem:
+            self._send_problem(problem)
+            return
+        if not standin.acquire_slot(credential):
+            self._send_problem(errors.too_many_connections(standin.max_connections))
+            return
+        try:
+            reply = self._api_reply(standin, path, query, body)
+        finally:
+            # Free the slot before the client sees the answer: a client that
+            # starts its next request on receipt must not be counted twice.
+            standin.release_slot(credential)
+        reply()
+
+    def _api_reply(self, standin, path, query, body):
+        """Compute the answer (faults first); return a callable that sends it."""
+        fault = standin.faults.take(self.command, API_PREFIX + path)
+        if fault is not None:
+            if fault.delay:
+                time.sleep(fault.delay)
+            if fault.drop:
+                return self._drop_connection
+            if fault.status:
+                return functools.partial(self._send_problem, _fault_problem(fault))
+        request = ApiRequest(self.command, path, query, body, dict(self.headers))
+        try:
+            response = standin.api.handle(request)
+        except errors.ApiError as problem:
+            return functools.partial(self._send_problem, problem)
+        except Exception:  # noqa: BLE001 - any bug must still answer like Mailchimp's 500
+            _log.exception("stand-in failed on %s %s", self.command, self.path)
+            return functools.partial(self._send_problem, errors.ApiError(500, *errors.FAULT_TITLES[500]))
+        return functools.partial(self._send_json, response.status, response.payload, response.headers)
+
+    def _control(self, standin, path, raw_body):
+        try:
+            text = raw_body.decode("utf-8").strip()
+            body = json.loads(text) if text else {}
+        except ValueError:
+            self._send_problem(errors.json_parse_error())
+            return
+        try:
+            status, payload = standin.control.handle(self.command, path, body)
+        except errors.ApiError as problem:
+            self._send_problem(problem)
+            return
+        except Exception as failure:  # noqa: BLE001 - report bad control input over HTTP
+            _log.exception("control route %s failed", path)
+            self._send_problem(errors.ApiError(500, "Internal Server Error", repr(failure)))
+            return
+        self._send_json(status, payload)
+
+    def _oauth(self, standin, path, query, raw_body):
+        """Just enough of login.mailchimp.com: authorize redirect, token, metadata."""
+        route = path.rstrip("/")
+        if route == "/oauth2/metadata":
+            scheme, _, token = (self.headers.get("Authorization") or "").partition(" ")
+            if scheme.lower() in ("oauth", "bearer") and token.strip() in standin.store.oauth_tokens:
+                self._send_json(200, standin.store.oauth_metadata())
+            else:
+                self._send_json(401, {"error": "invalid_token"})
+        elif route == "/oauth2/authorize":
+            target = query.get("redirect_uri", "")
+            params = {"code": standin.issue_oauth_code()}
+            if "state" in query:
+                params["state"] = query["state"]
+            separator = "&" if "?" in target else "?"
+            self._send_json(302, None, {"Location": target + separator + urllib.parse.urlencode(params)})
+        elif route == "/oauth2/token" and self.command == "POST":
+            form = dict(urllib.parse.parse_qsl(raw_body.decode("utf-8", "replace")))
+            token = standin.redeem_oauth_code(form.get("code", ""))
+            if token is None:
+                self._send_json(400, {"error": "invalid_grant"})
+            else:
+                self._send_json(200, {"access_token": token, "expires_in": 0, "scope": None})
+        else:
+            self._send_problem(errors.not_found())
+
+    # -- writing ---------------------------------------------------------------
+
+    def _send_json(self, status, payload, headers=None):
+        body = b"" if payload is None else json.dumps(payload).encode("utf-8")
+        self.send_response(status)
+        if payload is not None:
+            self.send_header("Content-Type", JSON_CONTENT_TYPE)
+        self._finish(body, headers)
+
+    def _send_problem(self, problem):
+        body = json.dumps(problem.to_problem()).encode("utf-8")
+        self.send_response(problem.status)
+        self.send_header("Content-Type", errors.PROBLEM_CONTENT_TYPE)
+        self.send_header("Link", errors.PROBLEM_LINK_HEADER)
+        self._finish(body, problem.headers)
+
+    def _finish(self, body, headers):
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD" and body:
+            self.wfile.write(body)
+
+    def _drop_connection(self):
+        self.close_connection = True
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+
+def _fault_problem(fault):
+    title, detail = errors.FAULT_TITLES.get(fault.status, (None, None))
+    try:
+        default_title = HTTPStatus(fault.status).phrase
+    except ValueError:
+        default_title = "Error"
+    headers = {}
+    if fault.retry_after is not None:
+        retry_after = fault.retry_after
+        headers["Retry-After"] = str(int(retry_after) if float(retry_after).is_integer() else retry_after)
+    return errors.ApiError(fault.status, fault.title or title or default_title,
+                           fault.detail or detail or default_title, headers=headers)

@@ -1,0 +1,342 @@
+"""Campaigns (create, content, test, send), recorded activity and reports."""
+
+from . import errors, util
+from .model import Activity, Campaign
+
+CAMPAIGN_TYPES = ("regular", "plaintext", "absplit", "rss", "variate")
+SETTINGS_DEFAULTS = {
+    "subject_line": "", "preview_text": "", "title": "", "from_name": "", "reply_to": "",
+    "use_conversation": False, "to_name": "", "folder_id": "", "authenticate": True,
+    "auto_footer": False, "inline_css": False, "auto_tweet": False, "fb_comments": True,
+    "timewarp": False, "template_id": 0, "drag_and_drop": False,
+}
+ACTIVITY_ACTIONS = ("open", "click", "bounce")
+
+
+def _rate(part, whole):
+    return round(part / whole, 4) if whole else 0
+
+
+class CampaignsMixin:
+    """Campaign resources; ``record_activity`` feeds reports and member activity."""
+
+    def campaign(self, campaign_id):
+        campaign = self.campaigns.get(campaign_id)
+        if campaign is None:
+            raise errors.not_found()
+        return campaign
+
+    def create_campaign(self, body):
+        body = body if isinstance(body, dict) else {}
+        if body.get("type") not in CAMPAIGN_TYPES:
+            raise errors.field_error("type", f"Schema describes enum, {body.get('type')!r} found instead")
+        recipients = body.get("recipients") or {}
+        with self.write():
+            if recipients.get("list_id"):
+                self._check_recipients(recipients)
+            settings = {**SETTINGS_DEFAULTS, **(body.get("settings") or {})}
+            campaign = Campaign(id=self.new_hex_id(), web_id=self.new_web_id(), type=body["type"],
+                                create_time=self.now(), recipients=dict(recipients), settings=settings)
+            if isinstance(body.get("tracking"), dict):
+                campaign.tracking.update(body["tracking"])
+            self.campaigns[campaign.id] = campaign
+            return campaign
+
+    def _check_recipients(self, recipients):
+        audience = self.audiences.get(recipients.get("list_id"))
+        if audience is None:
+            raise errors.field_error("recipients.list_id", "The list_id is invalid.")
+        options = recipients.get("segment_opts") or {}
+        if options.get("saved_segment_id") not in (None, ""):
+            if int(options["saved_segment_id"]) not in audience.segments:
+                raise errors.field_error("recipients.segment_opts.saved_segment_id",
+                                         "The segment does not exist.")
+        elif options.get("conditions"):
+            self._check_conditions(options)
+
+    def update_campaign(self, campaign_id, body):
+        body = body if isinstance(body, dict) else {}
+        with self.write():
+            campaign = self.campaign(campaign_id)
+            if campaign.status == "sent":
+                raise errors.bad_request("This campaign has already been sent and cannot be updated.")
+            if isinstance(body.get("recipients"), dict):
+                recipients = {**campaign.recipients, **body["recipients"]}
+                self._check_recipients(recipients)
+                campaign.recipients = recipients
+            if isinstance(body.get("settings"), dict):
+                campaign.settings.update(body["settings"])
+            if isinstance(body.get("tracking"), dict):
+                campaign.tracking.update(body["tracking"])
+            return campaign
+
+    def delete_campaign(self, campaign_id):
+        with self.write():
+            self.campaign(campaign_id)
+            del self.campaigns[campaign_id]
+
+    def set_campaign_content(self, campaign_id, body):
+        body = body if isinstance(body, dict) else {}
+        with self.write():
+            campaign = self.campaign(campaign_id)
+            if campaign.status == "sent":
+                raise errors.bad_request("This campaign has already been sent and cannot be updated.")
+            html = body.get("html") or (body.get("archive") or {}).get("archive_content") or ""
+            if body.get("template"):
+                html = "\n".join(str(v) for v in (body["template"].get("sections") or {}).values())
+            campaign.content = {"html": html, "plain_text": body.get("plain_text", ""),
+                                "url": body.get("url", "")}
+            return campaign
+
+    def campaign_content_document(self, campaign):
+        return {
+            "plain_text": campaign.content.get("plain_text", ""),
+            "html": campaign.content.get("html", ""),
+            "archive_html": campaign.content.get("html", ""),
+            "_links": [self.link("self", f"/campaigns/{campaign.id}/content")],
+        }
+
+    def recipients_of(self, campaign):
+        """Subscribed members of the campaign's list that match its segment options."""
+        audience = self.audience(campaign.recipients.get("list_id"))
+        options = campaign.recipients.get("segment_opts") or {}
+        if options.get("saved_segment_id") not in (None, ""):
+            segment = self.segment(audience.id, options["saved_segment_id"])
+            candidates = [audience.members[h] for h in self.segment_member_ids(audience, segment)]
+        elif options.get("conditions"):
+            candidates = self.members_matching(audience, options)
+        else:
+            candidates = list(audience.members.values())
+        return [m for m in candidates if m.status == "subscribed"]
+
+    def _readiness_problems(self, campaign):
+        problems = []
+        if not campaign.recipients.get("list_id"):
+            problems.append({"field": "recipients.list_id", "message": "Please choose an audience."})
+        for key, label in (("subject_line", "subject line"), ("from_name", "from name"),
+                           ("reply_to", "reply-to address")):
+            if not campaign.settings.get(key):
+                problems.append({"field": f"settings.{key}", "message": f"Please enter a {label}."})
+        if not (campaign.content.get("html") or campaign.content.get("plain_text")):
+            problems.append({"field": "content", "message": "Your campaign has no content."})
+        return problems
+
+    def _check_sendable(self, campaign):
+        if campaign.status == "sent":
+            raise errors.bad_request("Cannot send a campaign that has already been sent.")
+        problems = self._readiness_problems(campaign)
+        if problems:
+            raise errors.ApiError(400, "Bad Request", "Your Campaign is not ready to send.",
+                                  errors=problems)
+
+    def send_test_email(self, campaign_id, body):
+        body = body if isinstance(body, dict) else {}
+        emails = body.get("test_emails")
+        if not isinstance(emails, list) or not emails:
+            raise errors.field_error("test_emails", "This value should not be blank.")
+        if body.get("send_type") not in ("html", "plaintext"):
+            raise errors.field_error("send_type", "Schema describes enum")
+        with self._lock:
+            self._check_sendable(self.campaign(campaign_id))
+            self.test_emails_sent.append((campaign_id, list(emails)))
+
+    def send_campaign(self, campaign_id):
+        """``actions/send``: freeze recipients, mark sent, fire ``campaign`` webhooks."""
+        with self.write():
+            campaign = self.campaign(campaign_id)
+            self._check_sendable(campaign)
+            campaign.sent_to = [m.id for m in self.recipients_of(campaign)]
+            campaign.status = "sent"
+            campaign.send_time = self.now()
+            audience = self.audience(campaign.recipients["list_id"])
+            self._fire(audience, "campaign", None, [
+                ("data[id]", campaign.id), ("data[subject]", campaign.settings.get("subject_line", "")),
+                ("data[status]", "sent"), ("data[reason]", ""), ("data[list_id]", audience.id)])
+
+    def campaign_document(self, campaign):
+        audience = self.audiences.get(campaign.recipients.get("list_id"))
+        recipients = dict(campaign.recipients)
+        if audience is not None:
+            recipients.update({
+                "list_is_active": True,
+                "list_name": audience.name,
+                "segment_text": "",
+                "recipient_count": (len(campaign.sent_to) if campaign.status == "sent"
+                                    else len(self.recipients_of(campaign))),
+            })
+        document = {
+            "id": campaign.id,
+            "web_id": campaign.web_id,
+            "parent_campaign_id": "",
+            "type": campaign.type,
+            "create_time": util.iso(campaign.create_time),
+            "archive_url": f"http://eepurl.com/{campaign.id[:6]}",
+            "long_archive_url": f"https://us6.campaign-archive.com/?u=0&id={campaign.id}",
+            "status": campaign.status,
+            "emails_sent": len(campaign.sent_to),
+            "send_time": util.iso(campaign.send_time) if campaign.send_time else "",
+            "content_type": "html",
+            "needs_block_refresh": False,
+            "resendable": False,
+            "recipients": recipients,
+            "settings": dict(campaign.settings),
+            "tracking": dict(campaign.tracking),
+            "delivery_status": {"enabled": False},
+            "_links": [self.link("self", f"/campaigns/{campaign.id}")],
+        }
+        if campaign.status == "sent":
+            report = self.report_document(campaign)
+            document["report_summary"] = {
+                "opens": report["opens"]["opens_total"],
+                "unique_opens": report["opens"]["unique_opens"],
+                "open_rate": report["opens"]["open_rate"],
+                "clicks": report["clicks"]["clicks_total"],
+                "subscriber_clicks": report["clicks"]["unique_subscriber_clicks"],
+                "click_rate": report["clicks"]["click_rate"],
+            }
+        return document
+
+    def campaigns_collection(self, query):
+        with self._lock:
+            campaigns = list(self.campaigns.values())
+            for key in ("status", "type"):
+                if query.get(key):
+                    campaigns = [c for c in campaigns if getattr(c, key) == query[key]]
+            if query.get("list_id"):
+                campaigns = [c for c in campaigns if c.recipients.get("list_id") == query["list_id"]]
+            return {
+                "campaigns": [self.campaign_document(c) for c in util.page(campaigns, query)],
+                "total_items": len(campaigns),
+                "_links": [self.link("self", "/campaigns")],
+            }
+
+    # -- activity and reports --------------------------------------------------
+
+    def record_activity(self, campaign_id, email, action, url="", ip="", bounce_type="hard"):
+        """Record an open/click/bounce of ``email`` for a sent campaign."""
+        if action not in ACTIVITY_ACTIONS:
+            raise errors.field_error("action", f"action must be one of {', '.join(ACTIVITY_ACTIONS)}")
+        with self.write():
+            campaign = self.campaign(campaign_id)
+            audience = self.audience(campaign.recipients.get("list_id"))
+            member = self.member(audience, email)
+            if member.id not in campaign.sent_to:
+                raise errors.bad_request(f"{email} did not receive campaign {campaign_id}.")
+            activity = Activity(member.id, member.email_address, action, self.now(), url=url or "",
+                                ip=ip or "", type=bounce_type if action == "bounce" else "")
+            campaign.activity.append(activity)
+            return activity
+
+    def report_document(self, campaign):
+        audience = self.audiences.get(campaign.recipients.get("list_id"))
+        sent = len(campaign.sent_to)
+
+        def of(action):
+            return [a for a in campaign.activity if a.action == action]
+
+        opens, clicks, bounces = of("open"), of("click"), of("bounce")
+        unsubs = of("unsub")
+        unique_clickers = {a.subscriber_hash for a in clicks}
+        return {
+            "id": campaign.id,
+            "campaign_title": campaign.settings.get("title", ""),
+            "type": campaign.type,
+            "list_id": campaign.recipients.get("list_id", ""),
+            "list_is_active": audience is not None,
+            "list_name": audience.name if audience else "",
+            "subject_line": campaign.settings.get("subject_line", ""),
+            "preview_text": campaign.settings.get("preview_text", ""),
+            "emails_sent": sent,
+            "abuse_reports": 0,
+            "unsubscribed": len({a.subscriber_hash for a in unsubs}),
+            "send_time": util.iso(campaign.send_time) if campaign.send_time else "",
+            "bounces": {
+                "hard_bounces": sum(1 for a in bounces if a.type == "hard"),
+                "soft_bounces": sum(1 for a in bounces if a.type == "soft"),
+                "syntax_errors": 0,
+            },
+            "forwards": {"forwards_count": 0, "forwards_opens": 0},
+            "opens": {
+                "opens_total": len(opens),
+                "proxy_excluded_opens": len(opens),
+                "unique_opens": len({a.subscriber_hash for a in opens}),
+                "proxy_excluded_unique_opens": len({a.subscriber_hash for a in opens}),
+                "open_rate": _rate(len({a.subscriber_hash for a in opens}), sent),
+                "proxy_excluded_open_rate": _rate(len({a.subscriber_hash for a in opens}), sent),
+                "last_open": util.iso(opens[-1].timestamp) if opens else "",
+            },
+            "clicks": {
+                "clicks_total": len(clicks),
+                "unique_clicks": len({(a.subscriber_hash, a.url) for a in clicks}),
+                "unique_subscriber_clicks": len(unique_clickers),
+                "click_rate": _rate(len(unique_clickers), sent),
+                "last_click": util.iso(clicks[-1].timestamp) if clicks else "",
+            },
+            "list_stats": {"sub_rate": 0, "unsub_rate": 0, "open_rate": 0, "click_rate": 0},
+            "_links": [self.link("self", f"/reports/{campaign.id}")],
+        }
+
+    def reports_collection(self, query):
+        with self._lock:
+            sent = [c for c in self.campaigns.values() if c.status == "sent"]
+            return {
+                "reports": [self.report_document(c) for c in util.page(sent, query)],
+                "total_items": len(sent),
+                "_links": [self.link("self", "/reports")],
+            }
+
+    def sent_campaign(self, campaign_id):
+        campaign = self.campaign(campaign_id)
+        if campaign.status != "sent":
+            raise errors.not_found()
+        return campaign
+
+    def _email_activity(self, campaign, subscriber_hash, email, since=None):
+        events = [a for a in campaign.activity if a.subscriber_hash == subscriber_hash
+                  and a.action in ACTIVITY_ACTIONS and (since is None or a.timestamp >= since)]
+        activity = []
+        for event in events:
+            entry = {"action": event.action, "timestamp": util.iso(event.timestamp), "ip": event.ip}
+            if event.action == "click":
+                entry["url"] = event.url
+            if event.action == "bounce":
+                entry["type"] = event.type
+            activity.append(entry)
+        return {
+            "campaign_id": campaign.id,
+            "list_id": campaign.recipients.get("list_id", ""),
+            "list_is_active": True,
+            "email_id": subscriber_hash,
+            "email_address": email,
+            "activity": activity,
+            "_links": [self.link("self", f"/reports/{campaign.id}/email-activity/{subscriber_hash}")],
+        }
+
+    def email_activity_collection(self, campaign_id, query):
+        with self._lock:
+            campaign = self.sent_campaign(campaign_id)
+            audience = self.audiences.get(campaign.recipients.get("list_id"))
+            since = util.parse_iso(query["since"], "since") if query.get("since") else None
+            emails = []
+            for subscriber_hash in campaign.sent_to:
+                member = audience.members.get(subscriber_hash) if audience else None
+                email = member.email_address if member else ""
+                entry = self._email_activity(campaign, subscriber_hash, email, since)
+                if since is None or entry["activity"]:
+                    emails.append(entry)
+            return {
+                "emails": util.page(emails, query),
+                "campaign_id": campaign.id,
+                "total_items": len(emails),
+                "_links": [self.link("self", f"/reports/{campaign.id}/email-activity")],
+            }
+
+    def member_email_activity(self, campaign_id, key, query):
+        with self._lock:
+            campaign = self.sent_campaign(campaign_id)
+            audience = self.audience(campaign.recipients.get("list_id"))
+            member = self.member(audience, key)
+            if member.id not in campaign.sent_to:
+                raise errors.not_found()
+            since = util.parse_iso(query["since"], "since") if query.get("since") else None
+            return self._email_activity(campaign, member.id, member.email_address, since)

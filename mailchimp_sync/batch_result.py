@@ -1,0 +1,109 @@
+"""Read a batch-subscribe response (``POST /lists/{list_id}``) member by member.
+
+Mailchimp answers HTTP 200 even when some members failed; the response holds
+``new_members``, ``updated_members`` (member objects), ``errors`` (each with
+``email_address, error, error_code, field, field_message``), ``total_created``,
+``total_updated`` and ``error_count``. :func:`parse_batch_response` turns it into
+one :class:`MemberOutcome` per address, keyed by the lower-cased address because
+Mailchimp identifies members case-insensitively. If an address shows up both as
+a success and as an error, the error wins: the user must see the failure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from itertools import islice
+from typing import Any, TypeVar
+
+from .const import BATCH_LIMIT
+
+CREATED = "created"
+UPDATED = "updated"
+FAILED = "failed"
+
+ItemT = TypeVar("ItemT")
+
+
+@dataclass(frozen=True)
+class MemberOutcome:
+    """What happened to one address; ``message`` is user-readable and set on failure.
+
+    ``status`` is the member's Mailchimp status after the call (e.g. still
+    ``unsubscribed`` when the contact had unsubscribed in Mailchimp).
+    """
+
+    email: str
+    outcome: str
+    status: str | None = None
+    message: str = ""
+    error_code: str | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.outcome == FAILED
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """Per-address outcomes plus Mailchimp's totals and errors without an address."""
+
+    outcomes: dict[str, MemberOutcome]
+    total_created: int = 0
+    total_updated: int = 0
+    error_count: int = 0
+    unattributed_errors: tuple[str, ...] = ()
+
+    def outcome_for(self, email: str) -> MemberOutcome | None:
+        return self.outcomes.get(email.strip().lower())
+
+
+def parse_batch_response(response: Mapping[str, Any]) -> BatchResult:
+    """Turn a batch-subscribe response into a :class:`BatchResult`."""
+    outcomes: dict[str, MemberOutcome] = {}
+    for outcome, members_key in ((CREATED, "new_members"), (UPDATED, "updated_members")):
+        for member in response.get(members_key) or ():
+            email = _email_key(member.get("email_address"))
+            if email:
+                outcomes[email] = MemberOutcome(email=email, outcome=outcome, status=member.get("status"))
+    unattributed = []
+    for error in response.get("errors") or ():
+        email = _email_key(error.get("email_address"))
+        if email:
+            outcomes[email] = MemberOutcome(
+                email=email, outcome=FAILED, message=error_message(error), error_code=error.get("error_code")
+            )
+        else:
+            unattributed.append(error_message(error))
+    return BatchResult(
+        outcomes=outcomes,
+        total_created=int(response.get("total_created") or 0),
+        total_updated=int(response.get("total_updated") or 0),
+        error_count=int(response.get("error_count") or 0),
+        unattributed_errors=tuple(unattributed),
+    )
+
+
+def error_message(error: Mapping[str, Any]) -> str:
+    """E.g. "Mailchimp rejected the contact: Your merge fields were invalid. (PHONE: Please enter a valid phone)"."""
+    reason = (error.get("error") or "").strip() or "no reason given"
+    message = f"Mailchimp rejected the contact: {reason}"
+    field_name = (error.get("field") or "").strip()
+    field_message = (error.get("field_message") or "").strip()
+    if field_name or field_message:
+        detail = ": ".join(part for part in (field_name, field_message) if part)
+        message = f"{message} ({detail})"
+    return message
+
+
+def chunked(items: Iterable[ItemT], size: int = BATCH_LIMIT) -> Iterator[list[ItemT]]:
+    """Split ``items`` into lists of at most ``size`` (1..BATCH_LIMIT) items."""
+    if not 1 <= size <= BATCH_LIMIT:
+        raise ValueError(f"batch size must be between 1 and {BATCH_LIMIT}, got {size}")
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _email_key(email: str | None) -> str:
+    return (email or "").strip().lower()

@@ -1,0 +1,313 @@
+"""The single place that builds a Mailchimp member item (batch subscribe or PUT).
+
+Status (Mailchimp compliance rules, api-facts 1.5/1.6):
+
+* An eligible partner (see :mod:`.eligibility`) is sent with
+  ``status_if_new: "subscribed"`` and NEVER with ``status: "subscribed"``. Mailchimp
+  applies ``status_if_new`` only to an address it does not know yet. Forcing
+  ``status`` would try to resubscribe people who unsubscribed themselves, bounced
+  or are under compliance review: Mailchimp rejects that ("Member In Compliance
+  State") and we must not push them back anyway. Consequence: ticking the box again
+  for a member that is unsubscribed in Mailchimp does not resubscribe it; only the
+  contact can do that (for instance through a double opt-in / ``pending`` flow).
+* A partner that is not eligible but still has a valid address (box unticked, no
+  mapped group any more, archived) is sent as ``status: "unsubscribed"`` with
+  nothing else: people who left get no profile updates. Send it only for members
+  that were pushed before, because batch subscribe would otherwise *create* an
+  unsubscribed contact. Batch calls need ``update_existing: true`` for it to apply.
+* Without a valid address there is nothing to address: ``payload`` is None.
+
+Merge fields (only tags that exist in the audience are sent):
+
+* FNAME/LNAME: a company sends its name as FNAME and an empty LNAME. A person
+  with known ``firstname``/``lastname`` sends those. Otherwise the name is split at
+  the first blank: FNAME is the first word, LNAME the rest ("Jan van der Berg" ->
+  "Jan" / "van der Berg", "Jane Maria Doe" -> "Jane" / "Maria Doe"). FNAME is what
+  campaigns use for greetings, and the first word is the given name in the naming
+  orders our customers use; multi-word surnames stay whole.
+* PHONE: the mobile number is preferred (it reaches the person and is the one
+  usable for SMS), the landline is the fallback. Numbers are parsed with
+  ``phonenumbers`` using the partner's country as default region and sent in E.164
+  ("500 600 700" in PL -> "+48500600700"). A number that cannot be parsed or is
+  not a valid number is reported as a warning and the next candidate is tried; if
+  none works, PHONE is omitted (Mailchimp keeps what it had) rather than cleared.
+* Representative columns: see :mod:`.representatives`. FNAME, LNAME and PHONE
+  always come from the partner itself; representative fields mapped to them are
+  ignored (:data:`RESERVED_MERGE_TAGS`, for the settings to forbid).
+* Empty values are sent as ``""`` so Mailchimp forgets data removed in Odoo.
+  All values are strings. Text values longer than the field size (default 255)
+  are cut to exactly that size, ending with "…", and reported.
+
+Interests: every interest the add-on manages (those mapped tags point to) is sent,
+True when the partner has a tag mapped to it, False otherwise. Interests the
+add-on does not manage are never included, so groups maintained in Mailchimp by
+hand or by other tools are left alone.
+
+Language: Odoo's ``lang`` is mapped through :data:`MAILCHIMP_LANGUAGE_BY_ODOO_LANG`
+where Mailchimp's code differs from the language prefix (Mailchimp's ``pt`` is
+Brazilian and ``es`` Mexican/Latin American Spanish; Portugal and Spain have
+``pt_PT`` and ``es_ES``), otherwise the prefix before ``_``/``@`` is sent
+(``pl_PL`` -> ``pl``, ``sr@latin`` -> ``sr``). No ``lang``: no ``language`` key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, field
+from typing import Any
+
+import phonenumbers
+
+from .const import DEFAULT_TEXT_SIZE, STATUS_SUBSCRIBED, STATUS_UNSUBSCRIBED
+from .eligibility import Eligibility, check_eligibility, normalize_email
+from .representatives import (
+    RepresentativeData,
+    RepresentativeField,
+    render_representative_columns,
+    truncate_to_size,
+)
+
+FNAME = "FNAME"
+LNAME = "LNAME"
+PHONE = "PHONE"
+RESERVED_MERGE_TAGS = frozenset({FNAME, LNAME, PHONE})
+
+PHONE_UNPARSABLE = "phone_unparsable"
+VALUE_TRUNCATED = "value_truncated"
+
+MAILCHIMP_LANGUAGE_BY_ODOO_LANG: dict[str, str] = {
+    "pt_BR": "pt",
+    "pt_PT": "pt_PT",
+    "es_ES": "es_ES",
+    "fr_CA": "fr_CA",
+    "nb_NO": "no",
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class PartnerData:
+    """What the sync needs from one res.partner, read by the Odoo layer."""
+
+    partner_id: int
+    email: str | None
+    name: str
+    is_company: bool = False
+    firstname: str | None = None
+    lastname: str | None = None
+    phone: str | None = None
+    mobile: str | None = None
+    country_code: str | None = None
+    lang: str | None = None
+    opted_in: bool = False
+    active: bool = True
+    tag_interest_ids: AbstractSet[str] = frozenset()
+    representatives: Sequence[RepresentativeData] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class AudienceSchema:
+    """What the sync needs to know about the Mailchimp audience.
+
+    ``merge_fields`` maps a merge tag to ``(type, size)``, e.g.
+    ``{"FNAME": ("text", 255), "PHONE": ("phone", None)}``.
+    """
+
+    managed_interest_ids: AbstractSet[str] = frozenset()
+    merge_fields: Mapping[str, tuple[str, int | None]] = field(default_factory=dict)
+    representative_fields: Sequence[RepresentativeField] = ()
+
+    def has_merge_field(self, merge_tag: str) -> bool:
+        return merge_tag in self.merge_fields
+
+    def text_size(self, merge_tag: str) -> int | None:
+        """The length limit of a text merge field, None for other types."""
+        field_type, size = self.merge_fields.get(merge_tag, ("", None))
+        if field_type != "text":
+            return None
+        return size or DEFAULT_TEXT_SIZE
+
+
+@dataclass(frozen=True)
+class PayloadWarning:
+    """A value that was changed or left out; ``code`` is PHONE_UNPARSABLE or VALUE_TRUNCATED."""
+
+    code: str
+    merge_tag: str
+    message: str
+
+
+@dataclass(frozen=True)
+class BuiltMember:
+    """The member item to send (None: no valid address) with the rules' verdict."""
+
+    payload: dict[str, Any] | None
+    eligibility: Eligibility
+    warnings: tuple[PayloadWarning, ...] = ()
+
+    @property
+    def subscribes(self) -> bool:
+        return self.eligibility.eligible
+
+
+def build_member(partner: PartnerData, schema: AudienceSchema) -> BuiltMember:
+    """Build the batch-subscribe / PUT member item for ``partner`` (rules in module doc)."""
+    eligibility = check_eligibility(partner)
+    email = normalize_email(partner.email)
+    if email is None:
+        return BuiltMember(payload=None, eligibility=eligibility)
+    if not eligibility.eligible:
+        return BuiltMember(payload=unsubscribe_payload(email), eligibility=eligibility)
+    merge_fields, warnings = build_merge_fields(partner, schema)
+    payload: dict[str, Any] = {"email_address": email, "status_if_new": STATUS_SUBSCRIBED}
+    if merge_fields:
+        payload["merge_fields"] = merge_fields
+    interests = build_interests(partner.tag_interest_ids, schema.managed_interest_ids)
+    if interests:
+        payload["interests"] = interests
+    language = mailchimp_language(partner.lang)
+    if language:
+        payload["language"] = language
+    return BuiltMember(payload=payload, eligibility=eligibility, warnings=tuple(warnings))
+
+
+def unsubscribe_payload(email: str) -> dict[str, Any]:
+    """Member item that unsubscribes ``email`` (also for an address changed in Odoo)."""
+    return {"email_address": email, "status": STATUS_UNSUBSCRIBED}
+
+
+def build_interests(tag_interest_ids: AbstractSet[str], managed_interest_ids: AbstractSet[str]) -> dict[str, bool]:
+    """True/False for every managed interest; unmanaged interests are never included."""
+    return {interest_id: interest_id in tag_interest_ids for interest_id in sorted(managed_interest_ids)}
+
+
+def build_merge_fields(partner: PartnerData, schema: AudienceSchema) -> tuple[dict[str, str], list[PayloadWarning]]:
+    """Merge values for the tags the audience has, fitted to their size."""
+    values, warnings = own_merge_values(partner, schema)
+    rep_values, rep_warnings = representative_values(partner, schema)
+    values.update(rep_values)
+    warnings.extend(rep_warnings)
+    fitted: dict[str, str] = {}
+    for merge_tag, value in values.items():
+        if schema.has_merge_field(merge_tag):
+            fitted[merge_tag], cut_warnings = fit_text_value(merge_tag, value, schema)
+            warnings.extend(cut_warnings)
+    return fitted, warnings
+
+
+def own_merge_values(partner: PartnerData, schema: AudienceSchema) -> tuple[dict[str, str], list[PayloadWarning]]:
+    """FNAME, LNAME and (if the audience has it) PHONE from the partner itself."""
+    first_name, last_name = split_name(partner)
+    values = {FNAME: first_name, LNAME: last_name}
+    if not schema.has_merge_field(PHONE):
+        return values, []
+    phone, warnings = pick_phone(partner.mobile, partner.phone, partner.country_code)
+    if phone is not None:
+        values[PHONE] = phone
+    return values, warnings
+
+
+def representative_values(partner: PartnerData, schema: AudienceSchema) -> tuple[dict[str, str], list[PayloadWarning]]:
+    """The partner's representative columns for the audience's non-reserved tags."""
+    fields = [
+        rep_field
+        for rep_field in schema.representative_fields
+        if rep_field.merge_tag
+        and rep_field.merge_tag not in RESERVED_MERGE_TAGS
+        and schema.has_merge_field(rep_field.merge_tag)
+    ]
+    sizes = {rep_field.merge_tag: schema.text_size(rep_field.merge_tag) for rep_field in fields}
+    columns = render_representative_columns(partner.representatives, fields, sizes)
+    warnings = [truncation_warning(merge_tag, sizes[merge_tag]) for merge_tag in columns.truncated_tags]
+    return columns.values, warnings
+
+
+def fit_text_value(merge_tag: str, value: str, schema: AudienceSchema) -> tuple[str, list[PayloadWarning]]:
+    """Cut a text value to its field size; the list holds the warning if it was cut."""
+    size = schema.text_size(merge_tag)
+    if size is None:
+        return value, []
+    value, was_cut = truncate_to_size(value, size)
+    if not was_cut:
+        return value, []
+    return value, [truncation_warning(merge_tag, size)]
+
+
+def truncation_warning(merge_tag: str, size: int | None) -> PayloadWarning:
+    limit = size or DEFAULT_TEXT_SIZE
+    return PayloadWarning(VALUE_TRUNCATED, merge_tag, f"{merge_tag} was cut to {limit} characters")
+
+
+def split_name(partner: PartnerData) -> tuple[str, str]:
+    """(FNAME, LNAME) for the partner, following the rule in the module docstring."""
+    if partner.is_company:
+        return partner.name.strip(), ""
+    if partner.firstname or partner.lastname:
+        return (partner.firstname or "").strip(), (partner.lastname or "").strip()
+    return split_person_name(partner.name)
+
+
+def split_person_name(name: str) -> tuple[str, str]:
+    """First word as first name, the rest as last name; blanks collapsed."""
+    words = name.split()
+    if not words:
+        return "", ""
+    return words[0], " ".join(words[1:])
+
+
+def pick_phone(
+    mobile: str | None, phone: str | None, country_code: str | None
+) -> tuple[str | None, list[PayloadWarning]]:
+    """E.164 of the mobile, else of the landline.
+
+    Returns ``""`` when the partner has no number (clears PHONE) and None when
+    every number failed to parse (PHONE left out), with one warning per failure.
+    """
+    candidates = [number.strip() for number in (mobile, phone) if number and number.strip()]
+    warnings = []
+    for number in candidates:
+        formatted = to_e164(number, country_code)
+        if formatted:
+            return formatted, warnings
+        warnings.append(
+            PayloadWarning(PHONE_UNPARSABLE, PHONE, f"Phone number {number!r} is not a valid phone number")
+        )
+    return (None if candidates else ""), warnings
+
+
+def to_e164(number: str, country_code: str | None) -> str | None:
+    """``number`` in E.164 (e.g. "+48500600700"), or None if it is not a valid number."""
+    try:
+        parsed = phonenumbers.parse(number, (country_code or "").upper() or None)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(parsed):
+        return None
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def mailchimp_language(odoo_lang: str | None) -> str | None:
+    """Mailchimp language code for an Odoo language code such as ``pl_PL``."""
+    if not odoo_lang:
+        return None
+    if odoo_lang in MAILCHIMP_LANGUAGE_BY_ODOO_LANG:
+        return MAILCHIMP_LANGUAGE_BY_ODOO_LANG[odoo_lang]
+    return re.split(r"[_@]", odoo_lang, maxsplit=1)[0].lower() or None
+
+
+def payload_hash(payload: Mapping[str, Any]) -> str:
+    """SHA-256 of the canonical JSON of ``payload``: equal payloads, equal hash.
+
+    Keys are sorted at every level, so the order in which dicts were filled does
+    not matter; the incremental sync skips members whose hash did not change.
+    """
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def subscriber_hash(email: str) -> str:
+    """Mailchimp member id: MD5 of the lower-cased address (not a security use)."""
+    return hashlib.md5(email.strip().lower().encode("utf-8"), usedforsecurity=False).hexdigest()

@@ -1,0 +1,166 @@
+"""What a sync run must do, decided without Odoo: push, unsubscribe, archive, skip.
+
+The Odoo layer hands over every candidate customer as a
+:class:`~.member_payload.PartnerData` and what it remembers of the audience's
+members as :class:`KnownMember`; :func:`plan_sync` returns the work:
+
+* an eligible customer gets its member item pushed, unless the item hashes the
+  same as the last accepted one (``unchanged``) or as the last rejected one
+  (held until the customer changes);
+* a customer whose address changed in Odoo keeps its Mailchimp member: the
+  old address is renamed to the new one (``email_changes``) before the push;
+* a customer that left (box unticked, group unmapped) is unsubscribed; one
+  archived in Odoo, or deleted (its member has no customer any more), is
+  archived in Mailchimp, or unsubscribed when ``on_archive="unsubscribe"``;
+  only members Mailchimp accepted before are touched, and never an address
+  that another eligible customer keeps;
+* several eligible customers sharing an address: one is kept
+  (:mod:`.duplicates`), the others are skipped and reported as conflicts.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .const import STATUS_ARCHIVED
+from .duplicates import Conflict, email_key, resolve_duplicates
+from .eligibility import ARCHIVED, DUPLICATE_EMAIL
+from .member_payload import (
+    AudienceSchema,
+    BuiltMember,
+    PartnerData,
+    PayloadWarning,
+    build_member,
+    payload_hash,
+    unsubscribe_payload,
+)
+
+ON_ARCHIVE_ARCHIVE = "archive"
+ON_ARCHIVE_UNSUBSCRIBE = "unsubscribe"
+
+KIND_SUBSCRIBE = "subscribe"
+KIND_UNSUBSCRIBE = "unsubscribe"
+
+
+@dataclass(frozen=True)
+class KnownMember:
+    """What Odoo remembers of a member: the address and hash of the last accepted item."""
+
+    member_key: int
+    partner_id: int | None
+    email: str | None
+    payload_hash: str | None = None
+    error_hash: str | None = None
+    status: str | None = None
+
+    @property
+    def was_pushed(self) -> bool:
+        return bool(self.payload_hash and self.email)
+
+
+@dataclass(frozen=True)
+class Push:
+    """One member item for batch subscribe."""
+
+    kind: str
+    payload: dict[str, Any]
+    payload_hash: str
+    partner_id: int | None
+    member_key: int | None
+    warnings: tuple[PayloadWarning, ...] = ()
+
+    @property
+    def email(self) -> str:
+        return self.payload["email_address"]
+
+
+@dataclass(frozen=True)
+class EmailChange:
+    member_key: int
+    partner_id: int
+    old_email: str
+    new_email: str
+
+
+@dataclass(frozen=True)
+class Archive:
+    member_key: int
+    partner_id: int | None
+    email: str
+
+
+@dataclass(frozen=True)
+class Skip:
+    partner_id: int
+    member_key: int | None
+    reason: str
+
+
+@dataclass
+class SyncPlan:
+    pushes: list[Push] = field(default_factory=list)
+    email_changes: list[EmailChange] = field(default_factory=list)
+    archives: list[Archive] = field(default_factory=list)
+    skips: list[Skip] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    unchanged_member_keys: list[int] = field(default_factory=list)
+
+    @property
+    def work_count(self) -> int:
+        return len(self.pushes) + len(self.email_changes) + len(self.archives)
+
+
+def plan_sync(partners: list[PartnerData], known: dict[int, KnownMember], schema: AudienceSchema,
+              orphans: list[KnownMember] = (), on_archive: str = ON_ARCHIVE_ARCHIVE) -> SyncPlan:
+    """Decide the run's work; ``known`` maps partner ids to their members."""
+    plan = SyncPlan()
+    built = {partner.partner_id: build_member(partner, schema) for partner in partners}
+    eligible = [partner for partner in partners if built[partner.partner_id].subscribes]
+    kept, plan.conflicts = resolve_duplicates(eligible)
+    kept_ids = {partner.partner_id for partner in kept}
+    kept_emails = {email_key(partner.email) for partner in kept}
+    for partner in partners:
+        member = known.get(partner.partner_id)
+        if partner.partner_id in kept_ids:
+            _plan_subscriber(plan, partner, built[partner.partner_id], member)
+        else:
+            reasons = built[partner.partner_id].eligibility.reasons or (DUPLICATE_EMAIL,)
+            _plan_leaver(plan, partner.partner_id, member, reasons, kept_emails, on_archive)
+    for member in orphans:
+        _plan_leaver(plan, None, member, (ARCHIVED,), kept_emails, on_archive)
+    return plan
+
+
+def _plan_subscriber(plan: SyncPlan, partner: PartnerData, built: BuiltMember, member: KnownMember | None) -> None:
+    payload = built.payload
+    digest = payload_hash(payload)
+    member_key = member.member_key if member else None
+    renamed = bool(member and member.was_pushed and member.status != STATUS_ARCHIVED
+                   and email_key(member.email) != email_key(payload["email_address"]))
+    if renamed:
+        plan.email_changes.append(EmailChange(member.member_key, partner.partner_id, member.email,
+                                              payload["email_address"]))
+    elif member and (digest == member.error_hash
+                     or (digest == member.payload_hash and member.status != STATUS_ARCHIVED)):
+        # An archived member is out of the audience although it keeps its last hash: push it again.
+        plan.unchanged_member_keys.append(member.member_key)
+        return
+    plan.pushes.append(Push(KIND_SUBSCRIBE, payload, digest, partner.partner_id, member_key, built.warnings))
+
+
+def _plan_leaver(plan: SyncPlan, partner_id: int | None, member: KnownMember | None, reasons: tuple[str, ...],
+                 kept_emails: set, on_archive: str) -> None:
+    pushed = bool(member and member.was_pushed and member.status != STATUS_ARCHIVED)
+    if not pushed or email_key(member.email) in kept_emails:
+        if partner_id is not None:
+            plan.skips.append(Skip(partner_id, member.member_key if member else None, reasons[0]))
+        return
+    if ARCHIVED in reasons and on_archive == ON_ARCHIVE_ARCHIVE:
+        plan.archives.append(Archive(member.member_key, partner_id, member.email))
+        return
+    payload = unsubscribe_payload(member.email)
+    digest = payload_hash(payload)
+    if digest in (member.payload_hash, member.error_hash):
+        plan.unchanged_member_keys.append(member.member_key)
+        return
+    plan.pushes.append(Push(KIND_UNSUBSCRIBE, payload, digest, partner_id, member.member_key))

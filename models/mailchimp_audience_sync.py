@@ -1,0 +1,382 @@
+"""The customers → audience sync of an audience: schema refresh, run, lock, batches.
+
+The decisions are the core's (:func:`plan_sync`); this file reads the records
+it needs, calls Mailchimp through the one client, and writes the outcome back.
+"""
+import logging
+from contextlib import contextmanager
+from dataclasses import replace
+
+from odoo import api, fields, models, modules, tools
+from odoo.exceptions import UserError
+
+from ..mailchimp_sync.batch_result import chunked, parse_batch_response
+from ..mailchimp_sync.const import BATCH_LIMIT, STATUS_ARCHIVED, STATUS_UNSUBSCRIBED
+from ..mailchimp_sync.errors import MailchimpError
+from ..mailchimp_sync.member_payload import AudienceSchema, subscriber_hash
+from ..mailchimp_sync.representatives import RepresentativeData
+from ..mailchimp_sync.sync_plan import KIND_UNSUBSCRIBE, KnownMember, plan_sync
+from .mailchimp_backend import PARAM_ON_ARCHIVE, PARAM_REPORT_EMAIL
+
+_logger = logging.getLogger(__name__)
+
+# Key space of our PostgreSQL advisory locks (one lock per audience: one run at a time).
+SYNC_LOCK_CLASS = 0x6D63
+
+
+class MailchimpAudience(models.Model):
+    _inherit = "mailchimp.audience"
+
+    interest_category_ids = fields.One2many("mailchimp.interest.category", "audience_id", string="Interest categories")
+    interest_ids = fields.One2many("mailchimp.interest", "audience_id", string="Interests")
+    merge_field_ids = fields.One2many("mailchimp.merge.field", "audience_id", string="Merge fields")
+    representative_field_ids = fields.One2many(
+        "mailchimp.representative.field", "audience_id", string="Representative fields")
+    member_ids = fields.One2many("mailchimp.member", "audience_id", string="Members")
+    sync_run_ids = fields.One2many("mailchimp.sync.run", "audience_id", string="Sync runs")
+    last_run_id = fields.Many2one("mailchimp.sync.run", compute="_compute_last_run_id")
+    sync_requested = fields.Boolean(readonly=True, help="“Sync now” was pressed; the scheduled job picks it up.")
+
+    def _compute_last_run_id(self):
+        for audience in self:
+            audience.last_run_id = self.env["mailchimp.sync.run"].search(
+                [("audience_id", "=", audience.id)], limit=1)
+
+    # ------------------------------------------------------------ schema
+
+    def action_refresh_schema(self):
+        """Button: load the audience's interests and merge fields from Mailchimp."""
+        backend = self.env["mailchimp.backend"]
+        with backend._user_errors():
+            client = backend._client()
+            for audience in self:
+                audience._refresh_schema(client)
+        return backend._notification(self.env._("Groups and merge fields loaded from Mailchimp."))
+
+    def _refresh_schema(self, client):
+        self._refresh_interests(client)
+        self._refresh_merge_fields(client)
+
+    def _refresh_interests(self, client):
+        self.ensure_one()
+        Category = self.env["mailchimp.interest.category"].with_context(active_test=False)
+        Interest = self.env["mailchimp.interest"].with_context(active_test=False)
+        categories = {c.mailchimp_id: c for c in Category.search([("audience_id", "=", self.id)])}
+        interests = {i.mailchimp_id: i for i in Interest.search([("audience_id", "=", self.id)])}
+        seen_categories, seen_interests = Category, Interest
+        for remote_category in client.get_interest_categories(self.mailchimp_id):
+            category = self._upsert(categories, Category, remote_category["id"], {
+                "name": remote_category.get("title") or remote_category["id"],
+                "category_type": remote_category.get("type"),
+                "sequence": remote_category.get("display_order") or 0,
+                "audience_id": self.id, "active": True,
+            })
+            seen_categories |= category
+            for remote_interest in client.get_interests(self.mailchimp_id, remote_category["id"]):
+                seen_interests |= self._upsert(interests, Interest, remote_interest["id"], {
+                    "name": remote_interest.get("name") or remote_interest["id"],
+                    "category_id": category.id,
+                    "sequence": remote_interest.get("display_order") or 0,
+                    "subscriber_count": int(remote_interest.get("subscriber_count") or 0),
+                    "active": True,
+                })
+        (Interest.browse([i.id for i in interests.values()]) - seen_interests).write({"active": False})
+        (Category.browse([c.id for c in categories.values()]) - seen_categories).write({"active": False})
+
+    def _refresh_merge_fields(self, client):
+        self.ensure_one()
+        MergeField = self.env["mailchimp.merge.field"]
+        known = {f.tag: f for f in MergeField.search([("audience_id", "=", self.id)])}
+        seen = MergeField
+        for remote in client.get_merge_fields(self.mailchimp_id):
+            options = remote.get("options") or {}
+            seen |= self._upsert(known, MergeField, remote["tag"], {
+                "tag": remote["tag"], "name": remote.get("name"), "field_type": remote.get("type"),
+                "size": int(options.get("size") or 0), "mailchimp_id": remote.get("merge_id") or 0,
+                "sequence": remote.get("display_order") or 0, "audience_id": self.id,
+            })
+        (MergeField.browse([f.id for f in known.values()]) - seen).unlink()
+
+    @staticmethod
+    def _upsert(known, model, key, values):
+        """Update ``known[key]`` with the values that differ, or create it."""
+        record = known.get(key)
+        if not record:
+            return model.create({"mailchimp_id": key, **values} if "mailchimp_id" in model._fields else values)
+        changed = {name: value for name, value in values.items() if _plain(record[name]) != _plain(value)}
+        if changed:
+            record.write(changed)
+        return record
+
+    def _fetch_merge_field(self, tag):
+        """The audience's merge field ``tag``, read live from Mailchimp (None if absent)."""
+        self.ensure_one()
+        backend = self.env["mailchimp.backend"]
+        with backend._user_errors():
+            self._refresh_merge_fields(backend._client())
+        return self.merge_field_ids.filtered(lambda field: field.tag == tag)[:1] or None
+
+    def _audience_schema(self):
+        self.ensure_one()
+        mapped = self.env["res.partner.category"].sudo().search([("mailchimp_interest_id.audience_id", "=", self.id)])
+        return AudienceSchema(
+            managed_interest_ids=frozenset(mapped.mailchimp_interest_id.mapped("mailchimp_id")),
+            merge_fields=self.merge_field_ids._schema_entries(),
+            representative_fields=self.representative_field_ids._core_fields(),
+        )
+
+    # ------------------------------------------------------------ actions
+
+    def action_sync_now(self):
+        """Button: ask the scheduled job to sync this audience now; progress shows in its run."""
+        self._check_sync_possible()
+        self.write({"sync_requested": True})
+        self.env.ref("mailchimp_sync.ir_cron_mailchimp_sync")._trigger()
+        return self.env["mailchimp.backend"]._notification(
+            self.env._("The sync has started; its progress shows under Sync runs."),
+            title=self.env._("Sync started"))
+
+    @api.model
+    def _cron_sync(self):
+        """Scheduled job: sync the requested audiences and those with mapped groups."""
+        audiences = self.search(["|", ("sync_requested", "=", True), ("interest_ids.tag_ids", "!=", False)])
+        for audience in audiences:
+            trigger = "manual" if audience.sync_requested else "cron"
+            try:
+                audience._sync_members(trigger=trigger)
+            except UserError as error:
+                _logger.warning("Mailchimp sync of %s not run: %s", audience.name, error)
+            if audience.sync_requested:
+                audience.sync_requested = False
+            self._commit_if_allowed()
+
+    def _check_sync_possible(self):
+        if not self._report_email():
+            raise UserError(self.env._(
+                "Set the sync report email in Settings → Mailchimp first: every run sends its report there."))
+
+    @api.model
+    def _report_email(self):
+        return (self.env["ir.config_parameter"].sudo().get_param(PARAM_REPORT_EMAIL) or "").strip()
+
+    # ------------------------------------------------------------ the run
+
+    def _sync_members(self, trigger="manual"):
+        """Push the audience's customers to Mailchimp; returns the run (also when it failed)."""
+        self.ensure_one()
+        self._check_sync_possible()
+        with self._sync_lock():
+            run = self._start_run(trigger)
+            try:
+                self._run_sync(run)
+                run.write({"state": "done", "date_end": fields.Datetime.now()})
+            except MailchimpError as error:
+                _logger.warning("Mailchimp sync of %s failed: %s", self.name, error)
+                run.write({"state": "failed", "message": str(error), "date_end": fields.Datetime.now()})
+            run._send_report()
+            self._commit_if_allowed()
+        return run
+
+    def _start_run(self, trigger):
+        Run = self.env["mailchimp.sync.run"]
+        Run.search([("audience_id", "=", self.id), ("state", "=", "running")]).write(
+            {"state": "interrupted", "date_end": fields.Datetime.now()})
+        run = Run.create({"audience_id": self.id, "trigger": trigger})
+        self._commit_if_allowed()
+        return run
+
+    @contextmanager
+    def _sync_lock(self):
+        """One run at a time per audience, across workers: a PostgreSQL session advisory lock.
+
+        A session lock (not a transaction one) because the run commits after
+        every batch; it is released at the end, or by PostgreSQL if the worker dies.
+        """
+        cr = self.env.cr
+        cr.execute("SELECT pg_try_advisory_lock(%s, %s)", (SYNC_LOCK_CLASS, self.id))
+        if not cr.fetchone()[0]:
+            raise UserError(self.env._("A sync of the audience %s is already running; try again when it ends.",
+                                       self.name))
+        try:
+            yield
+        finally:
+            cr.execute("SELECT pg_advisory_unlock(%s, %s)", (SYNC_LOCK_CLASS, self.id))
+
+    def _run_sync(self, run):
+        client = self.env["mailchimp.backend"]._client()
+        self._refresh_schema(client)
+        schema = self._audience_schema()
+        partners, known, orphans = self._collect_members(schema)
+        plan = plan_sync(partners, known, schema, orphans, on_archive=self._on_archive_policy())
+        run.write({"total_count": plan.work_count, "unchanged_count": len(plan.unchanged_member_keys)})
+        run._add_skips([skip.reason for skip in plan.skips])
+        run._add_lines([{
+            "kind": "conflict", "partner_id": conflict.kept_partner_id, "email": conflict.email,
+            "message": self.env._("Same email as customer(s) %s: only this customer is synced.",
+                                  ", ".join(map(str, conflict.held_back_partner_ids))),
+        } for conflict in plan.conflicts])
+        run._add_counts(conflict_count=len(plan.conflicts))
+        Member = self.env["mailchimp.member"]
+        Member.browse(plan.unchanged_member_keys).filtered("need_sync").write({"need_sync": False})
+        self._apply_email_changes(client, run, plan.email_changes)
+        self._apply_archives(client, run, plan.archives)
+        for batch in chunked(plan.pushes, self._batch_size()):
+            self._push_batch(client, run, batch)
+
+    def _batch_size(self):
+        return int(self.env.context.get("mailchimp_batch_size") or BATCH_LIMIT)
+
+    def _on_archive_policy(self):
+        return self.env["ir.config_parameter"].sudo().get_param(PARAM_ON_ARCHIVE) or "archive"
+
+    def _collect_members(self, schema):
+        """Candidates (mapped group, ticked box or known member), their members, and orphan members.
+
+        Ticked customers without a mapped group are candidates too, so that the
+        run reports them as skipped ("no mapped group") instead of ignoring them.
+        """
+        Partner = self.env["res.partner"].with_context(active_test=False)
+        tags = self.env["res.partner.category"].search([("mailchimp_interest_id.audience_id", "=", self.id)])
+        interest_by_tag = {tag.id: tag.mailchimp_interest_id.mailchimp_id for tag in tags}
+        members = self.env["mailchimp.member"].search([("audience_id", "=", self.id)])
+        partners = Partner.search(["|", ("category_id", "in", tags.ids), ("mailchimp_subscribe", "=", True)])
+        partners |= members.partner_id.with_context(active_test=False)
+        representatives = self._representatives_by_company(partners, schema)
+        partner_data = [
+            partner._mailchimp_partner_data(interest_by_tag, representatives.get(partner.id, ()))
+            for partner in partners
+        ]
+        known, orphans = {}, []
+        for member in members:
+            entry = KnownMember(member.id, member.partner_id.id or None, member.email, member.payload_hash or None,
+                                member.error_hash or None, member.status or None)
+            if member.partner_id:
+                known[member.partner_id.id] = entry
+            else:
+                orphans.append(entry)
+        return partner_data, known, orphans
+
+    def _representatives_by_company(self, partners, schema):
+        field_names = sorted({field.field_name for field in schema.representative_fields if field.merge_tag})
+        companies = partners.filtered("is_company")
+        if not field_names or not companies:
+            return {}
+        contacts = self.env["res.partner"].search_read(
+            [("parent_id", "in", companies.ids), ("type", "=", "contact")],
+            ["parent_id", "name", *field_names], order="parent_id, sequence, id" if "sequence" in
+            self.env["res.partner"]._fields else "parent_id, id")
+        by_company = {}
+        for contact in contacts:
+            values = {name: contact[name] or "" for name in field_names}
+            by_company.setdefault(contact["parent_id"][0], []).append(
+                RepresentativeData(name=contact["name"] or "", values=values))
+        return by_company
+
+    # ------------------------------------------------------------ applying the plan
+
+    def _apply_email_changes(self, client, run, changes):
+        """Rename members whose customer's address changed; if Mailchimp refuses, unsubscribe the old one."""
+        Member = self.env["mailchimp.member"]
+        for change in changes:
+            try:
+                client.update_member(self.mailchimp_id, change.old_email, {"email_address": change.new_email})
+            except MailchimpError as error:
+                run._add_lines([{"kind": "failure", "partner_id": change.partner_id, "email": change.old_email,
+                                 "message": self.env._("Could not change the address to %(new)s: %(error)s",
+                                                       new=change.new_email, error=str(error))}])
+                self._unsubscribe_old_address(client, run, change)
+            Member.browse(change.member_key).write(
+                {"email": change.new_email, "mailchimp_id": subscriber_hash(change.new_email)})
+        run._add_counts(done_count=len(changes))
+
+    def _unsubscribe_old_address(self, client, run, change):
+        """The new address gets its own member: the old one must not stay subscribed."""
+        try:
+            client.update_member(self.mailchimp_id, change.old_email, {"status": STATUS_UNSUBSCRIBED})
+        except MailchimpError as error:
+            run._add_lines([{"kind": "failure", "partner_id": change.partner_id, "email": change.old_email,
+                             "message": str(error)}])
+
+    def _apply_archives(self, client, run, archives):
+        Member = self.env["mailchimp.member"]
+        for archive in archives:
+            member = Member.browse(archive.member_key)
+            try:
+                client.archive_member(self.mailchimp_id, archive.email)
+            except MailchimpError as error:
+                if error.status != 404:
+                    member.write({"last_error": str(error), "need_sync": False})
+                    run._add_lines([{"kind": "failure", "partner_id": archive.partner_id, "email": archive.email,
+                                     "message": str(error)}])
+                    run._add_counts(failed_count=1, done_count=1)
+                    continue
+            member.write({"status": STATUS_ARCHIVED, "last_sync": fields.Datetime.now(), "last_error": False,
+                          "need_sync": False})
+            run._add_counts(archived_count=1, done_count=1)
+        self._commit_if_allowed()
+
+    def _push_batch(self, client, run, batch):
+        batch = self._ensure_members(batch)
+        response = client.batch_subscribe(self.mailchimp_id, [push.payload for push in batch])
+        result = parse_batch_response(response)
+        now = fields.Datetime.now()
+        rows, lines = [], []
+        counts = dict(created_count=0, updated_count=0, unsubscribed_count=0, failed_count=0)
+        for push in batch:
+            outcome = result.outcome_for(push.email)
+            if outcome is None or outcome.failed:
+                message = outcome.message if outcome else self.env._("Mailchimp did not report on this member.")
+                rows.append(_member_row(push, error=message, synced_at=now))
+                lines.append({"kind": "failure", "partner_id": push.partner_id, "email": push.email, "message": message})
+                counts["failed_count"] += 1
+                continue
+            rows.append(_member_row(push, status=outcome.status, synced_at=now))
+            if push.kind == KIND_UNSUBSCRIBE:
+                counts["unsubscribed_count"] += 1
+            else:
+                counts["created_count" if outcome.outcome == "created" else "updated_count"] += 1
+            lines += [{"kind": "warning", "partner_id": push.partner_id, "email": push.email,
+                       "message": warning.message} for warning in push.warnings]
+        self.env["mailchimp.member"]._write_push_results(rows)
+        run._add_lines(lines)
+        run._add_counts(done_count=len(batch), **counts)
+        self._commit_if_allowed()
+
+    def _ensure_members(self, batch):
+        """Create the members of first-time customers, in one insert, before their push."""
+        new = [push for push in batch if push.member_key is None]
+        if not new:
+            return batch
+        created = self.env["mailchimp.member"].create([
+            {"partner_id": push.partner_id, "audience_id": self.id} for push in new])
+        member_by_partner = {member.partner_id.id: member.id for member in created}
+        return [
+            replace(push, member_key=member_by_partner[push.partner_id]) if push.member_key is None else push
+            for push in batch
+        ]
+
+    @api.model
+    def _commit_if_allowed(self):
+        """Commit a finished batch so that a crash loses nothing; never inside tests."""
+        if not tools.config["test_enable"] and not modules.module.current_test:
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+
+
+def _member_row(push, status=None, error=None, synced_at=None):
+    return {
+        "id": push.member_key,
+        "email": push.email,
+        "mailchimp_id": subscriber_hash(push.email),
+        "status": status or (STATUS_UNSUBSCRIBED if push.kind == KIND_UNSUBSCRIBE and not error else None),
+        "payload_hash": None if error else push.payload_hash,
+        "error_hash": push.payload_hash if error else None,
+        "last_error": error,
+        "last_sync": synced_at,
+    }
+
+
+def _plain(value):
+    """A field value as written: records as ids, empty as False."""
+    if isinstance(value, models.BaseModel):
+        return value.id
+    return False if value is None else value

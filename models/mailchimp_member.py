@@ -1,0 +1,74 @@
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..mailchimp_sync.const import MEMBER_STATUSES
+from ..mailchimp_sync.eligibility import REASONS
+
+MEMBER_STATUS_SELECTION = [(status, status.capitalize()) for status in MEMBER_STATUSES]
+SKIP_REASON_SELECTION = list(REASONS.items())
+
+
+class MailchimpMember(models.Model):
+    """The binding of a customer to an audience: what was pushed, when, and how it went.
+
+    ``payload_hash`` is the hash of the last member item Mailchimp accepted: a
+    run pushes a customer again only when its item hashes differently. A
+    rejected item keeps its hash in ``error_hash`` and is not retried until the
+    customer changes. ``need_sync`` is set by edits in Odoo and cleared by a run.
+    The binding outlives a deleted customer (``partner_id`` empty) so that the
+    next run can still archive the member.
+    """
+
+    _name = "mailchimp.member"
+    _description = "Mailchimp audience member"
+    _order = "audience_id, email, id"
+    _rec_name = "email"
+
+    partner_id = fields.Many2one("res.partner", string="Customer", ondelete="set null", index=True)
+    audience_id = fields.Many2one("mailchimp.audience", required=True, ondelete="cascade", index=True)
+    email = fields.Char(readonly=True, help="The address this member has in Mailchimp.")
+    mailchimp_id = fields.Char(string="Mailchimp ID", readonly=True, help="MD5 of the lowercased address.")
+    status = fields.Selection(MEMBER_STATUS_SELECTION, readonly=True, help="The member's status in Mailchimp.")
+    last_changed = fields.Datetime(readonly=True, help="When Mailchimp last changed the member.")
+    last_sync = fields.Datetime(readonly=True)
+    last_error = fields.Text(readonly=True)
+    skip_reason = fields.Selection(SKIP_REASON_SELECTION, readonly=True)
+    need_sync = fields.Boolean(default=True, index=True)
+    payload_hash = fields.Char(readonly=True, copy=False)
+    error_hash = fields.Char(readonly=True, copy=False)
+
+    _sql_constraints = [
+        ("partner_audience_unique", "unique(partner_id, audience_id)",
+         "A customer has one member per audience."),
+    ]
+
+    @api.model
+    def _write_push_results(self, rows):
+        """Store a batch's outcome in one UPDATE, whatever the batch size.
+
+        A row is ``{id, email, mailchimp_id, status, payload_hash, error_hash,
+        last_error, last_sync}``; a ``None`` status or payload hash (a
+        rejected item) keeps the stored one.
+        """
+        if not rows:
+            return
+        self.flush_model()
+        columns = ("id", "email", "mailchimp_id", "status", "payload_hash", "error_hash", "last_error", "last_sync")
+        values = SQL(", ").join(
+            SQL("(%s::int, %s, %s, %s, %s, %s, %s, %s::timestamp)", *(row[column] for column in columns))
+            for row in rows
+        )
+        self.env.cr.execute(SQL(
+            """UPDATE mailchimp_member AS member
+                  SET email = pushed.email, mailchimp_id = pushed.mailchimp_id,
+                      status = COALESCE(pushed.status, member.status),
+                      payload_hash = COALESCE(pushed.payload_hash, member.payload_hash),
+                      error_hash = pushed.error_hash, last_error = pushed.last_error,
+                      last_sync = pushed.last_sync, need_sync = FALSE, skip_reason = NULL,
+                      write_date = NOW() AT TIME ZONE 'UTC', write_uid = %s
+                 FROM (VALUES %s) AS pushed(id, email, mailchimp_id, status, payload_hash, error_hash,
+                                            last_error, last_sync)
+                WHERE member.id = pushed.id""",
+            self.env.uid, values,
+        ))
+        self.invalidate_model([*columns[1:], "need_sync", "skip_reason"])

@@ -1,0 +1,87 @@
+from odoo import api, fields, models
+
+from ..mailchimp_sync.eligibility import REASONS, check_eligibility
+from ..mailchimp_sync.member_payload import PartnerData
+
+# Fields whose change can change a customer's member item (its own or its company's).
+SYNCED_PARTNER_FIELDS = frozenset({
+    "name", "email", "phone", "mobile", "country_id", "lang", "is_company", "active",
+    "category_id", "mailchimp_subscribe", "parent_id", "function",
+})
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    mailchimp_subscribe = fields.Boolean(
+        string="Mailchimp subscription", tracking=True,
+        help="Tick to keep this customer subscribed to the Mailchimp audience of its groups.")
+    mailchimp_member_ids = fields.One2many("mailchimp.member", "partner_id", string="Mailchimp members")
+    mailchimp_sync_state = fields.Char(string="Mailchimp sync", compute="_compute_mailchimp_sync_state")
+
+    @api.depends("email", "active", "mailchimp_subscribe", "category_id.mailchimp_interest_id")
+    def _compute_mailchimp_sync_state(self):
+        for partner in self:
+            eligibility = check_eligibility(partner.sudo()._mailchimp_partner_data())
+            if eligibility.eligible:
+                partner.mailchimp_sync_state = self.env._("Synced to Mailchimp")
+            else:
+                partner.mailchimp_sync_state = "; ".join(REASONS[code] for code in eligibility.reasons)
+
+    def _mailchimp_partner_data(self, interest_by_tag=None, representatives=()):
+        """The core's view of this customer; ``interest_by_tag`` limits groups to one audience."""
+        self.ensure_one()
+        if interest_by_tag is None:
+            interest_ids = frozenset(self.category_id.mailchimp_interest_id.mapped("mailchimp_id"))
+        else:
+            interest_ids = frozenset(
+                interest_by_tag[tag_id] for tag_id in self.category_id.ids if tag_id in interest_by_tag)
+        return PartnerData(
+            partner_id=self.id,
+            email=self.email,
+            name=self.name or "",
+            is_company=self.is_company,
+            phone=self.phone,
+            mobile=self.mobile,
+            country_code=self.country_id.code or None,
+            lang=self.lang,
+            opted_in=self.mailchimp_subscribe,
+            active=self.active,
+            tag_interest_ids=interest_ids,
+            representatives=representatives,
+        )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        partners = super().create(vals_list)
+        partners.parent_id._mailchimp_mark_dirty()
+        return partners
+
+    def write(self, vals):
+        """Edits only mark members dirty: the sync run pushes them, never ``write()``."""
+        parents_before = self.parent_id
+        result = super().write(vals)
+        if SYNCED_PARTNER_FIELDS.intersection(vals) or self._mailchimp_is_representative_change(vals):
+            (self | self.parent_id | parents_before)._mailchimp_mark_dirty()
+        return result
+
+    def unlink(self):
+        self.mailchimp_member_ids.write({"need_sync": True})
+        parents = self.parent_id
+        result = super().unlink()
+        parents.exists()._mailchimp_mark_dirty()
+        return result
+
+    def _mailchimp_is_representative_change(self, vals):
+        fields_used = self.env["mailchimp.representative.field"].sudo()._used_field_names()
+        return bool(fields_used.intersection(vals))
+
+    def _mailchimp_mark_dirty(self):
+        members = self.sudo().with_context(active_test=False).mailchimp_member_ids
+        members.filtered(lambda member: not member.need_sync).write({"need_sync": True})
+
+    def action_mailchimp_subscribe(self):
+        self.write({"mailchimp_subscribe": True})
+
+    def action_mailchimp_unsubscribe(self):
+        self.write({"mailchimp_subscribe": False})

@@ -1,0 +1,70 @@
+import pytest
+
+from mailchimp_sync.eligibility import REASONS, check_eligibility, is_valid_email, normalize_email
+from mailchimp_sync.member_payload import PartnerData
+
+
+def partner(**changes):
+    values = dict(
+        partner_id=1,
+        email="jane@acme.pl",
+        name="Jane Doe",
+        opted_in=True,
+        active=True,
+        tag_interest_ids=frozenset({"int-news"}),
+    )
+    values.update(changes)
+    return PartnerData(**values)
+
+
+def test_partner_meeting_every_rule_is_eligible():
+    result = check_eligibility(partner())
+
+    assert result.eligible
+    assert result.reasons == ()
+    assert result.messages == []
+
+
+@pytest.mark.parametrize(
+    ("changes", "reason"),
+    [
+        ({"tag_interest_ids": frozenset()}, "no_mapped_group"),
+        ({"opted_in": False}, "not_opted_in"),
+        ({"email": None}, "no_email"),
+        ({"email": "   "}, "no_email"),
+        ({"email": "jane.acme.pl"}, "invalid_email"),
+        ({"email": "Jane <jane@acme.pl>"}, "invalid_email"),
+        ({"active": False}, "archived"),
+    ],
+)
+def test_each_broken_rule_makes_the_partner_ineligible_with_its_reason(changes, reason):
+    result = check_eligibility(partner(**changes))
+
+    assert not result.eligible
+    assert result.reasons == (reason,)
+    assert result.messages == [REASONS[reason]]
+
+
+def test_every_failing_rule_is_reported_in_rule_order():
+    result = check_eligibility(partner(tag_interest_ids=set(), opted_in=False, email="nope", active=False))
+
+    assert result.reasons == ("no_mapped_group", "not_opted_in", "invalid_email", "archived")
+
+
+def test_every_reason_code_has_a_not_synced_sentence():
+    assert {"no_mapped_group", "not_opted_in", "no_email", "invalid_email", "archived"} <= REASONS.keys()
+    assert all(message.startswith("Not synced: ") for message in REASONS.values())
+
+
+def test_normalize_email_strips_and_lowercases_the_domain_but_keeps_the_local_part():
+    assert normalize_email("  Jane.Doe@ACME.PL \n") == "Jane.Doe@acme.pl"
+
+
+@pytest.mark.parametrize("email", [None, "", "  ", "jane@", "@acme.pl", "jane@acme", "a..b@acme.pl", "a@b.pl, c@d.pl"])
+def test_invalid_or_missing_addresses_normalize_to_none(email):
+    assert normalize_email(email) is None
+    assert not is_valid_email(email)
+
+
+def test_is_valid_email_accepts_a_plain_address():
+    assert is_valid_email("jane@acme.pl")

@@ -1,0 +1,122 @@
+"""Batch subscribe (POST /lists/{id}) and static-segment batches of the Mailchimp stand-in."""
+
+import pytest
+import requests
+
+from mailchimp_standin import DEMO_SEED, StandinServer
+
+LIST_ID = "a1b2c3d4e5"
+
+
+@pytest.fixture
+def srv():
+    with StandinServer(seed=DEMO_SEED, validate_webhook_urls=False) as server:
+        server.store.add_merge_field(LIST_ID, {"tag": "LTV", "name": "Lifetime value", "type": "number"})
+        yield server
+
+
+@pytest.fixture
+def http(srv):
+    session = requests.Session()
+    session.trust_env = False
+    session.auth = ("anystring", srv.api_key)
+    yield session
+    session.close()
+
+
+def batch(http, srv, members, **options):
+    return http.post(f"{srv.base_url}/lists/{LIST_ID}", json={"members": members, **options})
+
+
+def test_mixed_batch_creates_updates_and_reports_errors(http, srv):
+    srv.store.user_unsubscribe(LIST_ID, "jan.kowalski@acme-demo.pl")
+    response = batch(http, srv, [
+        {"email_address": "new.one@acme-demo.pl", "status_if_new": "subscribed",
+         "merge_fields": {"FNAME": "New"}},
+        {"email_address": "new.two@acme-demo.pl", "status": "pending"},
+        {"email_address": "piotr.zielinski@acme-demo.pl", "status": "subscribed",
+         "merge_fields": {"LNAME": "Zieliński-Nowy"}},
+        {"email_address": "bad@localhost", "status": "subscribed"},
+        {"email_address": "ltv@acme-demo.pl", "status": "subscribed", "merge_fields": {"LTV": "lots"}},
+        {"email_address": "jan.kowalski@acme-demo.pl", "status": "subscribed"},
+        {"email_address": "no.status@acme-demo.pl"},
+    ], update_existing=True)
+    assert response.status_code == 200
+    result = response.json()
+    assert [m["email_address"] for m in result["new_members"]] == [
+        "new.one@acme-demo.pl", "new.two@acme-demo.pl"]
+    assert result["new_members"][1]["status"] == "pending"
+    assert [m["email_address"] for m in result["updated_members"]] == ["piotr.zielinski@acme-demo.pl"]
+    assert result["updated_members"][0]["merge_fields"]["LNAME"] == "Zieliński-Nowy"
+    assert (result["total_created"], result["total_updated"], result["error_count"]) == (2, 1, 4)
+    errors = {e["email_address"]: e for e in result["errors"]}
+    assert set(errors) == {"bad@localhost", "ltv@acme-demo.pl", "jan.kowalski@acme-demo.pl",
+                           "no.status@acme-demo.pl"}
+    assert errors["bad@localhost"]["error"] == (
+        "bad@localhost looks fake or invalid, please enter a real email address.")
+    assert errors["ltv@acme-demo.pl"]["error"] == "Your merge fields were invalid."
+    assert errors["ltv@acme-demo.pl"]["field"] == "LTV"
+    assert errors["ltv@acme-demo.pl"]["field_message"] == "Please enter a number"
+    assert errors["jan.kowalski@acme-demo.pl"]["error"].endswith("cannot be subscribed.")
+    assert {e["error_code"] for e in result["errors"]} == {"ERROR_GENERIC"}
+    assert srv.store.get_member(LIST_ID, "ltv@acme-demo.pl") is None
+    assert srv.store.get_member(LIST_ID, "new.one@acme-demo.pl")["status"] == "subscribed"
+
+
+def test_existing_member_without_update_existing_is_contact_exists(http, srv):
+    result = batch(http, srv, [{"email_address": "jan.kowalski@acme-demo.pl", "status": "subscribed"}]).json()
+    assert result["error_count"] == 1
+    error = result["errors"][0]
+    assert error["error_code"] == "ERROR_CONTACT_EXISTS"
+    assert error["error"] == ("jan.kowalski@acme-demo.pl is already a list member, do you want to update? "
+                              "please provide update_existing:true in the request body")
+
+
+def test_status_if_new_does_not_change_existing_member(http, srv):
+    result = batch(http, srv, [{"email_address": "ewa.lewandowska@acme-demo.pl",
+                                "status_if_new": "subscribed"}], update_existing=True).json()
+    assert result["error_count"] == 0
+    assert result["updated_members"][0]["status"] == "unsubscribed"
+
+
+def test_sync_tags_replaces_tags(http, srv):
+    result = batch(http, srv, [{"email_address": "jan.kowalski@acme-demo.pl", "tags": ["B2B"]}],
+                   update_existing=True, sync_tags=True).json()
+    assert [t["name"] for t in result["updated_members"][0]["tags"]] == ["B2B"]
+
+
+def test_more_than_500_members_is_rejected_whole(http, srv):
+    members = [{"email_address": f"m{i}@acme-demo.pl", "status": "subscribed"} for i in range(501)]
+    response = batch(http, srv, members)
+    assert response.status_code == 400
+    assert response.json()["title"] == "Invalid Resource"
+    assert response.json()["errors"][0]["field"] == "members"
+    assert srv.store.get_member(LIST_ID, "m0@acme-demo.pl") is None
+    assert batch(http, srv, members[:500]).json()["total_created"] == 500
+
+
+def test_duplicates_in_one_request(http, srv):
+    item = {"email_address": "dup@acme-demo.pl", "status": "subscribed"}
+    assert batch(http, srv, [item, item]).json()["error_count"] == 1
+    other = {"email_address": "dup2@acme-demo.pl", "status": "subscribed"}
+    response = http.post(f"{srv.base_url}/lists/{LIST_ID}", params={"skip_duplicate_check": "true"},
+                         json={"members": [other, other]})
+    assert (response.json()["total_created"], response.json()["error_count"]) == (1, 0)
+
+
+def test_static_segment_batch_add_and_remove(http, srv):
+    segments_url = f"{srv.base_url}/lists/{LIST_ID}/segments"
+    segment = http.post(segments_url, json={"name": "Fair 2026", "static_segment": [
+        "jan.kowalski@acme-demo.pl", "stranger@elsewhere.pl"]}).json()
+    assert segment["type"] == "static" and segment["member_count"] == 1
+    result = http.post(f"{segments_url}/{segment['id']}", json={
+        "members_to_add": ["maria.wisniewska@acme-demo.pl", "ghost@acme-demo.pl"],
+        "members_to_remove": ["jan.kowalski@acme-demo.pl"]}).json()
+    assert [m["email_address"] for m in result["members_added"]] == ["maria.wisniewska@acme-demo.pl"]
+    assert [m["email_address"] for m in result["members_removed"]] == ["jan.kowalski@acme-demo.pl"]
+    assert (result["total_added"], result["total_removed"], result["error_count"]) == (1, 1, 1)
+    assert result["errors"][0]["email_addresses"] == ["ghost@acme-demo.pl"]
+    too_many = {"members_to_add": [f"x{i}@acme-demo.pl" for i in range(501)]}
+    assert http.post(f"{segments_url}/{segment['id']}", json=too_many).status_code == 400
+    members = http.get(f"{segments_url}/{segment['id']}/members").json()
+    assert [m["email_address"] for m in members["members"]] == ["maria.wisniewska@acme-demo.pl"]

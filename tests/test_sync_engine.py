@@ -1,0 +1,141 @@
+"""The run itself: batches, rejections, faults, resume, one run at a time, the report email."""
+from unittest.mock import patch
+
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from odoo.addons.mailchimp_sync.mailchimp_sync.client import MailchimpClient
+from odoo.addons.mailchimp_sync.mailchimp_sync.errors import MailchimpRetryError
+from odoo.addons.mailchimp_sync.models.mailchimp_audience_sync import SYNC_LOCK_CLASS
+from odoo.addons.mailchimp_sync.models.mailchimp_backend import PARAM_REPORT_EMAIL
+
+from .sync_common import MailchimpSyncCase
+
+
+@tagged("post_install", "-at_install")
+class TestSyncEngine(MailchimpSyncCase):
+    def customers(self, count):
+        """``count`` customers with addresses of this test only (the stand-in lives for the whole class)."""
+        prefix = self._testMethodName.removeprefix("test_")[:20]
+        return self.env["res.partner"].concat(*[
+            self.customer(f"Bulk {n}", f"{prefix}.{n}@acme-example.com") for n in range(count)])
+
+    def sync_in_batches_of(self, size):
+        return self.audience.with_context(mailchimp_batch_size=size)._sync_members(trigger="manual")
+
+    def test_members_go_in_batches(self):
+        self.customers(5)
+        calls = len(self.batch_calls())
+        run = self.sync_in_batches_of(2)
+        self.assertEqual(len(self.batch_calls()) - calls, 3)
+        self.assertEqual(run.created_count, 5)
+        self.assertEqual(run.done_count, run.total_count)
+        self.assertEqual(run.progress, 100.0)
+
+    def test_members_rejected_by_mailchimp_are_reported_and_the_others_synced(self):
+        self.customers(3)
+        forgotten = self.customer("Forgotten", "forgotten@acme-example.com")
+        self.client.upsert_member(self.list_id, "forgotten@acme-example.com",
+                                  {"email_address": "forgotten@acme-example.com", "status_if_new": "subscribed"})
+        self.client.delete_member_permanently(self.list_id, "forgotten@acme-example.com")
+        run = self.sync()
+        self.assertEqual(run.state, "done")
+        self.assertEqual(run.created_count, 3)
+        self.assertEqual(run.failed_count, 1)
+        failure = run.line_ids.filtered(lambda line: line.kind == "failure")
+        self.assertEqual(failure.partner_id, forgotten)
+        self.assertIn("permanently deleted", failure.message)
+        member = self.member_of(forgotten)
+        self.assertIn("permanently deleted", member.last_error)
+        calls = len(self.batch_calls())
+        run = self.sync()
+        self.assertEqual(len(self.batch_calls()), calls, "a rejected member is not retried until it changes")
+
+    def test_throttling_and_outages_mid_run_are_ridden_out(self):
+        self.customers(4)
+        self.standin.faults.add(status=429, times=1, retry_after=0)
+        self.standin.faults.add(status=503, times=2)
+        run = self.sync_in_batches_of(2)
+        self.assertEqual(run.state, "done")
+        self.assertEqual(run.created_count, 4)
+
+    def test_a_crash_mid_run_loses_nothing_and_the_next_run_resumes(self):
+        self.customers(5)
+        original = MailchimpClient.batch_subscribe
+        calls = []
+
+        def fail_on_second_batch(client, list_id, members, **kwargs):
+            calls.append(len(members))
+            if len(calls) == 2:
+                raise MailchimpRetryError("Mailchimp error 503: gone. Gave up after 5 attempts.", status=503)
+            return original(client, list_id, members, **kwargs)
+
+        with patch.object(MailchimpClient, "batch_subscribe", fail_on_second_batch), \
+                self.assertLogs("odoo.addons.mailchimp_sync.models.mailchimp_audience_sync", "WARNING") as logs:
+            first = self.sync_in_batches_of(2)
+        self.assertIn("Gave up", logs.output[0])
+        self.assertEqual(first.state, "failed")
+        self.assertIn("Gave up", first.message)
+        self.assertEqual(first.created_count, 2)
+        batches_before = len(self.batch_calls())
+        second = self.sync_in_batches_of(2)
+        self.assertEqual(second.state, "done")
+        self.assertEqual(second.created_count, 3)
+        self.assertEqual(second.unchanged_count, 2)
+        self.assertEqual(len(self.batch_calls()) - batches_before, 2)
+        emails = [m["email_address"] for m in self.standin.store.members(self.list_id)]
+        self.assertEqual(len([e for e in emails if e.startswith("a_crash_mid_run")]), 5)
+
+    def test_a_second_run_of_the_same_audience_is_refused(self):
+        self.customers(1)
+        with self.registry.cursor() as other_cr:
+            other_cr.execute("SELECT pg_try_advisory_lock(%s, %s)", (SYNC_LOCK_CLASS, self.audience.id))
+            self.assertTrue(other_cr.fetchone()[0])
+            try:
+                with self.assertRaisesRegex(UserError, "already running"):
+                    self.sync()
+            finally:
+                other_cr.execute("SELECT pg_advisory_unlock(%s, %s)", (SYNC_LOCK_CLASS, self.audience.id))
+        self.assertEqual(self.sync().state, "done")
+
+    def test_every_run_emails_its_report(self):
+        self.customers(2)
+        forgotten = self.customer("Forgotten Too", "forgotten.too@acme-example.com")
+        self.client.upsert_member(self.list_id, forgotten.email,
+                                  {"email_address": forgotten.email, "status_if_new": "subscribed"})
+        self.client.delete_member_permanently(self.list_id, forgotten.email)
+        run = self.sync()
+        mail = self.env["mail.mail"].search([("model", "=", "mailchimp.sync.run"), ("res_id", "=", run.id)])
+        self.assertEqual(len(mail), 1)
+        self.assertEqual(mail.email_to, "reports@acme-example.com")
+        self.assertIn("2 created", mail.subject)
+        self.assertIn("1 failed", mail.subject)
+        self.assertIn("Forgotten Too", mail.body_html)
+        self.assertIn("permanently deleted", mail.body_html)
+
+    def test_no_sync_without_a_report_address(self):
+        self.customers(1)
+        self.env["ir.config_parameter"].sudo().set_param(PARAM_REPORT_EMAIL, "")
+        requests_before = len(self.standin.request_log)
+        with self.assertRaisesRegex(UserError, "report email"):
+            self.sync()
+        with self.assertRaisesRegex(UserError, "report email"):
+            self.audience.action_sync_now()
+        with self.assertLogs("odoo.addons.mailchimp_sync.models.mailchimp_audience_sync", "WARNING") as logs:
+            self.env["mailchimp.audience"]._cron_sync()
+        self.assertIn("report email", logs.output[0])
+        self.assertEqual(len(self.standin.request_log), requests_before)
+        self.assertFalse(self.env["mailchimp.sync.run"].search([("audience_id", "=", self.audience.id)]))
+
+    def test_sync_now_hands_the_run_to_the_scheduled_job(self):
+        self.customers(1)
+        cron = self.env.ref("mailchimp_sync.ir_cron_mailchimp_sync")
+        triggers_before = self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
+        action = self.audience.action_sync_now()
+        self.assertEqual(action["params"]["type"], "success")
+        self.assertTrue(self.audience.sync_requested)
+        self.assertEqual(self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]), triggers_before + 1)
+        self.env["mailchimp.audience"]._cron_sync()
+        self.assertFalse(self.audience.sync_requested)
+        self.assertEqual(self.audience.last_run_id.trigger, "manual")
+        self.assertEqual(self.audience.last_run_id.created_count, 1)

@@ -1,0 +1,85 @@
+"""Customers leaving: unsubscribe, archive, delete, email change, Mailchimp-side unsubscribes."""
+from odoo.tests import tagged
+
+from odoo.addons.mailchimp_sync.models.mailchimp_backend import PARAM_ON_ARCHIVE
+
+from .sync_common import MailchimpSyncCase
+
+
+@tagged("post_install", "-at_install")
+class TestSyncLeaving(MailchimpSyncCase):
+    def test_unticking_the_box_unsubscribes(self):
+        partner = self.customer("Leaver", "leaver@acme-example.com")
+        self.sync()
+        partner.mailchimp_subscribe = False
+        run = self.sync()
+        self.assertEqual(self.remote("leaver@acme-example.com")["status"], "unsubscribed")
+        self.assertEqual(run.unsubscribed_count, 1)
+        self.assertEqual(self.member_of(partner).status, "unsubscribed")
+
+    def test_unmapping_the_group_unsubscribes(self):
+        partner = self.customer("Unmapped", "unmapped@acme-example.com", tags=self.tag_retail)
+        self.sync()
+        partner.write({"category_id": [(3, self.tag_retail.id)]})
+        self.sync()
+        self.assertEqual(self.remote("unmapped@acme-example.com")["status"], "unsubscribed")
+
+    def test_archiving_archives_the_member(self):
+        partner = self.customer("Archived later", "archived.later@acme-example.com")
+        self.sync()
+        partner.action_archive()
+        run = self.sync()
+        self.assertEqual(self.remote("archived.later@acme-example.com")["status"], "archived")
+        self.assertEqual(run.archived_count, 1)
+        self.assertEqual(self.member_of(partner).status, "archived")
+        run = self.sync()
+        self.assertEqual(run.archived_count, 0)
+
+    def test_archiving_can_unsubscribe_instead(self):
+        self.env["ir.config_parameter"].sudo().set_param(PARAM_ON_ARCHIVE, "unsubscribe")
+        partner = self.customer("Soft leaver", "soft.leaver@acme-example.com")
+        self.sync()
+        partner.action_archive()
+        self.sync()
+        self.assertEqual(self.remote("soft.leaver@acme-example.com")["status"], "unsubscribed")
+
+    def test_deleting_archives_the_member_and_never_deletes_it(self):
+        partner = self.customer("Deleted", "deleted@acme-example.com")
+        self.sync()
+        partner.unlink()
+        run = self.sync()
+        remote = self.remote("deleted@acme-example.com")
+        self.assertEqual(remote["status"], "archived")
+        self.assertEqual(run.archived_count, 1)
+
+    def test_changing_the_email_renames_the_same_member(self):
+        partner = self.customer("Mover", "old.address@acme-example.com")
+        self.sync()
+        members_before = self.standin.store.members(self.list_id)
+        partner.email = "new.address@acme-example.com"
+        self.sync()
+        self.assertIsNone(self.remote("old.address@acme-example.com"))
+        self.assertEqual(self.remote("new.address@acme-example.com")["status"], "subscribed")
+        self.assertEqual(len(self.standin.store.members(self.list_id)), len(members_before))
+        self.assertEqual(self.member_of(partner).email, "new.address@acme-example.com")
+
+    def test_member_who_unsubscribed_in_mailchimp_is_not_resubscribed(self):
+        partner = self.customer("Opted out", "opted.out@acme-example.com")
+        self.sync()
+        self.standin.store.user_unsubscribe(self.list_id, "opted.out@acme-example.com")
+        partner.write({"name": "Opted Out Again", "mailchimp_subscribe": True})
+        run = self.sync()
+        self.assertEqual(self.remote("opted.out@acme-example.com")["status"], "unsubscribed")
+        self.assertEqual(run.failed_count, 0)
+        self.assertEqual(self.member_of(partner).status, "unsubscribed")
+
+    def test_customers_sharing_an_email_are_reported_not_pushed_twice(self):
+        first = self.customer("First", "shared@acme-example.com")
+        second = self.customer("Second", "SHARED@acme-example.com")
+        run = self.sync()
+        self.assertEqual(run.created_count, 1)
+        self.assertEqual(run.conflict_count, 1)
+        conflict = run.line_ids.filtered(lambda line: line.kind == "conflict")
+        self.assertEqual(conflict.partner_id, first)
+        self.assertIn(str(second.id), conflict.message)
+        self.assertFalse(self.member_of(second))

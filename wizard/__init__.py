@@ -1,0 +1,1 @@
+from . import mailchimp_merge_field_wizard
