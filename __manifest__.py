@@ -21,6 +21,11 @@
         "views/mailchimp_menus.xml",
     ],
     "demo": [],
+    "assets": {
+        "web.assets_tests": [
+            "mailchimp_sync/static/tests/tours/**/*",
+        ],
+    },
     "application": True,
     "installable": True,
 }

@@ -1,43 +1,12 @@
 """Mailchimp Marketing API v3 endpoints on top of the :class:`~.store.Store`."""
 
-import json
-from dataclasses import dataclass, field
-
-from . import errors, util
+from . import util
+from .batches import Batches
+from .messages import ApiResponse
 from .routing import Router
 
 router = Router()
 route = router.route
-
-
-@dataclass
-class ApiRequest:
-    method: str
-    path: str
-    query: dict
-    raw_body: bytes = b""
-    headers: dict = field(default_factory=dict)
-
-    def json(self):
-        """Parsed body; empty or ``null`` (the SDK's "no body") is ``{}``."""
-        text = self.raw_body.decode("utf-8", "replace").strip()
-        if not text:
-            return {}
-        try:
-            body = json.loads(text)
-        except ValueError:
-            raise errors.json_parse_error() from None
-        return {} if body is None else body
-
-    def flag(self, name):
-        return util.parse_bool(self.query.get(name))
-
-
-@dataclass
-class ApiResponse:
-    status: int
-    payload: object = None
-    headers: dict = field(default_factory=dict)
 
 
 NO_CONTENT = ApiResponse(204)
@@ -48,6 +17,7 @@ class Api:
 
     def __init__(self, store):
         self.store = store
+        self.batches = Batches(store, self.handle)
 
     def handle(self, request):
         handler, params = router.resolve(request.method, request.path)
@@ -383,3 +353,22 @@ class Api:
     @route("GET", "/reports/{campaign_id}/email-activity/{member}")
     def get_member_email_activity(self, request, campaign_id, member):
         return self.store.member_email_activity(campaign_id, member, request.query)
+
+    # -- batch operations ------------------------------------------------------
+
+    @route("POST", "/batches")
+    def start_batch(self, request):
+        return self.batches.submit(request.json())
+
+    @route("GET", "/batches")
+    def get_batches(self, request):
+        return self.batches.collection(request.query)
+
+    @route("GET", "/batches/{batch_id}")
+    def get_batch(self, request, batch_id):
+        return self.batches.status(batch_id)
+
+    @route("DELETE", "/batches/{batch_id}")
+    def delete_batch(self, request, batch_id):
+        self.batches.delete(batch_id)
+        return NO_CONTENT

@@ -8,15 +8,15 @@ from dataclasses import dataclass
 class Fault:
     """One armed fault; ``times=None`` means until cleared."""
 
-    status: int = None
-    times: int = 1
-    retry_after: float = None
-    delay: float = None
+    status: int | None = None
+    times: int | None = 1
+    retry_after: float | None = None
+    delay: float | None = None
     drop: bool = False
-    path_contains: str = None
-    method: str = None
-    title: str = None
-    detail: str = None
+    path_contains: str | None = None
+    method: str | None = None
+    title: str | None = None
+    detail: str | None = None
 
     def matches(self, method, path):
         if self.path_contains and self.path_contains not in path:

@@ -28,7 +28,11 @@ class MergeField:
 
     @property
     def max_length(self):
-        """Text limit: ``options.size``, 255 when unset (see module README)."""
+        """Text limit enforced on values: ``options.size``, 255 when unset.
+
+        Mailchimp documents ``size`` only as the field's default length; the
+        stand-in enforces it so that over-long values surface in tests.
+        """
         return int(self.options.get("size") or 255)
 
 

@@ -1,6 +1,7 @@
 """HTTP front end: ``StandinServer`` on loopback, HTTP/1.1 keep-alive, faults, limits."""
 
 import base64
+import contextlib
 import functools
 import json
 import logging
@@ -13,9 +14,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import NamedTuple
 
 from . import errors
-from .app import Api, ApiRequest
+from .app import Api
+from .batches import RESULTS_PREFIX
 from .control import Control
 from .faults import FaultInjector
+from .messages import ApiRequest
 from .store import Store
 
 _log = logging.getLogger(__name__)
@@ -171,10 +174,8 @@ class _HttpServer(ThreadingHTTPServer):
         with self._connections_lock:
             connections = list(self._connections)
         for connection in connections:
-            try:
+            with contextlib.suppress(OSError):
                 connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -212,6 +213,8 @@ class _Handler(BaseHTTPRequestHandler):
         if path == API_PREFIX or path.startswith(API_PREFIX + "/"):
             standin.request_log.append(LoggedRequest(self.command, path, query))
             self._api(standin, path[len(API_PREFIX):] or "/", query, body)
+        elif path.startswith(RESULTS_PREFIX) and path.endswith(".tar.gz"):
+            self._batch_results(standin, path[len(RESULTS_PREFIX):-len(".tar.gz")])
         elif path.startswith(CONTROL_PREFIX + "/"):
             self._control(standin, path[len(CONTROL_PREFIX):], body)
         elif path.startswith("/oauth2/"):
@@ -288,6 +291,16 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self._send_json(status, payload)
 
+    def _batch_results(self, standin, batch_id):
+        try:
+            archive = standin.api.batches.results_archive(batch_id)
+        except errors.ApiError as problem:
+            self._send_problem(problem)
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "application/x-gzip")
+        self._finish(archive, None)
+
     def _oauth(self, standin, path, query, raw_body):
         """Just enough of login.mailchimp.com: authorize redirect, token, metadata."""
         route = path.rstrip("/")
@@ -340,10 +353,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _drop_connection(self):
         self.close_connection = True
-        try:
+        with contextlib.suppress(OSError):
             self.connection.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
 
 
 def _fault_problem(fault):

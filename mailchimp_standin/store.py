@@ -98,5 +98,7 @@ class Store(StoreCore, ListsMixin, MembersMixin, SegmentsMixin, WebhooksMixin,
             for tag in tags:
                 self._tag_member(audience, member, tag)
             for key, value in attributes.items():
+                if not hasattr(member, key):
+                    raise TypeError(f"seed_member() got an unknown member attribute {key!r}")
                 setattr(member, key, value)
             return self.member_document(audience, member)

@@ -4,8 +4,13 @@ import re
 
 from . import errors, util
 from .model import (
-    ARCHIVED, INTEREST_CATEGORY_TYPES, MERGE_FIELD_TYPES,
-    Audience, Interest, InterestCategory, MergeField,
+    ARCHIVED,
+    INTEREST_CATEGORY_TYPES,
+    MERGE_FIELD_TYPES,
+    Audience,
+    Interest,
+    InterestCategory,
+    MergeField,
 )
 
 DEFAULT_MERGE_FIELDS = (
@@ -422,5 +427,6 @@ class ListsMixin:
                 "list_id": list_id,
                 "category_id": category_id,
                 "total_items": len(interests),
-                "_links": [self.link("self", f"/lists/{list_id}/interest-categories/{category_id}/interests")],
+                "_links": [self.link(
+                    "self", f"/lists/{list_id}/interest-categories/{category_id}/interests")],
             }

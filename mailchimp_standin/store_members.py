@@ -10,6 +10,16 @@ SCALAR_MEMBER_FIELDS = ("language", "vip", "ip_signup", "ip_opt", "location", "m
 SORTABLE_FIELDS = ("timestamp_opt", "timestamp_signup", "last_changed")
 
 
+@dataclass(frozen=True)
+class BatchOptions:
+    """Flags of one batch-subscribe call."""
+
+    update_existing: bool
+    sync_tags: bool
+    skip_merge_validation: bool
+    skip_duplicate_check: bool
+
+
 @dataclass
 class MemberChange:
     """A fully validated member write, applied only after all checks passed."""
@@ -246,7 +256,24 @@ class MembersMixin:
         ``status_keys`` are the body keys giving the new status, in priority order;
         a status is always required for a new member, else when ``status_required``.
         """
-        email = body.get("email_address")
+        self._check_address(audience, existing, body.get("email_address"))
+        status = self._requested_status(existing, body, status_keys, status_required)
+        tags = body.get("tags") or []
+        if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+            raise errors.field_error("tags", "Schema describes array of strings")
+        return MemberChange(
+            email=body.get("email_address") or (existing.email_address if existing else None),
+            status=status,
+            merge_fields=validation.merge_values(
+                audience, body.get("merge_fields"), is_new=existing is None,
+                skip_required=skip_merge_validation),
+            interests=validation.interests(audience, body.get("interests")),
+            extra=self._scalar_fields(body),
+            tags=tags,
+        )
+
+    def _check_address(self, audience, existing, email):
+        """New address: valid and not forgotten; changed address: valid and free."""
         if existing is None:
             if not email:
                 raise errors.field_error("email_address", "This value should not be blank.")
@@ -258,36 +285,34 @@ class MembersMixin:
             taken = self.find_member(audience, email)
             if taken is not None or util.subscriber_hash(email) in audience.forgotten:
                 raise errors.member_exists(email)
-        status = next((body[k] for k in status_keys if body.get(k) is not None), None)
-        if status is None and (existing is None or status_required):
-            raise errors.field_error(status_keys[0], "Schema describes enum, NULL found instead")
-        if status is not None:
-            validation.check_status(status, next(k for k in status_keys if body.get(k) is not None))
+
+    @staticmethod
+    def _requested_status(existing, body, status_keys, status_required):
+        """The status to set (None = unchanged), enforcing the compliance rule."""
+        key = next((k for k in status_keys if body.get(k) is not None), None)
+        if key is None:
+            if existing is None or status_required:
+                raise errors.field_error(status_keys[0], "Schema describes enum, NULL found instead")
+            return None
+        status = body[key]
+        validation.check_status(status, key)
         if (status == "subscribed" and existing is not None and existing.compliance_state
                 and existing.status != "subscribed"):
             raise errors.member_in_compliance_state(existing.email_address)
-        email_type = body.get("email_type")
-        if email_type is not None and email_type not in ("html", "text"):
-            raise errors.field_error("email_type", f"Schema describes enum, '{email_type}' found instead")
-        tags = body.get("tags") or []
-        if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-            raise errors.field_error("tags", "Schema describes array of strings")
+        return status
+
+    @staticmethod
+    def _scalar_fields(body):
         extra = {k: body[k] for k in SCALAR_MEMBER_FIELDS if k in body}
         for stamp in ("timestamp_signup", "timestamp_opt"):
             if body.get(stamp):
                 extra[stamp] = util.parse_iso(body[stamp], stamp)
-        if email_type:
+        email_type = body.get("email_type")
+        if email_type is not None:
+            if email_type not in ("html", "text"):
+                raise errors.field_error("email_type", f"Schema describes enum, '{email_type}' found instead")
             extra["email_type"] = email_type
-        return MemberChange(
-            email=email or (existing.email_address if existing else None),
-            status=status,
-            merge_fields=validation.merge_values(
-                audience, body.get("merge_fields"), is_new=existing is None,
-                skip_required=skip_merge_validation),
-            interests=validation.interests(audience, body.get("interests")),
-            extra=extra,
-            tags=tags,
-        )
+        return extra
 
     def _new_member(self, audience, email, status, source_label):
         member = Member(
@@ -385,15 +410,15 @@ class MembersMixin:
             raise errors.field_error(
                 "members", f"Schema describes array with at most {MAX_BATCH_MEMBERS} items, "
                            f"{len(items)} found instead")
-        update_existing = util.parse_bool(body.get("update_existing"))
-        sync_tags = util.parse_bool(body.get("sync_tags"))
+        options = BatchOptions(util.parse_bool(body.get("update_existing")),
+                               util.parse_bool(body.get("sync_tags")),
+                               skip_merge_validation, skip_duplicate_check)
         result = {"new_members": [], "updated_members": [], "errors": []}
         with self.write():
             audience = self.audience(list_id)
             seen = set()
             for item in items:
-                self._batch_one(audience, item, result, seen, update_existing, sync_tags,
-                                skip_merge_validation, skip_duplicate_check)
+                self._batch_one(audience, item, result, seen, options)
             return {
                 **result,
                 "total_created": len(result["new_members"]),
@@ -402,20 +427,20 @@ class MembersMixin:
                 "_links": [self.link("self", f"/lists/{list_id}")],
             }
 
-    def _batch_one(self, audience, item, result, seen, update_existing, sync_tags,
-                   skip_merge_validation, skip_duplicate_check):
+    def _batch_one(self, audience, item, result, seen, options):
+        """Subscribe one batch item; failures go to ``result["errors"]``, not raised."""
         item = item if isinstance(item, dict) else {}
         email = str(item.get("email_address") or "")
         key = email.lower()
         if key in seen:
-            if not skip_duplicate_check:
+            if not options.skip_duplicate_check:
                 result["errors"].append(self._batch_error(
                     email, f"{email} is a duplicate in this request", "ERROR_GENERIC"))
             return
         seen.add(key)
         existing = self.find_member(audience, email) if email else None
         active = existing is not None and existing.status != ARCHIVED
-        if active and not update_existing:
+        if active and not options.update_existing:
             result["errors"].append(self._batch_error(
                 email, f"{email} is already a list member, do you want to update? "
                        "please provide update_existing:true in the request body",
@@ -424,13 +449,13 @@ class MembersMixin:
         status_keys = ("status",) if active else ("status_if_new", "status")
         try:
             change = self._prepare(audience, existing, dict(item), status_keys,
-                                   skip_merge_validation, status_required=not active)
+                                   options.skip_merge_validation, status_required=not active)
         except errors.ApiError as problem:
             first = (problem.errors or [{}])[0]
             result["errors"].append(self._batch_error(
                 email, problem.detail, "ERROR_GENERIC", first.get("field", ""), first.get("message", "")))
             return
-        if sync_tags and active:
+        if options.sync_tags and active:
             for segment in self.member_tag_segments(audience, existing):
                 segment.members.pop(existing.id, None)
         member = self._apply(audience, existing, change, "api")

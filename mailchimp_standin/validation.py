@@ -63,6 +63,16 @@ def _normalise(merge_field, value):
     if isinstance(value, (dict, list, bool)):
         raise ValueError("Please enter a text value")
     text = str(value)
+    _check_text(merge_field, text)
+    if kind == "date":
+        return _date(text, merge_field.options.get("date_format", "MM/DD/YYYY"))
+    if kind == "birthday":
+        return _birthday(text, merge_field.options.get("date_format", "MM/DD"))
+    return text
+
+
+def _check_text(merge_field, text):
+    kind = merge_field.type
     if kind == "text" and len(text) > merge_field.max_length:
         raise ValueError(f"Please enter a value of at most {merge_field.max_length} characters")
     if kind == "phone" and not _PHONE.match(text):
@@ -71,11 +81,6 @@ def _normalise(merge_field, value):
         raise ValueError("Please enter a valid URL")
     if kind in ("dropdown", "radio") and text not in merge_field.options.get("choices", []):
         raise ValueError("Please choose one of the available options")
-    if kind == "date":
-        return _date(text, merge_field.options.get("date_format", "MM/DD/YYYY"))
-    if kind == "birthday":
-        return _birthday(text, merge_field.options.get("date_format", "MM/DD"))
-    return text
 
 
 def _number(value):
@@ -93,7 +98,7 @@ def _address(value):
         parts = [part.strip() for part in value.split("  ")]
         if len(parts) < 4:
             raise ValueError("Please enter a complete address")
-        value = dict(zip(("addr1", "city", "state", "zip", "country"), parts))
+        value = dict(zip(("addr1", "city", "state", "zip", "country"), parts, strict=False))
     if not isinstance(value, dict):
         raise ValueError("Please enter a complete address")
     if not all(str(value.get(key) or "").strip() for key in ("addr1", "city", "state", "zip")):

@@ -57,13 +57,19 @@ class WebhooksMixin:
             audience.webhooks[webhook.id] = webhook
             return webhook
 
-    @staticmethod
-    def _flags(given, names, defaults, field_name):
+    @classmethod
+    def _flags(cls, given, names, defaults, field_name):
+        """Flags of a new webhook: the defaults when absent, unlisted ones false."""
         if given is None:
             return dict(defaults)
+        return {name: False for name in names} | cls._changed_flags(given, names, field_name)
+
+    @staticmethod
+    def _changed_flags(given, names, field_name):
+        """PATCH semantics: only the flags present in the body change."""
         if not isinstance(given, dict) or any(k not in names for k in given):
             raise errors.field_error(field_name, f"Allowed keys: {', '.join(names)}")
-        return {name: bool(given.get(name, False)) for name in names}
+        return {name: bool(flag) for name, flag in given.items()}
 
     @staticmethod
     def _validate_url(url):
@@ -89,10 +95,9 @@ class WebhooksMixin:
             if body.get("url"):
                 webhook.url = body["url"]
             if "events" in body:
-                webhook.events.update(self._flags(body["events"], WEBHOOK_EVENTS, webhook.events, "events"))
+                webhook.events.update(self._changed_flags(body["events"], WEBHOOK_EVENTS, "events"))
             if "sources" in body:
-                webhook.sources.update(
-                    self._flags(body["sources"], WEBHOOK_SOURCES, webhook.sources, "sources"))
+                webhook.sources.update(self._changed_flags(body["sources"], WEBHOOK_SOURCES, "sources"))
             return webhook
 
     def delete_webhook(self, list_id, webhook_id):

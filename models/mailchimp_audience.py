@@ -34,16 +34,18 @@ class MailchimpAudience(models.Model):
         value = self.env["ir.config_parameter"].sudo().get_param(PARAM_DEFAULT_AUDIENCE)
         return int(value) if value and value.isdigit() else False
 
-    @api.model
     def action_refresh_audiences(self):
-        """Load the account's audiences: create new ones, update known ones, archive vanished ones."""
+        """Load the account's audiences: create new ones, update known ones, archive vanished ones.
+
+        A list-header button: it acts on the whole account, whatever records are selected.
+        """
         backend = self.env["mailchimp.backend"]
         with backend._user_errors():
             lists = backend._client().get_lists()
         audiences = self._upsert_from_lists(lists)
         return backend._notification(
             self.env._("%(count)s audiences loaded from Mailchimp.", count=len(audiences)),
-            title=self.env._("Audiences refreshed"),
+            title=self.env._("Audiences refreshed"), reload=True,
         )
 
     @api.model

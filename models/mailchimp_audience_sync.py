@@ -51,7 +51,7 @@ class MailchimpAudience(models.Model):
             client = backend._client()
             for audience in self:
                 audience._refresh_schema(client)
-        return backend._notification(self.env._("Groups and merge fields loaded from Mailchimp."))
+        return backend._notification(self.env._("Groups and merge fields loaded from Mailchimp."), reload=True)
 
     def _refresh_schema(self, client):
         self._refresh_interests(client)
@@ -134,7 +134,7 @@ class MailchimpAudience(models.Model):
         self.env.ref("mailchimp_sync.ir_cron_mailchimp_sync")._trigger()
         return self.env["mailchimp.backend"]._notification(
             self.env._("The sync has started; its progress shows under Sync runs."),
-            title=self.env._("Sync started"))
+            title=self.env._("Sync started"), reload=True)
 
     @api.model
     def _cron_sync(self):

@@ -86,15 +86,17 @@ class MailchimpBackend(models.AbstractModel):
             raise UserError(str(error)) from None
 
     @api.model
-    def _notification(self, message, kind="success", title=None, sticky=False):
-        """A ``display_notification`` client action, the answer of our buttons."""
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": title or self.env._("Mailchimp"),
-                "message": message,
-                "type": kind,
-                "sticky": sticky,
-            },
+    def _notification(self, message, kind="success", title=None, sticky=False, reload=False):
+        """A ``display_notification`` client action, the answer of our buttons.
+
+        ``reload`` reloads the current view afterwards, to show what the button changed.
+        """
+        params = {
+            "title": title or self.env._("Mailchimp"),
+            "message": message,
+            "type": kind,
+            "sticky": sticky,
         }
+        if reload:
+            params["next"] = {"type": "ir.actions.client", "tag": "soft_reload"}
+        return {"type": "ir.actions.client", "tag": "display_notification", "params": params}

@@ -1,4 +1,8 @@
-"""Batch subscribe (POST /lists/{id}) and static-segment batches of the Mailchimp stand-in."""
+"""Batch subscribe (POST /lists/{id}), static-segment batches and /batches of the stand-in."""
+
+import io
+import json
+import tarfile
 
 import pytest
 import requests
@@ -120,3 +124,33 @@ def test_static_segment_batch_add_and_remove(http, srv):
     assert http.post(f"{segments_url}/{segment['id']}", json=too_many).status_code == 400
     members = http.get(f"{segments_url}/{segment['id']}/members").json()
     assert [m["email_address"] for m in members["members"]] == ["maria.wisniewska@acme-demo.pl"]
+
+
+def test_batch_operations_results_archive(http, srv):
+    hash_ = "62eeb292278cc15f5817cb78f7790b08"
+    operations = [
+        {"method": "PUT", "path": f"/lists/{LIST_ID}/members/{hash_}", "operation_id": "odoo-1",
+         "body": json.dumps({"email_address": "urist.mcvankab@freddiesjokes.com",
+                             "status_if_new": "subscribed"})},
+        {"method": "POST", "path": f"/lists/{LIST_ID}/members", "operation_id": "odoo-2",
+         "body": json.dumps({"email_address": "jan.kowalski@acme-demo.pl", "status": "subscribed"})},
+        {"method": "GET", "path": f"/lists/{LIST_ID}/members", "operation_id": "odoo-3",
+         "params": {"count": 1}},
+    ]
+    submitted = http.post(f"{srv.base_url}/batches", json={"operations": operations}).json()
+    assert submitted["status"] == "pending" and submitted["total_operations"] == 3
+    batch = http.get(f"{srv.base_url}/batches/{submitted['id']}").json()
+    assert batch["status"] == "finished"
+    assert (batch["finished_operations"], batch["errored_operations"]) == (3, 1)
+    archive = requests.get(batch["response_body_url"])
+    assert archive.status_code == 200
+    with tarfile.open(fileobj=io.BytesIO(archive.content), mode="r:gz") as tar:
+        results = [json.load(tar.extractfile(member)) for member in tar.getmembers() if member.isfile()]
+    by_id = {item["operation_id"]: item for item in results[0]}
+    assert by_id["odoo-1"]["status_code"] == 200
+    assert json.loads(by_id["odoo-1"]["response"])["id"] == hash_
+    assert by_id["odoo-2"]["status_code"] == 400
+    assert json.loads(by_id["odoo-2"]["response"])["title"] == "Member Exists"
+    assert len(json.loads(by_id["odoo-3"]["response"])["members"]) == 1
+    assert http.get(f"{srv.base_url}/batches").json()["total_items"] == 1
+    assert http.delete(f"{srv.base_url}/batches/{submitted['id']}").status_code == 204

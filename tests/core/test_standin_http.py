@@ -1,11 +1,11 @@
 """HTTP behaviour of the stand-in: problem+json, auth, faults, connection limit, control routes."""
 
 import base64
-import http.client
 import subprocess
 import sys
 import threading
 import time
+from http.client import HTTPConnection
 from pathlib import Path
 
 import pytest
@@ -64,7 +64,7 @@ class TestProblemDocuments:
         assert srv.api_key == DEMO_KEY
 
     def test_keep_alive_serves_several_requests_on_one_connection(self, srv):
-        connection = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=5)
+        connection = HTTPConnection("127.0.0.1", srv.port, timeout=5)
         headers = {"Authorization": "Basic " + base64.b64encode(f"u:{srv.api_key}".encode()).decode()}
         try:
             for path in ("/3.0/ping", "/3.0/lists/nope", "/3.0/ping"):

@@ -238,7 +238,8 @@ class TestPagingAndFields:
         assert set(only) == {"members", "total_items"}
         assert only["members"][0] == {"email_address": "jan.kowalski@acme-demo.pl",
                                       "merge_fields": {"FNAME": "Jan"}}
-        without = http.get(members_url, params={"exclude_fields": "members._links,members.merge_fields,_links"}).json()
+        without = http.get(members_url, params={
+            "exclude_fields": "members._links,members.merge_fields,_links"}).json()
         assert "_links" not in without and "merge_fields" not in without["members"][0]
         assert without["members"][0]["email_address"] == "jan.kowalski@acme-demo.pl"
 

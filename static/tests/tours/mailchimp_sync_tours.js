@@ -1,0 +1,104 @@
+/** @odoo-module **/
+
+import { registry } from "@web/core/registry";
+import { stepUtils } from "@web_tour/tour_service/tour_utils";
+
+registry.category("web_tour.tours").add("mailchimp_sync_verify_settings", {
+    url: "/odoo/action-mailchimp_sync.mailchimp_settings_action",
+    steps: () => [
+        {
+            content: "The Mailchimp settings show the stored API key field",
+            trigger: ".o_setting_box div[name='mailchimp_api_key'] input",
+        },
+        {
+            content: "Verify the credentials",
+            trigger: "button[name='action_mailchimp_verify']",
+            run: "click",
+        },
+        {
+            content: "Mailchimp answered with the account name",
+            trigger: ".o_notification:contains('API key saved and verified: Acme Demo')",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("mailchimp_sync_audiences", {
+    url: "/odoo",
+    steps: () => [
+        ...stepUtils.goToAppSteps("mailchimp_sync.mailchimp_menu_root", "Open the Mailchimp app"),
+        {
+            content: "Load the audiences from Mailchimp",
+            trigger: ".o_list_button_add, button[name='action_refresh_audiences']",
+            run: "click",
+        },
+        {
+            content: "The account's audience is listed",
+            trigger: ".o_data_row td:contains('Acme Newsletter')",
+            run: "click",
+        },
+        {
+            content: "Load its groups and merge fields",
+            trigger: "button[name='action_refresh_schema']",
+            run: "click",
+        },
+        {
+            content: "Its merge fields are shown",
+            trigger: ".o_notebook a:contains('Merge fields')",
+            run: "click",
+        },
+        {
+            trigger: ".o_field_one2many[name='merge_field_ids'] td:contains('FNAME')",
+        },
+        {
+            content: "Start a sync",
+            trigger: "button[name='action_sync_now']",
+            run: "click",
+        },
+        {
+            content: "The sync was handed to the scheduled job",
+            trigger: ".o_notification:contains('The sync has started')",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("mailchimp_sync_partner_panel", {
+    url: "/odoo/contacts",
+    steps: () => [
+        {
+            content: "Search the customer",
+            trigger: ".o_searchview_input",
+            run: "edit Tour Customer",
+        },
+        {
+            trigger: ".o_searchview_input",
+            run: "press Enter",
+        },
+        {
+            content: "Open the customer",
+            trigger: ".o_kanban_record:contains('Tour Customer')",
+            run: "click",
+        },
+        {
+            content: "Open the Mailchimp tab",
+            trigger: ".o_notebook a:contains('Mailchimp')",
+            run: "click",
+        },
+        {
+            content: "The panel says why the customer is not synced",
+            trigger: "div[name='mailchimp_sync_state']:contains('box is not ticked')",
+        },
+        {
+            content: "Tick the subscription box",
+            trigger: "div[name='mailchimp_subscribe'] input",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "Now the customer is in scope",
+            trigger: "div[name='mailchimp_sync_state']:contains('Synced to Mailchimp')",
+        },
+    ],
+});

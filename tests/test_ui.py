@@ -1,0 +1,33 @@
+"""The screens users click, in headless Chromium, against the stand-in seeded with the demo account."""
+from odoo.tests import HttpCase, tagged
+from odoo.tools.misc import file_path
+
+from .common import MailchimpStandinMixin
+
+
+@tagged("post_install", "-at_install")
+class TestUi(MailchimpStandinMixin, HttpCase):
+    standin_seed = file_path("mailchimp_sync/mailchimp_standin/demo_seed.json")
+
+    def test_admin_verifies_the_api_key_from_the_settings(self):
+        self.start_tour("/odoo", "mailchimp_sync_verify_settings", login="admin")
+
+    def test_manager_loads_audiences_and_starts_a_sync(self):
+        self.start_tour("/odoo", "mailchimp_sync_audiences", login="admin")
+        audience = self.env["mailchimp.audience"].search([("name", "=", "Acme Newsletter")])
+        self.assertTrue(audience.sync_requested)
+        self.assertIn("FNAME", audience.merge_field_ids.mapped("tag"))
+
+    def test_sales_person_ticks_the_subscription_box(self):
+        interest_tag = self.env["res.partner.category"].create({"name": "Tour group"})
+        self.env["mailchimp.audience"].action_refresh_audiences()
+        audience = self.env["mailchimp.audience"].search([], limit=1)
+        audience._refresh_schema(self.env["mailchimp.backend"]._client())
+        interest = audience.interest_ids[:1]
+        self.assertTrue(interest, "the stand-in's audience needs an interest for this tour")
+        interest_tag.mailchimp_interest_id = interest
+        partner = self.env["res.partner"].create({
+            "name": "Tour Customer", "email": "tour.customer@acme-example.com",
+            "category_id": [(6, 0, interest_tag.ids)]})
+        self.start_tour("/odoo", "mailchimp_sync_partner_panel", login="admin")
+        self.assertTrue(partner.mailchimp_subscribe)
