@@ -38,6 +38,7 @@ class MemberOutcome:
     status: str | None = None
     message: str = ""
     error_code: str | None = None
+    last_changed: str | None = None
 
     @property
     def failed(self) -> bool:
@@ -65,7 +66,8 @@ def parse_batch_response(response: Mapping[str, Any]) -> BatchResult:
         for member in response.get(members_key) or ():
             email = _email_key(member.get("email_address"))
             if email:
-                outcomes[email] = MemberOutcome(email=email, outcome=outcome, status=member.get("status"))
+                outcomes[email] = MemberOutcome(email=email, outcome=outcome, status=member.get("status"),
+                                                last_changed=member.get("last_changed"))
     unattributed = []
     for error in response.get("errors") or ():
         email = _email_key(error.get("email_address"))

@@ -6,6 +6,7 @@ it needs, calls Mailchimp through the one client, and writes the outcome back.
 import logging
 from contextlib import contextmanager
 from dataclasses import replace
+from datetime import datetime, timezone
 
 from odoo import api, fields, models, modules, tools
 from odoo.exceptions import UserError
@@ -330,7 +331,8 @@ class MailchimpAudience(models.Model):
                 lines.append({"kind": "failure", "partner_id": push.partner_id, "email": push.email, "message": message})
                 counts["failed_count"] += 1
                 continue
-            rows.append(_member_row(push, status=outcome.status, synced_at=now))
+            rows.append(_member_row(push, status=outcome.status, synced_at=now,
+                                    last_changed=_parse_mailchimp_datetime(outcome.last_changed)))
             if push.kind == KIND_UNSUBSCRIBE:
                 counts["unsubscribed_count"] += 1
             else:
@@ -362,7 +364,7 @@ class MailchimpAudience(models.Model):
             self.env.cr.commit()  # pylint: disable=invalid-commit
 
 
-def _member_row(push, status=None, error=None, synced_at=None):
+def _member_row(push, status=None, error=None, synced_at=None, last_changed=None):
     return {
         "id": push.member_key,
         "email": push.email,
@@ -372,7 +374,17 @@ def _member_row(push, status=None, error=None, synced_at=None):
         "error_hash": push.payload_hash if error else None,
         "last_error": error,
         "last_sync": synced_at,
+        "last_changed": last_changed,
     }
+
+
+def _parse_mailchimp_datetime(value):
+    """Mailchimp's ``2015-10-21T15:41:36+00:00`` as a naive UTC datetime (None if absent or odd)."""
+    try:
+        parsed = datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+    return parsed.astimezone(timezone.utc).replace(tzinfo=None) if parsed.tzinfo else parsed
 
 
 def _plain(value):

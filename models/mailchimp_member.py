@@ -47,15 +47,16 @@ class MailchimpMember(models.Model):
         """Store a batch's outcome in one UPDATE, whatever the batch size.
 
         A row is ``{id, email, mailchimp_id, status, payload_hash, error_hash,
-        last_error, last_sync}``; a ``None`` status or payload hash (a
-        rejected item) keeps the stored one.
+        last_error, last_sync, last_changed}``; a ``None`` status, payload
+        hash or last change (a rejected item) keeps the stored one.
         """
         if not rows:
             return
         self.flush_model()
-        columns = ("id", "email", "mailchimp_id", "status", "payload_hash", "error_hash", "last_error", "last_sync")
+        columns = ("id", "email", "mailchimp_id", "status", "payload_hash", "error_hash", "last_error", "last_sync",
+                   "last_changed")
         values = SQL(", ").join(
-            SQL("(%s::int, %s, %s, %s, %s, %s, %s, %s::timestamp)", *(row[column] for column in columns))
+            SQL("(%s::int, %s, %s, %s, %s, %s, %s, %s::timestamp, %s::timestamp)", *(row[column] for column in columns))
             for row in rows
         )
         self.env.cr.execute(SQL(
@@ -65,10 +66,23 @@ class MailchimpMember(models.Model):
                       payload_hash = COALESCE(pushed.payload_hash, member.payload_hash),
                       error_hash = pushed.error_hash, last_error = pushed.last_error,
                       last_sync = pushed.last_sync, need_sync = FALSE, skip_reason = NULL,
+                      last_changed = COALESCE(pushed.last_changed, member.last_changed),
                       write_date = NOW() AT TIME ZONE 'UTC', write_uid = %s
                  FROM (VALUES %s) AS pushed(id, email, mailchimp_id, status, payload_hash, error_hash,
-                                            last_error, last_sync)
+                                            last_error, last_sync, last_changed)
                 WHERE member.id = pushed.id""",
             self.env.uid, values,
         ))
         self.invalidate_model([*columns[1:], "need_sync", "skip_reason"])
+
+    def action_delete_permanently(self):
+        """GDPR erasure: delete the member and its data from Mailchimp for good; never automatic."""
+        backend = self.env["mailchimp.backend"]
+        with backend._user_errors():
+            client = backend._client()
+            for member in self.filtered("email"):
+                client.delete_member_permanently(member.audience_id.mailchimp_id, member.email)
+        self.partner_id.write({"mailchimp_subscribe": False})
+        self.write({"status": "archived", "email": False, "mailchimp_id": False, "payload_hash": False,
+                    "error_hash": False, "last_error": False, "need_sync": False})
+        return backend._notification(self.env._("Deleted permanently from Mailchimp."), reload=True)

@@ -83,3 +83,14 @@ class TestSyncLeaving(MailchimpSyncCase):
         self.assertEqual(conflict.partner_id, first)
         self.assertIn(str(second.id), conflict.message)
         self.assertFalse(self.member_of(second))
+
+    def test_permanent_deletion_is_explicit_and_sticks(self):
+        partner = self.customer("Forget me", "forget.me@acme-example.com")
+        self.sync()
+        self.member_of(partner).action_delete_permanently()
+        self.assertIsNone(self.remote("forget.me@acme-example.com"))
+        self.assertFalse(partner.mailchimp_subscribe)
+        self.assertTrue(self.standin.store.is_forgotten(self.list_id, "forget.me@acme-example.com"))
+        run = self.sync()
+        self.assertEqual(run.created_count + run.updated_count + run.failed_count, 0)
+        self.assertIsNone(self.remote("forget.me@acme-example.com"))

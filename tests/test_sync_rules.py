@@ -21,6 +21,8 @@ class TestSyncRules(MailchimpSyncCase):
         self.assertEqual(run.created_count, 1)
         member = self.member_of(jane)
         self.assertEqual(member.status, "subscribed")
+        self.assertEqual(member.mailchimp_id, remote["id"])
+        self.assertTrue(member.last_changed)
         self.assertFalse(member.need_sync)
         self.assertEqual(jane.mailchimp_sync_state, "Synced to Mailchimp")
 
