@@ -264,8 +264,7 @@ class MailchimpAudience(models.Model):
             return {}
         contacts = self.env["res.partner"].search_read(
             [("parent_id", "in", companies.ids), ("type", "=", "contact")],
-            ["parent_id", "name", *field_names], order="parent_id, sequence, id" if "sequence" in
-            self.env["res.partner"]._fields else "parent_id, id")
+            ["parent_id", "name", *field_names], order="parent_id, id")
         by_company = {}
         for contact in contacts:
             values = {name: contact[name] or "" for name in field_names}

@@ -13,6 +13,18 @@ from odoo.addons.mailchimp_sync.models.mailchimp_backend import (
 )
 
 # A plain number: Odoo's test HTTP guard compares the timeout with 10 and cannot take a tuple.
+def new_list_body(name):
+    """The body of ``POST /lists`` for a test audience called ``name``."""
+    return {
+        "name": name,
+        "permission_reminder": "You are a customer of ours.",
+        "email_type_option": False,
+        "contact": {"company": "Acme", "address1": "Ul. Prosta 1", "city": "Warszawa", "country": "PL"},
+        "campaign_defaults": {"from_name": "Acme", "from_email": "news@acme-example.com",
+                              "subject": "", "language": "pl"},
+    }
+
+
 FAST_RETRIES = {"backoff_base": 0.01, "backoff_cap": 0.05, "timeout": 10.0}
 
 

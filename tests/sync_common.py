@@ -1,16 +1,8 @@
 """Scenario base for the sync tests: an audience with groups, merge fields and mapped tags."""
 from odoo.addons.mailchimp_sync.mailchimp_sync.errors import MailchimpError
 
-from .common import MailchimpCase
+from .common import MailchimpCase, new_list_body
 
-NEW_LIST = {
-    "name": "Customers",
-    "permission_reminder": "You are a customer of ours.",
-    "email_type_option": False,
-    "contact": {"company": "Acme", "address1": "Ul. Prosta 1", "city": "Warszawa", "country": "PL"},
-    "campaign_defaults": {"from_name": "Acme", "from_email": "news@acme-example.com",
-                          "subject": "", "language": "pl"},
-}
 MERGE_FIELDS = [
     {"tag": "FNAME", "name": "First name", "type": "text"},
     {"tag": "LNAME", "name": "Last name", "type": "text"},
@@ -27,7 +19,7 @@ class MailchimpSyncCase(MailchimpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.client = cls.env["mailchimp.backend"]._client()
-        cls.list_id = cls.client.create_list(NEW_LIST)["id"]
+        cls.list_id = cls.client.create_list(new_list_body("Customers"))["id"]
         existing = {field["tag"] for field in cls.client.get_merge_fields(cls.list_id)}
         for field in MERGE_FIELDS:
             if field["tag"] not in existing:

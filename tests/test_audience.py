@@ -3,16 +3,8 @@ from odoo.tests import tagged
 
 from odoo.addons.mailchimp_sync.models.mailchimp_backend import PARAM_API_KEY
 
-from .common import MailchimpCase
+from .common import MailchimpCase, new_list_body
 
-NEW_LIST = {
-    "name": "Wholesale news",
-    "permission_reminder": "You are a wholesale customer of ours.",
-    "email_type_option": False,
-    "contact": {"company": "Acme", "address1": "Ul. Prosta 1", "city": "Warszawa", "country": "PL"},
-    "campaign_defaults": {"from_name": "Acme", "from_email": "news@acme-example.com",
-                          "subject": "", "language": "pl"},
-}
 
 
 @tagged("post_install", "-at_install")
@@ -37,7 +29,7 @@ class TestAudienceRefresh(MailchimpCase):
         Audience.action_refresh_audiences()
         first = self.audiences()
         client = self.env["mailchimp.backend"]._client()
-        created = client.create_list(NEW_LIST)
+        created = client.create_list(new_list_body("Wholesale news"))
         Audience.action_refresh_audiences()
         Audience.action_refresh_audiences()
         second = self.audiences()

@@ -1,7 +1,8 @@
 """Shared fixtures of the framework-free tests: a Mailchimp stand-in on loopback."""
 import pytest
+import requests
 
-from mailchimp_standin import StandinServer
+from mailchimp_standin import DEMO_SEED, StandinServer
 from mailchimp_sync.client import MailchimpClient
 from mailchimp_sync.credentials import Credentials
 
@@ -49,3 +50,20 @@ def make_client(standin, sleeps):
     yield factory
     for client in clients:
         client.close()
+
+
+@pytest.fixture
+def srv():
+    """A stand-in with the demo account, for tests of the stand-in itself (a module may override it)."""
+    with StandinServer(seed=DEMO_SEED, validate_webhook_urls=False) as server:
+        yield server
+
+
+@pytest.fixture
+def http(srv):
+    """Plain HTTP to ``srv`` with its API key, for checking wire-level shapes."""
+    session = requests.Session()
+    session.trust_env = False
+    session.auth = ("anystring", srv.api_key)
+    yield session
+    session.close()

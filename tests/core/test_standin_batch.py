@@ -19,15 +19,6 @@ def srv():
         yield server
 
 
-@pytest.fixture
-def http(srv):
-    session = requests.Session()
-    session.trust_env = False
-    session.auth = ("anystring", srv.api_key)
-    yield session
-    session.close()
-
-
 def batch(http, srv, members, **options):
     return http.post(f"{srv.base_url}/lists/{LIST_ID}", json={"members": members, **options})
 

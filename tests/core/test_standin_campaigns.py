@@ -3,26 +3,10 @@
 import pytest
 import requests
 
-from mailchimp_standin import DEMO_SEED, StandinServer
 
 LIST_ID = "a1b2c3d4e5"
 CATEGORY_ID = "c0ffee0001"
 WHOLESALE = "1a2b3c4d01"
-
-
-@pytest.fixture
-def srv():
-    with StandinServer(seed=DEMO_SEED, validate_webhook_urls=False) as server:
-        yield server
-
-
-@pytest.fixture
-def http(srv):
-    session = requests.Session()
-    session.trust_env = False
-    session.auth = ("anystring", srv.api_key)
-    yield session
-    session.close()
 
 
 def create_campaign(http, srv, segment_opts=None):

@@ -19,21 +19,6 @@ LINK = '<https://us6.api.mailchimp.com/schema/3.0/ProblemDetailDocument.json>; r
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def srv():
-    with StandinServer(seed=DEMO_SEED, validate_webhook_urls=False) as server:
-        yield server
-
-
-@pytest.fixture
-def http(srv):
-    session = requests.Session()
-    session.trust_env = False
-    session.auth = ("anystring", srv.api_key)
-    yield session
-    session.close()
-
-
 def problem(response, status, title):
     assert response.status_code == status
     assert response.headers["Content-Type"] == "application/problem+json; charset=utf-8"

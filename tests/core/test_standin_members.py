@@ -3,9 +3,7 @@
 import hashlib
 
 import pytest
-import requests
 
-from mailchimp_standin import DEMO_SEED, StandinServer
 
 LIST_ID = "a1b2c3d4e5"
 WHOLESALE = "1a2b3c4d01"
@@ -13,21 +11,6 @@ WHOLESALE = "1a2b3c4d01"
 
 def md5(email):
     return hashlib.md5(email.lower().encode()).hexdigest()
-
-
-@pytest.fixture
-def srv():
-    with StandinServer(seed=DEMO_SEED, validate_webhook_urls=False) as server:
-        yield server
-
-
-@pytest.fixture
-def http(srv):
-    session = requests.Session()
-    session.trust_env = False
-    session.auth = ("anystring", srv.api_key)
-    yield session
-    session.close()
 
 
 @pytest.fixture

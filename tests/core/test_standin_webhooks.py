@@ -70,15 +70,6 @@ def srv():
         yield server
 
 
-@pytest.fixture
-def http(srv):
-    session = requests.Session()
-    session.trust_env = False
-    session.auth = ("anystring", srv.api_key)
-    yield session
-    session.close()
-
-
 def register(http, srv, url, sources=USER_AND_ADMIN, events=ALL_EVENTS):
     return http.post(f"{srv.base_url}/lists/{LIST_ID}/webhooks",
                      json={"url": url, "events": events, "sources": sources})
