@@ -4,6 +4,9 @@ from ..mailchimp_sync.eligibility import REASONS, check_eligibility
 from ..mailchimp_sync.member_payload import PartnerData
 
 # Fields whose change can change a customer's member item (its own or its company's).
+# Mailchimp statuses only the contact can leave (compliance): the add-on never re-subscribes them.
+LEFT_IN_MAILCHIMP = ("unsubscribed", "cleaned")
+
 SYNCED_PARTNER_FIELDS = frozenset({
     "name", "email", "phone", "mobile", "country_id", "lang", "is_company", "active",
     "category_id", "mailchimp_subscribe", "parent_id", "function",
@@ -19,14 +22,28 @@ class ResPartner(models.Model):
     mailchimp_member_ids = fields.One2many("mailchimp.member", "partner_id", string="Mailchimp members")
     mailchimp_sync_state = fields.Char(string="Mailchimp sync", compute="_compute_mailchimp_sync_state")
 
-    @api.depends("email", "active", "mailchimp_subscribe", "category_id.mailchimp_interest_id")
+    @api.depends("email", "active", "mailchimp_subscribe", "category_id.mailchimp_interest_id",
+                 "mailchimp_member_ids.status", "mailchimp_member_ids.need_sync")
     def _compute_mailchimp_sync_state(self):
         for partner in self:
-            eligibility = check_eligibility(partner.sudo()._mailchimp_partner_data())
-            if eligibility.eligible:
-                partner.mailchimp_sync_state = self.env._("Synced to Mailchimp")
+            partner = partner.sudo()
+            eligibility = check_eligibility(partner._mailchimp_partner_data())
+            if not eligibility.eligible:
+                state = "; ".join(REASONS[code] for code in eligibility.reasons)
             else:
-                partner.mailchimp_sync_state = "; ".join(REASONS[code] for code in eligibility.reasons)
+                state = partner._mailchimp_member_state()
+            partner.mailchimp_sync_state = state
+
+    def _mailchimp_member_state(self):
+        """The state of an eligible customer's members, as the partner form says it."""
+        members = self.mailchimp_member_ids
+        gone = members.filtered(lambda member: member.status in LEFT_IN_MAILCHIMP)
+        if gone:
+            return self.env._("Not synced: %s in Mailchimp; only the contact can subscribe again",
+                              gone[0].status)
+        if members and not members.filtered("need_sync") and set(members.mapped("status")) == {"subscribed"}:
+            return self.env._("Synced to Mailchimp")
+        return self.env._("Waiting for the next sync")
 
     def _mailchimp_partner_data(self, interest_by_tag=None, representatives=()):
         """The core's view of this customer; ``interest_by_tag`` limits groups to one audience."""

@@ -72,6 +72,7 @@ class TestSyncLeaving(MailchimpSyncCase):
         self.assertEqual(self.remote("opted.out@acme-example.com")["status"], "unsubscribed")
         self.assertEqual(run.failed_count, 0)
         self.assertEqual(self.member_of(partner).status, "unsubscribed")
+        self.assertIn("unsubscribed in Mailchimp", partner.mailchimp_sync_state)
 
     def test_customers_sharing_an_email_are_reported_not_pushed_twice(self):
         first = self.customer("First", "shared@acme-example.com")

@@ -9,6 +9,7 @@ class TestSyncRules(MailchimpSyncCase):
     def test_eligible_customer_ends_up_subscribed_with_its_group(self):
         jane = self.customer("Jane Maria Doe", "jane.doe@acme-example.com",
                              phone="500 600 700", country_id=self.poland.id, lang="en_US")
+        self.assertEqual(jane.mailchimp_sync_state, "Waiting for the next sync")
         run = self.sync()
         remote = self.remote("jane.doe@acme-example.com")
         self.assertEqual(remote["status"], "subscribed")

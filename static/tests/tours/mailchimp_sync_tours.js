@@ -97,8 +97,8 @@ registry.category("web_tour.tours").add("mailchimp_sync_partner_panel", {
             run: "click",
         },
         {
-            content: "Now the customer is in scope",
-            trigger: "div[name='mailchimp_sync_state']:contains('Synced to Mailchimp')",
+            content: "Now the customer goes to Mailchimp with the next sync",
+            trigger: "div[name='mailchimp_sync_state']:contains('Waiting for the next sync')",
         },
     ],
 });
