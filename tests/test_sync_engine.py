@@ -139,3 +139,33 @@ class TestSyncEngine(MailchimpSyncCase):
         self.assertFalse(self.audience.sync_requested)
         self.assertEqual(self.audience.last_run_id.trigger, "manual")
         self.assertEqual(self.audience.last_run_id.created_count, 1)
+
+
+@tagged("post_install", "-at_install")
+class TestSyncRejections(MailchimpSyncCase):
+    """Members Mailchimp refuses in a batch: a fake-looking address, merge data it does not accept."""
+
+    def test_refused_members_keep_their_error_and_the_others_are_synced(self):
+        good = self.customer("Good", "good@acme-example.com")
+        fake = self.customer("Fake", "someone@acme.example")
+        run = self.sync()
+        self.assertEqual(run.created_count, 1)
+        self.assertEqual(run.failed_count, 1)
+        self.assertEqual(self.remote(good.email)["status"], "subscribed")
+        self.assertIn("looks fake or invalid", self.member_of(fake).last_error)
+        self.assertEqual(run.line_ids.filtered(lambda line: line.kind == "failure").partner_id, fake)
+
+    def test_merge_data_mailchimp_refuses_is_reported_per_member(self):
+        city = self.client.create_merge_field(self.list_id, {"tag": "CITY", "name": "City", "type": "text",
+                                                             "required": True})
+        self.addCleanup(self.client.request, "PATCH", f"lists/{self.list_id}/merge-fields/{city['merge_id']}",
+                        json_body={"required": False})
+        newcomer = self.customer("Newcomer", "newcomer@acme-example.com")
+        run = self.sync()
+        self.assertEqual(run.state, "done")
+        self.assertEqual(run.failed_count, 1)
+        failure = run.line_ids.filtered(lambda line: line.kind == "failure")
+        self.assertEqual(failure.partner_id, newcomer)
+        self.assertIn("CITY", failure.message)
+        self.assertIsNone(self.remote(newcomer.email))
+        self.assertIn("CITY", self.member_of(newcomer).last_error)
