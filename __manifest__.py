@@ -20,7 +20,9 @@
         "views/res_config_settings_views.xml",
         "views/mailchimp_menus.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/mailchimp_demo.xml",
+    ],
     "assets": {
         "web.assets_tests": [
             "mailchimp_sync/static/tests/tours/**/*",

@@ -126,6 +126,13 @@ class MailchimpAudience(models.Model):
             representative_fields=self.representative_field_ids._core_fields(),
         )
 
+    @api.model
+    def _map_demo_tags(self):
+        """Demo: map the demo data's tags to the groups of the same name, as an admin would."""
+        interests = {interest.name: interest for interest in self.env["mailchimp.interest"].search([])}
+        for tag in self.env["res.partner.category"].search([("name", "in", list(interests))]):
+            tag.mailchimp_interest_id = interests[tag.name]
+
     # ------------------------------------------------------------ actions
 
     def action_sync_now(self):

@@ -1,5 +1,5 @@
 """The screens users click, in headless Chromium, against the stand-in seeded with the demo account."""
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, TransactionCase, tagged
 from odoo.tools.misc import file_path
 
 from .common import MailchimpStandinMixin
@@ -31,3 +31,26 @@ class TestUi(MailchimpStandinMixin, HttpCase):
             "category_id": [(6, 0, interest_tag.ids)]})
         self.start_tour("/odoo", "mailchimp_sync_partner_panel", login="admin")
         self.assertTrue(partner.mailchimp_subscribe)
+
+
+@tagged("post_install", "-at_install")
+class TestDemo(MailchimpStandinMixin, TransactionCase):
+    """What ``tools/run`` shows: the demo customers synced to the demo audience."""
+
+    standin_seed = file_path("mailchimp_sync/mailchimp_standin/demo_seed.json")
+
+    def test_demo_customers_sync_to_the_demo_audience(self):
+        Audience = self.env["mailchimp.audience"]
+        Audience.action_refresh_audiences()
+        audience = Audience.search([("name", "=", "Acme Newsletter")])
+        audience._refresh_schema(self.env["mailchimp.backend"]._client())
+        Audience._map_demo_tags()
+        run = audience._sync_members()
+        self.assertEqual(run.state, "done")
+        self.assertEqual(run.failed_count, 0)
+        ticked = self.env.ref("base.res_partner_1") | self.env.ref("base.res_partner_2") \
+            | self.env.ref("base.res_partner_3") | self.env.ref("base.res_partner_12")
+        for partner in ticked:
+            with self.subTest(partner=partner.name):
+                self.assertEqual(partner.mailchimp_sync_state, "Synced to Mailchimp")
+        self.assertIn("box is not ticked", self.env.ref("base.res_partner_4").mailchimp_sync_state)
