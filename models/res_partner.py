@@ -3,10 +3,10 @@ from odoo import api, fields, models
 from ..mailchimp_sync.eligibility import REASONS, check_eligibility
 from ..mailchimp_sync.member_payload import PartnerData
 
-# Fields whose change can change a customer's member item (its own or its company's).
 # Mailchimp statuses only the contact can leave (compliance): the add-on never re-subscribes them.
 LEFT_IN_MAILCHIMP = ("unsubscribed", "cleaned")
 
+# Fields whose change can change a customer's member item (its own or its company's).
 SYNCED_PARTNER_FIELDS = frozenset({
     "name", "email", "phone", "mobile", "country_id", "lang", "is_company", "active",
     "category_id", "mailchimp_subscribe", "parent_id", "function",
@@ -83,7 +83,8 @@ class ResPartner(models.Model):
         return result
 
     def unlink(self):
-        self.mailchimp_member_ids.write({"need_sync": True})
+        """The members stay (without customer) so that the next run archives them in Mailchimp."""
+        self.sudo().with_context(active_test=False).mailchimp_member_ids.write({"need_sync": True})
         parents = self.parent_id
         result = super().unlink()
         parents.exists()._mailchimp_mark_dirty()
@@ -98,7 +99,9 @@ class ResPartner(models.Model):
         members.filtered(lambda member: not member.need_sync).write({"need_sync": True})
 
     def action_mailchimp_subscribe(self):
+        """List action: tick the subscription box of the selected customers."""
         self.write({"mailchimp_subscribe": True})
 
     def action_mailchimp_unsubscribe(self):
+        """List action: untick the subscription box of the selected customers."""
         self.write({"mailchimp_subscribe": False})

@@ -17,6 +17,16 @@ class TestSyncLeaving(MailchimpSyncCase):
         self.assertEqual(run.unsubscribed_count, 1)
         self.assertEqual(self.member_of(partner).status, "unsubscribed")
 
+    def test_the_list_action_unsubscribes_the_selected_customers(self):
+        partners = self.customer("One", "one@acme-example.com") | self.customer("Two", "two@acme-example.com")
+        self.sync()
+        partners.action_mailchimp_unsubscribe()
+        self.assertFalse(any(partners.mapped("mailchimp_subscribe")))
+        run = self.sync()
+        self.assertEqual(run.unsubscribed_count, 2)
+        partners.action_mailchimp_subscribe()
+        self.assertTrue(all(partners.mapped("mailchimp_subscribe")))
+
     def test_unmapping_the_group_unsubscribes(self):
         partner = self.customer("Unmapped", "unmapped@acme-example.com", tags=self.tag_retail)
         self.sync()
