@@ -7,6 +7,7 @@ from . import mailchimp_representative_field
 from . import mailchimp_member
 from . import mailchimp_sync_run
 from . import mailchimp_sync_run_line
+from . import mailchimp_audience_schema
 from . import mailchimp_audience_sync
 from . import res_partner_category
 from . import res_partner

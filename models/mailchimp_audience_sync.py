@@ -11,10 +11,10 @@ from datetime import datetime, timezone
 from odoo import api, fields, models, modules, tools
 from odoo.exceptions import UserError
 
-from ..mailchimp_sync.batch_result import chunked, parse_batch_response
+from ..mailchimp_sync.batch_result import CREATED, chunked, parse_batch_response
 from ..mailchimp_sync.const import BATCH_LIMIT, STATUS_ARCHIVED, STATUS_UNSUBSCRIBED
 from ..mailchimp_sync.errors import MailchimpError
-from ..mailchimp_sync.member_payload import AudienceSchema, subscriber_hash
+from ..mailchimp_sync.member_payload import subscriber_hash
 from ..mailchimp_sync.representatives import RepresentativeData
 from ..mailchimp_sync.sync_plan import KIND_UNSUBSCRIBE, KnownMember, plan_sync
 from .mailchimp_backend import PARAM_ON_ARCHIVE, PARAM_REPORT_EMAIL
@@ -28,11 +28,6 @@ SYNC_LOCK_CLASS = 0x6D63
 class MailchimpAudience(models.Model):
     _inherit = "mailchimp.audience"
 
-    interest_category_ids = fields.One2many("mailchimp.interest.category", "audience_id", string="Interest categories")
-    interest_ids = fields.One2many("mailchimp.interest", "audience_id", string="Interests")
-    merge_field_ids = fields.One2many("mailchimp.merge.field", "audience_id", string="Merge fields")
-    representative_field_ids = fields.One2many(
-        "mailchimp.representative.field", "audience_id", string="Representative fields")
     member_ids = fields.One2many("mailchimp.member", "audience_id", string="Members")
     sync_run_ids = fields.One2many("mailchimp.sync.run", "audience_id", string="Sync runs")
     last_run_id = fields.Many2one("mailchimp.sync.run", compute="_compute_last_run_id")
@@ -42,96 +37,6 @@ class MailchimpAudience(models.Model):
         for audience in self:
             audience.last_run_id = self.env["mailchimp.sync.run"].search(
                 [("audience_id", "=", audience.id)], limit=1)
-
-    # ------------------------------------------------------------ schema
-
-    def action_refresh_schema(self):
-        """Button: load the audience's interests and merge fields from Mailchimp."""
-        backend = self.env["mailchimp.backend"]
-        with backend._user_errors():
-            client = backend._client()
-            for audience in self:
-                audience._refresh_schema(client)
-        return backend._notification(self.env._("Groups and merge fields loaded from Mailchimp."), reload=True)
-
-    def _refresh_schema(self, client):
-        self._refresh_interests(client)
-        self._refresh_merge_fields(client)
-
-    def _refresh_interests(self, client):
-        self.ensure_one()
-        Category = self.env["mailchimp.interest.category"].with_context(active_test=False)
-        Interest = self.env["mailchimp.interest"].with_context(active_test=False)
-        categories = {c.mailchimp_id: c for c in Category.search([("audience_id", "=", self.id)])}
-        interests = {i.mailchimp_id: i for i in Interest.search([("audience_id", "=", self.id)])}
-        seen_categories, seen_interests = Category, Interest
-        for remote_category in client.get_interest_categories(self.mailchimp_id):
-            category = self._upsert(categories, Category, remote_category["id"], {
-                "name": remote_category.get("title") or remote_category["id"],
-                "category_type": remote_category.get("type"),
-                "sequence": remote_category.get("display_order") or 0,
-                "audience_id": self.id, "active": True,
-            })
-            seen_categories |= category
-            for remote_interest in client.get_interests(self.mailchimp_id, remote_category["id"]):
-                seen_interests |= self._upsert(interests, Interest, remote_interest["id"], {
-                    "name": remote_interest.get("name") or remote_interest["id"],
-                    "category_id": category.id,
-                    "sequence": remote_interest.get("display_order") or 0,
-                    "subscriber_count": int(remote_interest.get("subscriber_count") or 0),
-                    "active": True,
-                })
-        (Interest.browse([i.id for i in interests.values()]) - seen_interests).write({"active": False})
-        (Category.browse([c.id for c in categories.values()]) - seen_categories).write({"active": False})
-
-    def _refresh_merge_fields(self, client):
-        self.ensure_one()
-        MergeField = self.env["mailchimp.merge.field"]
-        known = {f.tag: f for f in MergeField.search([("audience_id", "=", self.id)])}
-        seen = MergeField
-        for remote in client.get_merge_fields(self.mailchimp_id):
-            options = remote.get("options") or {}
-            seen |= self._upsert(known, MergeField, remote["tag"], {
-                "tag": remote["tag"], "name": remote.get("name"), "field_type": remote.get("type"),
-                "size": int(options.get("size") or 0), "mailchimp_id": remote.get("merge_id") or 0,
-                "sequence": remote.get("display_order") or 0, "audience_id": self.id,
-            })
-        (MergeField.browse([f.id for f in known.values()]) - seen).unlink()
-
-    @staticmethod
-    def _upsert(known, model, key, values):
-        """Update ``known[key]`` with the values that differ, or create it."""
-        record = known.get(key)
-        if not record:
-            return model.create({"mailchimp_id": key, **values} if "mailchimp_id" in model._fields else values)
-        changed = {name: value for name, value in values.items() if _plain(record[name]) != _plain(value)}
-        if changed:
-            record.write(changed)
-        return record
-
-    def _fetch_merge_field(self, tag):
-        """The audience's merge field ``tag``, read live from Mailchimp (None if absent)."""
-        self.ensure_one()
-        backend = self.env["mailchimp.backend"]
-        with backend._user_errors():
-            self._refresh_merge_fields(backend._client())
-        return self.merge_field_ids.filtered(lambda field: field.tag == tag)[:1] or None
-
-    def _audience_schema(self):
-        self.ensure_one()
-        mapped = self.env["res.partner.category"].sudo().search([("mailchimp_interest_id.audience_id", "=", self.id)])
-        return AudienceSchema(
-            managed_interest_ids=frozenset(mapped.mailchimp_interest_id.mapped("mailchimp_id")),
-            merge_fields=self.merge_field_ids._schema_entries(),
-            representative_fields=self.representative_field_ids._core_fields(),
-        )
-
-    @api.model
-    def _map_demo_tags(self):
-        """Demo: map the demo data's tags to the groups of the same name, as an admin would."""
-        interests = {interest.name: interest for interest in self.env["mailchimp.interest"].search([])}
-        for tag in self.env["res.partner.category"].search([("name", "in", list(interests))]):
-            tag.mailchimp_interest_id = interests[tag.name]
 
     # ------------------------------------------------------------ actions
 
@@ -324,8 +229,7 @@ class MailchimpAudience(models.Model):
 
     def _push_batch(self, client, run, batch):
         batch = self._ensure_members(batch)
-        response = client.batch_subscribe(self.mailchimp_id, [push.payload for push in batch])
-        result = parse_batch_response(response)
+        result = parse_batch_response(client.batch_subscribe(self.mailchimp_id, [push.payload for push in batch]))
         now = fields.Datetime.now()
         rows, lines = [], []
         counts = dict(created_count=0, updated_count=0, unsubscribed_count=0, failed_count=0)
@@ -334,17 +238,13 @@ class MailchimpAudience(models.Model):
             if outcome is None or outcome.failed:
                 message = outcome.message if outcome else self.env._("Mailchimp did not report on this member.")
                 rows.append(_member_row(push, error=message, synced_at=now))
-                lines.append({"kind": "failure", "partner_id": push.partner_id, "email": push.email, "message": message})
+                lines.append(_run_line("failure", push, message))
                 counts["failed_count"] += 1
                 continue
             rows.append(_member_row(push, status=outcome.status, synced_at=now,
                                     last_changed=_parse_mailchimp_datetime(outcome.last_changed)))
-            if push.kind == KIND_UNSUBSCRIBE:
-                counts["unsubscribed_count"] += 1
-            else:
-                counts["created_count" if outcome.outcome == "created" else "updated_count"] += 1
-            lines += [{"kind": "warning", "partner_id": push.partner_id, "email": push.email,
-                       "message": warning.message} for warning in push.warnings]
+            counts[_count_field(push, outcome)] += 1
+            lines += [_run_line("warning", push, warning.message) for warning in push.warnings]
         self.env["mailchimp.member"]._write_push_results(rows)
         run._add_lines(lines)
         run._add_counts(done_count=len(batch), **counts)
@@ -370,6 +270,17 @@ class MailchimpAudience(models.Model):
             self.env.cr.commit()  # pylint: disable=invalid-commit
 
 
+def _run_line(kind, push, message):
+    return {"kind": kind, "partner_id": push.partner_id, "email": push.email, "message": message}
+
+
+def _count_field(push, outcome):
+    """The run counter an accepted push adds to."""
+    if push.kind == KIND_UNSUBSCRIBE:
+        return "unsubscribed_count"
+    return "created_count" if outcome.outcome == CREATED else "updated_count"
+
+
 def _member_row(push, status=None, error=None, synced_at=None, last_changed=None):
     return {
         "id": push.member_key,
@@ -391,10 +302,3 @@ def _parse_mailchimp_datetime(value):
     except (TypeError, ValueError):
         return None
     return parsed.astimezone(timezone.utc).replace(tzinfo=None) if parsed.tzinfo else parsed
-
-
-def _plain(value):
-    """A field value as written: records as ids, empty as False."""
-    if isinstance(value, models.BaseModel):
-        return value.id
-    return False if value is None else value
