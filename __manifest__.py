@@ -29,5 +29,4 @@
         ],
     },
     "application": True,
-    "installable": True,
 }

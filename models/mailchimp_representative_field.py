@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models, tools
+from odoo import api, fields, models, tools
 from odoo.exceptions import RedirectWarning, ValidationError
 
 from ..mailchimp_sync.member_payload import RESERVED_MERGE_TAGS
@@ -31,18 +31,19 @@ class MailchimpRepresentativeField(models.Model):
         for field in self.filtered("merge_tag"):
             tag = field.merge_tag
             if tag in RESERVED_MERGE_TAGS:
-                raise ValidationError(_(
+                raise ValidationError(self.env._(
                     "%(tag)s is filled from the customer itself; pick another merge tag for representatives.",
                     tag=tag))
             merge_field = field.audience_id._fetch_merge_field(tag)
             if not merge_field:
                 raise RedirectWarning(
-                    _("The audience %(audience)s has no merge tag %(tag)s.", audience=field.audience_id.name, tag=tag),
+                    self.env._("The audience %(audience)s has no merge tag %(tag)s.",
+                               audience=field.audience_id.name, tag=tag),
                     field._create_merge_field_action(),
-                    _("Create %(tag)s in Mailchimp", tag=tag),
+                    self.env._("Create %(tag)s in Mailchimp", tag=tag),
                 )
             if merge_field.field_type != "text":
-                raise ValidationError(_(
+                raise ValidationError(self.env._(
                     "The merge tag %(tag)s of %(audience)s is of type %(type)s: representatives need a text field.",
                     tag=tag, audience=field.audience_id.name, type=merge_field.field_type))
 
@@ -78,7 +79,7 @@ class MailchimpRepresentativeField(models.Model):
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
-            "name": _("Create a merge field"),
+            "name": self.env._("Create a merge field"),
             "res_model": "mailchimp.merge.field.wizard",
             "view_mode": "form",
             "views": [(False, "form")],

@@ -69,7 +69,7 @@ class TestRepresentatives(MailchimpSyncCase):
         with self.assertRaises(RedirectWarning) as missing:
             self.map_field("function", "ROLES")
         action = missing.exception.args[1]
-        wizard = self.env[action["res_model"]].with_context(action["context"]).create({})
+        wizard = self.env[action["res_model"]].with_context(**action["context"]).create({})
         wizard.action_create()
         created = [f for f in self.client.get_merge_fields(self.list_id) if f["tag"] == "ROLES"]
         self.assertEqual(created[0]["type"], "text")

@@ -124,9 +124,9 @@ def test_unreachable_host_gives_a_connection_error(sleeps):
         closed_port = probe.getsockname()[1]
     credentials = Credentials.from_api_key(
         "0123456789abcdef0123456789abcdef-us6", base_url=f"http://127.0.0.1:{closed_port}/3.0")
-    with MailchimpClient(credentials, max_retries=1, sleep=sleeps) as client:
-        with pytest.raises(MailchimpError) as caught:
-            client.ping()
+    with MailchimpClient(credentials, max_retries=1, sleep=sleeps) as client, \
+            pytest.raises(MailchimpError) as caught:
+        client.ping()
     assert caught.value.status is None
     assert "could not be reached" in str(caught.value)
     assert isinstance(caught.value, (MailchimpConnectionError, MailchimpRetryError))

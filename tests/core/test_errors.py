@@ -12,7 +12,8 @@ INVALID_MERGE = {
 
 def test_problem_document_renders_as_one_sentence_with_field_errors():
     error = MailchimpError.from_problem(400, INVALID_MERGE)
-    assert str(error) == "Mailchimp error 400 (Invalid Resource): Your merge fields were invalid. LTV: Please enter a number."
+    assert str(error) == (
+        "Mailchimp error 400 (Invalid Resource): Your merge fields were invalid. LTV: Please enter a number.")
     assert error.status == 400
     assert error.title == "Invalid Resource"
     assert error.field_errors == {"LTV": "Please enter a number"}
@@ -27,7 +28,8 @@ def test_problem_without_field_errors():
 
 
 def test_empty_or_garbage_body_still_gives_a_sentence():
-    assert str(MailchimpError.from_problem(502, None, fallback_text="Bad Gateway")) == "Mailchimp error 502: Bad Gateway."
+    bad_gateway = MailchimpError.from_problem(502, None, fallback_text="Bad Gateway")
+    assert str(bad_gateway) == "Mailchimp error 502: Bad Gateway."
     assert str(MailchimpError.from_problem(500, ["not", "a", "dict"])) == "Mailchimp error 500."
 
 
