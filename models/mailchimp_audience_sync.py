@@ -64,9 +64,13 @@ class MailchimpAudience(models.Model):
             self._commit_if_allowed()
 
     def _check_sync_possible(self):
+        """Refuse, before any call, a run that cannot work or could not report."""
         if not self._report_email():
             raise UserError(self.env._(
                 "Set the sync report email in Settings → Mailchimp first: every run sends its report there."))
+        backend = self.env["mailchimp.backend"]
+        with backend._user_errors():
+            backend._credentials()
 
     @api.model
     def _report_email(self):

@@ -25,6 +25,16 @@ class TestSettings(MailchimpCase):
         self.assertEqual(action["params"]["message"], f"API key saved and verified: {account_name}")
         self.assertEqual(self.get_param(PARAM_API_KEY), self.standin.api_key)
 
+    def test_verify_with_an_oauth_token(self):
+        settings = self.open_settings(
+            mailchimp_auth_method="oauth", mailchimp_oauth_token=self.standin.oauth_token,
+            mailchimp_oauth_dc="us6", mailchimp_base_url=self.standin.base_url)
+        action = settings.action_mailchimp_verify()
+        self.assertEqual(action["params"]["type"], "success")
+        self.assertEqual(self.get_param("mailchimp_sync.auth_method"), "oauth")
+        self.assertEqual(self.get_param("mailchimp_sync.oauth_token"), self.standin.oauth_token)
+        self.assertTrue(self.env["mailchimp.backend"]._client().ping())
+
     def test_verify_with_a_wrong_key_shows_mailchimps_error_and_keeps_the_old_key(self):
         wrong_key = "ffffffffffffffffffffffffffffffff-us6"
         settings = self.open_settings(mailchimp_api_key=wrong_key, mailchimp_base_url=self.standin.base_url)

@@ -7,7 +7,7 @@ from odoo.tests import tagged
 from odoo.addons.mailchimp_sync.mailchimp_sync.client import MailchimpClient
 from odoo.addons.mailchimp_sync.mailchimp_sync.errors import MailchimpRetryError
 from odoo.addons.mailchimp_sync.models.mailchimp_audience_sync import SYNC_LOCK_CLASS
-from odoo.addons.mailchimp_sync.models.mailchimp_backend import PARAM_REPORT_EMAIL
+from odoo.addons.mailchimp_sync.models.mailchimp_backend import PARAM_API_KEY, PARAM_REPORT_EMAIL
 
 from .sync_common import MailchimpSyncCase
 
@@ -126,6 +126,12 @@ class TestSyncEngine(MailchimpSyncCase):
         self.assertIn("report email", logs.output[0])
         self.assertEqual(len(self.standin.request_log), requests_before)
         self.assertFalse(self.env["mailchimp.sync.run"].search([("audience_id", "=", self.audience.id)]))
+
+    def test_no_sync_without_credentials(self):
+        self.env["ir.config_parameter"].sudo().set_param(PARAM_API_KEY, "")
+        with self.assertRaisesRegex(UserError, "API key is missing"):
+            self.audience.action_sync_now()
+        self.assertFalse(self.audience.sync_requested)
 
     def test_sync_now_hands_the_run_to_the_scheduled_job(self):
         self.customers(1)
