@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Protocol
 
 from email_validator import EmailNotValidError, validate_email
@@ -84,6 +85,12 @@ def normalize_email(email: str | None) -> str | None:
     candidate = (email or "").strip()
     if not candidate:
         return None
+    return _validated(candidate)
+
+
+@lru_cache(maxsize=100_000)
+def _validated(candidate: str) -> str | None:
+    """``email-validator`` is slow (IDNA tables): a run asks about each address several times."""
     try:
         return validate_email(candidate, check_deliverability=False).normalized
     except EmailNotValidError:
