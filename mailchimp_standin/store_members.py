@@ -41,7 +41,7 @@ class MembersMixin:
         """Member by subscriber hash, email address or contact_id; None if absent."""
         key = str(key)
         if "@" in key:
-            key = util.subscriber_hash(key)
+            return audience.members.get(util.subscriber_hash(key))
         member = audience.members.get(key.lower())
         if member is None:
             member = next((m for m in audience.members.values() if m.contact_id == key), None)

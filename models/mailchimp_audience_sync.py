@@ -31,6 +31,8 @@ class MailchimpAudience(models.Model):
     member_ids = fields.One2many("mailchimp.member", "audience_id", string="Members")
     sync_run_ids = fields.One2many("mailchimp.sync.run", "audience_id", string="Sync runs")
     last_run_id = fields.Many2one("mailchimp.sync.run", compute="_compute_last_run_id")
+    last_run_state = fields.Selection(related="last_run_id.state", string="Last run")
+    last_run_progress = fields.Float(related="last_run_id.progress", string="Progress")
     sync_requested = fields.Boolean(readonly=True, help="“Sync now” was pressed; the scheduled job picks it up.")
 
     def _compute_last_run_id(self):
