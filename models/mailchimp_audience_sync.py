@@ -30,15 +30,19 @@ class MailchimpAudience(models.Model):
 
     member_ids = fields.One2many("mailchimp.member", "audience_id", string="Members")
     sync_run_ids = fields.One2many("mailchimp.sync.run", "audience_id", string="Sync runs")
-    last_run_id = fields.Many2one("mailchimp.sync.run", compute="_compute_last_run_id")
-    last_run_state = fields.Selection(related="last_run_id.state", string="Last run")
-    last_run_progress = fields.Float(related="last_run_id.progress", string="Progress")
+    last_run_id = fields.Many2one("mailchimp.sync.run", compute="_compute_last_run")
+    last_run_state = fields.Selection(
+        lambda self: self.env["mailchimp.sync.run"]._fields["state"].selection, string="State",
+        compute="_compute_last_run")
+    last_run_progress = fields.Float(string="Progress", compute="_compute_last_run")
     sync_requested = fields.Boolean(readonly=True, help="“Sync now” was pressed; the scheduled job picks it up.")
 
-    def _compute_last_run_id(self):
+    def _compute_last_run(self):
         for audience in self:
-            audience.last_run_id = self.env["mailchimp.sync.run"].search(
-                [("audience_id", "=", audience.id)], limit=1)
+            run = self.env["mailchimp.sync.run"].search([("audience_id", "=", audience.id)], limit=1)
+            audience.last_run_id = run
+            audience.last_run_state = run.state
+            audience.last_run_progress = run.progress
 
     # ------------------------------------------------------------ actions
 
@@ -141,6 +145,7 @@ class MailchimpAudience(models.Model):
         self._apply_archives(client, run, plan.archives)
         for batch in chunked(plan.pushes, self._batch_size()):
             self._push_batch(client, run, batch)
+        self.write(self._values_from_list(client.get_list(self.mailchimp_id), fields.Datetime.now()))
 
     def _batch_size(self):
         return int(self.env.context.get("mailchimp_batch_size") or BATCH_LIMIT)

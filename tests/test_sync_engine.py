@@ -31,6 +31,7 @@ class TestSyncEngine(MailchimpSyncCase):
         self.assertEqual(run.created_count, 5)
         self.assertEqual(run.done_count, run.total_count)
         self.assertEqual(run.progress, 100.0)
+        self.assertEqual(self.audience.member_count, len(self.standin.store.members(self.list_id, "subscribed")))
 
     def test_members_rejected_by_mailchimp_are_reported_and_the_others_synced(self):
         self.customers(3)
