@@ -95,9 +95,20 @@ class TestSyncEngine(MailchimpSyncCase):
             try:
                 with self.assertRaisesRegex(UserError, "already running"):
                     self.sync()
+                with self.assertLogs("odoo.addons.mailchimp_sync.models.mailchimp_audience_sync", "WARNING") as logs:
+                    self.env["mailchimp.audience"]._cron_sync()
+                self.assertIn("already running", logs.output[0])
             finally:
                 other_cr.execute("SELECT pg_advisory_unlock(%s, %s)", (SYNC_LOCK_CLASS, self.audience.id))
         self.assertEqual(self.sync().state, "done")
+
+    def test_a_run_left_running_by_a_dead_worker_is_marked_interrupted(self):
+        dead = self.env["mailchimp.sync.run"].create({"audience_id": self.audience.id, "trigger": "cron"})
+        self.customers(1)
+        run = self.sync()
+        self.assertEqual(dead.state, "interrupted")
+        self.assertTrue(dead.date_end)
+        self.assertEqual(run.state, "done")
 
     def test_every_run_emails_its_report(self):
         self.customers(2)
