@@ -255,15 +255,6 @@ class MailchimpClient:
     def create_merge_field(self, list_id, body):
         return self.request("POST", f"lists/{list_id}/merge-fields", json_body=body)
 
-    def get_webhooks(self, list_id):
-        return (self.request("GET", f"lists/{list_id}/webhooks") or {}).get("webhooks", [])
-
-    def create_webhook(self, list_id, body):
-        return self.request("POST", f"lists/{list_id}/webhooks", json_body=body)
-
-    def delete_webhook(self, list_id, webhook_id):
-        return self.request("DELETE", f"lists/{list_id}/webhooks/{webhook_id}")
-
 
 def _parse_retry_after(value):
     try:

@@ -2,11 +2,6 @@ from odoo import api, fields, models
 
 from ..mailchimp_sync.eligibility import REASONS
 
-COUNT_FIELDS = (
-    "created_count", "updated_count", "unsubscribed_count", "archived_count",
-    "unchanged_count", "skipped_count", "conflict_count", "failed_count",
-)
-
 
 class MailchimpSyncRun(models.Model):
     """One run of the customers → audience sync: counts, failures, conflicts."""
@@ -83,9 +78,6 @@ class MailchimpSyncRun(models.Model):
         self.ensure_one()
         if lines:
             self.env["mailchimp.sync.run.line"].create([dict(line, run_id=self.id) for line in lines])
-
-    def _counts(self):
-        return {name: self[name] for name in COUNT_FIELDS}
 
     def _send_report(self):
         """Queue the report email of this run to the configured report address."""
