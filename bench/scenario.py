@@ -8,7 +8,7 @@ import os
 import resource
 import time
 
-from odoo.addons.mailchimp_sync.mailchimp_standin import StandinServer
+from odoo.addons.mailchimp_sync.standins.mailchimp import StandinServer
 from odoo.addons.mailchimp_sync.models.mailchimp_backend import (
     PARAM_API_KEY,
     PARAM_BASE_URL,

@@ -3,7 +3,7 @@ from unittest.mock import patch
 
 from odoo.tests import TransactionCase
 
-from odoo.addons.mailchimp_sync.mailchimp_standin import StandinServer
+from odoo.addons.mailchimp_sync.standins.mailchimp import StandinServer
 from odoo.addons.mailchimp_sync.models.mailchimp_backend import (
     PARAM_API_KEY,
     PARAM_AUTH_METHOD,

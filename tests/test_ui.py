@@ -7,7 +7,7 @@ from .common import MailchimpStandinMixin
 
 @tagged("post_install", "-at_install")
 class TestUi(MailchimpStandinMixin, HttpCase):
-    standin_seed = file_path("mailchimp_sync/mailchimp_standin/demo_seed.json")
+    standin_seed = file_path("mailchimp_sync/standins/mailchimp/demo_seed.json")
 
     def test_admin_verifies_the_api_key_from_the_settings(self):
         self.start_tour("/odoo", "mailchimp_sync_verify_settings", login="admin")
@@ -37,7 +37,7 @@ class TestUi(MailchimpStandinMixin, HttpCase):
 class TestDemo(MailchimpStandinMixin, TransactionCase):
     """What ``tools/run`` shows: the demo customers synced to the demo audience."""
 
-    standin_seed = file_path("mailchimp_sync/mailchimp_standin/demo_seed.json")
+    standin_seed = file_path("mailchimp_sync/standins/mailchimp/demo_seed.json")
 
     def test_demo_customers_sync_to_the_demo_audience(self):
         Audience = self.env["mailchimp.audience"]

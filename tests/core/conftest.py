@@ -2,7 +2,7 @@
 import pytest
 import requests
 
-from mailchimp_standin import DEMO_SEED, StandinServer
+from standins.mailchimp import DEMO_SEED, StandinServer
 from mailchimp_sync.client import MailchimpClient
 from mailchimp_sync.credentials import Credentials
 

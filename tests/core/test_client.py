@@ -5,7 +5,7 @@ import threading
 
 import pytest
 
-from mailchimp_standin import StandinServer
+from standins.mailchimp import StandinServer
 from mailchimp_sync.client import MailchimpClient, subscriber_hash
 from mailchimp_sync.credentials import Credentials
 from mailchimp_sync.errors import (

@@ -7,7 +7,7 @@ import tarfile
 import pytest
 import requests
 
-from mailchimp_standin import DEMO_SEED, StandinServer
+from standins.mailchimp import DEMO_SEED, StandinServer
 
 LIST_ID = "a1b2c3d4e5"
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from mailchimp_standin import DEMO_SEED, StandinServer
+from standins.mailchimp import DEMO_SEED, StandinServer
 
 LIST_ID = "a1b2c3d4e5"
 DEMO_KEY = "0123456789abcdef0123456789abcdef-us6"
@@ -206,7 +206,7 @@ class TestRequestLogAndControl:
 
 def test_cli_prints_one_line_and_stops_on_sigterm(tmp_path):
     process = subprocess.Popen(
-        [sys.executable, "-m", "mailchimp_standin", "--port", "0", "--seed", str(DEMO_SEED)],
+        [sys.executable, "-m", "standins.mailchimp", "--port", "0", "--seed", str(DEMO_SEED)],
         cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         line = process.stdout.readline().strip()

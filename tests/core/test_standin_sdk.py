@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from mailchimp_standin import DEMO_SEED, StandinServer
+from standins.mailchimp import DEMO_SEED, StandinServer
 
 mailchimp_marketing = pytest.importorskip("mailchimp_marketing")
 from mailchimp_marketing.api_client import ApiClientError  # noqa: E402

@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import requests
 
-from mailchimp_standin import DEMO_SEED, StandinServer
+from standins.mailchimp import DEMO_SEED, StandinServer
 
 LIST_ID = "a1b2c3d4e5"
 ALL_EVENTS = {"subscribe": True, "unsubscribe": True, "profile": True, "cleaned": True,

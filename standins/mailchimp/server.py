@@ -40,7 +40,7 @@ class StandinServer:
     """A local, stateful Mailchimp Marketing API v3.
 
     ``seed`` is None (built-in minimal account), a dict or a JSON file path
-    (format in :mod:`mailchimp_standin.seed`). The socket is bound at
+    (format in :mod:`standins.mailchimp.seed`). The socket is bound at
     construction, so ``base_url`` and ``store`` are usable before :meth:`start`.
     """
 

@@ -1,6 +1,6 @@
 """A local, stateful stand-in for the Mailchimp Marketing API v3 (standard library only).
 
-    from mailchimp_standin import StandinServer
+    from standins.mailchimp import StandinServer
     with StandinServer(seed="demo_seed.json") as srv:
         ...  # point the SDK at srv.base_url with srv.api_key
 

@@ -1,4 +1,4 @@
-"""``python -m mailchimp_standin --port 8765 --seed seed.json``: serve until SIGINT/SIGTERM."""
+"""``python -m standins.mailchimp --port 8765 --seed seed.json``: serve until SIGINT/SIGTERM."""
 
 import argparse
 import signal
@@ -9,7 +9,7 @@ from . import DEMO_SEED, StandinServer
 
 
 def parse_args(argv):
-    parser = argparse.ArgumentParser(prog="python -m mailchimp_standin",
+    parser = argparse.ArgumentParser(prog="python -m standins.mailchimp",
                                      description="Local Mailchimp Marketing API v3 stand-in")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--host", default="127.0.0.1")
