@@ -1,7 +1,18 @@
 """Framework-free core of the mailchimp_sync add-on.
 
-Nothing in this package imports ``odoo``: the API client, the sync rules, the
-member payload and the webhook/SMS parsing live here so that they are tested
-with plain pytest in milliseconds. The Odoo models read records, call this
-core and write the results back.
+Nothing in this package imports ``odoo``, so it is tested with plain pytest in
+milliseconds. The Odoo models read records, call this core and write the
+results back. What is here today:
+
+* ``json_http``: the JSON-over-HTTP client every API client builds on
+  (connection pool, timeouts, retries, secrets kept out of errors and logs);
+* ``client``, ``credentials``, ``errors``: the Mailchimp API client;
+* ``datatypes``: the data the Odoo layer hands in and the rules hand back;
+* ``eligibility``, ``duplicates``, ``member_payload``, ``representatives``,
+  ``sync_plan``, ``batch_result``: the sync rules, from "is this customer
+  synced?" to reading Mailchimp's batch answer;
+* ``const``: member statuses, reason codes and limits.
+
+Parsing of Mailchimp webhooks and the SMS gateway's client are not here yet;
+they will join this package as modules of their own.
 """

@@ -4,59 +4,22 @@ Mailchimp answers HTTP 200 even when some members failed; the response holds
 ``new_members``, ``updated_members`` (member objects), ``errors`` (each with
 ``email_address, error, error_code, field, field_message``), ``total_created``,
 ``total_updated`` and ``error_count``. :func:`parse_batch_response` turns it into
-one :class:`MemberOutcome` per address, keyed by the lower-cased address because
-Mailchimp identifies members case-insensitively. If an address shows up both as
-a success and as an error, the error wins: the user must see the failure.
+one :class:`~.datatypes.MemberOutcome` per address, keyed by the lower-cased
+address because Mailchimp identifies members case-insensitively. If an address
+shows up both as a success and as an error, the error wins: the user must see
+the failure.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from itertools import islice
 from typing import Any, TypeVar
 
-from .const import BATCH_LIMIT
-
-CREATED = "created"
-UPDATED = "updated"
-FAILED = "failed"
+from .const import BATCH_LIMIT, CREATED, FAILED, UPDATED  # also re-exported for callers
+from .datatypes import BatchResult, MemberOutcome  # also re-exported for callers
 
 ItemT = TypeVar("ItemT")
-
-
-@dataclass(frozen=True)
-class MemberOutcome:
-    """What happened to one address; ``message`` is user-readable and set on failure.
-
-    ``status`` is the member's Mailchimp status after the call (e.g. still
-    ``unsubscribed`` when the contact had unsubscribed in Mailchimp).
-    """
-
-    email: str
-    outcome: str
-    status: str | None = None
-    message: str = ""
-    error_code: str | None = None
-    last_changed: str | None = None
-
-    @property
-    def failed(self) -> bool:
-        return self.outcome == FAILED
-
-
-@dataclass(frozen=True)
-class BatchResult:
-    """Per-address outcomes plus Mailchimp's totals and errors without an address."""
-
-    outcomes: dict[str, MemberOutcome]
-    total_created: int = 0
-    total_updated: int = 0
-    error_count: int = 0
-    unattributed_errors: tuple[str, ...] = ()
-
-    def outcome_for(self, email: str) -> MemberOutcome | None:
-        return self.outcomes.get(email.strip().lower())
 
 
 def parse_batch_response(response: Mapping[str, Any]) -> BatchResult:

@@ -25,3 +25,28 @@ DEFAULT_TEXT_SIZE = 255
 
 # Appended to a text value that had to be cut; it counts towards the size limit.
 ELLIPSIS = "…"
+
+# Why a partner is not synced: stable codes (the Odoo layer stores them in a
+# selection field) and the sentence shown for each. ``check_eligibility``
+# produces all but the last; ``duplicate_email`` is set for partners held back
+# by ``duplicates.resolve_duplicates``.
+NO_MAPPED_GROUP = "no_mapped_group"
+NOT_OPTED_IN = "not_opted_in"
+NO_EMAIL = "no_email"
+INVALID_EMAIL = "invalid_email"
+ARCHIVED = "archived"
+DUPLICATE_EMAIL = "duplicate_email"
+
+REASONS = {
+    NO_MAPPED_GROUP: "Not synced: none of its tags is linked to a Mailchimp group",
+    NOT_OPTED_IN: "Not synced: the Mailchimp subscription box is not ticked",
+    NO_EMAIL: "Not synced: no email address",
+    INVALID_EMAIL: "Not synced: no valid email address",
+    ARCHIVED: "Not synced: the contact is archived",
+    DUPLICATE_EMAIL: "Not synced: another customer with the same email is synced instead",
+}
+
+# What batch subscribe did with one address (see batch_result).
+CREATED = "created"
+UPDATED = "updated"
+FAILED = "failed"

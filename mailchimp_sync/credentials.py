@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from .errors import MailchimpConfigError
+from .json_http import redact
 
 API_KEY_RE = re.compile(r"^(?P<secret>[0-9a-f]{32})-(?P<dc>[a-z]{2,4}[0-9]{1,3})$")
 DC_RE = re.compile(r"^[a-z]{2,4}[0-9]{1,3}$")
@@ -37,7 +38,7 @@ class Credentials:
 
     @classmethod
     def from_oauth(cls, access_token, dc, base_url=None):
-        """OAuth access tokens carry no data centre: it comes from the metadata call."""
+        """OAuth access tokens carry no data centre: the caller gives it (``dc`` of Mailchimp's OAuth metadata)."""
         token = (access_token or "").strip()
         if not token:
             raise MailchimpConfigError("The Mailchimp OAuth access token is empty.")
@@ -61,14 +62,16 @@ class Credentials:
         """HTTP Basic pair for API keys (any user name; the key is the password)."""
         return ("mailchimp_sync", self.secret) if self.kind == "api_key" else None
 
+    @property
+    def secrets(self):
+        """What must never be shown: the secret and, for an API key, its part before the data centre."""
+        if self.kind == "api_key":
+            return (self.secret, self.secret.split("-")[0])
+        return (self.secret,)
+
     def redact(self, text):
         """``text`` with the secret (or any part of the key) replaced by ``***``."""
-        text = str(text)
-        if self.secret:
-            text = text.replace(self.secret, "***")
-            if self.kind == "api_key":
-                text = text.replace(self.secret.split("-")[0], "***")
-        return text
+        return redact(text, self.secrets)
 
 
 def _clean_base_url(base_url):

@@ -12,8 +12,8 @@ sync. Among eligible partners sharing an address (compared case-insensitively):
 The rule only depends on stable data, so the same partner is kept on every run and
 the member does not flip between two profiles. Holding every duplicate back was
 rejected: it would silently stop mail to a customer who did opt in. The others are
-held back (reason code ``duplicate_email`` in ``eligibility.REASONS``) and each
-shared address is reported as a :class:`Conflict` so a user can clean the data.
+held back (reason code ``duplicate_email`` in ``const.REASONS``) and each shared
+address is reported as a :class:`~.datatypes.Conflict` so a user can clean the data.
 
 Note for the caller: do not send an ``unsubscribed`` item for a non-eligible
 partner whose address is kept by another partner of the same run.
@@ -22,35 +22,9 @@ partner whose address is kept by another partner of the same run.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Protocol, TypeVar
 
+from .datatypes import Conflict, PartnerData  # Conflict also re-exported for callers
 from .eligibility import normalize_email
-
-
-class DuplicateCandidate(Protocol):
-    """What the rule looks at; ``member_payload.PartnerData`` satisfies it."""
-
-    @property
-    def partner_id(self) -> int: ...
-
-    @property
-    def email(self) -> str | None: ...
-
-    @property
-    def is_company(self) -> bool: ...
-
-
-PartnerT = TypeVar("PartnerT", bound=DuplicateCandidate)
-
-
-@dataclass(frozen=True)
-class Conflict:
-    """Partners sharing ``email`` (lower-cased): one kept, the others held back."""
-
-    email: str
-    kept_partner_id: int
-    held_back_partner_ids: tuple[int, ...]
 
 
 def email_key(email: str | None) -> str | None:
@@ -59,12 +33,12 @@ def email_key(email: str | None) -> str | None:
     return normalized.lower() or None
 
 
-def preference(partner: DuplicateCandidate) -> tuple[bool, int]:
+def preference(partner: PartnerData) -> tuple[bool, int]:
     """Sort key: the smallest value is the partner that keeps the address."""
     return (not partner.is_company, partner.partner_id)
 
 
-def resolve_duplicates(partners: Iterable[PartnerT]) -> tuple[list[PartnerT], list[Conflict]]:
+def resolve_duplicates(partners: Iterable[PartnerData]) -> tuple[list[PartnerData], list[Conflict]]:
     """Keep one partner per address; return kept partners (input order) and conflicts.
 
     Partners without an address are not anyone's duplicate and are kept as given.
@@ -77,8 +51,8 @@ def resolve_duplicates(partners: Iterable[PartnerT]) -> tuple[list[PartnerT], li
     return [partner for partner in partners if partner.partner_id not in held_back], conflicts
 
 
-def group_by_email(partners: Iterable[PartnerT]) -> dict[str, list[PartnerT]]:
-    groups: dict[str, list[PartnerT]] = {}
+def group_by_email(partners: Iterable[PartnerData]) -> dict[str, list[PartnerData]]:
+    groups: dict[str, list[PartnerData]] = {}
     for partner in partners:
         key = email_key(partner.email)
         if key is not None:
@@ -86,7 +60,7 @@ def group_by_email(partners: Iterable[PartnerT]) -> dict[str, list[PartnerT]]:
     return groups
 
 
-def pick_owner(email: str, group: Iterable[DuplicateCandidate]) -> Conflict:
+def pick_owner(email: str, group: Iterable[PartnerData]) -> Conflict:
     """Apply the documented preference to partners sharing ``email``."""
     kept, *others = sorted(group, key=preference)
     return Conflict(

@@ -9,8 +9,9 @@ A customer is eligible only when ALL of these hold:
 4. it is not archived                                          -> else ``archived``
 
 Every failing rule is reported (not just the first one), so the partner form can
-tell the user everything that must change. The codes are stable: the Odoo layer
-stores them in a selection field built from :data:`REASONS`.
+tell the user everything that must change. The codes and their sentences are
+``const.REASONS`` (re-exported here): the Odoo layer stores the codes in a
+selection field built from it.
 
 Email normalisation (:func:`normalize_email`): surrounding blanks are stripped and
 the address is checked with ``email_validator`` without any DNS lookup. The result
@@ -25,59 +26,20 @@ the user must store one plain address on the customer.
 
 from __future__ import annotations
 
-from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Protocol
 
 from email_validator import EmailNotValidError, validate_email
 
-NO_MAPPED_GROUP = "no_mapped_group"
-NOT_OPTED_IN = "not_opted_in"
-NO_EMAIL = "no_email"
-INVALID_EMAIL = "invalid_email"
-ARCHIVED = "archived"
-# Not produced by check_eligibility: set for partners held back by
-# duplicates.resolve_duplicates, kept here so all "why not synced" codes live in one table.
-DUPLICATE_EMAIL = "duplicate_email"
-
-REASONS: dict[str, str] = {
-    NO_MAPPED_GROUP: "Not synced: none of its tags is linked to a Mailchimp group",
-    NOT_OPTED_IN: "Not synced: the Mailchimp subscription box is not ticked",
-    NO_EMAIL: "Not synced: no email address",
-    INVALID_EMAIL: "Not synced: no valid email address",
-    ARCHIVED: "Not synced: the contact is archived",
-    DUPLICATE_EMAIL: "Not synced: another customer with the same email is synced instead",
-}
-
-
-class EligibilityFacts(Protocol):
-    """What the rules look at; ``member_payload.PartnerData`` satisfies it."""
-
-    @property
-    def email(self) -> str | None: ...
-
-    @property
-    def opted_in(self) -> bool: ...
-
-    @property
-    def active(self) -> bool: ...
-
-    @property
-    def tag_interest_ids(self) -> AbstractSet[str]: ...
-
-
-@dataclass(frozen=True)
-class Eligibility:
-    """Outcome of :func:`check_eligibility`; ``reasons`` are codes of :data:`REASONS`."""
-
-    eligible: bool
-    reasons: tuple[str, ...] = ()
-
-    @property
-    def messages(self) -> list[str]:
-        """One human sentence per failing rule, in rule order."""
-        return [REASONS[code] for code in self.reasons]
+from .const import (  # noqa: F401 - re-exported for callers
+    ARCHIVED,
+    DUPLICATE_EMAIL,
+    INVALID_EMAIL,
+    NO_EMAIL,
+    NO_MAPPED_GROUP,
+    NOT_OPTED_IN,
+    REASONS,
+)
+from .datatypes import Eligibility, PartnerData  # Eligibility also re-exported for callers
 
 
 def normalize_email(email: str | None) -> str | None:
@@ -102,7 +64,7 @@ def is_valid_email(email: str | None) -> bool:
     return normalize_email(email) is not None
 
 
-def check_eligibility(partner: EligibilityFacts) -> Eligibility:
+def check_eligibility(partner: PartnerData) -> Eligibility:
     """Apply the four subscription rules and report every one that fails."""
     reasons = []
     if not partner.tag_interest_ids:

@@ -1,30 +1,30 @@
-"""The one exception type of the Mailchimp client.
+"""The exceptions of the Mailchimp client.
 
 Mailchimp answers errors with RFC 7807 problem documents
 (``application/problem+json``: ``type, title, status, detail, instance`` and,
 for validation errors, ``errors[{field, message}]``). :class:`MailchimpError`
 carries those parts and renders them as one sentence a user understands, so
-the Odoo layer can show ``str(error)`` as it is.
+the Odoo layer can show ``str(error)`` as it is. The sentence and the fields
+shared with other services come from :class:`~.json_http.ServiceError`.
 """
+from .json_http import ServiceError, end_sentence
 
 
-class MailchimpError(Exception):
+class MailchimpError(ServiceError):
     """An error answered by Mailchimp, or a failure to reach it.
 
     ``status`` is the HTTP status, or ``None`` when no answer came back
     (connection refused, dropped, timed out).
     """
 
+    service = "Mailchimp"
+
     def __init__(self, message=None, *, status=None, title="", detail="", errors=None,
                  problem_type="", instance=""):
-        self.status = status
-        self.title = title or ""
-        self.detail = detail or ""
         self.errors = list(errors or [])
         self.problem_type = problem_type or ""
         self.instance = instance or ""
-        self.retry_after = None
-        super().__init__(message or self._render())
+        super().__init__(message, status=status, title=title, detail=detail)
 
     @classmethod
     def from_problem(cls, status, problem, fallback_text=""):
@@ -45,19 +45,19 @@ class MailchimpError(Exception):
         """``{field: message}`` of a validation error (empty if none)."""
         return {error["field"]: error["message"] for error in self.errors}
 
+    def parts(self):
+        return {**super().parts(), "errors": self.errors, "problem_type": self.problem_type,
+                "instance": self.instance}
+
     def _render(self):
-        head = f"Mailchimp error {self.status}" if self.status else "Mailchimp error"
-        if self.title:
-            head = f"{head} ({self.title})"
-        sentence = f"{head}: {self.detail}" if self.detail else head
-        sentence = sentence.rstrip()
-        if self.errors:
-            fields = "; ".join(
-                f"{error['field']}: {error['message']}" if error["field"] else error["message"]
-                for error in self.errors
-            )
-            sentence = f"{_end_sentence(sentence)} {fields}"
-        return _end_sentence(sentence)
+        sentence = super()._render()
+        if not self.errors:
+            return sentence
+        fields = "; ".join(
+            f"{error['field']}: {error['message']}" if error["field"] else error["message"]
+            for error in self.errors
+        )
+        return end_sentence(f"{sentence} {fields}")
 
 
 class MailchimpConfigError(MailchimpError):
@@ -65,7 +65,7 @@ class MailchimpConfigError(MailchimpError):
 
 
 class MailchimpConnectionError(MailchimpError):
-    """Mailchimp could not be reached, or did not answer in time."""
+    """Mailchimp could not be reached, dropped the connection or did not answer in time."""
 
 
 class MailchimpRetryError(MailchimpError):
@@ -80,7 +80,3 @@ def _field_errors(errors):
         for error in errors
         if isinstance(error, dict)
     ]
-
-
-def _end_sentence(text):
-    return text if text.endswith((".", "!", "?")) else f"{text}."

@@ -55,21 +55,16 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field
 from typing import Any
 
 import phonenumbers
 
 from .const import DEFAULT_TEXT_SIZE, STATUS_SUBSCRIBED, STATUS_UNSUBSCRIBED
-from .eligibility import Eligibility, check_eligibility, normalize_email
-from .representatives import (
-    RepresentativeData,
-    RepresentativeField,
-    render_representative_columns,
-    truncate_to_size,
-)
+from .datatypes import AudienceSchema, BuiltMember, PartnerData, PayloadWarning  # also re-exported for callers
+from .eligibility import check_eligibility, normalize_email
+from .representatives import render_representative_columns, truncate_to_size
 
 FNAME = "FNAME"
 LNAME = "LNAME"
@@ -86,71 +81,6 @@ MAILCHIMP_LANGUAGE_BY_ODOO_LANG: dict[str, str] = {
     "fr_CA": "fr_CA",
     "nb_NO": "no",
 }
-
-
-@dataclass(frozen=True, kw_only=True)
-class PartnerData:
-    """What the sync needs from one res.partner, read by the Odoo layer."""
-
-    partner_id: int
-    email: str | None
-    name: str
-    is_company: bool = False
-    firstname: str | None = None
-    lastname: str | None = None
-    phone: str | None = None
-    mobile: str | None = None
-    country_code: str | None = None
-    lang: str | None = None
-    opted_in: bool = False
-    active: bool = True
-    tag_interest_ids: AbstractSet[str] = frozenset()
-    representatives: Sequence[RepresentativeData] = ()
-
-
-@dataclass(frozen=True, kw_only=True)
-class AudienceSchema:
-    """What the sync needs to know about the Mailchimp audience.
-
-    ``merge_fields`` maps a merge tag to ``(type, size)``, e.g.
-    ``{"FNAME": ("text", 255), "PHONE": ("phone", None)}``.
-    """
-
-    managed_interest_ids: AbstractSet[str] = frozenset()
-    merge_fields: Mapping[str, tuple[str, int | None]] = field(default_factory=dict)
-    representative_fields: Sequence[RepresentativeField] = ()
-
-    def has_merge_field(self, merge_tag: str) -> bool:
-        return merge_tag in self.merge_fields
-
-    def text_size(self, merge_tag: str) -> int | None:
-        """The length limit of a text merge field, None for other types."""
-        field_type, size = self.merge_fields.get(merge_tag, ("", None))
-        if field_type != "text":
-            return None
-        return size or DEFAULT_TEXT_SIZE
-
-
-@dataclass(frozen=True)
-class PayloadWarning:
-    """A value that was changed or left out; ``code`` is PHONE_UNPARSABLE or VALUE_TRUNCATED."""
-
-    code: str
-    merge_tag: str
-    message: str
-
-
-@dataclass(frozen=True)
-class BuiltMember:
-    """The member item to send (None: no valid address) with the rules' verdict."""
-
-    payload: dict[str, Any] | None
-    eligibility: Eligibility
-    warnings: tuple[PayloadWarning, ...] = ()
-
-    @property
-    def subscribes(self) -> bool:
-        return self.eligibility.eligible
 
 
 def build_member(partner: PartnerData, schema: AudienceSchema) -> BuiltMember:

@@ -1,9 +1,9 @@
 """Render a company's representatives (its child contacts) into merge tag columns.
 
-The administrator lists representative fields, each a :class:`RepresentativeField`
-``(field_name, merge_tag, sequence)``; ``field_name`` is any char field of the
-contact (``name``, ``function``, ``email``, ``phone``, ``mobile``, ...). Fields
-without a merge tag are not synced.
+The administrator lists representative fields, each a
+:class:`~.datatypes.RepresentativeField` ``(field_name, merge_tag, sequence)``;
+``field_name`` is any char field of the contact (``name``, ``function``,
+``email``, ``phone``, ``mobile``, ...). Fields without a merge tag are not synced.
 
 Column format (one Mailchimp text merge field per merge tag):
 
@@ -25,44 +25,12 @@ Example, fields ``name`` (10), ``function`` (20), ``email`` (30) all on ``REPS``
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 
 from .const import DEFAULT_TEXT_SIZE, ELLIPSIS
+from .datatypes import RepresentativeColumns, RepresentativeData, RepresentativeField  # also re-exported for callers
 
 VALUE_SEPARATOR = ", "
 CONTACT_SEPARATOR = "; "
-
-
-@dataclass(frozen=True)
-class RepresentativeField:
-    """An admin setting: contact field ``field_name`` goes to column ``merge_tag``."""
-
-    field_name: str
-    merge_tag: str | None
-    sequence: int = 10
-
-
-@dataclass(frozen=True)
-class RepresentativeData:
-    """One child contact; ``values`` maps a field name to its text (``name`` may be omitted)."""
-
-    name: str
-    values: Mapping[str, str | None] = field(default_factory=dict)
-
-    def value_of(self, field_name: str) -> str:
-        """The field's text with whitespace collapsed; ``""`` when empty or unknown."""
-        raw = self.values.get(field_name)
-        if raw is None and field_name == "name":
-            raw = self.name
-        return " ".join((raw or "").split())
-
-
-@dataclass(frozen=True)
-class RepresentativeColumns:
-    """Rendered columns: ``values`` by merge tag and the tags that had to be cut."""
-
-    values: dict[str, str]
-    truncated_tags: tuple[str, ...] = ()
 
 
 def truncate_to_size(text: str, size: int) -> tuple[str, bool]:

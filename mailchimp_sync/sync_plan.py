@@ -1,8 +1,9 @@
 """What a sync run must do, decided without Odoo: push, unsubscribe, archive, skip.
 
 The Odoo layer hands over every candidate customer as a
-:class:`~.member_payload.PartnerData` and what it remembers of the audience's
-members as :class:`KnownMember`; :func:`plan_sync` returns the work:
+:class:`~.datatypes.PartnerData` and what it remembers of the audience's
+members as :class:`~.datatypes.KnownMember`; :func:`plan_sync` returns the
+work as a :class:`~.datatypes.SyncPlan`:
 
 * an eligible customer gets its member item pushed, unless the item hashes the
   same as the last accepted one (``unchanged``) or as the last rejected one
@@ -19,95 +20,28 @@ members as :class:`KnownMember`; :func:`plan_sync` returns the work:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
-
-from .const import STATUS_ARCHIVED
-from .duplicates import Conflict, email_key, resolve_duplicates
-from .eligibility import ARCHIVED, DUPLICATE_EMAIL
-from .member_payload import (
+from .const import ARCHIVED, DUPLICATE_EMAIL, STATUS_ARCHIVED
+from .datatypes import (  # noqa: F401 - re-exported for callers
+    Archive,
     AudienceSchema,
     BuiltMember,
+    Conflict,
+    EmailChange,
+    KnownMember,
     PartnerData,
     PayloadWarning,
-    build_member,
-    payload_hash,
-    unsubscribe_payload,
+    Push,
+    Skip,
+    SyncPlan,
 )
+from .duplicates import email_key, resolve_duplicates
+from .member_payload import build_member, payload_hash, unsubscribe_payload
 
 ON_ARCHIVE_ARCHIVE = "archive"
 ON_ARCHIVE_UNSUBSCRIBE = "unsubscribe"
 
 KIND_SUBSCRIBE = "subscribe"
 KIND_UNSUBSCRIBE = "unsubscribe"
-
-
-@dataclass(frozen=True)
-class KnownMember:
-    """What Odoo remembers of a member: the address and hash of the last accepted item."""
-
-    member_key: int
-    partner_id: int | None
-    email: str | None
-    payload_hash: str | None = None
-    error_hash: str | None = None
-    status: str | None = None
-
-    @property
-    def was_pushed(self) -> bool:
-        return bool(self.payload_hash and self.email)
-
-
-@dataclass(frozen=True)
-class Push:
-    """One member item for batch subscribe."""
-
-    kind: str
-    payload: dict[str, Any]
-    payload_hash: str
-    partner_id: int | None
-    member_key: int | None
-    warnings: tuple[PayloadWarning, ...] = ()
-
-    @property
-    def email(self) -> str:
-        return self.payload["email_address"]
-
-
-@dataclass(frozen=True)
-class EmailChange:
-    member_key: int
-    partner_id: int
-    old_email: str
-    new_email: str
-
-
-@dataclass(frozen=True)
-class Archive:
-    member_key: int
-    partner_id: int | None
-    email: str
-
-
-@dataclass(frozen=True)
-class Skip:
-    partner_id: int
-    member_key: int | None
-    reason: str
-
-
-@dataclass
-class SyncPlan:
-    pushes: list[Push] = field(default_factory=list)
-    email_changes: list[EmailChange] = field(default_factory=list)
-    archives: list[Archive] = field(default_factory=list)
-    skips: list[Skip] = field(default_factory=list)
-    conflicts: list[Conflict] = field(default_factory=list)
-    unchanged_member_keys: list[int] = field(default_factory=list)
-
-    @property
-    def work_count(self) -> int:
-        return len(self.pushes) + len(self.email_changes) + len(self.archives)
 
 
 def plan_sync(partners: list[PartnerData], known: dict[int, KnownMember], schema: AudienceSchema,

@@ -1,10 +1,12 @@
 """Shared fixtures of the framework-free tests: a Mailchimp stand-in on loopback."""
+import socket
+
 import pytest
 import requests
 
-from standins.mailchimp import DEMO_SEED, StandinServer
 from mailchimp_sync.client import MailchimpClient
 from mailchimp_sync.credentials import Credentials
+from standins.mailchimp import DEMO_SEED, StandinServer
 
 
 @pytest.fixture(scope="module")
@@ -34,6 +36,14 @@ class RecordingSleep:
 @pytest.fixture
 def sleeps():
     return RecordingSleep()
+
+
+@pytest.fixture
+def unreachable_url():
+    """``http://127.0.0.1:<port>`` with nothing listening: connections are refused."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{probe.getsockname()[1]}"
 
 
 @pytest.fixture

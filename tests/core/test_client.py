@@ -1,11 +1,9 @@
 """The Mailchimp client against the stand-in: success, retries, errors, secrets."""
 import logging
-import socket
 import threading
 
 import pytest
 
-from standins.mailchimp import StandinServer
 from mailchimp_sync.client import MailchimpClient, subscriber_hash
 from mailchimp_sync.credentials import Credentials
 from mailchimp_sync.errors import (
@@ -13,6 +11,7 @@ from mailchimp_sync.errors import (
     MailchimpError,
     MailchimpRetryError,
 )
+from standins.mailchimp import StandinServer
 
 
 def test_subscriber_hash_is_md5_of_lowercased_email():
@@ -109,6 +108,43 @@ def test_dropped_connection_is_retried(make_client, standin, sleeps):
     assert len(sleeps.delays) == 1
 
 
+def test_dropped_connection_on_a_plain_post_is_not_retried(make_client, standin, sleeps):
+    """The request was sent: Mailchimp may have created the list before the connection broke."""
+    standin.faults.add(drop=True, times=1, method="POST")
+    with pytest.raises(MailchimpConnectionError) as caught:
+        make_client().create_list({"name": "x"})
+    assert sleeps.delays == []
+    assert caught.value.status is None
+    assert "Remote end closed connection without response" in str(caught.value)
+
+
+def test_dropped_connection_on_an_upsert_is_retried(make_client, standin, sleeps):
+    client = make_client()
+    list_id = client.get_lists()[0]["id"]
+    standin.faults.add(drop=True, times=1, method="PUT")
+    member = client.upsert_member(list_id, "dropped.put@acme-example.com", {
+        "email_address": "dropped.put@acme-example.com", "status_if_new": "subscribed"})
+    assert member["email_address"] == "dropped.put@acme-example.com"
+    assert len(sleeps.delays) == 1
+
+
+@pytest.fixture
+def unreachable_client(sleeps, unreachable_url):
+    credentials = Credentials.from_api_key(
+        "0123456789abcdef0123456789abcdef-us6", base_url=f"{unreachable_url}/3.0")
+    with MailchimpClient(credentials, max_retries=2, sleep=sleeps) as client:
+        yield client
+
+
+def test_refused_connection_on_a_plain_post_is_retried(unreachable_client, sleeps):
+    """Nothing listens on the port: no request reached anyone, so repeating the create is safe."""
+    with pytest.raises(MailchimpRetryError) as caught:
+        unreachable_client.create_list({"name": "x"})
+    assert len(sleeps.delays) == 2
+    assert "could not be reached" in str(caught.value)
+    assert str(caught.value).endswith("Connection refused. Gave up after 3 attempts.")
+
+
 def test_clear_error_when_retries_run_out(make_client, standin, sleeps):
     standin.faults.add(status=503, times=10)
     with pytest.raises(MailchimpRetryError) as caught:
@@ -118,15 +154,9 @@ def test_clear_error_when_retries_run_out(make_client, standin, sleeps):
     assert len(sleeps.delays) == 2
 
 
-def test_unreachable_host_gives_a_connection_error(sleeps):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        closed_port = probe.getsockname()[1]
-    credentials = Credentials.from_api_key(
-        "0123456789abcdef0123456789abcdef-us6", base_url=f"http://127.0.0.1:{closed_port}/3.0")
-    with MailchimpClient(credentials, max_retries=1, sleep=sleeps) as client, \
-            pytest.raises(MailchimpError) as caught:
-        client.ping()
+def test_unreachable_host_gives_a_connection_error(unreachable_client):
+    with pytest.raises(MailchimpError) as caught:
+        unreachable_client.ping()
     assert caught.value.status is None
     assert "could not be reached" in str(caught.value)
     assert isinstance(caught.value, (MailchimpConnectionError, MailchimpRetryError))

@@ -1,0 +1,349 @@
+"""One JSON-over-HTTP client for the core's API clients (Mailchimp today).
+
+:class:`JsonHttpClient` owns a ``requests`` session and does what every call
+to a JSON API needs: a bounded connection pool (callers wait for a free
+connection rather than open more), ``(connect, read)`` timeouts, retries with
+exponential backoff and jitter that honour ``Retry-After``, secrets masked in
+every error and log line, and errors that read as one sentence.
+
+Retry rules: 429, 5xx (:data:`RETRY_STATUSES`) and connection failures are
+retried. A call that is not idempotent (a plain ``POST``, unless the caller
+says otherwise) is retried only when the server certainly did not act on it:
+a 429, or no connection was made (refused, unknown host, connect timeout).
+Whether a connection was made is read from the exception types that
+``requests`` and ``urllib3`` chain together, never from their messages.
+
+A service plugs in by subclassing (:class:`~.client.MailchimpClient` does):
+
+* ``service``: its name in messages ("Mailchimp could not be reached at …");
+* ``error_class``, ``connection_error_class``, ``retry_error_class``: the
+  :class:`ServiceError` subclasses raised for an error answer, for a failure
+  to get an answer, and when the retries ran out;
+* :meth:`JsonHttpClient.error_from_response`: which answers are errors. It
+  sees every response, so an API that answers its errors with HTTP 200 and an
+  error document in the body maps them here;
+* ``logger`` and ``user_agent``.
+"""
+import email.utils
+import logging
+import random
+import re
+import time
+
+import requests
+import urllib3
+from requests.adapters import HTTPAdapter
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "PATCH", "DELETE"})
+# Found anywhere in a failure's chain, these mean no request reached the server.
+NO_CONNECTION_ERRORS = (
+    requests.ConnectTimeout,
+    urllib3.exceptions.NewConnectionError,
+    urllib3.exceptions.ConnectTimeoutError,
+)
+MASK = "***"
+USER_AGENT = "mailchimp_sync-odoo/18.0"
+
+_logger = logging.getLogger(__name__)
+_OBJECT_REPR_PREFIX = re.compile(r"^<[^>]* object at 0x[0-9a-fA-F]+>: ")
+
+
+class ServiceError(Exception):
+    """An error answered by a service, or a failure to get an answer from it.
+
+    ``status`` is the HTTP status, or ``None`` when no answer came back.
+    ``str(error)`` is one sentence: "<service> error <status> (<title>): <detail>."
+    ``retry_after`` holds the seconds of the answer's ``Retry-After`` header.
+    """
+
+    service = "HTTP"
+
+    def __init__(self, message=None, *, status=None, title="", detail=""):
+        self.status = status
+        self.title = title or ""
+        self.detail = detail or ""
+        self.retry_after = None
+        super().__init__(message or self._render())
+
+    def parts(self):
+        """The keyword arguments that build this error again (with another class or message)."""
+        return {"status": self.status, "title": self.title, "detail": self.detail}
+
+    def _render(self):
+        head = f"{self.service} error {self.status}" if self.status else f"{self.service} error"
+        if self.title:
+            head = f"{head} ({self.title})"
+        return end_sentence(f"{head}: {self.detail}" if self.detail else head)
+
+
+class ServiceConnectionError(ServiceError):
+    """The service could not be reached, dropped the connection or did not answer in time."""
+
+
+class ServiceRetryError(ServiceError):
+    """The service kept answering 429/5xx (or kept failing) until the retries ran out."""
+
+
+class JsonHttpClient:
+    """A session to one JSON API at ``base_url``.
+
+    ``auth`` and ``headers`` go on every request; ``secrets`` are masked in
+    every error and log line of this client (keep them out of URLs all the
+    same: urllib3 logs request lines at DEBUG level). ``timeout`` is
+    ``(connect, read)`` seconds or one number for both. ``max_retries`` counts
+    the extra attempts after the first one. ``max_connections`` bounds the
+    pool; a caller beyond it waits for a free connection. ``sleep`` is
+    injectable so tests can check the backoff without waiting.
+    """
+
+    service = "The server"
+    user_agent = USER_AGENT
+    logger = _logger
+    error_class = ServiceError
+    connection_error_class = ServiceConnectionError
+    retry_error_class = ServiceRetryError
+
+    def __init__(self, base_url, *, auth=None, headers=None, secrets=(), timeout=(5.0, 120.0), max_retries=4,
+                 backoff_base=0.5, backoff_cap=30.0, max_connections=10, sleep=time.sleep):
+        self.base_url = base_url.rstrip("/")
+        self.secrets = tuple(secrets)
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self.backoff_base = backoff_base
+        self.backoff_cap = backoff_cap
+        self._sleep = sleep
+        self.session = self._build_session(auth, headers, max_connections)
+
+    def _build_session(self, auth, headers, max_connections):
+        session = requests.Session()
+        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=max_connections, pool_block=True, max_retries=0)
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+        session.auth = auth
+        session.headers.update({"User-Agent": self.user_agent, "Accept": "application/json"})
+        session.headers.update(headers or {})
+        return session
+
+    def close(self):
+        self.session.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    @property
+    def timeouts(self):
+        """``(connect, read)`` seconds."""
+        return self.timeout if isinstance(self.timeout, tuple) else (self.timeout, self.timeout)
+
+    # ------------------------------------------------------------- hooks
+
+    def error_from_response(self, response, body):
+        """The error ``response`` stands for, or None when it is a success.
+
+        ``body`` is the decoded JSON body, None when it is empty or not JSON.
+        Return an instance of a :class:`ServiceError` subclass; a subclass
+        overrides this to read its API's error documents.
+        """
+        if response.status_code < 300:
+            return None
+        return self.error_class(status=response.status_code, detail=response.reason or "")
+
+    # -------------------------------------------------------------- calls
+
+    def request(self, method, path, *, params=None, json_body=None, idempotent=None):
+        """Call ``method path`` and return the decoded JSON body (``None`` when empty).
+
+        Retries as the module docstring says; ``idempotent`` overrides the
+        method's default (e.g. ``True`` for a ``POST`` that upserts).
+        """
+        method = method.upper()
+        if idempotent is None:
+            idempotent = method in IDEMPOTENT_METHODS
+        url = f"{self.base_url}/{path.lstrip('/')}"
+        attempts = self.max_retries + 1
+        failure = None
+        for attempt in range(attempts):
+            if attempt:
+                self._sleep(backoff_delay(attempt, self.backoff_base, self.backoff_cap, failure.retry_after))
+            try:
+                response = self._send(method, url, params, json_body)
+            except requests.RequestException as exc:
+                failure = self._connection_error(exc)
+                if not may_retry_after_exception(exc, idempotent):
+                    raise failure from None
+                self.logger.info("%s %s %s failed (%s), attempt %s/%s", self.service, method,
+                                 self.redact(path), failure, attempt + 1, attempts)
+                continue
+            body, is_json = _decode_json(response)
+            failure = self.error_from_response(response, body)
+            if failure is None:
+                if not is_json:
+                    raise self._scrubbed(self.error_class(
+                        status=response.status_code, title="Invalid Response",
+                        detail=f"{self.service} answered with a body that is not JSON."))
+                return body
+            failure.retry_after = parse_retry_after(response.headers.get("Retry-After"))
+            self._scrubbed(failure)
+            if not may_retry_status(response.status_code, idempotent):
+                raise failure
+            self.logger.info("%s %s %s answered %s, attempt %s/%s", self.service, method,
+                             self.redact(path), response.status_code, attempt + 1, attempts)
+        raise self._retries_exhausted(failure, attempts)
+
+    def _send(self, method, url, params, json_body):
+        started = time.monotonic()
+        response = self.session.request(method, url, params=params, json=json_body, timeout=self.timeout)
+        self.logger.debug("%s %s %s -> %s in %.3fs", self.service, method, self.redact(response.url),
+                          response.status_code, time.monotonic() - started)
+        return response
+
+    # ------------------------------------------------------------- errors
+
+    def redact(self, text):
+        """``text`` with every secret of this client replaced by ``***``."""
+        return redact(text, self.secrets)
+
+    def _connection_error(self, exc):
+        connect_timeout, read_timeout = self.timeouts
+        if isinstance(exc, requests.ConnectTimeout):
+            detail = f"{self.service} could not be reached at {self.base_url} within {connect_timeout} seconds."
+        elif isinstance(exc, requests.Timeout):
+            detail = f"{self.service} did not answer within {read_timeout} seconds."
+        else:
+            detail = f"{self.service} could not be reached at {self.base_url}: {end_sentence(root_cause(exc))}"
+        return self._scrubbed(self.connection_error_class(status=None, title="Connection Failed", detail=detail))
+
+    def _retries_exhausted(self, failure, attempts):
+        plural = "attempt" if attempts == 1 else "attempts"
+        message = f"{failure} Gave up after {attempts} {plural}."
+        return self._scrubbed(self.retry_error_class(message, **failure.parts()))
+
+    def _scrubbed(self, error):
+        """``error`` with the secrets masked in its message and text attributes."""
+        error.args = tuple(self.redact(arg) for arg in error.args)
+        for name, value in list(vars(error).items()):
+            if isinstance(value, str):
+                setattr(error, name, self.redact(value))
+        return error
+
+
+# ------------------------------------------------------------------ rules
+
+
+def may_retry_status(status, idempotent):
+    """429 is always retried (nothing was done); 5xx only when repeating is harmless."""
+    if status == 429:
+        return True
+    return idempotent and status in RETRY_STATUSES
+
+
+def may_retry_after_exception(exc, idempotent):
+    """Retry when no connection was made, or when the call is idempotent and the failure transient."""
+    if made_no_connection(exc):
+        return True
+    return idempotent and isinstance(exc, (requests.ConnectionError, requests.Timeout))
+
+
+def made_no_connection(exc):
+    """True when ``exc`` proves the request never reached the server (refused, unknown host, connect timeout)."""
+    return any(isinstance(link, NO_CONNECTION_ERRORS) for link in exception_chain(exc))
+
+
+def backoff_delay(attempt, base, cap, retry_after=None):
+    """Seconds to wait before retry number ``attempt`` (1, 2, …).
+
+    The server's ``Retry-After`` when it gave one, else exponential backoff
+    with "equal jitter": between half and all of ``base * 2 ** (attempt - 1)``.
+    Never more than ``cap``.
+    """
+    if retry_after is not None:
+        return min(retry_after, cap)
+    ceiling = min(cap, base * 2 ** (attempt - 1))
+    return ceiling / 2 + random.uniform(0, ceiling / 2)  # noqa: S311 (jitter, not crypto)
+
+
+def parse_retry_after(value, now=None):
+    """Seconds from a ``Retry-After`` header (delay in seconds or HTTP date), None if absent or unreadable."""
+    if value is None:
+        return None
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        pass
+    try:
+        moment = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if moment.tzinfo is None:
+        return None
+    return max(moment.timestamp() - (time.time() if now is None else now), 0.0)
+
+
+# --------------------------------------------------------------- messages
+
+
+def redact(text, secrets):
+    """``str(text)`` with each non-empty secret replaced by ``***`` (longest first)."""
+    text = str(text)
+    for secret in sorted(filter(None, secrets), key=len, reverse=True):
+        text = text.replace(secret, MASK)
+    return text
+
+
+def end_sentence(text):
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?")) else f"{text}."
+
+
+def root_cause(exc):
+    """The innermost error behind ``exc`` as readable text, e.g. "[Errno 111] Connection refused".
+
+    Follows what the exceptions wrap explicitly (urllib3's ``reason``,
+    exceptions in ``args``, ``__cause__``), and an implicit ``__context__``
+    only when it is an ``OSError``: other contexts can be errors a library
+    handled on the way (urllib3 1.26 leaves a ``TypeError`` behind a dropped
+    connection).
+    """
+    cause, seen = exc, [exc]
+    while True:
+        inner = _wrapped(cause) or [context for context in (cause.__context__,) if isinstance(context, OSError)]
+        if not inner or any(inner[0] is earlier for earlier in seen):
+            break
+        cause = inner[0]
+        seen.append(cause)
+    text = str(cause) or type(cause).__name__
+    return _OBJECT_REPR_PREFIX.sub("", text)
+
+
+def exception_chain(exc):
+    """``exc`` and every exception behind it (wrapped, caused or in context), each once."""
+    chain, pending = [], [exc]
+    while pending:
+        current = pending.pop(0)
+        if any(current is seen for seen in chain):
+            continue
+        chain.append(current)
+        pending.extend(_wrapped(current))
+        if current.__context__ is not None:
+            pending.append(current.__context__)
+    return chain
+
+
+def _wrapped(exc):
+    """The exceptions ``exc`` wraps explicitly: urllib3's ``reason``, exceptions in ``args``, ``__cause__``."""
+    candidates = (getattr(exc, "reason", None), *exc.args, exc.__cause__)
+    return [candidate for candidate in candidates if isinstance(candidate, BaseException)]
+
+
+def _decode_json(response):
+    """``(body, is_json)``: the decoded body (None when empty or not JSON), and whether it was JSON."""
+    if response.status_code == 204 or not response.content:
+        return None, True
+    try:
+        return response.json(), True
+    except ValueError:
+        return None, False
