@@ -7,7 +7,7 @@
     "license": "LGPL-3",
     "depends": ["base", "mail", "contacts"],
     "external_dependencies": {
-        "python": ["mailchimp_marketing", "requests", "phonenumbers", "email_validator"],
+        "python": ["requests", "phonenumbers", "email_validator"],
     },
     "data": [
         "security/mailchimp_security.xml",

@@ -1,4 +1,3 @@
 -- A duplicated database must not talk to the production Mailchimp account.
-UPDATE ir_config_parameter
-   SET value = ''
- WHERE key IN ('mailchimp_sync.api_key', 'mailchimp_sync.oauth_token');
+UPDATE mailchimp_account
+   SET api_key = NULL, oauth_token = NULL, is_connected = FALSE;

@@ -26,6 +26,9 @@ DEFAULT_TEXT_SIZE = 255
 # Appended to a text value that had to be cut; it counts towards the size limit.
 ELLIPSIS = "…"
 
+# Odoo's record of a member erased with "Delete permanently (GDPR)": not a status Mailchimp reports.
+STATUS_DELETED = "deleted"
+
 # Why a partner is not synced: stable codes (the Odoo layer stores them in a
 # selection field) and the sentence shown for each. ``check_eligibility``
 # produces all but the last; ``duplicate_email`` is set for partners held back

@@ -1,4 +1,5 @@
 from . import mailchimp_backend
+from . import mailchimp_account
 from . import mailchimp_audience
 from . import mailchimp_interest_category
 from . import mailchimp_interest

@@ -1,7 +1,5 @@
 from odoo import api, fields, models
 
-from .mailchimp_backend import PARAM_DEFAULT_AUDIENCE
-
 
 class MailchimpAudience(models.Model):
     """A Mailchimp audience (a "list" in the API), loaded from the account."""
@@ -12,47 +10,42 @@ class MailchimpAudience(models.Model):
     _order = "name, id"
 
     name = fields.Char(required=True, tracking=True)
+    account_id = fields.Many2one("mailchimp.account", required=True, readonly=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="account_id.company_id", store=True, index=True)
     mailchimp_id = fields.Char(string="Mailchimp ID", required=True, readonly=True, copy=False, index=True)
     active = fields.Boolean(default=True, tracking=True)
     member_count = fields.Integer(string="Subscribed", readonly=True)
     unsubscribe_count = fields.Integer(string="Unsubscribed", readonly=True)
     cleaned_count = fields.Integer(string="Cleaned", readonly=True)
-    is_default = fields.Boolean(string="Default", compute="_compute_is_default")
     last_refresh = fields.Datetime(readonly=True)
 
     _sql_constraints = [
-        ("mailchimp_id_unique", "unique(mailchimp_id)", "This Mailchimp audience is already known."),
+        ("mailchimp_id_unique", "unique(account_id, mailchimp_id)", "This Mailchimp audience is already known."),
     ]
 
-    def _compute_is_default(self):
-        default_id = self._default_audience_id()
-        for audience in self:
-            audience.is_default = audience.id == default_id
-
-    @api.model
-    def _default_audience_id(self):
-        value = self.env["ir.config_parameter"].sudo().get_param(PARAM_DEFAULT_AUDIENCE)
-        return int(value) if value and value.isdigit() else False
-
     def action_refresh_audiences(self):
-        """Load the account's audiences: create new ones, update known ones, archive vanished ones.
+        """Load the current company's audiences: create new ones, update known ones, archive vanished ones.
 
         A list-header button: it acts on the whole account, whatever records are selected.
         """
         backend = self.env["mailchimp.backend"]
+        backend._check_manager()
+        self.check_access("create")
+        account = self.env["mailchimp.account"]._for_company()
         with backend._user_errors():
-            lists = backend._client().get_lists()
-        audiences = self._upsert_from_lists(lists)
+            lists = account._client().get_lists()
+        audiences = self._upsert_from_lists(account, lists)
         return backend._notification(
-            self.env._("%(count)s audiences loaded from Mailchimp.", count=len(audiences)),
+            self.env._("1 audience loaded from Mailchimp.") if len(audiences) == 1
+            else self.env._("%(count)s audiences loaded from Mailchimp.", count=len(audiences)),
             title=self.env._("Audiences refreshed"), reload=True,
         )
 
     @api.model
-    def _upsert_from_lists(self, lists):
+    def _upsert_from_lists(self, account, lists):
         known = {
             audience.mailchimp_id: audience
-            for audience in self.with_context(active_test=False).search([])
+            for audience in self.with_context(active_test=False).search([("account_id", "=", account.id)])
         }
         now = fields.Datetime.now()
         seen = self.browse()
@@ -62,7 +55,7 @@ class MailchimpAudience(models.Model):
             if audience:
                 audience.write(values)
             else:
-                audience = self.create(values)
+                audience = self.create({**values, "account_id": account.id})
             seen |= audience
         (self.browse([a.id for a in known.values()]) - seen).filtered("active").write({"active": False})
         return seen
@@ -79,7 +72,3 @@ class MailchimpAudience(models.Model):
             "active": True,
             "last_refresh": refreshed_at,
         }
-
-    def action_set_default(self):
-        self.ensure_one()
-        self.env["ir.config_parameter"].sudo().set_param(PARAM_DEFAULT_AUDIENCE, self.id)

@@ -21,11 +21,17 @@ class MailchimpAudience(models.Model):
     def action_refresh_schema(self):
         """Button: load the audience's interests and merge fields from Mailchimp."""
         backend = self.env["mailchimp.backend"]
+        backend._check_manager()
+        self.check_access("write")
         with backend._user_errors():
-            client = backend._client()
             for audience in self:
-                audience._refresh_schema(client)
+                audience._refresh_schema(audience._client())
         return backend._notification(self.env._("Groups and merge fields loaded from Mailchimp."), reload=True)
+
+    def _client(self):
+        """The client of the audience's account (the one client, shared and kept alive)."""
+        self.ensure_one()
+        return self.account_id._client()
 
     def _refresh_schema(self, client):
         self._refresh_interests(client)
@@ -85,16 +91,27 @@ class MailchimpAudience(models.Model):
     def _fetch_merge_field(self, tag):
         """The audience's merge field ``tag``, read live from Mailchimp (None if absent)."""
         self.ensure_one()
-        backend = self.env["mailchimp.backend"]
-        with backend._user_errors():
-            self._refresh_merge_fields(backend._client())
+        with self.env["mailchimp.backend"]._user_errors():
+            self._refresh_merge_fields(self._client())
         return self.merge_field_ids.filtered(lambda field: field.tag == tag)[:1] or None
+
+    def _mapped_tags(self):
+        """``{tag id: interest Mailchimp id}`` of the tags mapped, for the audience's company, to its groups.
+
+        The tag → group mapping is company-dependent: each company maps tags to its own account's groups.
+        """
+        self.ensure_one()
+        tags = self.env["res.partner.category"].sudo().with_company(self.company_id).with_context(
+            active_test=False).search([])
+        return {
+            tag.id: tag.mailchimp_interest_id.mailchimp_id
+            for tag in tags if tag.mailchimp_interest_id.audience_id == self and tag.mailchimp_interest_id.active
+        }
 
     def _audience_schema(self):
         self.ensure_one()
-        mapped = self.env["res.partner.category"].sudo().search([("mailchimp_interest_id.audience_id", "=", self.id)])
         return AudienceSchema(
-            managed_interest_ids=frozenset(mapped.mailchimp_interest_id.mapped("mailchimp_id")),
+            managed_interest_ids=frozenset(self._mapped_tags().values()),
             merge_fields=self.merge_field_ids._schema_entries(),
             representative_fields=self.representative_field_ids._core_fields(),
         )
@@ -102,9 +119,12 @@ class MailchimpAudience(models.Model):
     @api.model
     def _map_demo_tags(self):
         """Demo: map the demo data's tags to the groups of the same name, as an admin would."""
-        interests = {interest.name: interest for interest in self.env["mailchimp.interest"].search([])}
-        for tag in self.env["res.partner.category"].search([("name", "in", list(interests))]):
-            tag.mailchimp_interest_id = interests[tag.name]
+        for audience in self.search([]):
+            interests = {interest.name: interest for interest in audience.interest_ids}
+            tags = self.env["res.partner.category"].with_company(audience.company_id).search(
+                [("name", "in", list(interests))])
+            for tag in tags:
+                tag.mailchimp_interest_id = interests[tag.name]
 
 
 def _plain(value):

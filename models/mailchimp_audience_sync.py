@@ -17,7 +17,6 @@ from ..mailchimp_sync.errors import MailchimpError
 from ..mailchimp_sync.member_payload import subscriber_hash
 from ..mailchimp_sync.representatives import RepresentativeData
 from ..mailchimp_sync.sync_plan import KIND_UNSUBSCRIBE, KnownMember, plan_sync
-from .mailchimp_backend import PARAM_ON_ARCHIVE, PARAM_REPORT_EMAIL
 
 _logger = logging.getLogger(__name__)
 
@@ -36,6 +35,18 @@ class MailchimpAudience(models.Model):
         compute="_compute_last_run")
     last_run_progress = fields.Float(string="Progress", compute="_compute_last_run")
     sync_requested = fields.Boolean(readonly=True, help="“Sync now” was pressed; the scheduled job picks it up.")
+    sync_requested_by = fields.Many2one("res.users", readonly=True, help="Who pressed “Sync now”.")
+    sync_run_count = fields.Integer(compute="_compute_counts")
+    member_binding_count = fields.Integer(compute="_compute_counts")
+
+    def _compute_counts(self):
+        runs = dict(self.env["mailchimp.sync.run"]._read_group(
+            [("audience_id", "in", self.ids)], ["audience_id"], ["__count"]))
+        members = dict(self.env["mailchimp.member"]._read_group(
+            [("audience_id", "in", self.ids)], ["audience_id"], ["__count"]))
+        for audience in self:
+            audience.sync_run_count = runs.get(audience, 0)
+            audience.member_binding_count = members.get(audience, 0)
 
     def _compute_last_run(self):
         for audience in self:
@@ -48,8 +59,10 @@ class MailchimpAudience(models.Model):
 
     def action_sync_now(self):
         """Button: ask the scheduled job to sync this audience now; progress shows in its run."""
+        self.env["mailchimp.backend"]._check_manager()
+        self.check_access("write")
         self._check_sync_possible()
-        self.write({"sync_requested": True})
+        self.write({"sync_requested": True, "sync_requested_by": self.env.uid})
         self.env.ref("mailchimp_sync.ir_cron_mailchimp_sync")._trigger()
         return self.env["mailchimp.backend"]._notification(
             self.env._("The sync has started; its progress shows under Sync runs."),
@@ -58,38 +71,40 @@ class MailchimpAudience(models.Model):
     @api.model
     def _cron_sync(self):
         """Scheduled job: sync the requested audiences and those with mapped groups."""
-        audiences = self.search(["|", ("sync_requested", "=", True), ("interest_ids.tag_ids", "!=", False)])
+        audiences = self.search([]).filtered(lambda audience: audience.sync_requested or audience._mapped_tags())
         for audience in audiences:
-            trigger = "manual" if audience.sync_requested else "cron"
+            requested_by = audience.sync_requested_by if audience.sync_requested else self.env["res.users"]
             try:
-                audience._sync_members(trigger=trigger)
+                audience._sync_members(trigger="manual" if audience.sync_requested else "cron",
+                                       user=requested_by)
             except UserError as error:
                 _logger.warning("Mailchimp sync of %s not run: %s", audience.name, error)
             if audience.sync_requested:
-                audience.sync_requested = False
+                audience.write({"sync_requested": False, "sync_requested_by": False})
             self._commit_if_allowed()
 
     def _check_sync_possible(self):
         """Refuse, before any call, a run that cannot work or could not report."""
-        if not self._report_email():
-            raise UserError(self.env._(
-                "Set the sync report email in Settings → Mailchimp first: every run sends its report there."))
-        backend = self.env["mailchimp.backend"]
-        with backend._user_errors():
-            backend._credentials()
-
-    @api.model
-    def _report_email(self):
-        return (self.env["ir.config_parameter"].sudo().get_param(PARAM_REPORT_EMAIL) or "").strip()
+        for audience in self:
+            if not audience.account_id.report_email:
+                raise UserError(self.env._(
+                    "Set the sync report email in Settings → Mailchimp first: every run sends its report there."))
+            with self.env["mailchimp.backend"]._user_errors():
+                audience.account_id._credentials()
 
     # ------------------------------------------------------------ the run
 
-    def _sync_members(self, trigger="manual"):
-        """Push the audience's customers to Mailchimp; returns the run (also when it failed)."""
+    def _sync_members(self, trigger="manual", user=None):
+        """Push the audience's customers to Mailchimp; returns the run (also when it failed).
+
+        ``user`` is who asked for the run (“Sync now”); the scheduled job runs as OdooBot.
+        """
         self.ensure_one()
+        if self.env.company != self.company_id:  # the tag → group mapping is per company
+            return self.with_company(self.company_id)._sync_members(trigger, user)
         self._check_sync_possible()
         with self._sync_lock():
-            run = self._start_run(trigger)
+            run = self._start_run(trigger, user or self.env.user)
             try:
                 self._run_sync(run)
                 run.write({"state": "done", "date_end": fields.Datetime.now()})
@@ -100,11 +115,11 @@ class MailchimpAudience(models.Model):
             self._commit_if_allowed()
         return run
 
-    def _start_run(self, trigger):
+    def _start_run(self, trigger, user):
         Run = self.env["mailchimp.sync.run"]
         Run.search([("audience_id", "=", self.id), ("state", "=", "running")]).write(
             {"state": "interrupted", "date_end": fields.Datetime.now()})
-        run = Run.create({"audience_id": self.id, "trigger": trigger})
+        run = Run.create({"audience_id": self.id, "trigger": trigger, "user_id": user.id})
         self._commit_if_allowed()
         return run
 
@@ -126,19 +141,14 @@ class MailchimpAudience(models.Model):
             cr.execute("SELECT pg_advisory_unlock(%s, %s)", (SYNC_LOCK_CLASS, self.id))
 
     def _run_sync(self, run):
-        client = self.env["mailchimp.backend"]._client()
+        client = self._client()
         self._refresh_schema(client)
         schema = self._audience_schema()
         partners, known, orphans = self._collect_members(schema)
         plan = plan_sync(partners, known, schema, orphans, on_archive=self._on_archive_policy())
         run.write({"total_count": plan.work_count, "unchanged_count": len(plan.unchanged_member_keys)})
-        run._add_skips([skip.reason for skip in plan.skips])
-        run._add_lines([{
-            "kind": "conflict", "partner_id": conflict.kept_partner_id, "email": conflict.email,
-            "message": self.env._("Same email as customer(s) %s: only this customer is synced.",
-                                  ", ".join(map(str, conflict.held_back_partner_ids))),
-        } for conflict in plan.conflicts])
-        run._add_counts(conflict_count=len(plan.conflicts))
+        run._add_skips(plan.skips)
+        run._add_conflicts(plan.conflicts)
         Member = self.env["mailchimp.member"]
         Member.browse(plan.unchanged_member_keys).filtered("need_sync").write({"need_sync": False})
         self._apply_email_changes(client, run, plan.email_changes)
@@ -151,7 +161,7 @@ class MailchimpAudience(models.Model):
         return int(self.env.context.get("mailchimp_batch_size") or BATCH_LIMIT)
 
     def _on_archive_policy(self):
-        return self.env["ir.config_parameter"].sudo().get_param(PARAM_ON_ARCHIVE) or "archive"
+        return self.account_id.on_archive
 
     def _collect_members(self, schema):
         """Candidates (mapped group, ticked box or known member), their members, and orphan members.
@@ -160,11 +170,14 @@ class MailchimpAudience(models.Model):
         run reports them as skipped ("no mapped group") instead of ignoring them.
         """
         Partner = self.env["res.partner"].with_context(active_test=False)
-        tags = self.env["res.partner.category"].search([("mailchimp_interest_id.audience_id", "=", self.id)])
-        interest_by_tag = {tag.id: tag.mailchimp_interest_id.mailchimp_id for tag in tags}
+        interest_by_tag = self._mapped_tags()
         members = self.env["mailchimp.member"].search([("audience_id", "=", self.id)])
-        partners = Partner.search(["|", ("category_id", "in", tags.ids), ("mailchimp_subscribe", "=", True)])
-        partners |= members.partner_id.with_context(active_test=False)
+        partners = Partner.search([
+            "|", ("category_id", "in", list(interest_by_tag)), ("mailchimp_subscribe", "=", True),
+            ("company_id", "in", [False, self.company_id.id]),
+        ])
+        partners |= members.partner_id.with_context(active_test=False).filtered(
+            lambda partner: not partner.company_id or partner.company_id == self.company_id)
         representatives = self._representatives_by_company(partners, schema)
         partner_data = [
             partner._mailchimp_partner_data(interest_by_tag, representatives.get(partner.id, ()))
@@ -174,7 +187,7 @@ class MailchimpAudience(models.Model):
         for member in members:
             entry = KnownMember(member.id, member.partner_id.id or None, member.email, member.payload_hash or None,
                                 member.error_hash or None, member.status or None)
-            if member.partner_id:
+            if member.partner_id in partners:
                 known[member.partner_id.id] = entry
             else:
                 orphans.append(entry)

@@ -1,79 +1,43 @@
-"""Where the add-on gets its Mailchimp client: credentials from the settings, one client each.
+"""What every Mailchimp button shares: rights checks, error mapping, notifications.
 
-Every model that calls Mailchimp asks ``env['mailchimp.backend']`` for the
-client and wraps the call in :meth:`_user_errors`, so that a Mailchimp error
-reaches the user as Mailchimp's own sentence and never as a traceback.
+Every public method that calls Mailchimp (or changes settings) checks the
+user's rights with :meth:`_check_manager` / :meth:`_check_system` or
+``check_access`` **before** its first request: a remote call cannot be rolled
+back when Odoo refuses afterwards.
 """
 import logging
-import threading
 from contextlib import contextmanager
 
 from odoo import api, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
-from ..mailchimp_sync.client import MailchimpClient
-from ..mailchimp_sync.credentials import Credentials
 from ..mailchimp_sync.errors import MailchimpError
 
 _logger = logging.getLogger(__name__)
 
-PARAM_AUTH_METHOD = "mailchimp_sync.auth_method"
-PARAM_API_KEY = "mailchimp_sync.api_key"
-PARAM_OAUTH_TOKEN = "mailchimp_sync.oauth_token"
-PARAM_OAUTH_DC = "mailchimp_sync.oauth_dc"
-PARAM_BASE_URL = "mailchimp_sync.base_url"
-PARAM_REPORT_EMAIL = "mailchimp_sync.report_email"
-PARAM_DEFAULT_AUDIENCE = "mailchimp_sync.default_audience_id"
-PARAM_ON_ARCHIVE = "mailchimp_sync.on_archive"
-
-_clients = {}
-_clients_lock = threading.Lock()
+GROUP_MANAGER = "mailchimp_sync.group_mailchimp_manager"
+GROUP_SYSTEM = "base.group_system"
 
 
 class MailchimpBackend(models.AbstractModel):
     _name = "mailchimp.backend"
-    _description = "Mailchimp connection"
+    _description = "Mailchimp connection helpers"
 
     @api.model
-    def _credentials(self, auth_method=None, api_key=None, oauth_token=None, oauth_dc=None, base_url=None):
-        """Credentials from the given values, or else from the stored settings.
-
-        Raises :class:`MailchimpError` (a :class:`MailchimpConfigError`) when
-        they are missing or malformed, before anything is sent.
-        """
-        params = self.env["ir.config_parameter"].sudo()
-        auth_method = auth_method or params.get_param(PARAM_AUTH_METHOD) or "api_key"
-        base_url = base_url if base_url is not None else params.get_param(PARAM_BASE_URL)
-        if auth_method == "oauth":
-            return Credentials.from_oauth(
-                oauth_token if oauth_token is not None else params.get_param(PARAM_OAUTH_TOKEN),
-                oauth_dc if oauth_dc is not None else params.get_param(PARAM_OAUTH_DC),
-                base_url=base_url,
-            )
-        return Credentials.from_api_key(
-            api_key if api_key is not None else params.get_param(PARAM_API_KEY), base_url=base_url)
+    def _check_group(self, xmlid, message):
+        if not self.env.su and not self.env.user.has_group(xmlid):
+            raise AccessError(message)
 
     @api.model
-    def _client(self, credentials=None):
-        """The shared client of these credentials: its connections are kept alive between calls."""
-        credentials = credentials or self._credentials()
-        with _clients_lock:
-            client = _clients.get(credentials)
-            if client is None:
-                client = _clients[credentials] = MailchimpClient(credentials, **self._client_options())
-            return client
+    def _check_manager(self):
+        """Mailchimp managers (and administrators) run what changes Mailchimp."""
+        self._check_group(GROUP_MANAGER, self.env._("Only Mailchimp managers may change data in Mailchimp."))
 
     @api.model
-    def _client_options(self):
-        """Keyword arguments of :class:`MailchimpClient` (timeouts, retries); tests shorten the backoff."""
-        return {}
-
-    @api.model
-    def _verify(self, credentials):
-        """Ping Mailchimp and read the account root; returns the account."""
-        client = self._client(credentials)
-        client.ping()
-        return client.get_account()
+    def _check_system(self):
+        """Credentials and settings are for system administrators."""
+        self._check_group(GROUP_SYSTEM, self.env._(
+            "Only system administrators may change the Mailchimp connection or settings."))
 
     @api.model
     @contextmanager
@@ -86,10 +50,11 @@ class MailchimpBackend(models.AbstractModel):
             raise UserError(str(error)) from None
 
     @api.model
-    def _notification(self, message, kind="success", title=None, sticky=False, reload=False):
+    def _notification(self, message, kind="success", title=None, sticky=False, reload=False, close=False):
         """A ``display_notification`` client action, the answer of our buttons.
 
-        ``reload`` reloads the current view afterwards, to show what the button changed.
+        ``reload`` reloads the current view afterwards, to show what the button changed;
+        ``close`` closes the dialog the button was in (its opener then reloads).
         """
         params = {
             "title": title or self.env._("Mailchimp"),
@@ -97,6 +62,8 @@ class MailchimpBackend(models.AbstractModel):
             "type": kind,
             "sticky": sticky,
         }
-        if reload:
+        if close:
+            params["next"] = {"type": "ir.actions.act_window_close"}
+        elif reload:
             params["next"] = {"type": "ir.actions.client", "tag": "soft_reload"}
         return {"type": "ir.actions.client", "tag": "display_notification", "params": params}

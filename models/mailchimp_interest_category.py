@@ -11,6 +11,7 @@ class MailchimpInterestCategory(models.Model):
     name = fields.Char(required=True)
     mailchimp_id = fields.Char(string="Mailchimp ID", required=True, readonly=True, index=True)
     audience_id = fields.Many2one("mailchimp.audience", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="audience_id.company_id", store=True)
     category_type = fields.Char(string="Type", readonly=True)
     sequence = fields.Integer(readonly=True)
     interest_ids = fields.One2many("mailchimp.interest", "category_id", string="Interests")

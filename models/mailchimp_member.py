@@ -1,10 +1,12 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..mailchimp_sync.const import MEMBER_STATUSES
+from ..mailchimp_sync.const import MEMBER_STATUSES, STATUS_DELETED
 from ..mailchimp_sync.eligibility import REASONS
+from ..mailchimp_sync.errors import MailchimpError
 
-MEMBER_STATUS_SELECTION = [(status, status.capitalize()) for status in MEMBER_STATUSES]
+MEMBER_STATUS_SELECTION = [(status, status.capitalize()) for status in MEMBER_STATUSES] + [
+    (STATUS_DELETED, "Deleted permanently")]
 SKIP_REASON_SELECTION = list(REASONS.items())
 
 
@@ -26,6 +28,7 @@ class MailchimpMember(models.Model):
 
     partner_id = fields.Many2one("res.partner", string="Customer", ondelete="set null", index=True)
     audience_id = fields.Many2one("mailchimp.audience", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="audience_id.company_id", store=True, index=True)
     email = fields.Char(readonly=True, help="The address this member has in Mailchimp.")
     mailchimp_id = fields.Char(string="Mailchimp ID", readonly=True, help="MD5 of the lowercased address.")
     status = fields.Selection(MEMBER_STATUS_SELECTION, readonly=True, help="The member's status in Mailchimp.")
@@ -76,13 +79,39 @@ class MailchimpMember(models.Model):
         self.invalidate_model([*columns[1:], "need_sync", "skip_reason"])
 
     def action_delete_permanently(self):
-        """GDPR erasure: delete the member and its data from Mailchimp for good; never automatic."""
+        """GDPR erasure: delete the members and their data from Mailchimp for good; never automatic.
+
+        Rights are checked before the first request: Mailchimp's erasure cannot be undone.
+        Each member is recorded as erased as soon as Mailchimp confirmed it.
+        """
         backend = self.env["mailchimp.backend"]
-        with backend._user_errors():
-            client = backend._client()
-            for member in self.filtered("email"):
-                client.delete_member_permanently(member.audience_id.mailchimp_id, member.email)
+        backend._check_manager()
+        self.check_access("write")
+        self.partner_id.check_access("write")
+        erased, failures = self.browse(), []
+        for member in self.filtered(lambda member: member.email and member.status != STATUS_DELETED):
+            try:
+                member.audience_id._client().delete_member_permanently(member.audience_id.mailchimp_id, member.email)
+            except MailchimpError as error:
+                if error.status != 404:  # 404: already gone from Mailchimp, so erased all the same
+                    failures.append(f"{member.email}: {error}")
+                    continue
+            member._mark_deleted()
+            erased |= member
+        messages = []
+        if erased:
+            messages.append(self.env._(
+                "Deleted permanently from Mailchimp: %s. They can only come back by signing up again themselves.",
+                ", ".join(erased.mapped("email"))))
+        if failures:
+            messages.append(self.env._("Not deleted: %s", "; ".join(failures)))
+        return backend._notification(
+            " ".join(messages) or self.env._("Nothing to delete: these members were deleted already."),
+            kind="danger" if failures else "success", title=self.env._("Delete permanently (GDPR)"),
+            sticky=bool(failures), reload=True)
+
+    def _mark_deleted(self):
+        """Untick the customer's box and keep the row as the record of the erasure."""
         self.partner_id.write({"mailchimp_subscribe": False})
-        self.write({"status": "archived", "email": False, "mailchimp_id": False, "payload_hash": False,
-                    "error_hash": False, "last_error": False, "need_sync": False})
-        return backend._notification(self.env._("Deleted permanently from Mailchimp."), reload=True)
+        self.write({"status": STATUS_DELETED, "payload_hash": False, "error_hash": False, "last_error": False,
+                    "need_sync": False, "last_sync": fields.Datetime.now()})

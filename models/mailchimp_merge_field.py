@@ -16,6 +16,7 @@ class MailchimpMergeField(models.Model):
     mailchimp_id = fields.Integer(string="Mailchimp ID", readonly=True)
     sequence = fields.Integer(readonly=True)
     audience_id = fields.Many2one("mailchimp.audience", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="audience_id.company_id", store=True)
 
     _sql_constraints = [
         ("tag_unique", "unique(audience_id, tag)", "This merge tag is already known for the audience."),

@@ -1,10 +1,12 @@
 from odoo import api, fields, models
 
+from ..mailchimp_sync.const import STATUS_CLEANED, STATUS_DELETED, STATUS_SUBSCRIBED, STATUS_UNSUBSCRIBED
+from ..mailchimp_sync.duplicates import pick_owner
 from ..mailchimp_sync.eligibility import REASONS, check_eligibility
 from ..mailchimp_sync.member_payload import PartnerData
 
 # Mailchimp statuses only the contact can leave (compliance): the add-on never re-subscribes them.
-LEFT_IN_MAILCHIMP = ("unsubscribed", "cleaned")
+LEFT_IN_MAILCHIMP = (STATUS_UNSUBSCRIBED, STATUS_CLEANED, STATUS_DELETED)
 
 # Fields whose change can change a customer's member item (its own or its company's).
 SYNCED_PARTNER_FIELDS = frozenset({
@@ -19,29 +21,52 @@ class ResPartner(models.Model):
     mailchimp_subscribe = fields.Boolean(
         string="Mailchimp subscription", tracking=True,
         help="Tick to keep this customer subscribed to the Mailchimp audience of its groups.")
-    mailchimp_member_ids = fields.One2many("mailchimp.member", "partner_id", string="Mailchimp members")
-    mailchimp_sync_state = fields.Char(string="Mailchimp sync", compute="_compute_mailchimp_sync_state")
+    mailchimp_member_ids = fields.One2many(
+        "mailchimp.member", "partner_id", string="Mailchimp members", groups="mailchimp_sync.group_mailchimp_user")
+    mailchimp_sync_state = fields.Char(
+        string="Mailchimp sync", compute="_compute_mailchimp_sync_state",
+        groups="mailchimp_sync.group_mailchimp_user")
 
     @api.depends("email", "active", "mailchimp_subscribe", "category_id.mailchimp_interest_id",
                  "mailchimp_member_ids.status", "mailchimp_member_ids.need_sync")
     def _compute_mailchimp_sync_state(self):
         for partner in self:
             partner = partner.sudo()
-            eligibility = check_eligibility(partner._mailchimp_partner_data())
-            if not eligibility.eligible:
+            data = partner._mailchimp_partner_data()
+            eligibility = check_eligibility(data)
+            if STATUS_DELETED in partner.mailchimp_member_ids.mapped("status"):
+                state = partner._mailchimp_member_state()
+            elif not eligibility.eligible:
                 state = "; ".join(REASONS[code] for code in eligibility.reasons)
             else:
-                state = partner._mailchimp_member_state()
+                state = partner._mailchimp_duplicate_state(data) or partner._mailchimp_member_state()
             partner.mailchimp_sync_state = state
+
+    def _mailchimp_duplicate_state(self, data):
+        """“Not synced: same email as …” when another eligible customer keeps this address (core rule)."""
+        if not self.email_normalized:
+            return None
+        others = self.with_context(active_test=False).search(
+            [("email_normalized", "=", self.email_normalized), ("id", "not in", self._origin.ids)])
+        rivals = [other_data for other_data in (other._mailchimp_partner_data() for other in others)
+                  if check_eligibility(other_data).eligible]
+        if not rivals:
+            return None
+        owner = pick_owner(self.email_normalized, [data, *rivals]).kept_partner_id
+        if owner == self.id:
+            return None
+        return self.env._("Not synced: same email as %s", self.browse(owner).display_name)
 
     def _mailchimp_member_state(self):
         """The state of an eligible customer's members, as the partner form says it."""
         members = self.mailchimp_member_ids
         gone = members.filtered(lambda member: member.status in LEFT_IN_MAILCHIMP)
         if gone:
+            if gone[0].status == STATUS_DELETED:
+                return self.env._("Not synced: deleted permanently from Mailchimp; only the contact can sign up again")
             return self.env._("Not synced: %s in Mailchimp; only the contact can subscribe again",
                               gone[0].status)
-        if members and not members.filtered("need_sync") and set(members.mapped("status")) == {"subscribed"}:
+        if members and not members.filtered("need_sync") and set(members.mapped("status")) == {STATUS_SUBSCRIBED}:
             return self.env._("Synced to Mailchimp")
         return self.env._("Waiting for the next sync")
 
@@ -99,7 +124,7 @@ class ResPartner(models.Model):
         members.filtered(lambda member: not member.need_sync).write({"need_sync": True})
 
     def action_mailchimp_subscribe(self):
-        """List action: tick the subscription box of the selected customers."""
+        """List action: tick the subscription box of the selected customers (no call to Mailchimp)."""
         self.write({"mailchimp_subscribe": True})
 
     def action_mailchimp_unsubscribe(self):

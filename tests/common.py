@@ -3,14 +3,9 @@ from unittest.mock import patch
 
 from odoo.tests import TransactionCase
 
+from odoo.addons.mailchimp_sync.mailchimp_sync.credentials import Credentials
+from odoo.addons.mailchimp_sync.models.mailchimp_account import MailchimpAccount
 from odoo.addons.mailchimp_sync.standins.mailchimp import StandinServer
-from odoo.addons.mailchimp_sync.models.mailchimp_backend import (
-    PARAM_API_KEY,
-    PARAM_AUTH_METHOD,
-    PARAM_BASE_URL,
-    PARAM_REPORT_EMAIL,
-    MailchimpBackend,
-)
 
 # A plain number: Odoo's test HTTP guard compares the timeout with 10 and cannot take a tuple.
 def new_list_body(name):
@@ -29,7 +24,7 @@ FAST_RETRIES = {"backoff_base": 0.01, "backoff_cap": 0.05, "timeout": 10.0}
 
 
 class MailchimpStandinMixin:
-    """Starts one stand-in per test class and points the add-on's settings at it."""
+    """Starts one stand-in per test class and points the current company's account at it."""
 
     standin_seed = None
 
@@ -38,21 +33,22 @@ class MailchimpStandinMixin:
         super().setUpClass()
         cls.standin = StandinServer(seed=cls.standin_seed).start()
         cls.addClassCleanup(cls.standin.stop)
-        patcher = patch.object(MailchimpBackend, "_client_options", lambda self: dict(FAST_RETRIES))
+        patcher = patch.object(MailchimpAccount, "_client_options", lambda self: dict(FAST_RETRIES))
         patcher.start()
         cls.addClassCleanup(patcher.stop)
-        params = cls.env["ir.config_parameter"].sudo()
-        params.set_param(PARAM_AUTH_METHOD, "api_key")
-        params.set_param(PARAM_API_KEY, cls.standin.api_key)
-        params.set_param(PARAM_BASE_URL, cls.standin.base_url)
-        params.set_param(PARAM_REPORT_EMAIL, "reports@acme-example.com")
+        cls.account = cls.connect_account(cls.env.company, cls.standin)
+
+    @classmethod
+    def connect_account(cls, company, standin, report_email="reports@acme-example.com"):
+        """The company's account, pointed at ``standin`` as an admin would after “Verify and save”."""
+        account = cls.env["mailchimp.account"]._for_company(company).sudo()
+        account.write({"report_email": report_email})
+        account._connect(Credentials.from_api_key(standin.api_key, base_url=standin.base_url))
+        return account
 
     def setUp(self):
         super().setUp()
         self.standin.faults.clear()
-
-    def get_param(self, key):
-        return self.env["ir.config_parameter"].sudo().get_param(key)
 
 
 class MailchimpCase(MailchimpStandinMixin, TransactionCase):

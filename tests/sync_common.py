@@ -18,7 +18,7 @@ class MailchimpSyncCase(MailchimpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.client = cls.env["mailchimp.backend"]._client()
+        cls.client = cls.account._client()
         cls.list_id = cls.client.create_list(new_list_body("Customers"))["id"]
         existing = {field["tag"] for field in cls.client.get_merge_fields(cls.list_id)}
         for field in MERGE_FIELDS:

@@ -1,8 +1,6 @@
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from odoo.addons.mailchimp_sync.models.mailchimp_backend import PARAM_API_KEY
-
 from .common import MailchimpCase, new_list_body
 
 
@@ -13,7 +11,7 @@ class TestAudienceRefresh(MailchimpCase):
         return self.env["mailchimp.audience"].with_context(active_test=False).search([])
 
     def mailchimp_lists(self):
-        return {item["id"]: item for item in self.env["mailchimp.backend"]._client().get_lists()}
+        return {item["id"]: item for item in self.account._client().get_lists()}
 
     def test_refresh_creates_one_record_per_audience(self):
         action = self.env["mailchimp.audience"].action_refresh_audiences()
@@ -22,13 +20,14 @@ class TestAudienceRefresh(MailchimpCase):
         for audience in self.audiences():
             self.assertEqual(audience.name, lists[audience.mailchimp_id]["name"])
             self.assertEqual(audience.member_count, lists[audience.mailchimp_id]["stats"]["member_count"])
-        self.assertIn(f"{len(lists)} audiences", action["params"]["message"])
+        expected = "1 audience loaded" if len(lists) == 1 else f"{len(lists)} audiences loaded"
+        self.assertIn(expected, action["params"]["message"])
 
     def test_refresh_is_idempotent_and_follows_changes(self):
         Audience = self.env["mailchimp.audience"]
         Audience.action_refresh_audiences()
         first = self.audiences()
-        client = self.env["mailchimp.backend"]._client()
+        client = self.account._client()
         created = client.create_list(new_list_body("Wholesale news"))
         Audience.action_refresh_audiences()
         Audience.action_refresh_audiences()
@@ -40,7 +39,8 @@ class TestAudienceRefresh(MailchimpCase):
     def test_audience_gone_from_mailchimp_is_archived_not_deleted(self):
         Audience = self.env["mailchimp.audience"]
         Audience.action_refresh_audiences()
-        ghost = Audience.create({"name": "Deleted in Mailchimp", "mailchimp_id": "gone123"})
+        ghost = Audience.create({"name": "Deleted in Mailchimp", "mailchimp_id": "gone123",
+                                 "account_id": self.account.id})
         Audience.action_refresh_audiences()
         self.assertTrue(ghost.exists())
         self.assertFalse(ghost.active)
@@ -49,12 +49,12 @@ class TestAudienceRefresh(MailchimpCase):
         Audience = self.env["mailchimp.audience"]
         Audience.action_refresh_audiences()
         before = self.audiences().read(["name", "active", "member_count"])
-        self.env["ir.config_parameter"].sudo().set_param(PARAM_API_KEY, "ffffffffffffffffffffffffffffffff-us6")
+        self.account.api_key = "ffffffffffffffffffffffffffffffff-us6"
         with self.assertRaisesRegex(UserError, "API Key Invalid"):
             Audience.action_refresh_audiences()
         self.assertEqual(self.audiences().read(["name", "active", "member_count"]), before)
 
     def test_refresh_without_credentials_explains_what_to_set(self):
-        self.env["ir.config_parameter"].sudo().set_param(PARAM_API_KEY, False)
+        self.account.api_key = False
         with self.assertRaisesRegex(UserError, "API key is missing"):
             self.env["mailchimp.audience"].action_refresh_audiences()

@@ -16,5 +16,8 @@ class TestInstall(TransactionCase):
     def test_settings_view_renders_for_the_admin(self):
         admin_env = self.env(user=self.env.ref("base.user_admin"))
         arch = admin_env["res.config.settings"].get_views([(False, "form")])["views"]["form"]["arch"]
-        self.assertIn('name="mailchimp_api_key"', arch)
-        self.assertIn('name="action_mailchimp_verify"', arch)
+        self.assertIn('name="action_mailchimp_connect"', arch)
+        self.assertNotIn('name="mailchimp_api_key"', arch, "no secret is a settings field")
+        self.assertNotIn('name="mailchimp_oauth_token"', arch, "no secret is a settings field")
+        self.assertIn('name="mailchimp_on_archive"', arch)
+        self.assertIn('name="mailchimp_report_policy"', arch)

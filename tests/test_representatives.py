@@ -1,5 +1,5 @@
 """Representatives of a company in merge-tag columns."""
-from odoo.exceptions import RedirectWarning, ValidationError
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
 from .sync_common import MailchimpSyncCase
@@ -56,21 +56,23 @@ class TestRepresentatives(MailchimpSyncCase):
         self.sync()
         self.assertEqual(self.remote("edit@acme-example.com")["merge_fields"]["REPS"], "CEO")
 
-    def test_merge_tag_must_exist_and_be_text(self):
-        with self.assertRaises(RedirectWarning) as missing:
-            self.map_field("function", "NOSUCH")
-        self.assertIn("NOSUCH", str(missing.exception))
+    def test_merge_tag_must_be_text_and_a_missing_one_is_flagged(self):
+        missing = self.map_field("function", "NOSUCH")
+        self.assertTrue(missing.missing_in_mailchimp)
         with self.assertRaisesRegex(ValidationError, "type number"):
             self.map_field("function", "SCORE")
         with self.assertRaisesRegex(ValidationError, "FNAME"):
             self.map_field("function", "FNAME")
 
-    def test_the_missing_merge_tag_can_be_created_from_the_error(self):
-        with self.assertRaises(RedirectWarning) as missing:
-            self.map_field("function", "ROLES")
-        action = missing.exception.args[1]
+    def test_the_missing_merge_tag_is_created_from_its_row_and_the_field_stays_saved(self):
+        field = self.map_field("function", "ROLES")
+        action = field.action_create_merge_field()
         wizard = self.env[action["res_model"]].with_context(**action["context"]).create({})
-        wizard.action_create()
+        with self.assertNoLogs("odoo", "ERROR"):
+            result = wizard.action_create()
+        self.assertEqual(result["params"]["next"], {"type": "ir.actions.act_window_close"}, "the dialog closes")
         created = [f for f in self.client.get_merge_fields(self.list_id) if f["tag"] == "ROLES"]
         self.assertEqual(created[0]["type"], "text")
-        self.assertTrue(self.map_field("function", "ROLES"))
+        self.assertTrue(field.exists())
+        self.assertFalse(field.missing_in_mailchimp)
+        self.assertEqual(field.merge_field_id.tag, "ROLES")

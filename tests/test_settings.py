@@ -1,79 +1,92 @@
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
-from odoo.addons.mailchimp_sync.models.mailchimp_backend import (
-    PARAM_API_KEY,
-    PARAM_BASE_URL,
-    PARAM_REPORT_EMAIL,
-)
-
 from .common import MailchimpCase
+
+WRONG_KEY = "ffffffffffffffffffffffffffffffff-us6"
 
 
 @tagged("post_install", "-at_install")
 class TestSettings(MailchimpCase):
-    def open_settings(self, **values):
-        return self.env["res.config.settings"].create(values)
+    def connect(self, **values):
+        """Type into the “Connect to Mailchimp” dialog and press “Verify and save”."""
+        wizard = self.env["mailchimp.connect.wizard"].create({"account_id": self.account.id, **values})
+        return wizard, wizard.action_verify_and_save()
+
+    def stored_key(self):
+        return self.account.sudo().api_key
 
     def test_verify_with_a_good_key_saves_it_and_names_the_account(self):
-        self.env["ir.config_parameter"].sudo().set_param(PARAM_API_KEY, False)
-        settings = self.open_settings(
-            mailchimp_api_key=self.standin.api_key, mailchimp_base_url=self.standin.base_url)
-        action = settings.action_mailchimp_verify()
+        self.account.sudo().write({"api_key": False, "is_connected": False})
+        wizard, action = self.connect(api_key=self.standin.api_key, base_url=self.standin.base_url)
         account_name = self.standin.store.account["account_name"]
         self.assertEqual(action["params"]["type"], "success")
         self.assertEqual(action["params"]["message"], f"API key saved and verified: {account_name}")
-        self.assertEqual(self.get_param(PARAM_API_KEY), self.standin.api_key)
+        self.assertEqual(self.stored_key(), self.standin.api_key)
+        self.assertTrue(self.account.is_connected)
+        self.assertEqual(self.account.mailchimp_account_name, account_name)
+        self.assertFalse(wizard.api_key, "the wizard does not keep the typed key once saved")
 
     def test_verify_with_an_oauth_token(self):
-        settings = self.open_settings(
-            mailchimp_auth_method="oauth", mailchimp_oauth_token=self.standin.oauth_token,
-            mailchimp_oauth_dc="us6", mailchimp_base_url=self.standin.base_url)
-        action = settings.action_mailchimp_verify()
+        _wizard, action = self.connect(auth_method="oauth", oauth_token=self.standin.oauth_token, oauth_dc="us6",
+                                       base_url=self.standin.base_url)
         self.assertEqual(action["params"]["type"], "success")
-        self.assertEqual(self.get_param("mailchimp_sync.auth_method"), "oauth")
-        self.assertEqual(self.get_param("mailchimp_sync.oauth_token"), self.standin.oauth_token)
-        self.assertTrue(self.env["mailchimp.backend"]._client().ping())
+        self.assertEqual(self.account.auth_method, "oauth")
+        self.assertEqual(self.account.sudo().oauth_token, self.standin.oauth_token)
+        self.assertTrue(self.account._client().ping())
 
-    def test_verify_with_a_wrong_key_shows_mailchimps_error_and_keeps_the_old_key(self):
-        wrong_key = "ffffffffffffffffffffffffffffffff-us6"
-        settings = self.open_settings(mailchimp_api_key=wrong_key, mailchimp_base_url=self.standin.base_url)
-        action = settings.action_mailchimp_verify()
-        self.assertEqual(action["params"]["type"], "danger")
-        self.assertIn("API Key Invalid", action["params"]["message"])
-        self.assertNotIn("ffffffffffffffffffffffffffffffff", action["params"]["message"])
-        self.assertEqual(self.get_param(PARAM_API_KEY), self.standin.api_key)
+    def test_a_key_mailchimp_refuses_is_not_stored_and_the_dialog_says_why(self):
+        wizard, action = self.connect(api_key=WRONG_KEY, base_url=self.standin.base_url)
+        self.assertEqual(action["res_model"], "mailchimp.connect.wizard", "the dialog stays open")
+        self.assertIn("API Key Invalid", wizard.error)
+        self.assertNotIn("ffffffffffffffffffffffffffffffff", wizard.error)
+        self.assertFalse(wizard.api_key, "the refused key is wiped from the dialog")
+        self.assertEqual(self.stored_key(), self.standin.api_key)
 
-    def test_verify_with_a_malformed_key_explains_the_form_without_calling_mailchimp(self):
+    def test_a_malformed_key_explains_the_format_without_calling_mailchimp(self):
         calls_before = len(self.standin.request_log)
-        settings = self.open_settings(mailchimp_api_key="not-a-key", mailchimp_base_url=self.standin.base_url)
-        action = settings.action_mailchimp_verify()
-        self.assertEqual(action["params"]["type"], "danger")
-        self.assertIn("32 hexadecimal characters", action["params"]["message"])
+        wizard, _action = self.connect(api_key="not-a-key", base_url=self.standin.base_url)
+        self.assertIn("32 hexadecimal characters", wizard.error)
+        self.assertNotIn("refused", wizard.error, "a malformed key was never shown to Mailchimp")
         self.assertEqual(len(self.standin.request_log), calls_before)
-        self.assertEqual(self.get_param(PARAM_API_KEY), self.standin.api_key)
+        self.assertEqual(self.stored_key(), self.standin.api_key)
 
-    def test_verify_when_mailchimp_is_down_says_so(self):
+    def test_verify_when_mailchimp_is_down_says_so_and_stores_nothing(self):
+        self.account.action_disconnect()
         self.standin.faults.add(status=503, times=20)
-        settings = self.open_settings(
-            mailchimp_api_key=self.standin.api_key, mailchimp_base_url=self.standin.base_url)
-        action = settings.action_mailchimp_verify()
-        self.assertEqual(action["params"]["type"], "danger")
-        self.assertIn("503", action["params"]["message"])
+        wizard, _action = self.connect(api_key=self.standin.api_key, base_url=self.standin.base_url)
+        self.assertIn("503", wizard.error)
+        self.assertFalse(self.stored_key())
+        self.assertFalse(self.account.is_connected)
 
-    def test_base_url_override_is_saved(self):
-        self.open_settings(mailchimp_base_url=self.standin.base_url + "/").execute()
-        self.assertEqual(self.get_param(PARAM_BASE_URL), self.standin.base_url + "/")
+    def test_settings_save_stores_the_report_settings_not_credentials(self):
+        settings = self.env["res.config.settings"].create({
+            "mailchimp_report_email": "marketing@acme-example.com, Jane <jane@acme-example.com>",
+            "mailchimp_report_policy": "failures",
+            "mailchimp_on_archive": "unsubscribe",
+        })
+        settings.execute()
+        self.assertEqual(self.account.report_email, "marketing@acme-example.com, Jane <jane@acme-example.com>")
+        self.assertEqual(self.account.report_policy, "failures")
+        self.assertEqual(self.account.on_archive, "unsubscribe")
+        self.assertEqual(self.stored_key(), self.standin.api_key)
 
-    def test_report_email_is_validated(self):
-        with self.assertRaises(ValidationError):
-            self.open_settings(mailchimp_report_email="not an email")
-        self.assertEqual(self.get_param(PARAM_REPORT_EMAIL), "reports@acme-example.com")
-        self.open_settings(mailchimp_report_email="marketing@acme-example.com").execute()
-        self.assertEqual(self.get_param(PARAM_REPORT_EMAIL), "marketing@acme-example.com")
+    def test_report_email_accepts_what_odoo_mail_accepts_and_refuses_the_rest(self):
+        for bad in ("not an email", "a@acme-example.com, nonsense"):
+            with self.subTest(bad=bad), self.assertRaises(ValidationError):
+                self.account.report_email = bad
+        self.account.report_email = "a@acme-example.com,b@acme-example.com"
+        self.assertEqual(self.account.report_email, "a@acme-example.com,b@acme-example.com")
 
-    def test_default_audience_is_stored(self):
-        self.env["mailchimp.audience"].action_refresh_audiences()
-        audience = self.env["mailchimp.audience"].search([], limit=1)
-        self.open_settings(mailchimp_default_audience_id=audience.id).execute()
-        self.assertTrue(audience.is_default)
+    def test_rotated_key_replaces_the_cached_client_at_once(self):
+        old_client = self.account._client()
+        self.connect(oauth_token=self.standin.oauth_token, oauth_dc="us6", auth_method="oauth",
+                     base_url=self.standin.base_url)
+        new_client = self.account._client()
+        self.assertIsNot(new_client, old_client)
+        self.assertEqual(new_client.credentials.kind, "oauth")
+
+    def test_disconnect_forgets_the_credentials(self):
+        self.account.action_disconnect()
+        self.assertFalse(self.stored_key())
+        self.assertFalse(self.account.is_connected)

@@ -2,12 +2,11 @@
 from unittest.mock import patch
 
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from odoo.addons.mailchimp_sync.mailchimp_sync.client import MailchimpClient
 from odoo.addons.mailchimp_sync.mailchimp_sync.errors import MailchimpRetryError
 from odoo.addons.mailchimp_sync.models.mailchimp_audience_sync import SYNC_LOCK_CLASS
-from odoo.addons.mailchimp_sync.models.mailchimp_backend import PARAM_API_KEY, PARAM_REPORT_EMAIL
 
 from .sync_common import MailchimpSyncCase
 
@@ -127,7 +126,7 @@ class TestSyncEngine(MailchimpSyncCase):
 
     def test_no_sync_without_a_report_address(self):
         self.customers(1)
-        self.env["ir.config_parameter"].sudo().set_param(PARAM_REPORT_EMAIL, "")
+        self.account.report_email = False
         requests_before = len(self.standin.request_log)
         with self.assertRaisesRegex(UserError, "report email"):
             self.sync()
@@ -140,7 +139,7 @@ class TestSyncEngine(MailchimpSyncCase):
         self.assertFalse(self.env["mailchimp.sync.run"].search([("audience_id", "=", self.audience.id)]))
 
     def test_no_sync_without_credentials(self):
-        self.env["ir.config_parameter"].sudo().set_param(PARAM_API_KEY, "")
+        self.account.api_key = False
         with self.assertRaisesRegex(UserError, "API key is missing"):
             self.audience.action_sync_now()
         self.assertFalse(self.audience.sync_requested)
@@ -157,6 +156,57 @@ class TestSyncEngine(MailchimpSyncCase):
         self.assertFalse(self.audience.sync_requested)
         self.assertEqual(self.audience.last_run_id.trigger, "manual")
         self.assertEqual(self.audience.last_run_id.created_count, 1)
+
+    def test_the_run_names_who_pressed_sync_now_not_odoobot(self):
+        self.customers(1)
+        manager = new_test_user(self.env, login="sync_presser",
+                                groups="base.group_user,mailchimp_sync.group_mailchimp_manager")
+        self.audience.with_user(manager).action_sync_now()
+        self.env["mailchimp.audience"].with_user(self.env.ref("base.user_root"))._cron_sync()
+        self.assertEqual(self.audience.last_run_id.user_id, manager)
+        self.assertFalse(self.audience.sync_requested_by)
+
+    def report_mails(self, run):
+        return self.env["mail.mail"].search([("model", "=", "mailchimp.sync.run"), ("res_id", "=", run.id)])
+
+    def test_report_policy_decides_when_the_report_goes_out(self):
+        self.customers(1)
+        self.account.report_policy = "changes"
+        first = self.sync()
+        self.assertEqual(len(self.report_mails(first)), 1, "something changed: reported")
+        quiet = self.sync()
+        self.assertEqual(quiet.created_count + quiet.updated_count, 0)
+        self.assertFalse(self.report_mails(quiet), "nothing happened: no hourly email")
+        self.account.report_policy = "always"
+        self.assertEqual(len(self.report_mails(self.sync())), 1)
+        self.account.report_policy = "failures"
+        self.customers(1)
+        self.assertFalse(self.report_mails(self.sync()), "changes without failures: not reported")
+        self.standin.faults.add(status=503, times=100)
+        failed = self.sync()
+        self.assertEqual(failed.state, "failed")
+        mail = self.report_mails(failed)
+        self.assertEqual(len(mail), 1)
+        self.assertTrue(mail.subject.startswith("Failed: Mailchimp sync of Customers"), mail.subject)
+        self.assertIn("503", mail.subject)
+
+    def test_report_subject_starts_with_the_outcome_and_uses_odoos_layout(self):
+        self.customers(1)
+        mail = self.report_mails(self.sync())
+        self.assertTrue(mail.subject.startswith("Done: Mailchimp sync of Customers: 1 created"), mail.subject)
+        self.assertIn("background-color: #F1F1F1", mail.body_html, "rendered in Odoo's mail layout")
+
+    def test_report_goes_to_several_addresses_in_the_recipients_language(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["res.partner"].create({"name": "Marketing FR", "email": "marketing.fr@acme-example.com",
+                                        "lang": "fr_FR"})
+        self.account.report_email = "marketing.fr@acme-example.com, boss@acme-example.com"
+        self.customers(1)
+        run = self.sync()
+        mail = self.report_mails(run)
+        self.assertEqual(run.report_lang, "fr_FR")
+        self.assertIn("marketing.fr@acme-example.com", mail.email_to)
+        self.assertIn("boss@acme-example.com", mail.email_to)
 
 
 @tagged("post_install", "-at_install")

@@ -1,7 +1,6 @@
 """Customers leaving: unsubscribe, archive, delete, email change, Mailchimp-side unsubscribes."""
 from odoo.tests import tagged
 
-from odoo.addons.mailchimp_sync.models.mailchimp_backend import PARAM_ON_ARCHIVE
 
 from .sync_common import MailchimpSyncCase
 
@@ -46,7 +45,7 @@ class TestSyncLeaving(MailchimpSyncCase):
         self.assertEqual(run.archived_count, 0)
 
     def test_archiving_can_unsubscribe_instead(self):
-        self.env["ir.config_parameter"].sudo().set_param(PARAM_ON_ARCHIVE, "unsubscribe")
+        self.account.on_archive = "unsubscribe"
         partner = self.customer("Soft leaver", "soft.leaver@acme-example.com")
         self.sync()
         partner.action_archive()
@@ -92,13 +91,23 @@ class TestSyncLeaving(MailchimpSyncCase):
         self.assertEqual(run.conflict_count, 1)
         conflict = run.line_ids.filtered(lambda line: line.kind == "conflict")
         self.assertEqual(conflict.partner_id, first)
-        self.assertIn(str(second.id), conflict.message)
+        self.assertEqual(conflict.message, "Same email as Second: only this customer is synced.")
+        self.assertNotIn(str(second.id), conflict.message)
         self.assertFalse(self.member_of(second))
+        self.assertEqual(second.mailchimp_sync_state, "Not synced: same email as First")
+        self.assertEqual(first.mailchimp_sync_state, "Synced to Mailchimp")
+        skipped = run.skipped_line_ids.filtered(lambda line: line.partner_id == second)
+        self.assertEqual(skipped.reason, "duplicate_email")
+        self.assertEqual(skipped.action_open_partner()["res_id"], second.id)
 
     def test_permanent_deletion_is_explicit_and_sticks(self):
         partner = self.customer("Forget me", "forget.me@acme-example.com")
         self.sync()
-        self.member_of(partner).action_delete_permanently()
+        result = self.member_of(partner).action_delete_permanently()
+        self.assertIn("Deleted permanently from Mailchimp: forget.me@acme-example.com", result["params"]["message"])
+        self.assertEqual(self.member_of(partner).status, "deleted")
+        self.assertEqual(self.member_of(partner).email, "forget.me@acme-example.com")
+        self.assertIn("deleted permanently", partner.mailchimp_sync_state)
         self.assertIsNone(self.remote("forget.me@acme-example.com"))
         self.assertFalse(partner.mailchimp_subscribe)
         self.assertTrue(self.standin.store.is_forgotten(self.list_id, "forget.me@acme-example.com"))

@@ -10,7 +10,11 @@ class TestUi(MailchimpStandinMixin, HttpCase):
     standin_seed = file_path("mailchimp_sync/standins/mailchimp/demo_seed.json")
 
     def test_admin_verifies_the_api_key_from_the_settings(self):
+        """Bad keys typed and verified, then Save: nothing stored; the good key is stored and named."""
+        self.account.action_disconnect()
         self.start_tour("/odoo", "mailchimp_sync_verify_settings", login="admin")
+        self.assertEqual(self.account.sudo().api_key, self.standin.api_key)
+        self.assertEqual(self.account.mailchimp_account_name, "Acme Demo")
 
     def test_manager_loads_audiences_and_starts_a_sync(self):
         self.start_tour("/odoo", "mailchimp_sync_audiences", login="admin")
@@ -22,7 +26,7 @@ class TestUi(MailchimpStandinMixin, HttpCase):
         interest_tag = self.env["res.partner.category"].create({"name": "Tour group"})
         self.env["mailchimp.audience"].action_refresh_audiences()
         audience = self.env["mailchimp.audience"].search([], limit=1)
-        audience._refresh_schema(self.env["mailchimp.backend"]._client())
+        audience._refresh_schema(self.account._client())
         interest = audience.interest_ids[:1]
         self.assertTrue(interest, "the stand-in's audience needs an interest for this tour")
         interest_tag.mailchimp_interest_id = interest
@@ -43,7 +47,7 @@ class TestDemo(MailchimpStandinMixin, TransactionCase):
         Audience = self.env["mailchimp.audience"]
         Audience.action_refresh_audiences()
         audience = Audience.search([("name", "=", "Acme Newsletter")])
-        audience._refresh_schema(self.env["mailchimp.backend"]._client())
+        audience._refresh_schema(self.account._client())
         Audience._map_demo_tags()
         run = audience._sync_members()
         self.assertEqual(run.state, "done")

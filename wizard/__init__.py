@@ -1,1 +1,2 @@
+from . import mailchimp_connect_wizard
 from . import mailchimp_merge_field_wizard

@@ -15,13 +15,17 @@ class MailchimpMergeFieldWizard(models.TransientModel):
     size = fields.Integer(default=DEFAULT_TEXT_SIZE, required=True)
 
     def action_create(self):
+        """Create the merge field in Mailchimp; the representative fields using the tag are then complete."""
         self.ensure_one()
+        backend = self.env["mailchimp.backend"]
+        backend._check_manager()
+        self.audience_id.check_access("write")
         body = {"tag": self.tag.strip().upper(), "name": self.name, "type": "text",
                 "options": {"size": self.size}}
-        backend = self.env["mailchimp.backend"]
         with backend._user_errors():
-            backend._client().create_merge_field(self.audience_id.mailchimp_id, body)
-            self.audience_id._refresh_merge_fields(backend._client())
+            client = self.audience_id._client()
+            client.create_merge_field(self.audience_id.mailchimp_id, body)
+            self.audience_id._refresh_merge_fields(client)
         return backend._notification(
-            self.env._("Merge tag %(tag)s created in %(audience)s; save the representative field again.",
-                       tag=body["tag"], audience=self.audience_id.name))
+            self.env._("Merge tag %(tag)s created in %(audience)s.", tag=body["tag"], audience=self.audience_id.name),
+            close=True)

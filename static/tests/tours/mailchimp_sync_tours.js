@@ -3,21 +3,84 @@
 import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_service/tour_utils";
 
+const DEMO_KEY = "0123456789abcdef0123456789abcdef-us6";
+
+function typeKeyAndVerify(key) {
+    return [
+        {
+            content: `Type the API key ${key}`,
+            trigger: ".modal div[name='api_key'] input",
+            run: `edit ${key}`,
+        },
+        {
+            content: "Press Verify and save",
+            trigger: ".modal button[name='action_verify_and_save']",
+            run: "click",
+        },
+    ];
+}
+
 registry.category("web_tour.tours").add("mailchimp_sync_verify_settings", {
     url: "/odoo/action-mailchimp_sync.mailchimp_settings_action",
     steps: () => [
         {
-            content: "The Mailchimp settings show the stored API key field",
-            trigger: ".o_setting_box div[name='mailchimp_api_key'] input",
+            content: "The account is not connected yet",
+            trigger: "#mailchimp_credentials:contains('Not connected yet')",
         },
         {
-            content: "Verify the credentials",
-            trigger: "button[name='action_mailchimp_verify']",
+            content: "Open the Connect dialog",
+            trigger: "#mailchimp_credentials button[name='action_mailchimp_connect']:visible",
+            run: "click",
+        },
+        ...typeKeyAndVerify("not-a-key"),
+        {
+            content: "A malformed key is explained, not sent",
+            trigger: ".modal .alert-danger:contains('32 hexadecimal characters')",
+        },
+        ...typeKeyAndVerify("ffffffffffffffffffffffffffffffff-us6"),
+        {
+            content: "Mailchimp's refusal is shown in the dialog",
+            trigger: ".modal .alert-danger:contains('API Key Invalid')",
+        },
+        {
+            content: "The refused key is wiped from the dialog",
+            trigger: ".modal div[name='api_key'] input",
+            run() {
+                if (this.anchor.value) {
+                    throw new Error("The refused key is still in the dialog");
+                }
+            },
+        },
+        {
+            content: "Give up: cancel the dialog",
+            trigger: ".modal button:contains('Cancel')",
             run: "click",
         },
         {
+            content: "Press the settings' Save (the page reloads)",
+            trigger: ".o_form_button_save",
+            run() {
+                document.body.classList.add("o_mcs_before_save");
+                this.anchor.click();
+            },
+        },
+        {
+            content: "After the reload: still not connected, nothing was stored",
+            trigger: "body:not(.o_mcs_before_save) #mailchimp_credentials:contains('Not connected yet')",
+        },
+        {
+            content: "Open the Connect dialog again",
+            trigger: "#mailchimp_credentials button[name='action_mailchimp_connect']:visible",
+            run: "click",
+        },
+        ...typeKeyAndVerify(DEMO_KEY),
+        {
             content: "Mailchimp answered with the account name",
             trigger: ".o_notification:contains('API key saved and verified: Acme Demo')",
+        },
+        {
+            content: "The settings say which account is connected",
+            trigger: "#mailchimp_credentials:contains('Connected to'):contains('Acme Demo')",
         },
     ],
 });
@@ -99,6 +162,14 @@ registry.category("web_tour.tours").add("mailchimp_sync_partner_panel", {
         {
             content: "Now the customer goes to Mailchimp with the next sync",
             trigger: "div[name='mailchimp_sync_state']:contains('Waiting for the next sync')",
+        },
+        {
+            content: "Back to the contacts",
+            trigger: ".o_breadcrumb a:contains('Contacts')",
+            run: "click",
+        },
+        {
+            trigger: ".o_kanban_record:contains('Tour Customer')",
         },
     ],
 });
