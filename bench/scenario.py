@@ -8,12 +8,8 @@ import os
 import resource
 import time
 
+from odoo.addons.mailchimp_sync.mailchimp_sync.credentials import Credentials
 from odoo.addons.mailchimp_sync.standins.mailchimp import StandinServer
-from odoo.addons.mailchimp_sync.models.mailchimp_backend import (
-    PARAM_API_KEY,
-    PARAM_BASE_URL,
-    PARAM_REPORT_EMAIL,
-)
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 CREATE_CHUNK = 2000
@@ -51,11 +47,10 @@ def main(env, partner_count):
 
 
 def _prepare_audience(env, standin):
-    params = env["ir.config_parameter"].sudo()
-    params.set_param(PARAM_API_KEY, standin.api_key)
-    params.set_param(PARAM_BASE_URL, standin.base_url)
-    params.set_param(PARAM_REPORT_EMAIL, "bench@acme-example.com")
-    client = env["mailchimp.backend"]._client()
+    account = env["mailchimp.account"]._for_company()
+    account.write({"report_email": "bench@acme-example.com", "report_policy": "always"})
+    account._connect(Credentials.from_api_key(standin.api_key, base_url=standin.base_url))
+    client = account._client()
     list_id = client.get_lists()[0]["id"]
     category = client.create_interest_category(list_id, {"title": "Bench groups", "type": "checkboxes"})
     interest = client.create_interest(list_id, category["id"], {"name": "Bench customers"})
