@@ -83,6 +83,7 @@ class Odoo:
     addons_paths: list  # Odoo's own addons folders
     version: str
     location: str  # for messages
+    pythonpath: str = None  # folder to put on PYTHONPATH to import odoo (a source tree), or None
 
     def argv(self, *args):
         return [*self.command, *args]
@@ -115,7 +116,7 @@ def find_odoo():
         if version_info[0] != ODOO_MAJOR:
             raise DevEnvError(f"ODOO_PATH={odoo_path} is Odoo {version}, this module needs Odoo {ODOO_MAJOR}")
         return Odoo(python, [python, str(root / "odoo-bin")],
-                    [root / "odoo" / "addons", root / "addons"], version, str(root))
+                    [root / "odoo" / "addons", root / "addons"], version, str(root), str(root))
 
     # An importable `odoo` package (pip install -e of a source tree, distro package...).
     # find_spec() on a top-level package does not execute it.
@@ -203,6 +204,15 @@ def odoo_base_args(odoo, cluster, *, db, link_dir, data_dir, http_port, config_f
         "--http-interface", "127.0.0.1", "--http-port", str(http_port),
         "--log-level=info",
     )
+
+
+def write_config(path, options):
+    """An Odoo config file with ``options`` (name -> value) in [options]."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = ["[options]", *(f"{key} = {value}" for key, value in options.items())]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
 
 
 def write_empty_config(path):
