@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResPartnerCategory(models.Model):
@@ -9,6 +9,12 @@ class ResPartnerCategory(models.Model):
         groups="mailchimp_sync.group_mailchimp_user",
         help="Customers with this tag are synced to this group's audience, with the group ticked. "
              "Each company links its tags to its own account's groups.")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if any(vals.get("mailchimp_interest_id") for vals in vals_list):
+            self.env["mailchimp.backend"]._check_manager()
+        return super().create(vals_list)
 
     def write(self, vals):
         """Only Mailchimp managers decide who goes to Mailchimp: the view hiding the field is not enough."""

@@ -203,6 +203,8 @@ class TestAccessMatrix(MailchimpStandinMixin, HttpCase):
             with self.subTest(who=who):
                 self.assert_refused_without_request(
                     who, "res.partner.category", "write", [self.tag.id], {"mailchimp_interest_id": False})
+        self.assert_refused_without_request(
+            MC_USER, "res.partner.category", "create", [{"name": "Sneaky", "mailchimp_interest_id": other.id}])
         self.assertEqual(self.tag.mailchimp_interest_id, other)
         _result, error, _raw = self.rpc(INTERNAL, "res.partner.category", "read", [self.tag.id],
                                         ["mailchimp_interest_id"])
