@@ -38,6 +38,7 @@ NOT_OPTED_IN = "not_opted_in"
 NO_EMAIL = "no_email"
 INVALID_EMAIL = "invalid_email"
 ARCHIVED = "archived"
+BLACKLISTED = "blacklisted"
 DUPLICATE_EMAIL = "duplicate_email"
 
 REASONS = {
@@ -46,6 +47,7 @@ REASONS = {
     NO_EMAIL: "Not synced: no email address",
     INVALID_EMAIL: "Not synced: no valid email address",
     ARCHIVED: "Not synced: the contact is archived",
+    BLACKLISTED: "Not synced: email blacklisted in Odoo",
     DUPLICATE_EMAIL: "Not synced: another customer with the same email is synced instead",
 }
 

@@ -58,6 +58,7 @@ class PartnerData:
     lang: str | None = None
     opted_in: bool = False
     active: bool = True
+    blacklisted: bool = False
     tag_interest_ids: AbstractSet[str] = frozenset()
     representatives: Sequence[RepresentativeData] = ()
 

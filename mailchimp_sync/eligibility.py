@@ -32,6 +32,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from .const import (  # noqa: F401 - re-exported for callers
     ARCHIVED,
+    BLACKLISTED,
     DUPLICATE_EMAIL,
     INVALID_EMAIL,
     NO_EMAIL,
@@ -65,7 +66,7 @@ def is_valid_email(email: str | None) -> bool:
 
 
 def check_eligibility(partner: PartnerData) -> Eligibility:
-    """Apply the four subscription rules and report every one that fails."""
+    """Apply the subscription rules and report every one that fails."""
     reasons = []
     if not partner.tag_interest_ids:
         reasons.append(NO_MAPPED_GROUP)
@@ -75,6 +76,8 @@ def check_eligibility(partner: PartnerData) -> Eligibility:
         reasons.append(NO_EMAIL)
     elif not is_valid_email(partner.email):
         reasons.append(INVALID_EMAIL)
+    if partner.blacklisted:
+        reasons.append(BLACKLISTED)
     if not partner.active:
         reasons.append(ARCHIVED)
     return Eligibility(eligible=not reasons, reasons=tuple(reasons))

@@ -77,8 +77,9 @@ class MailchimpAudience(models.Model):
             try:
                 audience._sync_members(trigger="manual" if audience.sync_requested else "cron",
                                        user=requested_by)
-            except UserError as error:
+            except UserError as error:  # refused before it started: the request stays for the next round
                 _logger.warning("Mailchimp sync of %s not run: %s", audience.name, error)
+                continue
             if audience.sync_requested:
                 audience.write({"sync_requested": False, "sync_requested_by": False})
             self._commit_if_allowed()
@@ -106,14 +107,32 @@ class MailchimpAudience(models.Model):
         with self._sync_lock():
             run = self._start_run(trigger, user or self.env.user)
             try:
-                self._run_sync(run)
+                with self._run_transaction():
+                    self._run_sync(run)
                 run.write({"state": "done", "date_end": fields.Datetime.now()})
             except MailchimpError as error:
                 _logger.warning("Mailchimp sync of %s failed: %s", self.name, error)
                 run.write({"state": "failed", "message": str(error), "date_end": fields.Datetime.now()})
+            except Exception as error:  # noqa: BLE001 - whatever broke, the run ends saying so
+                _logger.exception("Mailchimp sync of %s failed", self.name)
+                run.write({"state": "failed", "date_end": fields.Datetime.now(), "message": self.env._(
+                    "The run stopped on an error in Odoo (%(error)s); what was pushed before is kept, "
+                    "the next run continues.", error=f"{type(error).__name__}: {error}".strip())})
             run._send_report()
             self._commit_if_allowed()
         return run
+
+    @contextmanager
+    def _run_transaction(self):
+        """Undo the unfinished part of a run that raised, so the run can still be closed and reported.
+
+        Each batch is committed (:meth:`_commit_if_allowed`): only what followed the last commit is lost.
+        """
+        try:
+            yield
+        except Exception:
+            self._undo_since_commit()
+            raise
 
     def _start_run(self, trigger, user):
         Run = self.env["mailchimp.sync.run"]
@@ -178,6 +197,7 @@ class MailchimpAudience(models.Model):
         ])
         partners |= members.partner_id.with_context(active_test=False).filtered(
             lambda partner: not partner.company_id or partner.company_id == self.company_id)
+        partners.invalidate_recordset(["is_blacklisted"])  # the blacklist may have changed in this transaction
         representatives = self._representatives_by_company(partners, schema)
         partner_data = [
             partner._mailchimp_partner_data(interest_by_tag, representatives.get(partner.id, ()))
@@ -253,7 +273,12 @@ class MailchimpAudience(models.Model):
 
     def _push_batch(self, client, run, batch):
         batch = self._ensure_members(batch)
-        result = parse_batch_response(client.batch_subscribe(self.mailchimp_id, [push.payload for push in batch]))
+        try:
+            response = client.batch_subscribe(self.mailchimp_id, [push.payload for push in batch])
+        except MailchimpError as error:
+            self._record_failed_batch(run, batch, error)
+            return
+        result = parse_batch_response(response)
         now = fields.Datetime.now()
         rows, lines = [], []
         counts = dict(created_count=0, updated_count=0, unsubscribed_count=0, failed_count=0)
@@ -274,6 +299,19 @@ class MailchimpAudience(models.Model):
         run._add_counts(done_count=len(batch), **counts)
         self._commit_if_allowed()
 
+    def _record_failed_batch(self, run, batch, error):
+        """A batch Mailchimp did not take even after the retries: the run goes on with the next one.
+
+        Its members keep their last accepted state and stay marked for the next run.
+        """
+        _logger.warning("Mailchimp sync of %s: a batch of %s failed: %s", self.name, len(batch), error)
+        message = self.env._("Not sent, the next run tries again: %s", error)
+        self.env["mailchimp.member"].browse([push.member_key for push in batch]).write(
+            {"last_error": message, "need_sync": True})
+        run._add_lines([_run_line("failure", push, message) for push in batch])
+        run._add_counts(done_count=len(batch), failed_count=len(batch))
+        self._commit_if_allowed()
+
     def _ensure_members(self, batch):
         """Create the members of first-time customers, in one insert, before their push."""
         new = [push for push in batch if push.member_key is None]
@@ -288,10 +326,30 @@ class MailchimpAudience(models.Model):
         ]
 
     @api.model
+    def _commits_allowed(self):
+        return not tools.config["test_enable"] and not modules.module.current_test
+
+    @api.model
     def _commit_if_allowed(self):
-        """Commit a finished batch so that a crash loses nothing; never inside tests."""
-        if not tools.config["test_enable"] and not modules.module.current_test:
+        """Commit a finished batch so that a crash loses nothing.
+
+        Tests may not commit: there a savepoint stands for the commit, so that an
+        error undoes what followed it and nothing before, as in production.
+        """
+        if self._commits_allowed():
             self.env.cr.commit()  # pylint: disable=invalid-commit
+        else:
+            self.env.cr.flush()
+            self.env.cr.execute("SAVEPOINT mailchimp_sync_commit")
+
+    @api.model
+    def _undo_since_commit(self):
+        cr = self.env.cr
+        if self._commits_allowed():
+            cr.rollback()
+        else:
+            cr.clear()
+            cr.execute("ROLLBACK TO SAVEPOINT mailchimp_sync_commit")
 
 
 def _run_line(kind, push, message):

@@ -27,7 +27,7 @@ class ResPartner(models.Model):
         string="Mailchimp sync", compute="_compute_mailchimp_sync_state",
         groups="mailchimp_sync.group_mailchimp_user")
 
-    @api.depends("email", "active", "mailchimp_subscribe", "category_id.mailchimp_interest_id",
+    @api.depends("email", "active", "is_blacklisted", "mailchimp_subscribe", "category_id.mailchimp_interest_id",
                  "mailchimp_member_ids.status", "mailchimp_member_ids.need_sync")
     def _compute_mailchimp_sync_state(self):
         for partner in self:
@@ -89,6 +89,7 @@ class ResPartner(models.Model):
             lang=self.lang,
             opted_in=self.mailchimp_subscribe,
             active=self.active,
+            blacklisted=self.is_blacklisted,
             tag_interest_ids=interest_ids,
             representatives=representatives,
         )

@@ -3,9 +3,8 @@ from unittest.mock import patch
 
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
+from odoo.tools import mute_logger
 
-from odoo.addons.mailchimp_sync.mailchimp_sync.client import MailchimpClient
-from odoo.addons.mailchimp_sync.mailchimp_sync.errors import MailchimpRetryError
 from odoo.addons.mailchimp_sync.models.mailchimp_audience_sync import SYNC_LOCK_CLASS
 
 from .sync_common import MailchimpSyncCase
@@ -59,29 +58,82 @@ class TestSyncEngine(MailchimpSyncCase):
         self.assertEqual(run.state, "done")
         self.assertEqual(run.created_count, 4)
 
+    def test_a_batch_failing_after_all_retries_does_not_stop_the_run(self):
+        customers = self.customers(4)
+        self.standin.faults.add(status=503, times=5, method="POST", path_contains=f"/lists/{self.list_id}")
+        run = self.sync_in_batches_of(2)
+        self.assertEqual(run.state, "done")
+        self.assertEqual(run.outcome, "Done with failures")
+        self.assertEqual(run.created_count, 2, "the second batch went through")
+        self.assertEqual(run.failed_count, 2)
+        failed = run.line_ids.filtered(lambda line: line.kind == "failure").partner_id
+        self.assertEqual(len(failed), 2)
+        for partner in failed:
+            self.assertTrue(self.member_of(partner).need_sync)
+            self.assertIn("503", self.member_of(partner).last_error)
+        run = self.sync_in_batches_of(2)
+        self.assertEqual(run.created_count, 2, "the next run pushes the batch that failed")
+        self.assertEqual({self.remote(partner.email)["status"] for partner in customers}, {"subscribed"})
+
+    def test_an_odoo_error_inside_a_run_ends_it_and_releases_the_audience(self):
+        self.customers(2)
+        with patch.object(type(self.env["mailchimp.member"]), "_write_push_results",
+                          side_effect=lambda rows: self.env.cr.execute("SELECT no_such_column FROM res_partner")), \
+                mute_logger("odoo.sql_db"), \
+                self.assertLogs("odoo.addons.mailchimp_sync.models.mailchimp_audience_sync", "ERROR"):
+            broken = self.sync()
+        self.assertEqual(broken.state, "failed")
+        self.assertIn("no_such_column", broken.message)
+        self.env.cr.execute("SELECT pg_try_advisory_lock(%s, %s)", (SYNC_LOCK_CLASS, self.audience.id))
+        self.assertTrue(self.env.cr.fetchone()[0], "the lock was released")
+        self.env.cr.execute("SELECT pg_advisory_unlock(%s, %s)", (SYNC_LOCK_CLASS, self.audience.id))
+        run = self.sync()
+        self.assertEqual(run.state, "done")
+        self.assertEqual(run.created_count + run.updated_count, 2)
+
+    def test_one_broken_audience_does_not_stop_the_scheduled_job_for_the_others(self):
+        self.customers(1)
+        other = self.env["mailchimp.audience"].create({
+            "name": "Broken", "mailchimp_id": "broken-list", "account_id": self.account.id,
+            "sync_requested": True})
+        self.audience.sync_requested = True
+        real = type(self.audience)._run_sync
+
+        def run_sync(audience, run):
+            if audience == other:
+                raise ZeroDivisionError("broken audience")
+            return real(audience, run)
+
+        with patch.object(type(self.audience), "_run_sync", run_sync), \
+                self.assertLogs("odoo.addons.mailchimp_sync.models.mailchimp_audience_sync", "ERROR"):
+            self.env["mailchimp.audience"]._cron_sync()
+        self.assertEqual(other.last_run_id.state, "failed")
+        self.assertEqual(self.audience.last_run_id.state, "done")
+        self.assertFalse(self.audience.sync_requested)
+
     def test_a_crash_mid_run_loses_nothing_and_the_next_run_resumes(self):
         self.customers(5)
-        original = MailchimpClient.batch_subscribe
+        Member = type(self.env["mailchimp.member"])
+        original = Member._write_push_results
         calls = []
 
-        def fail_on_second_batch(client, list_id, members, **kwargs):
-            calls.append(len(members))
+        def crash_on_second_batch(members, rows):
+            calls.append(len(rows))
             if len(calls) == 2:
-                raise MailchimpRetryError("Mailchimp error 503: gone. Gave up after 5 attempts.", status=503)
-            return original(client, list_id, members, **kwargs)
+                raise MemoryError("worker out of memory")
+            return original(members, rows)
 
-        with patch.object(MailchimpClient, "batch_subscribe", fail_on_second_batch), \
-                self.assertLogs("odoo.addons.mailchimp_sync.models.mailchimp_audience_sync", "WARNING") as logs:
+        with patch.object(Member, "_write_push_results", crash_on_second_batch), \
+                self.assertLogs("odoo.addons.mailchimp_sync.models.mailchimp_audience_sync", "ERROR"):
             first = self.sync_in_batches_of(2)
-        self.assertIn("Gave up", logs.output[0])
         self.assertEqual(first.state, "failed")
-        self.assertIn("Gave up", first.message)
-        self.assertEqual(first.created_count, 2)
+        self.assertIn("worker out of memory", first.message)
+        self.assertEqual(first.created_count, 2, "the first batch was kept")
         batches_before = len(self.batch_calls())
         second = self.sync_in_batches_of(2)
         self.assertEqual(second.state, "done")
-        self.assertEqual(second.created_count, 3)
         self.assertEqual(second.unchanged_count, 2)
+        self.assertEqual(second.created_count + second.updated_count, 3)
         self.assertEqual(len(self.batch_calls()) - batches_before, 2)
         emails = [m["email_address"] for m in self.standin.store.members(self.list_id)]
         self.assertEqual(len([e for e in emails if e.startswith("a_crash_mid_run")]), 5)

@@ -100,6 +100,21 @@ class TestSyncLeaving(MailchimpSyncCase):
         self.assertEqual(skipped.reason, "duplicate_email")
         self.assertEqual(skipped.action_open_partner()["res_id"], second.id)
 
+    def test_a_blacklisted_address_is_not_subscribed_and_its_member_is_unsubscribed(self):
+        leaver = self.customer("Blacklisted Later", "black.later@acme-example.com")
+        self.sync()
+        self.assertEqual(self.remote("black.later@acme-example.com")["status"], "subscribed")
+        self.env["mail.blacklist"]._add("black.later@acme-example.com")
+        self.env["mail.blacklist"]._add("black.first@acme-example.com")
+        newcomer = self.customer("Blacklisted First", "black.first@acme-example.com")
+        self.env.invalidate_all()
+        self.assertEqual(leaver.mailchimp_sync_state, "Not synced: email blacklisted in Odoo")
+        run = self.sync()
+        self.assertEqual(self.remote("black.later@acme-example.com")["status"], "unsubscribed")
+        self.assertIsNone(self.remote("black.first@acme-example.com"))
+        self.assertEqual(run.skipped_line_ids.filtered(lambda line: line.partner_id == newcomer).reason,
+                         "blacklisted")
+
     def test_permanent_deletion_is_explicit_and_sticks(self):
         partner = self.customer("Forget me", "forget.me@acme-example.com")
         self.sync()

@@ -35,6 +35,7 @@ def test_partner_meeting_every_rule_is_eligible():
         ({"email": "jane.acme.pl"}, "invalid_email"),
         ({"email": "Jane <jane@acme.pl>"}, "invalid_email"),
         ({"active": False}, "archived"),
+        ({"blacklisted": True}, "blacklisted"),
     ],
 )
 def test_each_broken_rule_makes_the_partner_ineligible_with_its_reason(changes, reason):
@@ -52,7 +53,8 @@ def test_every_failing_rule_is_reported_in_rule_order():
 
 
 def test_every_reason_code_has_a_not_synced_sentence():
-    assert {"no_mapped_group", "not_opted_in", "no_email", "invalid_email", "archived"} <= REASONS.keys()
+    assert {"no_mapped_group", "not_opted_in", "no_email", "invalid_email", "archived", "blacklisted"} <= REASONS.keys()
+    assert REASONS["blacklisted"] == "Not synced: email blacklisted in Odoo"
     assert all(message.startswith("Not synced: ") for message in REASONS.values())
 
 
