@@ -1,4 +1,26 @@
-"""RFC 7807 problem documents exactly as Mailchimp Marketing API v3 returns them."""
+"""RFC 7807 problem documents exactly as Mailchimp Marketing API v3 returns them.
+
+Where each text comes from is noted next to it. Texts (or parts of texts) that no
+public source shows and that are therefore GUESSED, kept here in one list so that
+they can be replaced as soon as a real answer is seen:
+
+* :func:`cleaned_status_locked` -- the whole ``errors[0].message`` after the
+  sourced prefix ``This member's status is "cleaned."`` (a cleaned member asked for
+  another status than subscribed; the refusal itself is sourced, see there).
+* :func:`email_change_not_subscribed` -- nothing guessed for ``unsubscribed`` and
+  ``cleaned``; for ``pending``, ``transactional`` and ``archived`` only the status
+  word inside the same sentence is filled in by analogy.
+* :func:`email_taken` -- the status label for ``unsubscribed``, ``cleaned`` and
+  ``pending`` (the raw status, as Mailchimp writes "subscribed"). "Deleted" and
+  "Non-Subscribed" occur in recorded answers; that they label ``archived`` and
+  ``transactional`` holders is inferred (Mailchimp's app says "non-subscribed" for
+  transactional contacts; archiving replaced what was once called deleting).
+* Renaming onto a permanently deleted address answers
+  :func:`forgotten_email` -- which error Mailchimp gives there is guessed.
+* Batch subscribe: an archived contact given only ``status_if_new`` without
+  ``update_existing`` is reported as ``ERROR_CONTACT_EXISTS`` (guessed; see
+  ``store_members.MembersMixin._batch_one``).
+"""
 
 import uuid
 
@@ -121,6 +143,76 @@ def forgotten_email(email):
         f"{email} was permanently deleted and cannot be re-imported. "
         "The contact must re-subscribe to get back on the list.",
     )
+
+
+EMAIL_FIELD = "email address"
+"""The ``errors[].field`` Mailchimp uses for address problems on a member update
+(with a blank, not ``email_address``; recorded answers quoted below)."""
+
+EMAIL_CHANGE_NOT_SUBSCRIBED = (
+    'This member\'s status is "{status}." '
+    'You can only update email addresses for members with a status of "subscribed."'
+)
+
+# How the status of the member that already holds an address is written in
+# '"<email>" is already in this list with a status of "<label>".'
+TAKEN_STATUS_LABELS = {"archived": "Deleted", "transactional": "Non-Subscribed"}
+
+
+def email_change_not_subscribed(status):
+    """Rename (PUT/PATCH with a new ``email_address``) of a member that is not subscribed.
+
+    400 "Invalid Resource", generic detail, ``errors=[{"field": "email address",
+    "message": 'This member's status is "cleaned." You can only update email
+    addresses for members with a status of "subscribed."'}]``. Sources: the
+    message as Mailchimp answers it for a cleaned member, ibericode/mailchimp-user-sync
+    issue #96 (https://github.com/ibericode/mailchimp-user-sync/issues/96); the same
+    sentence for an unsubscribed member, with title "Invalid Resource", the generic
+    detail and field "email address", in public test fixtures of Mailchimp clients
+    ("As Mailchimp answered a rename on 2026-10-09"; found with find_string
+    "only update email addresses for members"; repository not named by the index).
+    """
+    return invalid_resource([{"field": EMAIL_FIELD,
+                              "message": EMAIL_CHANGE_NOT_SUBSCRIBED.format(status=status)}])
+
+
+def email_taken(new_email, holder_status):
+    """Rename onto an address another member of the list has -- archived ones included.
+
+    400 "Invalid Resource", generic detail, ``errors=[{"field": "email address",
+    "message": '"new@x.pl" is already in this list with a status of "subscribed".'}]``.
+    Sources: brandonseydel/MailChimp.Net issue #201 (same title/detail/message for a
+    new address whose member had been deleted, i.e. is still on the list:
+    https://github.com/brandonseydel/MailChimp.Net/issues/201); grouparoo/grouparoo
+    ``plugins/@grouparoo/mailchimp/src/lib/export/exportProfile.ts`` (matches
+    'is already in this list with a status of "subscribed"' in ``errors[].message``
+    after a rename PUT); public fixtures recorded from Mailchimp with the labels
+    "Deleted" and "Non-Subscribed" (find_string "is already in this list with a status").
+    Which status each label stands for, beyond "subscribed", is inferred or guessed
+    (see the module docstring).
+    """
+    label = TAKEN_STATUS_LABELS.get(holder_status, holder_status)
+    return invalid_resource([{"field": EMAIL_FIELD,
+                              "message": f'"{new_email}" is already in this list with a status of "{label}".'}])
+
+
+def cleaned_status_locked():
+    """A cleaned member asked for another status (not subscribed) through the API.
+
+    The refusal is sourced: Mailchimp's help says of cleaned contacts "you can't edit
+    them" and "Because cleaned contact information can't be edited, you'll need to add
+    the new, corrected address to your audience"
+    (https://mailchimp.com/help/about-cleaned-contacts/); the API already refuses the
+    address change of a cleaned member (ibericode/mailchimp-user-sync#96). The WORDING
+    IS GUESSED: 400 "Invalid Resource" with the generic detail and
+    ``errors=[{"field": "status", "message": 'This member's status is "cleaned." The
+    status of a cleaned member cannot be changed.'}]``, shaped like the sourced
+    address-change refusal. (cleaned -> subscribed keeps the sourced "Member In
+    Compliance State", whose detail names bounces.)
+    """
+    return invalid_resource([{"field": "status", "message":
+                              'This member\'s status is "cleaned." '
+                              "The status of a cleaned member cannot be changed."}])
 
 
 def fake_email(email):

@@ -1,4 +1,16 @@
-"""Members: API writes (POST/PUT/PATCH/DELETE), batch subscribe, tags, activity."""
+"""Members: API writes (POST/PUT/PATCH/DELETE), batch subscribe, tags, activity.
+
+Rules enforced as strictly as Mailchimp does (issue #7); each is documented, with
+its public source, at the code that implements it:
+
+* a new ``email_address`` (PUT/PATCH rename) only for subscribed members, and never
+  onto an address the list already has, archived members included:
+  :meth:`MembersMixin._check_address`;
+* ``status_if_new`` alone does not revive an archived member (PUT and batch
+  subscribe); an explicit ``status`` does: :meth:`MembersMixin.upsert_member`,
+  :meth:`MembersMixin._batch_one`;
+* a cleaned member keeps its status: :meth:`MembersMixin._requested_status`.
+"""
 
 from dataclasses import dataclass, field
 
@@ -185,7 +197,20 @@ class MembersMixin:
             return self._apply(audience, existing, change, "api")
 
     def upsert_member(self, list_id, key, body, skip_merge_validation=False):
-        """``PUT /lists/{id}/members/{hash}``: new members need status_if_new (or status)."""
+        """``PUT /lists/{id}/members/{hash}``: new members need status_if_new (or status).
+
+        Archived members: only an explicit ``status`` brings them back. With
+        ``status_if_new`` alone the PUT succeeds (200), updates the profile and the
+        member STAYS ARCHIVED -- "Jethro tries to add them to the mc list again but it
+        doesn't stick - they are still "archived" in mailchimp ... Tried changing
+        "status_if_new" to "status" ... and it seems to fix it"
+        (https://github.com/tbar0970/jethro-pmm/issues/708); mailchimp/mc-woocommerce
+        #951 logs an "Updated Member" answer with ``status: archived`` for the same
+        kind of call (https://github.com/mailchimp/mc-woocommerce/issues/951);
+        api-facts 1.5 "Archived members can be brought back with PATCH/PUT setting a
+        status" (StackOverflow 63584277). A PUT with neither key stays a 400 on
+        ``status``, as before.
+        """
         with self.write():
             audience = self.audience(list_id)
             body = self._object_body(body)
@@ -196,17 +221,24 @@ class MembersMixin:
                     raise errors.field_error(
                         "email_address", "The email address does not match the subscriber hash")
                 body.setdefault("email_address", key if "@" in str(key) else None)
-                new_status_keys = ("status_if_new", "status")
+                change = self._prepare(audience, existing, body, ("status_if_new", "status"),
+                                       skip_merge_validation, status_required=True)
             elif existing.status == ARCHIVED:
-                new_status_keys = ("status", "status_if_new")
+                self._check_ignored_status_if_new(body)
+                change = self._prepare(audience, existing, body, ("status",), skip_merge_validation,
+                                       status_required=body.get("status_if_new") is None)
             else:
-                new_status_keys = ("status",)
-            change = self._prepare(audience, existing, body, new_status_keys, skip_merge_validation,
-                                   status_required=len(new_status_keys) > 1)
+                change = self._prepare(audience, existing, body, ("status",), skip_merge_validation)
             return self._apply(audience, existing, change, "api")
 
+    @staticmethod
+    def _check_ignored_status_if_new(body):
+        """``status_if_new`` given for an existing member is not applied, but still validated."""
+        if body.get("status_if_new") is not None:
+            validation.check_status(body["status_if_new"], "status_if_new")
+
     def update_member(self, list_id, key, body, skip_merge_validation=False):
-        """``PATCH``: partial update of an existing member (archived ones need a status)."""
+        """``PATCH``: partial update of an existing member (archived ones stay archived without ``status``)."""
         with self.write():
             audience = self.audience(list_id)
             existing = self.member(audience, key)
@@ -273,7 +305,31 @@ class MembersMixin:
         )
 
     def _check_address(self, audience, existing, email):
-        """New address: valid and not forgotten; changed address: valid and free."""
+        """New address: valid and not forgotten; changed address: see below.
+
+        Changing a member's address (PUT/PATCH on its hash with another
+        ``email_address``; a change of letter case only is not a change, the hash
+        stays the same):
+
+        1. the new address must be valid (as for a new member);
+        2. the member must be **subscribed**, else 400 "Invalid Resource" with
+           ``errors=[{"field": "email address", "message": 'This member's status is
+           "<status>." You can only update email addresses for members with a status
+           of "subscribed."'}]`` -- https://github.com/ibericode/mailchimp-user-sync/issues/96
+           (cleaned) and recorded answers for unsubscribed members
+           (:func:`.errors.email_change_not_subscribed`);
+        3. the new address must not be on the list in ANY status, archived included,
+           else 400 "Invalid Resource" ``'"<new>" is already in this list with a status
+           of "<label>".'`` -- "they won't let you change the email address if the new
+           email address belongs to a member who has been deleted from the list",
+           https://github.com/brandonseydel/MailChimp.Net/issues/201
+           (:func:`.errors.email_taken`);
+        4. a permanently deleted new address answers "Forgotten Email Not Subscribed"
+           (guessed, listed in :mod:`.errors`).
+
+        The order of 2 and 3 when both apply is not documented anywhere; the
+        member's own status is checked first.
+        """
         if existing is None:
             if not email:
                 raise errors.field_error("email_address", "This value should not be blank.")
@@ -282,13 +338,33 @@ class MembersMixin:
                 raise errors.forgotten_email(email)
         elif email and email.lower() != existing.email_address.lower():
             validation.check_email(email)
+            if existing.status != "subscribed":
+                raise errors.email_change_not_subscribed(existing.status)
             taken = self.find_member(audience, email)
-            if taken is not None or util.subscriber_hash(email) in audience.forgotten:
-                raise errors.member_exists(email)
+            if taken is not None:
+                raise errors.email_taken(email, taken.status)
+            if util.subscriber_hash(email) in audience.forgotten:
+                raise errors.forgotten_email(email)
 
     @staticmethod
     def _requested_status(existing, body, status_keys, status_required):
-        """The status to set (None = unchanged), enforcing the compliance rule."""
+        """The status to set (None = unchanged), enforcing the compliance rules.
+
+        * ``subscribed`` for a member in a compliance state (self-unsubscribed,
+          cleaned) -> 400 "Member In Compliance State" (api-facts 1.5; e.g.
+          https://github.com/tbar0970/jethro-pmm/issues/656).
+        * A **cleaned** member keeps its status: any other status than ``cleaned``
+          (unsubscribed, pending, transactional) -> 400 "Invalid Resource"
+          (:func:`.errors.cleaned_status_locked`, wording guessed). Source of the
+          rule: "You can view cleaned addresses anytime or archive and export them,
+          but you can't edit them." (https://mailchimp.com/help/about-cleaned-contacts/),
+          and the API's refusal to touch a cleaned member's address
+          (https://github.com/ibericode/mailchimp-user-sync/issues/96). This is
+          stricter than api-facts' checklist item 3 ("pending allowed"), which is
+          sourced for self-unsubscribed contacts (StackOverflow 46285397): for them
+          ``pending`` stays allowed. Archiving a cleaned member (DELETE) stays
+          allowed, as the help page says.
+        """
         key = next((k for k in status_keys if body.get(k) is not None), None)
         if key is None:
             if existing is None or status_required:
@@ -299,6 +375,8 @@ class MembersMixin:
         if (status == "subscribed" and existing is not None and existing.compliance_state
                 and existing.status != "subscribed"):
             raise errors.member_in_compliance_state(existing.email_address)
+        if existing is not None and existing.status == "cleaned" and status != "cleaned":
+            raise errors.cleaned_status_locked()
         return status
 
     @staticmethod
@@ -428,7 +506,24 @@ class MembersMixin:
             }
 
     def _batch_one(self, audience, item, result, seen, options):
-        """Subscribe one batch item; failures go to ``result["errors"]``, not raised."""
+        """Subscribe one batch item; failures go to ``result["errors"]``, not raised.
+
+        Archived contacts: an explicit ``status`` revives them (reported under
+        ``new_members``, as before). ``status_if_new`` alone does NOT: the contact
+        exists, so this is an update of an existing contact -- it needs
+        ``update_existing: true`` (else ``ERROR_CONTACT_EXISTS``, guessed), its
+        profile is updated, it STAYS ARCHIVED and is reported under
+        ``updated_members`` with ``"status": "archived"``. Sources: "Jethro tries to
+        add them to the mc list again but it doesn't stick - they are still
+        "archived" ... Tried changing "status_if_new" to "status" ... and it seems to
+        fix it" (https://github.com/tbar0970/jethro-pmm/issues/708, a sync sending
+        member PUTs); https://github.com/mailchimp/mc-woocommerce/issues/951 (an
+        update answered with ``status: archived``). No public source shows batch
+        subscribe itself on an archived contact; api-facts 1.6 defines
+        ``status_if_new`` as the status of NEW members and ``updated_members`` as the
+        existing ones updated, so the stricter reading was chosen: updated, kept
+        archived, never silently revived.
+        """
         item = item if isinstance(item, dict) else {}
         email = str(item.get("email_address") or "")
         key = email.lower()
@@ -439,27 +534,33 @@ class MembersMixin:
             return
         seen.add(key)
         existing = self.find_member(audience, email) if email else None
-        active = existing is not None and existing.status != ARCHIVED
-        if active and not options.update_existing:
+        archived = existing is not None and existing.status == ARCHIVED
+        # An archived contact given no explicit status is updated in place, not revived.
+        updating = existing is not None and (not archived or item.get("status") is None)
+        if updating and not options.update_existing:
             result["errors"].append(self._batch_error(
                 email, f"{email} is already a list member, do you want to update? "
                        "please provide update_existing:true in the request body",
                 "ERROR_CONTACT_EXISTS"))
             return
-        status_keys = ("status",) if active else ("status_if_new", "status")
+        status_keys = ("status",) if updating else ("status_if_new", "status")
         try:
+            if archived and updating:
+                self._check_ignored_status_if_new(item)
             change = self._prepare(audience, existing, dict(item), status_keys,
-                                   options.skip_merge_validation, status_required=not active)
+                                   options.skip_merge_validation,
+                                   status_required=not updating or (
+                                       archived and item.get("status_if_new") is None))
         except errors.ApiError as problem:
             first = (problem.errors or [{}])[0]
             result["errors"].append(self._batch_error(
                 email, problem.detail, "ERROR_GENERIC", first.get("field", ""), first.get("message", "")))
             return
-        if options.sync_tags and active:
+        if options.sync_tags and updating:
             for segment in self.member_tag_segments(audience, existing):
                 segment.members.pop(existing.id, None)
         member = self._apply(audience, existing, change, "api")
-        bucket = "updated_members" if active else "new_members"
+        bucket = "updated_members" if updating else "new_members"
         result[bucket].append(self.member_document(audience, member))
 
     @staticmethod

@@ -259,3 +259,147 @@ class TestTagsAndActivity:
         merge_tags = [f["tag"] for f in http.get(
             f"{srv.base_url}/lists/{created.json()['id']}/merge-fields").json()["merge_fields"]]
         assert merge_tags[:4] == ["FNAME", "LNAME", "ADDRESS", "PHONE"]
+
+
+GENERIC_DETAIL = ("The resource submitted could not be validated. "
+                  "For field-specific details, see the 'errors' array.")
+
+
+def not_subscribed_message(status):
+    return (f'This member\'s status is "{status}." '
+            'You can only update email addresses for members with a status of "subscribed."')
+
+
+class TestAddressChange:
+    """A new ``email_address`` on PUT/PATCH: only subscribed members, only onto a free address.
+
+    Sources: https://github.com/ibericode/mailchimp-user-sync/issues/96 (the message for a
+    cleaned member), recorded answers for unsubscribed members (same sentence, title
+    "Invalid Resource", generic detail, field "email address"), and
+    https://github.com/brandonseydel/MailChimp.Net/issues/201 (a new address held by a
+    deleted/archived member is refused: '"<email>" is already in this list with a status
+    of "…".'). See ``standins/mailchimp/errors.py``.
+    """
+
+    def test_subscribed_member_can_change_address(self, srv, http, members_url):
+        response = http.patch(f"{members_url}/{md5('jan.kowalski@acme-demo.pl')}",
+                              json={"email_address": "jan.k@acme-demo.pl"})
+        assert response.status_code == 200
+        assert response.json()["id"] == md5("jan.k@acme-demo.pl")
+        assert srv.store.get_member(LIST_ID, "jan.kowalski@acme-demo.pl") is None
+
+    @pytest.mark.parametrize("email, status", [
+        ("ewa.lewandowska@acme-demo.pl", "unsubscribed"),
+        ("tomasz.wojcik@acme-demo.pl", "cleaned"),
+    ])
+    def test_only_subscribed_members_change_address(self, srv, http, members_url, email, status):
+        for send in (http.patch, http.put):
+            response = send(f"{members_url}/{md5(email)}", json={"email_address": "new.addr@acme-demo.pl"})
+            body = assert_problem(response, 400, "Invalid Resource", GENERIC_DETAIL)
+            assert body["errors"] == [{"field": "email address", "message": not_subscribed_message(status)}]
+        assert srv.store.get_member(LIST_ID, email)["status"] == status
+        assert srv.store.get_member(LIST_ID, "new.addr@acme-demo.pl") is None
+
+    def test_pending_and_archived_members_cannot_change_address(self, srv, http, members_url):
+        put_member(http, members_url, "waiting@acme-demo.pl", status_if_new="pending")
+        response = http.patch(f"{members_url}/{md5('waiting@acme-demo.pl')}",
+                              json={"email_address": "waiting2@acme-demo.pl"})
+        assert assert_problem(response, 400, "Invalid Resource")["errors"][0]["message"] == (
+            not_subscribed_message("pending"))
+        url = f"{members_url}/{md5('piotr.zielinski@acme-demo.pl')}"
+        assert http.delete(url).status_code == 204
+        response = http.patch(url, json={"email_address": "piotr.z@acme-demo.pl"})
+        assert assert_problem(response, 400, "Invalid Resource")["errors"][0]["message"] == (
+            not_subscribed_message("archived"))
+
+    def test_letter_case_change_is_not_an_address_change(self, http, members_url):
+        response = http.patch(f"{members_url}/{md5('ewa.lewandowska@acme-demo.pl')}",
+                              json={"email_address": "Ewa.Lewandowska@acme-demo.pl"})
+        assert response.status_code == 200
+        assert response.json()["status"] == "unsubscribed"
+
+    def test_new_address_of_another_member_is_refused(self, srv, http, members_url):
+        response = http.patch(f"{members_url}/{md5('jan.kowalski@acme-demo.pl')}",
+                              json={"email_address": "Maria.Wisniewska@acme-demo.pl"})
+        body = assert_problem(response, 400, "Invalid Resource", GENERIC_DETAIL)
+        assert body["errors"] == [{"field": "email address", "message":
+                                   '"Maria.Wisniewska@acme-demo.pl" is already in this list '
+                                   'with a status of "subscribed".'}]
+        assert srv.store.get_member(LIST_ID, "jan.kowalski@acme-demo.pl")["status"] == "subscribed"
+
+    def test_new_address_of_an_archived_member_is_refused(self, srv, http, members_url):
+        assert http.delete(f"{members_url}/{md5('maria.wisniewska@acme-demo.pl')}").status_code == 204
+        response = put_member(http, members_url, "jan.kowalski@acme-demo.pl",
+                              email_address="maria.wisniewska@acme-demo.pl")
+        body = assert_problem(response, 400, "Invalid Resource", GENERIC_DETAIL)
+        assert body["errors"][0]["message"] == (
+            '"maria.wisniewska@acme-demo.pl" is already in this list with a status of "Deleted".')
+        assert srv.store.get_member(LIST_ID, "maria.wisniewska@acme-demo.pl")["status"] == "archived"
+
+    def test_new_address_that_was_permanently_deleted_is_refused(self, http, members_url):
+        email = "maria.wisniewska@acme-demo.pl"
+        http.post(f"{members_url}/{md5(email)}/actions/delete-permanent")
+        response = http.patch(f"{members_url}/{md5('jan.kowalski@acme-demo.pl')}",
+                              json={"email_address": email})
+        assert_problem(response, 400, "Forgotten Email Not Subscribed")
+
+
+class TestArchivedMembersNeedStatus:
+    """``status_if_new`` alone does not bring an archived member back; ``status`` does.
+
+    Sources: https://github.com/tbar0970/jethro-pmm/issues/708 ("they are still
+    'archived' ... changing status_if_new to status ... seems to fix it") and
+    https://github.com/mailchimp/mc-woocommerce/issues/951 (update answered with
+    status archived).
+    """
+
+    def test_put_with_status_if_new_updates_but_keeps_archived(self, srv, http, members_url):
+        email = "piotr.zielinski@acme-demo.pl"
+        http.delete(f"{members_url}/{md5(email)}")
+        response = put_member(http, members_url, email, status_if_new="subscribed",
+                              merge_fields={"FNAME": "Piotrek"})
+        assert response.status_code == 200
+        member = response.json()
+        assert (member["status"], member["merge_fields"]["FNAME"]) == ("archived", "Piotrek")
+        assert srv.store.get_member(LIST_ID, email)["status"] == "archived"
+        body = assert_problem(put_member(http, members_url, email, status_if_new="bogus"),
+                              400, "Invalid Resource")
+        assert body["errors"][0]["field"] == "status_if_new"
+        revived = put_member(http, members_url, email, status="subscribed", status_if_new="subscribed")
+        assert revived.json()["status"] == "subscribed"
+
+
+class TestCleanedMembersKeepTheirStatus:
+    """A cleaned member cannot be given another status through the API.
+
+    Source: https://mailchimp.com/help/about-cleaned-contacts/ ("you can't edit them";
+    "Because cleaned contact information can't be edited, you'll need to add the new,
+    corrected address"). cleaned -> subscribed keeps "Member In Compliance State"
+    (api-facts 1.5); the wording for the other statuses is GUESSED (listed in
+    ``standins/mailchimp/errors.py``).
+    """
+
+    EMAIL = "tomasz.wojcik@acme-demo.pl"
+    GUESSED = 'This member\'s status is "cleaned." The status of a cleaned member cannot be changed.'
+
+    @pytest.mark.parametrize("status", ["unsubscribed", "pending", "transactional"])
+    def test_put_and_patch_with_another_status_are_refused(self, srv, http, members_url, status):
+        for response in (put_member(http, members_url, self.EMAIL, status=status),
+                         http.patch(f"{members_url}/{md5(self.EMAIL)}", json={"status": status})):
+            body = assert_problem(response, 400, "Invalid Resource", GENERIC_DETAIL)
+            assert body["errors"] == [{"field": "status", "message": self.GUESSED}]
+        assert srv.store.get_member(LIST_ID, self.EMAIL)["status"] == "cleaned"
+
+    def test_subscribed_is_compliance_state_and_cleaned_or_no_status_is_fine(self, http, members_url):
+        assert_problem(http.patch(f"{members_url}/{md5(self.EMAIL)}", json={"status": "subscribed"}),
+                       400, "Member In Compliance State")
+        response = put_member(http, members_url, self.EMAIL, status="cleaned", language="pl")
+        assert response.status_code == 200 and response.json()["status"] == "cleaned"
+        response = put_member(http, members_url, self.EMAIL, status_if_new="subscribed")
+        assert response.status_code == 200 and response.json()["status"] == "cleaned"
+
+    def test_cleaned_by_a_bounce_is_locked_too_and_can_still_be_archived(self, srv, http, members_url):
+        srv.store.mark_cleaned(LIST_ID, "jan.kowalski@acme-demo.pl")
+        url = f"{members_url}/{md5('jan.kowalski@acme-demo.pl')}"
+        assert_problem(http.patch(url, json={"status": "unsubscribed"}), 400, "Invalid Resource")
+        assert http.delete(url).status_code == 204
