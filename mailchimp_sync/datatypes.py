@@ -119,6 +119,20 @@ class Eligibility:
 
 
 @dataclass(frozen=True)
+class DuplicateDecision:
+    """Who keeps a shared address, decided once per run so that chunks can be planned one by one.
+
+    ``held_back`` are partner ids that another eligible customer's address
+    wins over; ``kept_emails`` the addresses (email keys) eligible customers keep,
+    which a leaver's member is never unsubscribed or archived under.
+    """
+
+    conflicts: tuple[Conflict, ...] = ()
+    held_back: frozenset[int] = frozenset()
+    kept_emails: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
 class Conflict:
     """Partners sharing ``email`` (lower-cased): one kept, the others held back (see :mod:`.duplicates`)."""
 

@@ -26,6 +26,7 @@ from .datatypes import (  # noqa: F401 - re-exported for callers
     AudienceSchema,
     BuiltMember,
     Conflict,
+    DuplicateDecision,
     EmailChange,
     KnownMember,
     PartnerData,
@@ -45,17 +46,26 @@ KIND_UNSUBSCRIBE = "unsubscribe"
 
 
 def plan_sync(partners: list[PartnerData], known: dict[int, KnownMember], schema: AudienceSchema,
-              orphans: list[KnownMember] = (), on_archive: str = ON_ARCHIVE_ARCHIVE) -> SyncPlan:
-    """Decide the run's work; ``known`` maps partner ids to their members."""
+              orphans: list[KnownMember] = (), on_archive: str = ON_ARCHIVE_ARCHIVE,
+              duplicates: DuplicateDecision | None = None) -> SyncPlan:
+    """Decide the work for ``partners`` (and ``orphans``); ``known`` maps partner ids to their members.
+
+    Without ``duplicates`` the shared addresses are resolved among ``partners``
+    (a whole run at once); a run planned chunk by chunk passes the decision it
+    made once over all customers sharing an address (:func:`decide_duplicates`).
+    """
     plan = SyncPlan()
     built = {partner.partner_id: build_member(partner, schema) for partner in partners}
-    eligible = [partner for partner in partners if built[partner.partner_id].subscribes]
-    kept, plan.conflicts = resolve_duplicates(eligible)
-    kept_ids = {partner.partner_id for partner in kept}
-    kept_emails = {email_key(partner.email) for partner in kept}
+    if duplicates is None:
+        duplicates = decide_duplicates([partner for partner in partners if built[partner.partner_id].subscribes])
+        plan.conflicts = list(duplicates.conflicts)
+    kept_emails = set(duplicates.kept_emails)
+    kept_emails.update(email_key(partner.email) for partner in partners
+                       if built[partner.partner_id].subscribes and partner.partner_id not in duplicates.held_back)
     for partner in partners:
         member = known.get(partner.partner_id)
-        if partner.partner_id in kept_ids:
+        eligible = built[partner.partner_id].subscribes
+        if eligible and partner.partner_id not in duplicates.held_back:
             _plan_subscriber(plan, partner, built[partner.partner_id], member)
         else:
             reasons = built[partner.partner_id].eligibility.reasons or (DUPLICATE_EMAIL,)
@@ -63,6 +73,19 @@ def plan_sync(partners: list[PartnerData], known: dict[int, KnownMember], schema
     for member in orphans:
         _plan_leaver(plan, None, member, (ARCHIVED,), kept_emails, on_archive)
     return plan
+
+
+def decide_duplicates(eligible: list[PartnerData]) -> DuplicateDecision:
+    """Resolve the shared addresses among eligible customers (:mod:`.duplicates` picks who keeps one)."""
+    kept, conflicts = resolve_duplicates(eligible)
+    held_back = frozenset(partner_id for conflict in conflicts for partner_id in conflict.held_back_partner_ids)
+    return DuplicateDecision(tuple(conflicts), held_back,
+                             frozenset(key for key in (email_key(partner.email) for partner in kept) if key))
+
+
+def is_eligible(partner: PartnerData, schema: AudienceSchema) -> bool:
+    """Whether the customer would be subscribed (the rules of :mod:`.eligibility`, through the payload)."""
+    return build_member(partner, schema).subscribes
 
 
 def _plan_subscriber(plan: SyncPlan, partner: PartnerData, built: BuiltMember, member: KnownMember | None) -> None:

@@ -68,6 +68,10 @@ class MailchimpAccount(models.Model):
         string="Archived or deleted customers", default=ON_ARCHIVE_ARCHIVE, required=True,
         help="What happens in Mailchimp to the member of a customer archived or deleted in Odoo. "
              "Permanent deletion is never automatic.")
+    max_in_flight = fields.Integer(
+        string="Batch calls at once", default=4, required=True,
+        help="How many batch calls a sync run keeps open at the same time (1 to 10: Mailchimp allows 10 "
+             "connections per key).")
     audience_ids = fields.One2many("mailchimp.audience", "account_id", string="Audiences")
 
     _sql_constraints = [
@@ -90,6 +94,13 @@ class MailchimpAccount(models.Model):
                                                      end=secret[-4:], dc=account.oauth_dc)
             else:
                 account.credential_hint = f"…{secret[-8:]}"
+
+    @api.constrains("max_in_flight")
+    def _check_max_in_flight(self):
+        for account in self:
+            if not 1 <= account.max_in_flight <= 10:
+                raise ValidationError(self.env._(
+                    "Batch calls at once must be between 1 and 10: Mailchimp allows 10 connections per key."))
 
     @api.constrains("report_email")
     def _check_report_email(self):

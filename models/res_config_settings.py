@@ -19,6 +19,7 @@ class ResConfigSettings(models.TransientModel):
     mailchimp_report_email = fields.Char(related="mailchimp_account_id.report_email", readonly=False)
     mailchimp_report_policy = fields.Selection(related="mailchimp_account_id.report_policy", readonly=False)
     mailchimp_on_archive = fields.Selection(related="mailchimp_account_id.on_archive", readonly=False)
+    mailchimp_max_in_flight = fields.Integer(related="mailchimp_account_id.max_in_flight", readonly=False)
 
     @api.model
     def default_get(self, fields_list):

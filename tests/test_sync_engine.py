@@ -60,6 +60,7 @@ class TestSyncEngine(MailchimpSyncCase):
 
     def test_a_batch_failing_after_all_retries_does_not_stop_the_run(self):
         customers = self.customers(4)
+        self.account.max_in_flight = 1  # one call at a time: the faults hit the first batch's five attempts
         self.standin.faults.add(status=503, times=5, method="POST", path_contains=f"/lists/{self.list_id}")
         run = self.sync_in_batches_of(2)
         self.assertEqual(run.state, "done")
@@ -111,8 +112,27 @@ class TestSyncEngine(MailchimpSyncCase):
         self.assertEqual(self.audience.last_run_id.state, "done")
         self.assertFalse(self.audience.sync_requested)
 
+    def test_batch_calls_overlap_up_to_the_accounts_limit(self):
+        self.customers(9)
+        self.account.max_in_flight = 3
+        self.standin.faults.add(delay=0.3, times=None, method="POST", path_contains=f"/lists/{self.list_id}")
+        try:
+            run = self.sync_in_batches_of(2)
+        finally:
+            self.standin.faults.clear()
+        self.assertEqual(run.created_count, 9)
+        self.assertEqual(run.max_in_flight, 3)
+        self.assertEqual(run.done_count, run.total_count)
+
+    def test_a_run_streams_its_customers_in_chunks(self):
+        customers = self.customers(7)
+        run = self.audience.with_context(mailchimp_chunk_size=3, mailchimp_batch_size=2)._sync_members()
+        self.assertEqual(run.created_count, 7)
+        self.assertEqual({self.remote(partner.email)["status"] for partner in customers}, {"subscribed"})
+
     def test_a_crash_mid_run_loses_nothing_and_the_next_run_resumes(self):
         self.customers(5)
+        self.account.max_in_flight = 1
         Member = type(self.env["mailchimp.member"])
         original = Member._write_push_results
         calls = []

@@ -1,0 +1,360 @@
+"""The customers → audience sync engine: one run of one audience.
+
+The audience (``mailchimp.audience``) stays the record and its schema; the
+run's lifecycle (lock, state, report) is in ``mailchimp_audience_sync.py``;
+this module does the work of a run:
+
+* candidates (a mapped tag, a ticked box, or a member already) are selected
+  in SQL and read in chunks of :data:`CHUNK_SIZE`, so that memory is bounded by
+  the chunk and the batches in flight, not by the number of customers;
+* who keeps an address several customers share is decided once, in SQL and
+  the core, before the chunks (:func:`decide_duplicates`);
+* each chunk is planned by the core (:func:`plan_sync`); renames and archives
+  are applied at once, member items are pushed with batch subscribe, up to the
+  account's ``max_in_flight`` calls at a time in worker threads, while all
+  database work stays in the run's thread;
+* every finished chunk and batch is committed: a crash loses only what
+  followed the last commit, and the next run continues from there.
+"""
+import logging
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from dataclasses import replace
+from datetime import datetime, timezone
+
+from odoo import fields
+from odoo.tools import SQL
+
+from ..mailchimp_sync.batch_result import CREATED, parse_batch_response
+from ..mailchimp_sync.const import BATCH_LIMIT, STATUS_ARCHIVED, STATUS_UNSUBSCRIBED
+from ..mailchimp_sync.errors import MailchimpError
+from ..mailchimp_sync.member_payload import subscriber_hash
+from ..mailchimp_sync.representatives import RepresentativeData
+from ..mailchimp_sync.sync_plan import KIND_UNSUBSCRIBE, KnownMember, decide_duplicates, is_eligible, plan_sync
+
+_logger = logging.getLogger(__name__)
+
+CHUNK_SIZE = 1000
+
+
+class AudienceSync:
+    """One run of one audience; :meth:`execute` does it all and raises what it cannot handle."""
+
+    def __init__(self, audience, run, client):
+        self.audience = audience
+        self.env = audience.env
+        self.run = run
+        self.client = client
+        account = audience.account_id
+        self.on_archive = account.on_archive
+        self.max_in_flight = max(1, min(account.max_in_flight or 1, 10))
+        self.batch_size = int(self.env.context.get("mailchimp_batch_size") or BATCH_LIMIT)
+        self.chunk_size = int(self.env.context.get("mailchimp_chunk_size") or CHUNK_SIZE)
+        self.schema = None
+        self.interest_by_tag = {}
+        self.duplicates = None
+        self.waiting = []  # pushes not yet in a batch
+        self.in_flight = {}  # future -> batch of pushes
+        self.peak_in_flight = 0
+
+    # ------------------------------------------------------------ the run
+
+    def execute(self):
+        warnings = self.audience._refresh_schema(self.client) or []
+        self.run._add_lines([{"kind": "warning", "message": warning} for warning in warnings])
+        self.schema = self.audience._audience_schema()
+        self.interest_by_tag = self.audience._mapped_tags()
+        self.run.write({"total_count": self._count(self._candidate_ids_sql()) + self._count(self._orphan_ids_sql())})
+        self.duplicates = self._decide_duplicates()
+        self.run._add_conflicts(self.duplicates.conflicts)
+        self._commit()
+        with ThreadPoolExecutor(max_workers=self.max_in_flight, thread_name_prefix="mailchimp-batch") as pool:
+            for partner_ids in self._chunks(self._candidate_ids_sql()):
+                self._sync_partners(pool, partner_ids)
+            for member_ids in self._chunks(self._orphan_ids_sql()):
+                self._sync_orphans(pool, member_ids)
+            self._send_waiting(pool, everything=True)
+            while self.in_flight:
+                self._collect(wait_for_one=True)
+        self.run.write({"max_in_flight": self.peak_in_flight})
+        self.audience.write(self.audience._values_from_list(
+            self.client.get_list(self.audience.mailchimp_id), fields.Datetime.now()))
+
+    def _commit(self):
+        self.audience._commit_if_allowed()
+
+    # ------------------------------------------------------------ what to read, in SQL
+
+    def _candidate_ids_sql(self):
+        """Customers of the audience's company or of none, with a mapped tag, a ticked box or a member."""
+        relation = self.env["res.partner"]._fields["category_id"]
+        return SQL(
+            """SELECT p.id FROM res_partner p
+                WHERE (p.company_id IS NULL OR p.company_id = %s)
+                  AND (p.mailchimp_subscribe
+                       OR EXISTS (SELECT 1 FROM %s tag WHERE tag.%s = p.id AND tag.%s = ANY(%s))
+                       OR EXISTS (SELECT 1 FROM mailchimp_member m WHERE m.partner_id = p.id AND m.audience_id = %s))""",
+            self.audience.company_id.id, SQL.identifier(relation.relation), SQL.identifier(relation.column1),
+            SQL.identifier(relation.column2), list(self.interest_by_tag), self.audience.id,
+        )
+
+    def _orphan_ids_sql(self):
+        """Members whose customer was deleted or now belongs to another company."""
+        return SQL(
+            """SELECT m.id FROM mailchimp_member m LEFT JOIN res_partner p ON p.id = m.partner_id
+                WHERE m.audience_id = %s AND (m.partner_id IS NULL OR p.company_id != %s)""",
+            self.audience.id, self.audience.company_id.id,
+        )
+
+    def _count(self, ids_sql):
+        self.env.cr.execute(SQL("SELECT count(*) FROM (%s) AS ids", ids_sql))
+        return self.env.cr.fetchone()[0]
+
+    def _chunks(self, ids_sql):
+        """The ids of ``ids_sql`` in ascending chunks (keyset paging: nothing is held but one chunk)."""
+        last = 0
+        while True:
+            self.env.cr.execute(SQL("SELECT id FROM (%s) AS ids WHERE id > %s ORDER BY id LIMIT %s",
+                                    ids_sql, last, self.chunk_size))
+            ids = [row[0] for row in self.env.cr.fetchall()]
+            if not ids:
+                return
+            yield ids
+            last = ids[-1]
+
+    def _decide_duplicates(self):
+        """Who keeps each address that several candidates share (or that another customer's member has).
+
+        Only those customers are read here; the core decides with its one rule.
+        """
+        self.env.cr.execute(SQL(
+            """SELECT p.id FROM res_partner p
+                WHERE p.id IN (%s) AND p.email_normalized IN (
+                    SELECT c.email_normalized FROM res_partner c WHERE c.id IN (%s)
+                     GROUP BY c.email_normalized HAVING count(*) > 1
+                    UNION
+                    SELECT lower(m.email) FROM mailchimp_member m
+                     WHERE m.audience_id = %s AND m.email IS NOT NULL)""",
+            self._candidate_ids_sql(), self._candidate_ids_sql(), self.audience.id,
+        ))
+        partner_ids = [row[0] for row in self.env.cr.fetchall()]
+        eligible = []
+        for start in range(0, len(partner_ids), self.chunk_size):
+            eligible += [data for data in self._partner_data(partner_ids[start:start + self.chunk_size])
+                         if is_eligible(data, self.schema)]
+            self.env.invalidate_all()
+        return decide_duplicates(eligible)
+
+    def _partner_data(self, partner_ids):
+        partners = self.env["res.partner"].with_context(active_test=False).browse(partner_ids)
+        representatives = self._representatives_by_company(partners)
+        return [partner._mailchimp_partner_data(self.interest_by_tag, representatives.get(partner.id, ()))
+                for partner in partners]
+
+    def _representatives_by_company(self, partners):
+        field_names = sorted({field.field_name for field in self.schema.representative_fields if field.merge_tag})
+        companies = partners.filtered("is_company")
+        if not field_names or not companies:
+            return {}
+        contacts = self.env["res.partner"].search_read(
+            [("parent_id", "in", companies.ids), ("type", "=", "contact")],
+            ["parent_id", "name", *field_names], order="parent_id, id")
+        by_company = {}
+        for contact in contacts:
+            values = {name: contact[name] or "" for name in field_names}
+            by_company.setdefault(contact["parent_id"][0], []).append(
+                RepresentativeData(name=contact["name"] or "", values=values))
+        return by_company
+
+    def _known_members(self, domain):
+        members = self.env["mailchimp.member"].search([("audience_id", "=", self.audience.id), *domain])
+        return [KnownMember(member.id, member.partner_id.id or None, member.email, member.payload_hash or None,
+                            member.error_hash or None, member.status or None) for member in members]
+
+    # ------------------------------------------------------------ one chunk
+
+    def _sync_partners(self, pool, partner_ids):
+        data = self._partner_data(partner_ids)
+        known = {member.partner_id: member for member in self._known_members([("partner_id", "in", partner_ids)])}
+        plan = plan_sync(data, known, self.schema, on_archive=self.on_archive, duplicates=self.duplicates)
+        self._apply(pool, plan, len(partner_ids))
+
+    def _sync_orphans(self, pool, member_ids):
+        orphans = self._known_members([("id", "in", member_ids)])
+        plan = plan_sync([], {}, self.schema, orphans, on_archive=self.on_archive, duplicates=self.duplicates)
+        self._apply(pool, plan, len(member_ids))
+
+    def _apply(self, pool, plan, checked):
+        run = self.run
+        run._add_skips(plan.skips)
+        run._add_counts(unchanged_count=len(plan.unchanged_member_keys))
+        Member = self.env["mailchimp.member"]
+        Member.browse(plan.unchanged_member_keys).filtered("need_sync").write({"need_sync": False})
+        self._apply_email_changes(plan.email_changes)
+        self._apply_archives(plan.archives)
+        self.waiting += plan.pushes
+        self._send_waiting(pool)
+        self._collect(wait_for_one=False)
+        run._add_counts(done_count=checked)
+        self._commit()
+        self.env.invalidate_all()  # what the chunk read is not needed any more
+
+    # ------------------------------------------------------------ renames and archives
+
+    def _apply_email_changes(self, changes):
+        """Rename members whose customer's address changed; if Mailchimp refuses, unsubscribe the old one."""
+        Member = self.env["mailchimp.member"]
+        for change in changes:
+            try:
+                self.client.update_member(self.audience.mailchimp_id, change.old_email,
+                                          {"email_address": change.new_email})
+            except MailchimpError as error:
+                if not (error.status == 404 and self._exists_in_mailchimp(change.new_email)):
+                    self._rename_failed(change, error)
+            Member.browse(change.member_key).write(
+                {"email": change.new_email, "mailchimp_id": subscriber_hash(change.new_email)})
+
+    def _exists_in_mailchimp(self, email):
+        """Whether Mailchimp has ``email``: a rename interrupted after Mailchimp did it is not a failure."""
+        try:
+            self.client.get_member(self.audience.mailchimp_id, email)
+        except MailchimpError:
+            return False
+        return True
+
+    def _rename_failed(self, change, error):
+        env = self.env
+        self.run._add_lines([{"kind": "failure", "partner_id": change.partner_id, "email": change.old_email,
+                              "message": env._("Could not change the address to %(new)s: %(error)s",
+                                               new=change.new_email, error=str(error))}])
+        try:  # the new address gets its own member: the old one must not stay subscribed
+            self.client.update_member(self.audience.mailchimp_id, change.old_email, {"status": STATUS_UNSUBSCRIBED})
+        except MailchimpError as unsubscribe_error:
+            self.run._add_lines([{"kind": "failure", "partner_id": change.partner_id, "email": change.old_email,
+                                  "message": str(unsubscribe_error)}])
+
+    def _apply_archives(self, archives):
+        Member = self.env["mailchimp.member"]
+        for archive in archives:
+            member = Member.browse(archive.member_key)
+            try:
+                self.client.archive_member(self.audience.mailchimp_id, archive.email)
+            except MailchimpError as error:
+                if error.status != 404:
+                    member.write({"last_error": str(error), "need_sync": False})
+                    self.run._add_lines([{"kind": "failure", "partner_id": archive.partner_id,
+                                          "email": archive.email, "message": str(error)}])
+                    self.run._add_counts(failed_count=1)
+                    continue
+            member.write({"status": STATUS_ARCHIVED, "last_sync": fields.Datetime.now(), "last_error": False,
+                          "need_sync": False})
+            self.run._add_counts(archived_count=1)
+
+    # ------------------------------------------------------------ batches in flight
+
+    def _send_waiting(self, pool, everything=False):
+        """Start batch calls for the waiting pushes, keeping at most ``max_in_flight`` calls open."""
+        while len(self.waiting) >= self.batch_size or (everything and self.waiting):
+            batch, self.waiting = self.waiting[:self.batch_size], self.waiting[self.batch_size:]
+            while len(self.in_flight) >= self.max_in_flight:
+                self._collect(wait_for_one=True)
+            batch = self._ensure_members(batch)
+            self._commit()
+            future = pool.submit(self.client.batch_subscribe, self.audience.mailchimp_id,
+                                 [push.payload for push in batch])
+            self.in_flight[future] = batch
+            self.peak_in_flight = max(self.peak_in_flight, len(self.in_flight))
+
+    def _collect(self, wait_for_one):
+        """Store the outcome of the finished batch calls (in this thread: the database is not shared)."""
+        if not self.in_flight:
+            return
+        done, _pending = wait(list(self.in_flight), timeout=None if wait_for_one else 0,
+                              return_when=FIRST_COMPLETED)
+        for future in done:
+            batch = self.in_flight.pop(future)
+            try:
+                response = future.result()
+            except MailchimpError as error:
+                self._record_failed_batch(batch, error)
+            else:
+                self._record_batch(batch, parse_batch_response(response))
+            self._commit()
+
+    def _ensure_members(self, batch):
+        """Create the members of first-time customers, in one insert, before their push."""
+        new = [push for push in batch if push.member_key is None]
+        if not new:
+            return batch
+        created = self.env["mailchimp.member"].create([
+            {"partner_id": push.partner_id, "audience_id": self.audience.id} for push in new])
+        member_by_partner = {member.partner_id.id: member.id for member in created}
+        return [
+            replace(push, member_key=member_by_partner[push.partner_id]) if push.member_key is None else push
+            for push in batch
+        ]
+
+    def _record_batch(self, batch, result):
+        now = fields.Datetime.now()
+        rows, lines = [], []
+        counts = dict(created_count=0, updated_count=0, unsubscribed_count=0, failed_count=0)
+        for push in batch:
+            outcome = result.outcome_for(push.email)
+            if outcome is None or outcome.failed:
+                message = outcome.message if outcome else self.env._("Mailchimp did not report on this member.")
+                rows.append(_member_row(push, error=message, synced_at=now))
+                lines.append(_run_line("failure", push, message))
+                counts["failed_count"] += 1
+                continue
+            rows.append(_member_row(push, status=outcome.status, synced_at=now,
+                                    last_changed=_parse_mailchimp_datetime(outcome.last_changed)))
+            counts[_count_field(push, outcome)] += 1
+            lines += [_run_line("warning", push, warning.message) for warning in push.warnings]
+        self.env["mailchimp.member"]._write_push_results(rows)
+        self.run._add_lines(lines)
+        self.run._add_counts(**counts)
+
+    def _record_failed_batch(self, batch, error):
+        """A batch Mailchimp did not take even after the retries: the run goes on with the next one.
+
+        Its members keep their last accepted state and stay marked for the next run.
+        """
+        _logger.warning("Mailchimp sync of %s: a batch of %s failed: %s", self.audience.name, len(batch), error)
+        message = self.env._("Not sent, the next run tries again: %s", error)
+        self.env["mailchimp.member"].browse([push.member_key for push in batch]).write(
+            {"last_error": message, "need_sync": True})
+        self.run._add_lines([_run_line("failure", push, message) for push in batch])
+        self.run._add_counts(failed_count=len(batch))
+
+
+def _run_line(kind, push, message):
+    return {"kind": kind, "partner_id": push.partner_id, "email": push.email, "message": message}
+
+
+def _count_field(push, outcome):
+    """The run counter an accepted push adds to."""
+    if push.kind == KIND_UNSUBSCRIBE:
+        return "unsubscribed_count"
+    return "created_count" if outcome.outcome == CREATED else "updated_count"
+
+
+def _member_row(push, status=None, error=None, synced_at=None, last_changed=None):
+    return {
+        "id": push.member_key,
+        "email": push.email,
+        "mailchimp_id": subscriber_hash(push.email),
+        "status": status or (STATUS_UNSUBSCRIBED if push.kind == KIND_UNSUBSCRIBE and not error else None),
+        "payload_hash": None if error else push.payload_hash,
+        "error_hash": push.payload_hash if error else None,
+        "last_error": error,
+        "last_sync": synced_at,
+        "last_changed": last_changed,
+    }
+
+
+def _parse_mailchimp_datetime(value):
+    """Mailchimp's ``2015-10-21T15:41:36+00:00`` as a naive UTC datetime (None if absent or odd)."""
+    try:
+        parsed = datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+    return parsed.astimezone(timezone.utc).replace(tzinfo=None) if parsed.tzinfo else parsed
