@@ -39,6 +39,7 @@ NO_EMAIL = "no_email"
 INVALID_EMAIL = "invalid_email"
 ARCHIVED = "archived"
 BLACKLISTED = "blacklisted"
+LEFT_IN_MAILCHIMP = "left_in_mailchimp"
 DUPLICATE_EMAIL = "duplicate_email"
 
 REASONS = {
@@ -48,6 +49,7 @@ REASONS = {
     INVALID_EMAIL: "Not synced: no valid email address",
     ARCHIVED: "Not synced: the contact is archived",
     BLACKLISTED: "Not synced: email blacklisted in Odoo",
+    LEFT_IN_MAILCHIMP: "Not synced: unsubscribed, cleaned or archived in Mailchimp; only the contact can subscribe again",
     DUPLICATE_EMAIL: "Not synced: another customer with the same email is synced instead",
 }
 

@@ -96,6 +96,8 @@ class KnownMember:
     payload_hash: str | None = None
     error_hash: str | None = None
     status: str | None = None
+    left_by_odoo: bool = False
+    """The member is unsubscribed or archived because Odoo did it (not the contact, not Mailchimp)."""
 
     @property
     def was_pushed(self) -> bool:
@@ -176,7 +178,7 @@ class BuiltMember:
 
 @dataclass(frozen=True)
 class Push:
-    """One member item for batch subscribe; ``kind`` is ``sync_plan.KIND_SUBSCRIBE`` or ``KIND_UNSUBSCRIBE``."""
+    """One member item for batch subscribe; ``kind`` is one of the ``sync_plan.KIND_*``."""
 
     kind: str
     payload: dict[str, Any]
@@ -246,6 +248,11 @@ class MemberOutcome:
     message: str = ""
     error_code: str | None = None
     last_changed: str | None = None
+
+    @property
+    def in_compliance_state(self) -> bool:
+        """Mailchimp refused ``subscribed`` because the contact unsubscribed or bounced (api-facts 1.5)."""
+        return "compliance state" in self.message.lower()
 
     @property
     def failed(self) -> bool:

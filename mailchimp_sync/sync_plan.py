@@ -10,6 +10,9 @@ work as a :class:`~.datatypes.SyncPlan`:
   (held until the customer changes);
 * a customer whose address changed in Odoo keeps its Mailchimp member: the
   old address is renamed to the new one (``email_changes``) before the push;
+* nobody who left in Mailchimp (unsubscribed, cleaned, archived there) is made
+  subscribed again by us; what Odoo itself unsubscribed is re-subscribed when
+  the customer is eligible again (see :func:`_plan_subscriber`);
 * a customer that left (box unticked, group unmapped) is unsubscribed; one
   archived in Odoo, or deleted (its member has no customer any more), is
   archived in Mailchimp, or unsubscribed when ``on_archive="unsubscribe"``;
@@ -20,7 +23,19 @@ work as a :class:`~.datatypes.SyncPlan`:
 """
 from __future__ import annotations
 
-from .const import ARCHIVED, DUPLICATE_EMAIL, STATUS_ARCHIVED
+from dataclasses import replace
+
+from .const import (
+    ARCHIVED,
+    DUPLICATE_EMAIL,
+    LEFT_IN_MAILCHIMP,
+    STATUS_ARCHIVED,
+    STATUS_CLEANED,
+    STATUS_DELETED,
+    STATUS_PENDING,
+    STATUS_SUBSCRIBED,
+    STATUS_UNSUBSCRIBED,
+)
 from .datatypes import (  # noqa: F401 - re-exported for callers
     Archive,
     AudienceSchema,
@@ -41,8 +56,14 @@ from .member_payload import build_member, payload_hash, unsubscribe_payload
 ON_ARCHIVE_ARCHIVE = "archive"
 ON_ARCHIVE_UNSUBSCRIBE = "unsubscribe"
 
-KIND_SUBSCRIBE = "subscribe"
+KIND_SUBSCRIBE = "subscribe"  # a new member: status_if_new
+KIND_UPDATE = "update"  # a known member's profile: no status at all
+KIND_RESUBSCRIBE = "resubscribe"  # undo Odoo's own unsubscribe or archive: status subscribed
+KIND_CONFIRM = "confirm"  # Mailchimp refused the re-subscription: status pending (opt-in email)
 KIND_UNSUBSCRIBE = "unsubscribe"
+
+# Statuses a member leaves only by the contact's (or Mailchimp's) hand, unless Odoo caused them.
+LEFT_STATUSES = (STATUS_UNSUBSCRIBED, STATUS_CLEANED, STATUS_ARCHIVED, STATUS_DELETED)
 
 
 def plan_sync(partners: list[PartnerData], known: dict[int, KnownMember], schema: AudienceSchema,
@@ -89,35 +110,76 @@ def is_eligible(partner: PartnerData, schema: AudienceSchema) -> bool:
 
 
 def _plan_subscriber(plan: SyncPlan, partner: PartnerData, built: BuiltMember, member: KnownMember | None) -> None:
+    """Push an eligible customer, without ever making subscribed whom the contact or Mailchimp made leave.
+
+    * never accepted by Mailchimp: a new member (``status_if_new``: Mailchimp
+      leaves an address it knows as it is);
+    * unsubscribed, cleaned or archived in Mailchimp, not by Odoo: nothing is
+      sent (no rename, no update, no status);
+    * unsubscribed or archived by Odoo (box unticked, customer archived…): Odoo
+      undoes it with ``status: subscribed`` (the engine falls back to
+      ``pending`` if Mailchimp answers with its compliance rule);
+    * otherwise an update without any status, so that a member that is gone
+      from Mailchimp under this address is reported, not created again; an
+      address changed in Odoo is renamed first (only a subscribed member can be).
+    """
     payload = built.payload
     digest = payload_hash(payload)
-    member_key = member.member_key if member else None
-    renamed = bool(member and member.was_pushed and member.status != STATUS_ARCHIVED
-                   and email_key(member.email) != email_key(payload["email_address"]))
-    if renamed:
+    if member is None or not member.was_pushed:
+        if member is not None and digest == member.error_hash:
+            plan.unchanged_member_keys.append(member.member_key)
+            return
+        plan.pushes.append(_push(KIND_SUBSCRIBE, payload, digest, partner.partner_id, member, built.warnings))
+        return
+    if member.status in LEFT_STATUSES and not member.left_by_odoo or member.status == STATUS_CLEANED:
+        plan.skips.append(Skip(partner.partner_id, member.member_key, LEFT_IN_MAILCHIMP))
+        return
+    renamed = email_key(member.email) != email_key(payload["email_address"])
+    if member.left_by_odoo:
+        kind = KIND_SUBSCRIBE if renamed else KIND_RESUBSCRIBE
+        plan.pushes.append(_push(kind, payload, digest, partner.partner_id, member, built.warnings))
+        return
+    if renamed and member.status == STATUS_SUBSCRIBED:
         plan.email_changes.append(EmailChange(member.member_key, partner.partner_id, member.email,
                                               payload["email_address"]))
-    elif member and (digest == member.error_hash
-                     or (digest == member.payload_hash and member.status != STATUS_ARCHIVED)):
-        # An archived member is out of the audience although it keeps its last hash: push it again.
+    elif not renamed and digest in (member.payload_hash, member.error_hash):
         plan.unchanged_member_keys.append(member.member_key)
         return
-    plan.pushes.append(Push(KIND_SUBSCRIBE, payload, digest, partner.partner_id, member_key, built.warnings))
+    plan.pushes.append(_push(KIND_UPDATE, payload, digest, partner.partner_id, member, built.warnings))
 
 
 def _plan_leaver(plan: SyncPlan, partner_id: int | None, member: KnownMember | None, reasons: tuple[str, ...],
                  kept_emails: set, on_archive: str) -> None:
-    pushed = bool(member and member.was_pushed and member.status != STATUS_ARCHIVED)
-    if not pushed or email_key(member.email) in kept_emails:
+    """Unsubscribe (or archive) what Odoo subscribed; whoever left in Mailchimp is left alone.
+
+    A cleaned member is final: never unsubscribed or archived by us.
+    """
+    in_audience = bool(member and member.was_pushed and member.status not in (STATUS_ARCHIVED, STATUS_DELETED))
+    if not in_audience or email_key(member.email) in kept_emails or member.status == STATUS_CLEANED:
         if partner_id is not None:
             plan.skips.append(Skip(partner_id, member.member_key if member else None, reasons[0]))
         return
     if ARCHIVED in reasons and on_archive == ON_ARCHIVE_ARCHIVE:
         plan.archives.append(Archive(member.member_key, partner_id, member.email))
         return
-    payload = unsubscribe_payload(member.email)
-    digest = payload_hash(payload)
-    if digest in (member.payload_hash, member.error_hash):
+    if member.status == STATUS_UNSUBSCRIBED:
         plan.unchanged_member_keys.append(member.member_key)
         return
-    plan.pushes.append(Push(KIND_UNSUBSCRIBE, payload, digest, partner_id, member.member_key))
+    payload = unsubscribe_payload(member.email)
+    plan.pushes.append(Push(KIND_UNSUBSCRIBE, payload, payload_hash(payload), partner_id, member.member_key))
+
+
+def _push(kind: str, payload: dict, digest: str, partner_id: int, member: KnownMember | None,
+          warnings: tuple) -> Push:
+    """The item sent for ``kind``; ``payload_hash`` stays the hash of the customer's profile item."""
+    item = {key: value for key, value in payload.items() if key != "status_if_new"}
+    if kind == KIND_SUBSCRIBE:
+        item = payload
+    elif kind == KIND_RESUBSCRIBE:
+        item["status"] = STATUS_SUBSCRIBED
+    return Push(kind, item, digest, partner_id, member.member_key if member else None, warnings)
+
+
+def confirmation_push(push: Push) -> Push:
+    """The fallback of a re-subscription Mailchimp refused (compliance): ``pending`` sends an opt-in email."""
+    return replace(push, kind=KIND_CONFIRM, payload={**push.payload, "status": STATUS_PENDING})

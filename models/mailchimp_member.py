@@ -37,6 +37,10 @@ class MailchimpMember(models.Model):
     last_error = fields.Text(readonly=True)
     skip_reason = fields.Selection(SKIP_REASON_SELECTION, readonly=True)
     need_sync = fields.Boolean(default=True, index=True)
+    left_by_odoo = fields.Boolean(
+        readonly=True, copy=False,
+        help="Unsubscribed or archived because Odoo did it (box unticked, customer archived…), not the contact: "
+             "Odoo subscribes it again when the customer is eligible again.")
     payload_hash = fields.Char(readonly=True, copy=False)
     error_hash = fields.Char(readonly=True, copy=False)
 
@@ -50,16 +54,17 @@ class MailchimpMember(models.Model):
         """Store a batch's outcome in one UPDATE, whatever the batch size.
 
         A row is ``{id, email, mailchimp_id, status, payload_hash, error_hash,
-        last_error, last_sync, last_changed}``; a ``None`` status, payload
-        hash or last change (a rejected item) keeps the stored one.
+        last_error, last_sync, last_changed, left_by_odoo}``; a ``None`` status,
+        payload hash, last change or ``left_by_odoo`` (a rejected item) keeps the stored one.
         """
         if not rows:
             return
         self.flush_model()
         columns = ("id", "email", "mailchimp_id", "status", "payload_hash", "error_hash", "last_error", "last_sync",
-                   "last_changed")
+                   "last_changed", "left_by_odoo")
         values = SQL(", ").join(
-            SQL("(%s::int, %s, %s, %s, %s, %s, %s, %s::timestamp, %s::timestamp)", *(row[column] for column in columns))
+            SQL("(%s::int, %s, %s, %s, %s, %s, %s, %s::timestamp, %s::timestamp, %s::boolean)",
+                *(row[column] for column in columns))
             for row in rows
         )
         self.env.cr.execute(SQL(
@@ -70,9 +75,10 @@ class MailchimpMember(models.Model):
                       error_hash = pushed.error_hash, last_error = pushed.last_error,
                       last_sync = pushed.last_sync, need_sync = FALSE, skip_reason = NULL,
                       last_changed = COALESCE(pushed.last_changed, member.last_changed),
+                      left_by_odoo = COALESCE(pushed.left_by_odoo, member.left_by_odoo),
                       write_date = NOW() AT TIME ZONE 'UTC', write_uid = %s
                  FROM (VALUES %s) AS pushed(id, email, mailchimp_id, status, payload_hash, error_hash,
-                                            last_error, last_sync, last_changed)
+                                            last_error, last_sync, last_changed, left_by_odoo)
                 WHERE member.id = pushed.id""",
             self.env.uid, values,
         ))

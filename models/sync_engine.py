@@ -29,7 +29,16 @@ from ..mailchimp_sync.const import BATCH_LIMIT, STATUS_ARCHIVED, STATUS_UNSUBSCR
 from ..mailchimp_sync.errors import MailchimpError
 from ..mailchimp_sync.member_payload import subscriber_hash
 from ..mailchimp_sync.representatives import RepresentativeData
-from ..mailchimp_sync.sync_plan import KIND_UNSUBSCRIBE, KnownMember, decide_duplicates, is_eligible, plan_sync
+from ..mailchimp_sync.sync_plan import (
+    KIND_RESUBSCRIBE,
+    KIND_SUBSCRIBE,
+    KIND_UNSUBSCRIBE,
+    KnownMember,
+    confirmation_push,
+    decide_duplicates,
+    is_eligible,
+    plan_sync,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -72,8 +81,8 @@ class AudienceSync:
                 self._sync_partners(pool, partner_ids)
             for member_ids in self._chunks(self._orphan_ids_sql()):
                 self._sync_orphans(pool, member_ids)
-            self._send_waiting(pool, everything=True)
-            while self.in_flight:
+            while self.waiting or self.in_flight:  # a refused re-subscription comes back as a confirmation
+                self._send_waiting(pool, everything=True)
                 self._collect(wait_for_one=True)
         self.run.write({"max_in_flight": self.peak_in_flight})
         self.audience.write(self.audience._values_from_list(
@@ -168,7 +177,8 @@ class AudienceSync:
     def _known_members(self, domain):
         members = self.env["mailchimp.member"].search([("audience_id", "=", self.audience.id), *domain])
         return [KnownMember(member.id, member.partner_id.id or None, member.email, member.payload_hash or None,
-                            member.error_hash or None, member.status or None) for member in members]
+                            member.error_hash or None, member.status or None, member.left_by_odoo)
+                for member in members]
 
     # ------------------------------------------------------------ one chunk
 
@@ -189,9 +199,9 @@ class AudienceSync:
         run._add_counts(unchanged_count=len(plan.unchanged_member_keys))
         Member = self.env["mailchimp.member"]
         Member.browse(plan.unchanged_member_keys).filtered("need_sync").write({"need_sync": False})
-        self._apply_email_changes(plan.email_changes)
+        not_renamed = self._apply_email_changes(plan.email_changes)
         self._apply_archives(plan.archives)
-        self.waiting += plan.pushes
+        self.waiting += [push for push in plan.pushes if push.member_key not in not_renamed]
         self._send_waiting(pool)
         self._collect(wait_for_one=False)
         run._add_counts(done_count=checked)
@@ -201,36 +211,44 @@ class AudienceSync:
     # ------------------------------------------------------------ renames and archives
 
     def _apply_email_changes(self, changes):
-        """Rename members whose customer's address changed; if Mailchimp refuses, unsubscribe the old one."""
+        """Rename members whose customer's address changed; returns the member keys not renamed.
+
+        A rename Mailchimp refuses (the member is not subscribed any more, the
+        new address is taken, Mailchimp is down) creates nothing: the new
+        address is not pushed, the binding learns the member's real status and
+        the failure is reported. A rename found already done (a run killed
+        after Mailchimp did it) is no failure.
+        """
         Member = self.env["mailchimp.member"]
+        not_renamed = set()
         for change in changes:
+            member = Member.browse(change.member_key)
             try:
                 self.client.update_member(self.audience.mailchimp_id, change.old_email,
                                           {"email_address": change.new_email})
             except MailchimpError as error:
-                if not (error.status == 404 and self._exists_in_mailchimp(change.new_email)):
-                    self._rename_failed(change, error)
-            Member.browse(change.member_key).write(
-                {"email": change.new_email, "mailchimp_id": subscriber_hash(change.new_email)})
+                if not (error.status == 404 and self._remote_status(change.new_email)):
+                    not_renamed.add(change.member_key)
+                    self._rename_failed(member, change, error)
+                    continue
+            member.write({"email": change.new_email, "mailchimp_id": subscriber_hash(change.new_email)})
+        return not_renamed
 
-    def _exists_in_mailchimp(self, email):
-        """Whether Mailchimp has ``email``: a rename interrupted after Mailchimp did it is not a failure."""
+    def _remote_status(self, email):
+        """The member's status in Mailchimp now, or None when it is not there (or cannot be asked)."""
         try:
-            self.client.get_member(self.audience.mailchimp_id, email)
+            return self.client.get_member(self.audience.mailchimp_id, email).get("status")
         except MailchimpError:
-            return False
-        return True
+            return None
 
-    def _rename_failed(self, change, error):
-        env = self.env
+    def _rename_failed(self, member, change, error):
+        message = self.env._("Could not change the address to %(new)s, so it is not subscribed: %(error)s",
+                             new=change.new_email, error=str(error))
+        status = self._remote_status(change.old_email)
+        member.write({"last_error": message, **({"status": status} if status else {})})
         self.run._add_lines([{"kind": "failure", "partner_id": change.partner_id, "email": change.old_email,
-                              "message": env._("Could not change the address to %(new)s: %(error)s",
-                                               new=change.new_email, error=str(error))}])
-        try:  # the new address gets its own member: the old one must not stay subscribed
-            self.client.update_member(self.audience.mailchimp_id, change.old_email, {"status": STATUS_UNSUBSCRIBED})
-        except MailchimpError as unsubscribe_error:
-            self.run._add_lines([{"kind": "failure", "partner_id": change.partner_id, "email": change.old_email,
-                                  "message": str(unsubscribe_error)}])
+                              "message": message}])
+        self.run._add_counts(failed_count=1)
 
     def _apply_archives(self, archives):
         Member = self.env["mailchimp.member"]
@@ -246,7 +264,7 @@ class AudienceSync:
                     self.run._add_counts(failed_count=1)
                     continue
             member.write({"status": STATUS_ARCHIVED, "last_sync": fields.Datetime.now(), "last_error": False,
-                          "need_sync": False})
+                          "need_sync": False, "left_by_odoo": True})
             self.run._add_counts(archived_count=1)
 
     # ------------------------------------------------------------ batches in flight
@@ -299,9 +317,20 @@ class AudienceSync:
         counts = dict(created_count=0, updated_count=0, unsubscribed_count=0, failed_count=0)
         for push in batch:
             outcome = result.outcome_for(push.email)
+            if outcome is not None and outcome.failed and push.kind == KIND_RESUBSCRIBE \
+                    and outcome.in_compliance_state:
+                self.waiting.append(confirmation_push(push))  # Mailchimp asks the contact to confirm
+                continue
             if outcome is None or outcome.failed:
                 message = outcome.message if outcome else self.env._("Mailchimp did not report on this member.")
-                rows.append(_member_row(push, error=message, synced_at=now))
+                status = None
+                if push.kind != KIND_SUBSCRIBE:  # a known member: learn what Mailchimp has now
+                    status = self._remote_status(push.email)
+                    if status is None:
+                        message = self.env._(
+                            "No longer in Mailchimp under this address (changed or removed there), so it was not "
+                            "added again: %s", message)
+                rows.append(_member_row(push, error=message, synced_at=now, status=status))
                 lines.append(_run_line("failure", push, message))
                 counts["failed_count"] += 1
                 continue
@@ -348,6 +377,7 @@ def _member_row(push, status=None, error=None, synced_at=None, last_changed=None
         "last_error": error,
         "last_sync": synced_at,
         "last_changed": last_changed,
+        "left_by_odoo": None if error else push.kind == KIND_UNSUBSCRIBE,
     }
 
 

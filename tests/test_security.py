@@ -7,6 +7,7 @@ import json
 
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools.misc import file_path
 
 from .common import MailchimpStandinMixin
 
@@ -17,6 +18,8 @@ MANAGERS = (MC_MANAGER, ADMIN)
 
 @tagged("post_install", "-at_install")
 class TestAccessMatrix(MailchimpStandinMixin, HttpCase):
+    standin_seed = file_path("mailchimp_sync/standins/mailchimp/demo_seed.json")
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -25,6 +28,7 @@ class TestAccessMatrix(MailchimpStandinMixin, HttpCase):
         cls.audience = cls.env["mailchimp.audience"].search([("account_id", "=", cls.account.id)], limit=1)
         cls.audience._refresh_schema(cls.account._client())
         cls.interest = cls.audience.interest_ids[:1]
+        assert cls.interest, "the demo account's audience has groups"
         cls.tag = cls.env["res.partner.category"].create({"name": "Matrix tag"})
         cls.users = {
             PORTAL: new_test_user(cls.env, login="mx_portal", groups="base.group_portal"),

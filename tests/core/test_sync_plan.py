@@ -4,13 +4,17 @@ import pytest
 from mailchimp_sync.duplicates import Conflict
 from mailchimp_sync.member_payload import AudienceSchema, PartnerData, build_member, payload_hash, unsubscribe_payload
 from mailchimp_sync.sync_plan import (
+    KIND_CONFIRM,
+    KIND_RESUBSCRIBE,
     KIND_SUBSCRIBE,
     KIND_UNSUBSCRIBE,
+    KIND_UPDATE,
     ON_ARCHIVE_UNSUBSCRIBE,
     Archive,
     EmailChange,
     KnownMember,
     Skip,
+    confirmation_push,
     plan_sync,
 )
 
@@ -115,8 +119,10 @@ def test_changed_customer_is_pushed_again_with_its_member_key():
     plan = plan_for([customer(1, tag_interest_ids=frozenset({"int-events"}))], [member])
 
     [push] = plan.pushes
-    assert (push.kind, push.member_key, push.partner_id) == (KIND_SUBSCRIBE, 10, 1)
+    assert (push.kind, push.member_key, push.partner_id) == (KIND_UPDATE, 10, 1)
     assert push.payload["interests"] == {"int-b2b": False, "int-events": True, "int-news": False}
+    assert "status" not in push.payload and "status_if_new" not in push.payload, \
+        "a known member gets no status: if it is gone from Mailchimp it is reported, not created again"
     assert push.payload_hash != member.payload_hash
     assert plan.unchanged_member_keys == []
 
@@ -147,28 +153,64 @@ def test_rejected_update_of_an_accepted_member_is_held_too():
     assert plan_for([customer(1, name="Jane Again")], [member]).pushes
 
 
-def test_customer_unarchived_after_its_member_was_archived_is_pushed_again():
-    # The archive keeps the member's payload_hash; the member is gone from the
-    # audience, so the same item must be sent again to bring the customer back.
+def test_customer_unarchived_after_odoo_archived_its_member_is_subscribed_again():
+    # Odoo archived the member (customer archived); the customer is back: Odoo undoes its own archive.
     jane = customer(1)
-    archived = accepted(jane, status="archived")
+    archived = accepted(jane, status="archived", left_by_odoo=True)
 
     plan = plan_for([jane], [archived])
 
     [push] = plan.pushes
-    assert (push.kind, push.member_key) == (KIND_SUBSCRIBE, 10)
+    assert (push.kind, push.member_key, push.payload["status"]) == (KIND_RESUBSCRIBE, 10, "subscribed")
     assert plan.unchanged_member_keys == []
     assert plan.email_changes == []
 
 
-def test_rejected_push_of_an_archived_member_is_still_held():
+@pytest.mark.parametrize("status", ["unsubscribed", "cleaned", "archived"])
+def test_whoever_left_in_mailchimp_gets_nothing_sent_whatever_odoo_changes(status):
+    # C2/C3/C4: unsubscribed by the contact, cleaned (bounced), archived by an admin in Mailchimp.
+    jane = customer(1, email="jane@old.pl")
+    member = accepted(jane, status=status)
+
+    for edited in (customer(1, email="jane@old.pl", name="Jane Edited"), customer(1, email="jane@new.pl")):
+        plan = plan_for([edited], [member])
+        assert is_idle(plan), f"{status}: {plan}"
+        assert plan.skips == [Skip(1, 10, "left_in_mailchimp")]
+
+
+def test_a_cleaned_member_is_final_even_when_odoo_unsubscribed_it_before():
     jane = customer(1)
-    archived = accepted(jane, status="archived", error_hash=digest_of(jane))
+    assert is_idle(plan_for([jane], [accepted(jane, status="cleaned", left_by_odoo=True)]))
+    assert is_idle(plan_for([customer(1, opted_in=False)], [accepted(jane, status="cleaned")])), \
+        "a cleaned member is never unsubscribed by us"
 
-    plan = plan_for([jane], [archived])
 
+def test_what_odoo_unsubscribed_is_subscribed_again_and_falls_back_to_pending():
+    jane = customer(1)
+    unsubscribed_by_odoo = accepted(jane, status="unsubscribed", left_by_odoo=True)
+
+    [push] = plan_for([jane], [unsubscribed_by_odoo]).pushes
+    assert (push.kind, push.payload["status"]) == (KIND_RESUBSCRIBE, "subscribed")
+    fallback = confirmation_push(push)
+    assert (fallback.kind, fallback.payload["status"], fallback.member_key) == (KIND_CONFIRM, "pending", 10)
+
+
+def test_a_leaver_already_unsubscribed_is_not_sent_anything():
+    jane = customer(1)
+    plan = plan_for([customer(1, opted_in=False)], [accepted(jane, status="unsubscribed")])
     assert is_idle(plan)
     assert plan.unchanged_member_keys == [10]
+
+
+def test_an_address_changed_in_odoo_after_odoo_unsubscribed_it_is_a_new_subscription():
+    jane = customer(1, email="jane@old.pl")
+    member = accepted(jane, status="unsubscribed", left_by_odoo=True)
+
+    plan = plan_for([customer(1, email="jane@new.pl")], [member])
+
+    assert plan.email_changes == [], "only a subscribed member can be renamed"
+    [push] = plan.pushes
+    assert (push.kind, push.email, push.payload["status_if_new"]) == (KIND_SUBSCRIBE, "jane@new.pl", "subscribed")
 
 
 # ------------------------------------------------------------------ address changed in Odoo
@@ -182,7 +224,7 @@ def test_changed_address_renames_the_member_and_pushes_the_new_address():
 
     assert plan.email_changes == [EmailChange(10, 1, "jane@old.pl", "jane@new.pl")]
     [push] = plan.pushes
-    assert (push.kind, push.email, push.member_key) == (KIND_SUBSCRIBE, "jane@new.pl", 10)
+    assert (push.kind, push.email, push.member_key) == (KIND_UPDATE, "jane@new.pl", 10)
     assert all(p.kind != KIND_UNSUBSCRIBE for p in plan.pushes)
     assert plan.archives == []
     assert plan.work_count == 2
@@ -431,7 +473,7 @@ def test_work_count_counts_renames_archives_and_pushes_but_not_skips_or_unchange
     assert plan.unchanged_member_keys == [10]
     assert plan.email_changes == [EmailChange(20, 2, "two@old.pl", "two@new.pl")]
     assert [(p.kind, p.partner_id) for p in plan.pushes] == [
-        (KIND_SUBSCRIBE, 2), (KIND_UNSUBSCRIBE, 3), (KIND_SUBSCRIBE, 5)]
+        (KIND_UPDATE, 2), (KIND_UNSUBSCRIBE, 3), (KIND_SUBSCRIBE, 5)]
     assert plan.archives == [Archive(40, 4, "customer4@acme.pl"), Archive(70, None, "customer7@acme.pl")]
     assert plan.skips == [Skip(6, None, "not_opted_in")]
     assert plan.work_count == 1 + 3 + 2
