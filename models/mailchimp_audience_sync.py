@@ -63,9 +63,14 @@ class MailchimpAudience(models.Model):
 
     @api.model
     def _cron_sync(self):
-        """Scheduled job: sync the requested audiences and those with mapped groups."""
+        """Scheduled job: sync the requested audiences and those with mapped groups, one after the other.
+
+        Each audience's run ends by itself (a failure is its own, see :meth:`_sync_members`); the
+        job reports its progress to Odoo's cron machinery after each audience.
+        """
         audiences = self.search([]).filtered(lambda audience: audience.sync_requested or audience._mapped_tags())
-        for audience in audiences:
+        for done, audience in enumerate(audiences, start=1):
+            self.env["ir.cron"]._notify_progress(done=done - 1, remaining=len(audiences) - done + 1)
             requested_by = audience.sync_requested_by if audience.sync_requested else self.env["res.users"]
             try:
                 audience._sync_members(trigger="manual" if audience.sync_requested else "cron",
@@ -76,6 +81,7 @@ class MailchimpAudience(models.Model):
             if audience.sync_requested:
                 audience.write({"sync_requested": False, "sync_requested_by": False})
             self._commit_if_allowed()
+        self.env["ir.cron"]._notify_progress(done=len(audiences), remaining=0)
 
     def _check_sync_possible(self):
         """Refuse, before any call, a run that cannot work or could not report."""
