@@ -28,7 +28,11 @@ from .eligibility import normalize_email
 
 
 def email_key(email: str | None) -> str | None:
-    """Case-insensitive identity of an address, as Mailchimp sees it; None if blank."""
+    """Case-insensitive identity of an address, as Mailchimp sees it; None if blank.
+
+    The ASCII form sent to Mailchimp (:func:`.eligibility.normalize_email`), lower-cased: an
+    internationalized domain typed in Unicode or in punycode is one address, one member.
+    """
     normalized = normalize_email(email) or (email or "").strip()
     return normalized.lower() or None
 

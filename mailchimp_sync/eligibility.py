@@ -15,13 +15,21 @@ selection field built from it.
 
 Email normalisation (:func:`normalize_email`): surrounding blanks are stripped and
 the address is checked with ``email_validator`` without any DNS lookup. The result
-is email_validator's normalised form: the domain is lower-cased (and Unicode
-NFC-normalised) but the local part keeps its case, because RFC 5321 lets a mail
-server treat ``Jane`` and ``jane`` as different mailboxes. Mailchimp identifies a
-member by the lower-cased address anyway (see ``member_payload.subscriber_hash``),
-so comparisons between partners are made on ``email.lower()``. An address written
-with a display name (``Jane <jane@acme.pl>``) or a list of addresses is invalid:
-the user must store one plain address on the customer.
+is the address as Mailchimp receives it: the local part exactly as the customer
+wrote it (RFC 5321 lets a mail server treat ``Jane`` and ``jane`` as different
+mailboxes) and the domain lower-cased in its ASCII form. An internationalized
+domain is sent as IDNA "punycode" (``b@münchen.de`` and ``b@xn--mnchen-3ya.de``
+both give ``b@xn--mnchen-3ya.de``): Mailchimp refuses a Unicode domain as a fake
+address, and email_validator's ``normalized`` form would turn a punycode domain
+the customer typed into Unicode. The customer's record keeps what was typed. An
+address whose local part is not ASCII (``jörg@acme.de``, SMTPUTF8) has no ASCII
+form and cannot be a Mailchimp member: it counts as invalid here
+(:func:`is_valid_email`), and the customer is not eligible (``invalid_email``).
+Mailchimp identifies a member by the lower-cased address anyway (see
+``member_payload.subscriber_hash``), so comparisons between partners are made on
+``email.lower()`` of this form. An address written with a display name
+(``Jane <jane@acme.pl>``) or a list of addresses is invalid: the user must store
+one plain address on the customer.
 """
 
 from __future__ import annotations
@@ -44,7 +52,7 @@ from .datatypes import Eligibility, PartnerData  # Eligibility also re-exported 
 
 
 def normalize_email(email: str | None) -> str | None:
-    """Return the normalised address, or None when it is missing or invalid."""
+    """The address as sent to Mailchimp (ASCII domain), or None when missing, invalid or not ASCII-able."""
     candidate = (email or "").strip()
     if not candidate:
         return None
@@ -55,9 +63,11 @@ def normalize_email(email: str | None) -> str | None:
 def _validated(candidate: str) -> str | None:
     """``email-validator`` is slow (IDNA tables): a run asks about each address several times."""
     try:
-        return validate_email(candidate, check_deliverability=False).normalized
+        validated = validate_email(candidate, check_deliverability=False)
     except EmailNotValidError:
         return None
+    # ``ascii_email``: local part as given, domain in lower-case IDNA; None when the local part needs SMTPUTF8.
+    return validated.ascii_email or None
 
 
 def is_valid_email(email: str | None) -> bool:

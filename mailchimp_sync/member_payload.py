@@ -17,6 +17,12 @@ Status (Mailchimp compliance rules, api-facts 1.5/1.6):
   unsubscribed contact. Batch calls need ``update_existing: true`` for it to apply.
 * Without a valid address there is nothing to address: ``payload`` is None.
 
+Address: ``email_address`` is :func:`.eligibility.normalize_email` of the customer's
+address, i.e. its ASCII form: the local part as written, the domain lower-cased and,
+when internationalized, in IDNA "punycode" (``b@münchen.de`` -> ``b@xn--mnchen-3ya.de``;
+Mailchimp refuses Unicode domains as fake addresses). An address without an ASCII
+form (non-ASCII local part) gets no payload, like an invalid one.
+
 Merge fields (only tags that exist in the audience are sent):
 
 * FNAME/LNAME: a company sends its name as FNAME and an empty LNAME. A person

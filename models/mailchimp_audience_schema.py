@@ -2,11 +2,17 @@
 
 Loaded from Mailchimp by "Refresh groups and merge fields" and at the start of
 every sync run; :meth:`_audience_schema` hands it to the core as an
-:class:`AudienceSchema`.
+:class:`AudienceSchema`. What was deleted in Mailchimp while Odoo still used it
+(a group a tag is linked to, a merge field of representatives) comes back from
+:meth:`_refresh_schema` as warning sentences, for the run and its report.
 """
+import logging
+
 from odoo import api, fields, models
 
 from ..mailchimp_sync.member_payload import AudienceSchema
+
+_logger = logging.getLogger(__name__)
 
 
 class MailchimpAudience(models.Model):
@@ -19,14 +25,21 @@ class MailchimpAudience(models.Model):
         "mailchimp.representative.field", "audience_id", string="Representative fields")
 
     def action_refresh_schema(self):
-        """Button: load the audience's interests and merge fields from Mailchimp."""
+        """Button: load the audience's interests and merge fields from Mailchimp.
+
+        What the refresh had to undo (a group or merge field deleted in Mailchimp) is shown as a warning.
+        """
         backend = self.env["mailchimp.backend"]
         backend._check_manager()
         self.check_access("write")
+        warnings = []
         with backend._user_errors():
             for audience in self:
-                audience._refresh_schema(audience._client())
-        return backend._notification(self.env._("Groups and merge fields loaded from Mailchimp."), reload=True)
+                warnings += audience._refresh_schema(audience._client())
+        message = self.env._("Groups and merge fields loaded from Mailchimp.")
+        if warnings:
+            return backend._notification(" ".join([message, *warnings]), kind="warning", sticky=True, reload=True)
+        return backend._notification(message, reload=True)
 
     def _client(self):
         """The client of the audience's account (the one client, shared and kept alive)."""
@@ -34,10 +47,18 @@ class MailchimpAudience(models.Model):
         return self.account_id._client()
 
     def _refresh_schema(self, client):
-        self._refresh_interests(client)
-        self._refresh_merge_fields(client)
+        """Load the audience's interests and merge fields from Mailchimp; return the warnings (a list of str).
+
+        Each warning is one sentence about something deleted in Mailchimp that Odoo still used:
+        a group a tag was linked to (the link is removed, so the tag's customers no longer carry
+        it and the rest is pushed) or a merge field a representative field was written to (not
+        synced until it exists again). Empty when nothing of the kind happened.
+        """
+        self.ensure_one()
+        return [*self._refresh_interests(client), *self._refresh_merge_fields(client)]
 
     def _refresh_interests(self, client):
+        """Load the interests; unlink the tags from groups that vanished. Returns the warnings."""
         self.ensure_one()
         Category = self.env["mailchimp.interest.category"].with_context(active_test=False)
         Interest = self.env["mailchimp.interest"].with_context(active_test=False)
@@ -62,8 +83,35 @@ class MailchimpAudience(models.Model):
                 })
         (Interest.browse([i.id for i in interests.values()]) - seen_interests).write({"active": False})
         (Category.browse([c.id for c in categories.values()]) - seen_categories).write({"active": False})
+        return self._unmap_vanished_interests()
+
+    def _unmap_vanished_interests(self):
+        """Unlink, for the audience's company, the tags linked to a group no longer in Mailchimp.
+
+        A stale link must not reach a payload (Mailchimp refuses the whole member with "Invalid
+        interest ID") nor stay silent: the tag is unlinked once, with a warning naming the tag and
+        the group, and the rest of the audience is pushed. Returns one warning per tag unlinked.
+        """
+        gone = self.env["mailchimp.interest"].with_context(active_test=False).search(
+            [("audience_id", "=", self.id), ("active", "=", False)])
+        if not gone:
+            return []
+        tags = self.env["res.partner.category"].sudo().with_company(self.company_id).with_context(
+            active_test=False).search([("mailchimp_interest_id", "in", gone.ids)])
+        warnings = []
+        for tag in tags:
+            interest = tag.mailchimp_interest_id
+            warnings.append(self.env._(
+                "The group %(group)s of %(audience)s no longer exists in Mailchimp: the tag %(tag)s is no "
+                "longer linked to it (customers in the audience only through this tag are unsubscribed); "
+                "link the tag to another group in Customer groups if they should stay.",
+                group=interest.display_name, audience=self.name, tag=tag.display_name))
+            _logger.info("Mailchimp audience %s: %s", self.name, warnings[-1])
+        tags.write({"mailchimp_interest_id": False})
+        return warnings
 
     def _refresh_merge_fields(self, client):
+        """Load the merge fields; returns a warning per representative field whose merge field vanished."""
         self.ensure_one()
         MergeField = self.env["mailchimp.merge.field"]
         known = {f.tag: f for f in MergeField.search([("audience_id", "=", self.id)])}
@@ -75,7 +123,17 @@ class MailchimpAudience(models.Model):
                 "size": int(options.get("size") or 0), "mailchimp_id": remote.get("merge_id") or 0,
                 "sequence": remote.get("display_order") or 0, "audience_id": self.id,
             })
-        (MergeField.browse([f.id for f in known.values()]) - seen).unlink()
+        vanished = MergeField.browse([f.id for f in known.values()]) - seen
+        vanished_tags = set(vanished.mapped("tag"))
+        vanished.unlink()
+        warnings = []
+        for field in self.representative_field_ids.filtered(lambda field: field.merge_tag in vanished_tags):
+            warnings.append(self.env._(
+                "The merge field %(tag)s of %(audience)s no longer exists in Mailchimp: %(field)s is not synced "
+                "until it is created again (“Create in Mailchimp” on the Representatives tab).",
+                tag=field.merge_tag, audience=self.name, field=field.field_id.field_description or field.field_name))
+            _logger.info("Mailchimp audience %s: %s", self.name, warnings[-1])
+        return warnings
 
     @staticmethod
     def _upsert(known, model, key, values):

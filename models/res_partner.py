@@ -28,7 +28,8 @@ class ResPartner(models.Model):
         groups="mailchimp_sync.group_mailchimp_user")
 
     @api.depends("email", "active", "is_blacklisted", "mailchimp_subscribe", "category_id.mailchimp_interest_id",
-                 "mailchimp_member_ids.status", "mailchimp_member_ids.need_sync")
+                 "mailchimp_member_ids.status", "mailchimp_member_ids.need_sync", "mailchimp_member_ids.last_error",
+                 "mailchimp_member_ids.error_hash")
     def _compute_mailchimp_sync_state(self):
         for partner in self:
             partner = partner.sudo()
@@ -43,7 +44,11 @@ class ResPartner(models.Model):
             partner.mailchimp_sync_state = state
 
     def _mailchimp_duplicate_state(self, data):
-        """“Not synced: same email as …” when another eligible customer keeps this address (core rule)."""
+        """“Not synced: same email as …” when another eligible customer keeps this address (core rule).
+
+        It comes before the customer's own members: a member left from before the duplicate
+        appeared is not what the customer has in Mailchimp any more.
+        """
         if not self.email_normalized:
             return None
         others = self.with_context(active_test=False).search(
@@ -58,7 +63,12 @@ class ResPartner(models.Model):
         return self.env._("Not synced: same email as %s", self.browse(owner).display_name)
 
     def _mailchimp_member_state(self):
-        """The state of an eligible customer's members, as the partner form says it."""
+        """The state of an eligible customer's members, as the partner form says it.
+
+        A member Mailchimp refused (its last item rejected and nothing accepted since) says so
+        with Mailchimp's reason: the run does not send the same item again, so “Waiting for the
+        next sync” would never end.
+        """
         members = self.mailchimp_member_ids
         gone = members.filtered(lambda member: member.status in LEFT_IN_MAILCHIMP)
         if gone:
@@ -66,6 +76,13 @@ class ResPartner(models.Model):
                 return self.env._("Not synced: deleted permanently from Mailchimp; only the contact can sign up again")
             return self.env._("Not synced: %s in Mailchimp; only the contact can subscribe again",
                               gone[0].status)
+        refused = members.filtered(lambda member: member.last_error and (member.error_hash or not member.need_sync))
+        if refused:
+            member = refused[0]
+            if member.need_sync:
+                return self.env._("Not synced: Mailchimp refused it: %s (the next sync sends the changes made since)",
+                                  _one_sentence(member.last_error))
+            return self.env._("Not synced: Mailchimp refused it: %s", _one_sentence(member.last_error))
         if members and not members.filtered("need_sync") and set(members.mapped("status")) == {STATUS_SUBSCRIBED}:
             return self.env._("Synced to Mailchimp")
         return self.env._("Waiting for the next sync")
@@ -74,7 +91,8 @@ class ResPartner(models.Model):
         """The core's view of this customer; ``interest_by_tag`` limits groups to one audience."""
         self.ensure_one()
         if interest_by_tag is None:
-            interest_ids = frozenset(self.category_id.mailchimp_interest_id.mapped("mailchimp_id"))
+            # A group deleted in Mailchimp (inactive until the next refresh unlinks its tags) counts for nothing.
+            interest_ids = frozenset(self.category_id.mailchimp_interest_id.filtered("active").mapped("mailchimp_id"))
         else:
             interest_ids = frozenset(
                 interest_by_tag[tag_id] for tag_id in self.category_id.ids if tag_id in interest_by_tag)
@@ -131,3 +149,18 @@ class ResPartner(models.Model):
     def action_mailchimp_unsubscribe(self):
         """List action: untick the subscription box of the selected customers."""
         self.write({"mailchimp_subscribe": False})
+
+
+# What the run stores before Mailchimp's own words (``batch_result.error_message``): the form says it itself.
+_REFUSAL_PREFIX = "Mailchimp rejected the contact:"
+_MAX_REASON_LENGTH = 200
+
+
+def _one_sentence(error):
+    """Mailchimp's reason on one line, without the run's prefix, cut to a readable length."""
+    reason = " ".join((error or "").split())
+    if reason.startswith(_REFUSAL_PREFIX):
+        reason = reason[len(_REFUSAL_PREFIX):].strip()
+    if len(reason) > _MAX_REASON_LENGTH:
+        reason = reason[:_MAX_REASON_LENGTH - 1].rstrip() + "…"
+    return reason.rstrip(".") or "no reason given"

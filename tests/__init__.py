@@ -8,3 +8,4 @@ from . import test_sync_leaving
 from . import test_sync_engine
 from . import test_representatives
 from . import test_ui
+from . import test_sync_robustness

@@ -58,3 +58,10 @@ def test_unrelated_partners_keep_their_input_order_and_partners_without_email_pa
 
     assert kept_ids(kept) == [6, 1, 2]
     assert [c.email for c in conflicts] == ["b@acme.pl"]
+
+
+def test_an_internationalized_domain_in_unicode_or_punycode_is_one_address():
+    kept, conflicts = resolve_duplicates([partner(2, "b@münchen.de"), partner(1, "B@xn--mnchen-3ya.de")])
+
+    assert kept_ids(kept) == [1]
+    assert conflicts == [Conflict(email="b@xn--mnchen-3ya.de", kept_partner_id=1, held_back_partner_ids=(2,))]

@@ -70,3 +70,25 @@ def test_invalid_or_missing_addresses_normalize_to_none(email):
 
 def test_is_valid_email_accepts_a_plain_address():
     assert is_valid_email("jane@acme.pl")
+
+
+@pytest.mark.parametrize(
+    ("email", "expected"),
+    [
+        ("b@xn--mnchen-3ya.de", "b@xn--mnchen-3ya.de"),  # punycode as typed: kept, not turned into Unicode
+        ("b@münchen.de", "b@xn--mnchen-3ya.de"),  # Unicode domain: its ASCII (IDNA) form
+        ("  B.Ser@MÜNCHEN.DE ", "B.Ser@xn--mnchen-3ya.de"),  # local part as written, domain lower-cased
+        ("b@XN--MNCHEN-3YA.DE", "b@xn--mnchen-3ya.de"),
+    ],
+)
+def test_an_internationalized_domain_is_valid_and_normalized_to_its_ascii_form(email, expected):
+    assert normalize_email(email) == expected
+    assert is_valid_email(email)
+    assert check_eligibility(partner(email=email)).eligible
+
+
+@pytest.mark.parametrize("email", ["jörg@münchen.de", "jörg@acme.pl", "用户@例子.广告"])
+def test_a_non_ascii_local_part_has_no_ascii_form_so_the_partner_is_not_eligible(email):
+    assert normalize_email(email) is None
+    assert not is_valid_email(email)
+    assert check_eligibility(partner(email=email)).reasons == ("invalid_email",)

@@ -221,3 +221,20 @@ def test_subscriber_hash_is_md5_of_lowercased_email():
 
     assert subscriber_hash("urist.mcvankab@freddiesjokes.com") == expected
     assert subscriber_hash(" Urist.McVankab@FreddiesJokes.com ") == expected
+
+
+@pytest.mark.parametrize("email", ["b@xn--mnchen-3ya.de", "b@münchen.de", "b@MÜNCHEN.de"])
+def test_an_internationalized_domain_is_sent_to_mailchimp_in_ascii(email):
+    built = build_member(partner(email=email), SCHEMA)
+
+    assert built.subscribes
+    assert built.payload["email_address"] == "b@xn--mnchen-3ya.de"
+    assert build_member(partner(email=email, opted_in=False), SCHEMA).payload == {
+        "email_address": "b@xn--mnchen-3ya.de", "status": "unsubscribed"}
+
+
+def test_an_address_without_ascii_form_gets_no_payload_and_says_why():
+    built = build_member(partner(email="jörg@münchen.de"), SCHEMA)
+
+    assert built.payload is None
+    assert built.eligibility.reasons == ("invalid_email",)
