@@ -1,5 +1,6 @@
 """Fault injection for the /3.0 API: error statuses, delays and dropped sockets."""
 
+import random
 import threading
 from dataclasses import dataclass
 
@@ -17,6 +18,8 @@ class Fault:
     method: str | None = None
     title: str | None = None
     detail: str | None = None
+    probability: float | None = None
+    """Strike only this share of the matching requests (a seeded draw: runs repeat)."""
 
     def matches(self, method, path):
         if self.path_contains and self.path_contains not in path:
@@ -30,9 +33,10 @@ class Fault:
 class FaultInjector:
     """Thread-safe queue of faults; each API request consumes at most one."""
 
-    def __init__(self):
+    def __init__(self, seed=0):
         self._lock = threading.Lock()
         self._faults = []
+        self._random = random.Random(seed)
 
     def add(
         self,
@@ -45,19 +49,23 @@ class FaultInjector:
         method=None,
         title=None,
         detail=None,
+        probability=None,
     ):
         """Arm a fault for the next ``times`` matching API requests.
 
         ``status`` answers with that problem+json status (429 adds ``Retry-After``
         only when ``retry_after`` is given), ``delay`` sleeps that many seconds
         before answering (normally, or with ``status``), ``drop`` closes the
-        socket without a response. ``path_contains`` / ``method`` restrict it.
+        socket without a response. ``path_contains`` / ``method`` restrict it;
+        ``probability`` strikes only that share of the matching requests.
         """
         if status is None and delay is None and not drop:
             raise ValueError("a fault needs status, delay or drop")
         if times is not None and times < 1:
             raise ValueError("times must be >= 1 or None (until cleared)")
-        fault = Fault(status, times, retry_after, delay, drop, path_contains, method, title, detail)
+        if probability is not None and not 0 < probability <= 1:
+            raise ValueError("probability must be in (0, 1]")
+        fault = Fault(status, times, retry_after, delay, drop, path_contains, method, title, detail, probability)
         with self._lock:
             self._faults.append(fault)
         return fault
@@ -76,7 +84,8 @@ class FaultInjector:
         """Consume and return the first fault matching this request, or None."""
         with self._lock:
             for fault in self._faults:
-                if fault.matches(method, path):
+                if fault.matches(method, path) and (
+                        fault.probability is None or self._random.random() < fault.probability):
                     if fault.times is not None:
                         fault.times -= 1
                         if fault.times == 0:

@@ -215,6 +215,13 @@ class TestFaults:
         srv.faults.clear()
         assert http.get(f"{srv.base_url}/ping").status_code == 200
 
+    def test_a_fault_with_a_probability_strikes_about_that_share_of_requests(self, http, srv):
+        srv.faults.add(status=503, times=None, probability=0.2)
+        statuses = [http.get(f"{srv.base_url}/ping").status_code for _ in range(200)]
+        srv.faults.clear()
+        assert 20 <= statuses.count(503) <= 60
+        assert set(statuses) == {200, 503}
+
     def test_faults_over_http(self, http, srv):
         assert requests.post(f"{srv.root_url}/_standin/faults",
                              json={"status": 429, "times": 1, "retry_after": 1}).status_code == 200
