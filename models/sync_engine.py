@@ -199,6 +199,7 @@ class AudienceSync:
         run._add_counts(unchanged_count=len(plan.unchanged_member_keys))
         Member = self.env["mailchimp.member"]
         Member.browse(plan.unchanged_member_keys).filtered("need_sync").write({"need_sync": False})
+        self._store_skips(plan.skips)
         not_renamed = self._apply_email_changes(plan.email_changes)
         self._apply_archives(plan.archives)
         self.waiting += [push for push in plan.pushes if push.member_key not in not_renamed]
@@ -207,6 +208,16 @@ class AudienceSync:
         run._add_counts(done_count=checked)
         self._commit()
         self.env.invalidate_all()  # what the chunk read is not needed any more
+
+    def _store_skips(self, skips):
+        """A skipped customer's member says why, and waits for nothing (e.g. a held-back duplicate)."""
+        Member = self.env["mailchimp.member"]
+        by_reason = {}
+        for skip in skips:
+            if skip.member_key:
+                by_reason.setdefault(skip.reason, []).append(skip.member_key)
+        for reason, member_keys in by_reason.items():
+            Member.browse(member_keys).write({"skip_reason": reason, "need_sync": False})
 
     # ------------------------------------------------------------ renames and archives
 

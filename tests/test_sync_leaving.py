@@ -100,6 +100,19 @@ class TestSyncLeaving(MailchimpSyncCase):
         self.assertEqual(skipped.reason, "duplicate_email")
         self.assertEqual(skipped.action_open_partner()["res_id"], second.id)
 
+    def test_a_customer_held_back_as_a_duplicate_keeps_no_stale_waiting_member(self):
+        second = self.customer("Second Later", "later.shared@acme-example.com")
+        self.sync()
+        first = self.customer("First Company", "later.shared@acme-example.com", is_company=True)
+        run = self.sync()
+        member = self.member_of(second)
+        self.assertEqual(member.skip_reason, "duplicate_email")
+        self.assertFalse(member.need_sync, "nothing is waiting: the address is the company's now")
+        self.assertEqual(second.mailchimp_sync_state, "Not synced: same email as First Company")
+        self.assertEqual(self.remote("later.shared@acme-example.com")["status"], "subscribed")
+        self.assertEqual(run.conflict_count, 1)
+        self.assertEqual(self.member_of(first).email, "later.shared@acme-example.com")
+
     def test_a_blacklisted_address_is_not_subscribed_and_its_member_is_unsubscribed(self):
         leaver = self.customer("Blacklisted Later", "black.later@acme-example.com")
         self.sync()
