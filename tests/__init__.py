@@ -9,3 +9,5 @@ from . import test_sync_engine
 from . import test_representatives
 from . import test_ui
 from . import test_sync_robustness
+from . import test_sync_compliance
+from . import test_sync_convergence
