@@ -1,6 +1,12 @@
 from odoo import api, fields, models
 
-from ..mailchimp_sync.const import STATUS_CLEANED, STATUS_DELETED, STATUS_SUBSCRIBED, STATUS_UNSUBSCRIBED
+from ..mailchimp_sync.const import (
+    STATUS_CLEANED,
+    STATUS_DELETED,
+    STATUS_PENDING,
+    STATUS_SUBSCRIBED,
+    STATUS_UNSUBSCRIBED,
+)
 from ..mailchimp_sync.duplicates import pick_owner
 from ..mailchimp_sync.eligibility import REASONS, check_eligibility
 from ..mailchimp_sync.member_payload import PartnerData
@@ -29,7 +35,7 @@ class ResPartner(models.Model):
 
     @api.depends("email", "active", "is_blacklisted", "mailchimp_subscribe", "category_id.mailchimp_interest_id",
                  "mailchimp_member_ids.status", "mailchimp_member_ids.need_sync", "mailchimp_member_ids.last_error",
-                 "mailchimp_member_ids.error_hash")
+                 "mailchimp_member_ids.error_hash", "mailchimp_member_ids.left_by_odoo")
     def _compute_mailchimp_sync_state(self):
         for partner in self:
             partner = partner.sudo()
@@ -70,7 +76,7 @@ class ResPartner(models.Model):
         next sync” would never end.
         """
         members = self.mailchimp_member_ids
-        gone = members.filtered(lambda member: member.status in LEFT_IN_MAILCHIMP)
+        gone = members.filtered(lambda member: member.status in LEFT_IN_MAILCHIMP and not member.left_by_odoo)
         if gone:
             if gone[0].status == STATUS_DELETED:
                 return self.env._("Not synced: deleted permanently from Mailchimp; only the contact can sign up again")
@@ -83,8 +89,12 @@ class ResPartner(models.Model):
                 return self.env._("Not synced: Mailchimp refused it: %s (the next sync sends the changes made since)",
                                   _one_sentence(member.last_error))
             return self.env._("Not synced: Mailchimp refused it: %s", _one_sentence(member.last_error))
+        if members.filtered(lambda member: member.status == STATUS_PENDING and not member.need_sync):
+            return self.env._("Waiting for the contact to confirm: Mailchimp sent them a confirmation email")
         if members and not members.filtered("need_sync") and set(members.mapped("status")) == {STATUS_SUBSCRIBED}:
             return self.env._("Synced to Mailchimp")
+        if members.filtered("left_by_odoo"):
+            return self.env._("Waiting for the next sync, which subscribes it again (Odoo had unsubscribed it)")
         return self.env._("Waiting for the next sync")
 
     def _mailchimp_partner_data(self, interest_by_tag=None, representatives=()):
