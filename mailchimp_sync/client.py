@@ -16,6 +16,7 @@ tests that check the stand-in against it.
 """
 import logging
 
+from .const import STATUS_ARCHIVED
 from .errors import MailchimpConnectionError, MailchimpError, MailchimpRetryError
 from .json_http import JsonHttpClient
 from .member_payload import subscriber_hash
@@ -121,6 +122,25 @@ class MailchimpClient(JsonHttpClient):
 
     def create_interest(self, list_id, category_id, body):
         return self.request("POST", f"lists/{list_id}/interest-categories/{category_id}/interests", json_body=body)
+
+    def get_webhooks(self, list_id):
+        return self.request("GET", f"lists/{list_id}/webhooks").get("webhooks") or []
+
+    def create_webhook(self, list_id, url, events, sources):
+        """Register ``url``; Mailchimp GETs it first and refuses a URL it cannot reach (400)."""
+        body = {"url": url, "events": dict(events), "sources": dict(sources)}
+        return self.request("POST", f"lists/{list_id}/webhooks", json_body=body)
+
+    def delete_webhook(self, list_id, webhook_id):
+        return self.request("DELETE", f"lists/{list_id}/webhooks/{webhook_id}")
+
+    def iter_members_changed_since(self, list_id, since=None):
+        """Members changed since ``since`` (ISO 8601; None: all), then the archived ones.
+
+        Mailchimp lists archived members only when asked for them (api-facts 1.5).
+        """
+        for status in (None, STATUS_ARCHIVED):
+            yield from self.iter_members(list_id, since_last_changed=since, status=status)
 
     def get_merge_fields(self, list_id):
         return list(self.iter_collection(f"lists/{list_id}/merge-fields", "merge_fields"))

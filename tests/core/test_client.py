@@ -219,3 +219,34 @@ def test_secrets_never_reach_the_logs_or_errors(make_client, standin, caplog):
     secret = standin.api_key.split("-")[0]
     assert caplog.records, "the client logged nothing: the assertion would prove nothing"
     assert not [text for text in texts if secret in text or "ffffffffffffffffffffffffffffffff" in text]
+
+
+def test_webhooks_are_created_listed_and_deleted(make_client, standin):
+    client = make_client()
+    list_id = client.get_lists()[0]["id"] if client.get_lists() else client.create_list({
+        "name": "Hooks", "permission_reminder": "x", "email_type_option": False,
+        "contact": {"company": "Acme", "address1": "Prosta 1", "city": "Warszawa", "country": "PL"},
+        "campaign_defaults": {"from_name": "Acme", "from_email": "news@acme-example.com", "subject": "",
+                              "language": "pl"}})["id"]
+    standin.store.validate_webhook_urls = False
+    try:
+        created = client.create_webhook(list_id, "https://odoo.example.com/mailchimp/webhook/1/secret",
+                                        {"subscribe": True, "unsubscribe": True}, {"user": True, "api": False})
+    finally:
+        standin.store.validate_webhook_urls = True
+    assert created["sources"]["api"] is False
+    assert [hook["id"] for hook in client.get_webhooks(list_id)] == [created["id"]]
+    client.delete_webhook(list_id, created["id"])
+    assert client.get_webhooks(list_id) == []
+
+
+def test_members_changed_since_include_the_archived_ones(make_client, standin):
+    client = make_client()
+    list_id = client.get_lists()[0]["id"]
+    for email in ("kept@acme-example.com", "archived@acme-example.com"):
+        client.upsert_member(list_id, email, {"email_address": email, "status_if_new": "subscribed"})
+    client.archive_member(list_id, "archived@acme-example.com")
+    statuses = {member["email_address"]: member["status"]
+                for member in client.iter_members_changed_since(list_id, "2000-01-01T00:00:00+00:00")}
+    assert statuses["kept@acme-example.com"] == "subscribed"
+    assert statuses["archived@acme-example.com"] == "archived"
