@@ -57,3 +57,26 @@ REASONS = {
 CREATED = "created"
 UPDATED = "updated"
 FAILED = "failed"
+
+# Mailchimp list webhooks (parsed by webhooks.py): the event types a delivery's ``type`` names.
+WEBHOOK_SUBSCRIBE = "subscribe"
+WEBHOOK_UNSUBSCRIBE = "unsubscribe"
+WEBHOOK_PROFILE = "profile"
+WEBHOOK_UPEMAIL = "upemail"
+WEBHOOK_CLEANED = "cleaned"
+WEBHOOK_CAMPAIGN = "campaign"
+WEBHOOK_EVENT_TYPES = (
+    WEBHOOK_SUBSCRIBE,
+    WEBHOOK_UNSUBSCRIBE,
+    WEBHOOK_PROFILE,
+    WEBHOOK_UPEMAIL,
+    WEBHOOK_CLEANED,
+    WEBHOOK_CAMPAIGN,
+)
+# ``data[action]`` of an unsubscribe: the contact left (unsub) or was archived (delete).
+UNSUB_ACTION_UNSUB = "unsub"
+UNSUB_ACTION_DELETE = "delete"
+# A webhook body over this size is refused with 413 (Mailchimp's are a few KB).
+MAX_WEBHOOK_BYTES = 64 * 1024
+# Longest SMS text accepted from the SMS gateway (a concatenated SMS rarely passes 1 000).
+MAX_SMS_MESSAGE_CHARS = 2000
