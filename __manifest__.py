@@ -16,6 +16,7 @@
         "data/mail_template_data.xml",
         "views/mailchimp_audience_views.xml",
         "views/mailchimp_audience_sync_views.xml",
+        "views/mailchimp_inbound_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/mailchimp_menus.xml",

@@ -10,6 +10,8 @@ from . import mailchimp_sync_run
 from . import mailchimp_sync_run_line
 from . import mailchimp_audience_schema
 from . import mailchimp_audience_sync
+from . import mailchimp_webhook_event
+from . import mailchimp_inbound
 from . import res_partner_category
 from . import res_partner
 from . import res_config_settings

@@ -17,6 +17,8 @@ class MailchimpAudience(models.Model):
     member_count = fields.Integer(string="Subscribed", readonly=True)
     unsubscribe_count = fields.Integer(string="Unsubscribed", readonly=True)
     cleaned_count = fields.Integer(string="Cleaned", readonly=True)
+    double_optin = fields.Boolean(string="Double opt-in", readonly=True,
+                                  help="Mailchimp asks new subscribers to confirm by email (the audience's setting).")
     last_refresh = fields.Datetime(readonly=True)
 
     _sql_constraints = [
@@ -69,6 +71,7 @@ class MailchimpAudience(models.Model):
             "member_count": stats.get("member_count", 0),
             "unsubscribe_count": stats.get("unsubscribe_count", 0),
             "cleaned_count": stats.get("cleaned_count", 0),
+            "double_optin": bool(mailchimp_list.get("double_optin")),
             "active": True,
             "last_refresh": refreshed_at,
         }

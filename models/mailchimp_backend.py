@@ -41,13 +41,19 @@ class MailchimpBackend(models.AbstractModel):
 
     @api.model
     @contextmanager
-    def _user_errors(self):
-        """Turn a Mailchimp error into a :class:`UserError` carrying Mailchimp's own message."""
+    def _user_errors(self, hint=None):
+        """Turn a Mailchimp error into a :class:`UserError` carrying Mailchimp's own message.
+
+        ``hint`` is a sentence added to an error Mailchimp answered (4xx), e.g. the likely cause.
+        """
         try:
             yield
         except MailchimpError as error:
             _logger.info("Mailchimp call failed: %s", error)
-            raise UserError(str(error)) from None
+            message = str(error)
+            if hint and error.status and 400 <= error.status < 500:
+                message = f"{message} {hint}"
+            raise UserError(message) from None
 
     @api.model
     def _notification(self, message, kind="success", title=None, sticky=False, reload=False, close=False):

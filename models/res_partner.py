@@ -27,6 +27,9 @@ class ResPartner(models.Model):
     mailchimp_subscribe = fields.Boolean(
         string="Mailchimp subscription", tracking=True,
         help="Tick to keep this customer subscribed to the Mailchimp audience of its groups.")
+    mailchimp_subscribe_date = fields.Datetime(
+        string="Mailchimp subscription changed", readonly=True, copy=False,
+        help="When the box last changed; Mailchimp's own later changes win over older ones.")
     mailchimp_member_ids = fields.One2many(
         "mailchimp.member", "partner_id", string="Mailchimp members", groups="mailchimp_sync.group_mailchimp_user")
     mailchimp_sync_state = fields.Char(
@@ -129,9 +132,17 @@ class ResPartner(models.Model):
         return partners
 
     def write(self, vals):
-        """Edits only mark members dirty: the sync run pushes them, never ``write()``."""
+        """Edits only mark members dirty: the sync run pushes them, never ``write()``.
+
+        What Mailchimp itself changed (context ``mailchimp_from_remote``) marks nothing:
+        pushing it back would be an echo at best, and undo a newer change at worst.
+        """
+        if "mailchimp_subscribe" in vals and not self.env.context.get("mailchimp_from_remote"):
+            vals = {**vals, "mailchimp_subscribe_date": fields.Datetime.now()}
         parents_before = self.parent_id
         result = super().write(vals)
+        if self.env.context.get("mailchimp_from_remote"):
+            return result
         if SYNCED_PARTNER_FIELDS.intersection(vals) or self._mailchimp_is_representative_change(vals):
             (self | self.parent_id | parents_before)._mailchimp_mark_dirty()
         return result

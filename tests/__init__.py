@@ -11,3 +11,4 @@ from . import test_ui
 from . import test_sync_robustness
 from . import test_sync_compliance
 from . import test_sync_convergence
+from . import test_webhooks

@@ -1,0 +1,126 @@
+"""Mailchimp → Odoo: what a webhook event or a member read from the API says changed, in one shape.
+
+Webhooks (:mod:`.webhooks`), the reconciliation pull and the member import all
+end as a :class:`RemoteChange`, which the Odoo layer applies with one set of
+rules (``models/mailchimp_inbound.py``).
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from .const import (
+    STATUS_ARCHIVED,
+    STATUS_CLEANED,
+    STATUS_SUBSCRIBED,
+    STATUS_UNSUBSCRIBED,
+    WEBHOOK_CLEANED,
+    WEBHOOK_PROFILE,
+    WEBHOOK_SUBSCRIBE,
+    WEBHOOK_UNSUBSCRIBE,
+    WEBHOOK_UPEMAIL,
+)
+from .webhook_types import WebhookEvent
+from .webhooks import resolve_group_names
+
+ACTION_DELETE = "delete"
+
+
+@dataclass(frozen=True, kw_only=True)
+class RemoteChange:
+    """One member as Mailchimp has it now (or the part a webhook tells).
+
+    ``email`` finds the member in Odoo (the old address of an ``upemail``);
+    ``status`` is None when the change does not touch it (profile, upemail);
+    ``interests`` maps an interest id to ticked or not, for the categories the
+    source covers only (None: interests not told); ``changed_at`` is UTC.
+    """
+
+    email: str
+    changed_at: datetime
+    status: str | None = None
+    new_email: str = ""
+    first_name: str | None = None
+    last_name: str | None = None
+    phone: str | None = None
+    interests: Mapping[str, bool] | None = None
+    reason: str = ""
+    campaign_id: str = ""
+
+
+def change_from_member(member: Mapping) -> RemoteChange:
+    """A member of ``GET /lists/{id}/members`` (reconciliation, import)."""
+    merges = member.get("merge_fields") or {}
+    interests = member.get("interests")
+    return RemoteChange(
+        email=str(member.get("email_address") or ""),
+        changed_at=parse_mailchimp_time(member.get("last_changed")) or datetime.now(timezone.utc),
+        status=member.get("status") or None,
+        first_name=_text_or_none(merges.get("FNAME")),
+        last_name=_text_or_none(merges.get("LNAME")),
+        phone=_text_or_none(merges.get("PHONE")),
+        interests={str(key): bool(value) for key, value in interests.items()} if isinstance(interests, Mapping)
+        else None,
+        reason=str(member.get("unsubscribe_reason") or ""),
+    )
+
+
+def change_from_event(event: WebhookEvent, groups_by_category: Mapping[str, Mapping[str, str]]) -> RemoteChange | None:
+    """A webhook event; None for events that change no member (campaign).
+
+    ``groups_by_category`` maps an interest category id to ``{group name: interest id}``
+    (the audience's groups as Odoo knows them): webhooks name groups, the API uses ids.
+    """
+    status = {
+        WEBHOOK_SUBSCRIBE: STATUS_SUBSCRIBED,
+        WEBHOOK_UNSUBSCRIBE: STATUS_ARCHIVED if event.action == ACTION_DELETE else STATUS_UNSUBSCRIBED,
+        WEBHOOK_CLEANED: STATUS_CLEANED,
+    }.get(event.type)
+    if status is None and event.type not in (WEBHOOK_PROFILE, WEBHOOK_UPEMAIL):
+        return None
+    merges = event.merges
+    return RemoteChange(
+        email=event.match_email,
+        new_email=event.new_email if event.type == WEBHOOK_UPEMAIL else "",
+        changed_at=event.fired_at,
+        status=status,
+        first_name=_text_or_none(merges.get("FNAME")),
+        last_name=_text_or_none(merges.get("LNAME")),
+        phone=_text_or_none(merges.get("PHONE")),
+        interests=_interests_of(event, groups_by_category),
+        reason=event.reason,
+        campaign_id=event.campaign_id,
+    )
+
+
+def _interests_of(event: WebhookEvent, groups_by_category: Mapping[str, Mapping[str, str]]):
+    """Ticked or not for every known group of the categories the event lists (None if it lists none)."""
+    if not event.groupings:
+        return None
+    states = {}
+    for grouping in event.groupings:
+        known = groups_by_category.get(grouping.id) or {}
+        chosen, _unknown = resolve_group_names(grouping.groups_text, known)
+        states.update({interest_id: name in chosen for name, interest_id in known.items()})
+    return states
+
+
+def full_name(change: RemoteChange) -> str | None:
+    """"First Last" from the merges, None when Mailchimp has no name."""
+    name = " ".join(part for part in (change.first_name, change.last_name) if part)
+    return name or None
+
+
+def parse_mailchimp_time(value) -> datetime | None:
+    """Mailchimp's ``2015-10-21T15:41:36+00:00`` as an aware UTC datetime (None if absent or odd)."""
+    try:
+        parsed = datetime.fromisoformat(str(value))
+    except (TypeError, ValueError):
+        return None
+    return parsed.astimezone(timezone.utc) if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def _text_or_none(value) -> str | None:
+    text = " ".join(str(value or "").split())
+    return text or None

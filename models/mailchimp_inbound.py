@@ -1,0 +1,374 @@
+"""Mailchimp → Odoo for an audience: webhooks, reconciliation, member import, SMS sign-ups.
+
+Every path turns what Mailchimp says into a :class:`RemoteChange` (the core's
+``inbound`` module) and applies it with :meth:`_apply_remote_change`, one set
+of rules:
+
+* the customer is found by the member binding, else by normalized email among
+  the audience's company's customers (and those of no company); a subscriber
+  Odoo does not know becomes a customer when the audience says so;
+* subscription status: the later change wins (Mailchimp's change time against
+  the customer's last change of its box); what the contact or Mailchimp did is
+  stored on the binding as not done by Odoo, so a push never undoes it;
+* names, phone and groups (→ the company's tags linked to them): the later
+  change wins, compared with the customer's last write;
+* cleaned: the address goes to Odoo's ``mail.blacklist`` with the reason;
+* everything written here stores the customer's current item hash on its
+  binding, so the next run sends nothing back (no echo).
+"""
+import json
+from datetime import timezone
+from urllib.parse import quote
+
+from odoo import api, fields, models
+from odoo.tools import email_normalize
+
+from ..mailchimp_sync.const import (
+    STATUS_ARCHIVED,
+    STATUS_CLEANED,
+    STATUS_PENDING,
+    STATUS_SUBSCRIBED,
+    STATUS_UNSUBSCRIBED,
+    WEBHOOK_CAMPAIGN,
+    WEBHOOK_CLEANED,
+    WEBHOOK_SUBSCRIBE,
+    WEBHOOK_UNSUBSCRIBE,
+    WEBHOOK_UPEMAIL,
+)
+from ..mailchimp_sync.inbound import RemoteChange, change_from_event, change_from_member, full_name
+from ..mailchimp_sync.member_payload import build_member, payload_hash, subscriber_hash
+from ..mailchimp_sync.sms_signup import parse_sms_signup
+from ..mailchimp_sync.webhooks import new_secret
+from .sync_engine import AudienceSync
+
+WEBHOOK_EVENTS = {"subscribe": True, "unsubscribe": True, "profile": True, "cleaned": True, "upemail": True,
+                  "campaign": True}
+WEBHOOK_SOURCES = {"user": True, "admin": True, "api": False}  # not api: no echo of our own writes
+LOCAL_HOSTS = ("localhost", "127.", "10.", "192.168.", "172.16.", "172.17.", "172.18.", "172.19.", "172.2",
+               "172.30.", "172.31.", "[::1]")
+REMOTE_CONTEXT = {"mailchimp_from_remote": True, "tracking_disable": True}
+
+
+class MailchimpAudience(models.Model):
+    _inherit = "mailchimp.audience"
+
+    webhook_secret = fields.Char(default=lambda self: new_secret(), copy=False, readonly=True,
+                                 groups="mailchimp_sync.group_mailchimp_manager")
+    webhook_url = fields.Char(compute="_compute_inbound_urls", groups="mailchimp_sync.group_mailchimp_manager",
+                              help="Where Mailchimp sends this audience's events.")
+    webhook_id = fields.Char(readonly=True, copy=False, groups="mailchimp_sync.group_mailchimp_manager")
+    webhook_registered = fields.Boolean(compute="_compute_webhook_registered")
+    create_partners = fields.Boolean(
+        string="Create customers for new subscribers", default=True,
+        help="A subscriber Odoo does not know (webhook, import, SMS) becomes a customer.")
+    accept_sms_signups = fields.Boolean(string="Accept SMS sign-ups")
+    sms_url = fields.Char(compute="_compute_inbound_urls", groups="mailchimp_sync.group_mailchimp_manager",
+                          help="Paste it into the SMS gateway's “forward to URL”; #WIADOMOSC# becomes the message.")
+    signup_tag_id = fields.Many2one(
+        "res.partner.category", string="Tag for new subscribers",
+        help="Given to whoever subscribes in Mailchimp or by SMS without a group that decides, so that the sync "
+             "keeps them subscribed. Empty: the first tag linked to a group of this audience.")
+    last_reconcile = fields.Datetime(readonly=True, help="Members changed in Mailchimp since then are pulled next.")
+    webhook_event_ids = fields.One2many("mailchimp.webhook.event", "audience_id", string="Events from Mailchimp")
+
+    @api.depends("webhook_secret", "accept_sms_signups")
+    def _compute_inbound_urls(self):
+        base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "").rstrip("/")
+        for audience in self:
+            path = f"{audience.id}/{quote(audience.webhook_secret or '', safe='')}"
+            audience.webhook_url = f"{base}/mailchimp/webhook/{path}" if audience.id else False
+            audience.sms_url = (f"{base}/mailchimp/sms/{path}/#WIADOMOSC#"
+                                if audience.id and audience.accept_sms_signups else False)
+
+    @api.depends("webhook_id")
+    def _compute_webhook_registered(self):
+        for audience in self.sudo():
+            audience.webhook_registered = bool(audience.webhook_id)
+
+    # ------------------------------------------------------------ buttons
+
+    def action_register_webhook(self):
+        """Register (or re-register) the webhook in Mailchimp: user and admin changes, never the API's."""
+        self.ensure_one()
+        backend = self.env["mailchimp.backend"]
+        backend._check_manager()
+        self.check_access("write")
+        client = self._client()
+        with backend._user_errors(hint=self._webhook_url_hint()):
+            if self.sudo().webhook_id:
+                self._delete_remote_webhook(client)
+            hook = client.create_webhook(self.mailchimp_id, self.sudo().webhook_url, WEBHOOK_EVENTS, WEBHOOK_SOURCES)
+        self.sudo().webhook_id = hook["id"]
+        return backend._notification(self.env._("Mailchimp sends this audience's changes to Odoo now."),
+                                     reload=True)
+
+    def action_delete_webhook(self):
+        self.ensure_one()
+        backend = self.env["mailchimp.backend"]
+        backend._check_manager()
+        self.check_access("write")
+        with backend._user_errors():
+            self._delete_remote_webhook(self._client())
+        return backend._notification(self.env._("Mailchimp no longer sends this audience's changes."), reload=True)
+
+    def action_rotate_webhook_secret(self):
+        """A new secret; a registered webhook is registered again with the new URL."""
+        self.ensure_one()
+        self.env["mailchimp.backend"]._check_manager()
+        self.check_access("write")
+        registered = bool(self.sudo().webhook_id)
+        self.sudo().webhook_secret = new_secret()
+        if registered:
+            return self.action_register_webhook()
+        return self.env["mailchimp.backend"]._notification(self.env._("New secret: the old URL no longer works."),
+                                                           reload=True)
+
+    def _delete_remote_webhook(self, client):
+        audience = self.sudo()
+        known = {hook["id"] for hook in client.get_webhooks(self.mailchimp_id)}
+        if audience.webhook_id in known:
+            client.delete_webhook(self.mailchimp_id, audience.webhook_id)
+        audience.webhook_id = False
+
+    def _webhook_url_hint(self):
+        """Why Mailchimp could not reach the URL, when Odoo's address is a local one."""
+        host = (self.sudo().webhook_url or "").split("://", 1)[-1]
+        if host.startswith(LOCAL_HOSTS):
+            return self.env._("Odoo's address (web.base.url) is a local one that Mailchimp cannot reach from the "
+                              "internet; that is the likely cause.")
+        return None
+
+    def action_import_members(self):
+        """Button: link (or create) the customers of every member of the audience."""
+        self.ensure_one()
+        backend = self.env["mailchimp.backend"]
+        backend._check_manager()
+        self.check_access("write")
+        with backend._user_errors():
+            summary = self._pull_members(since=None)
+        return backend._notification(self._summary_sentence(summary), title=self.env._("Members imported"),
+                                     sticky=True, reload=True)
+
+    @api.model
+    def _cron_reconcile(self):
+        """Scheduled job: pull the members changed since the last pull, so a missed webhook is caught."""
+        for audience in self.search([("account_id.is_connected", "=", True)]):
+            audience.with_company(audience.company_id)._reconcile()
+            self._commit_if_allowed()
+
+    def _reconcile(self):
+        overlap = fields.Datetime.subtract(self.last_reconcile, minutes=10) if self.last_reconcile else None
+        started = fields.Datetime.now()
+        with self.env["mailchimp.backend"]._user_errors():
+            self._pull_members(since=overlap and overlap.replace(tzinfo=timezone.utc).isoformat())
+        self.last_reconcile = started
+
+    def _pull_members(self, since):
+        """Apply every member Mailchimp changed since ``since`` (all when None); returns counts per outcome."""
+        summary = {}
+        engine = self._item_engine()
+        for member in self._client().iter_members_changed_since(self.mailchimp_id, since):
+            outcome, _partner = self._apply_remote_change(change_from_member(member), source="import",
+                                                          engine=engine)
+            summary[outcome] = summary.get(outcome, 0) + 1
+            if sum(summary.values()) % 500 == 0:
+                self._commit_if_allowed()
+        return summary
+
+    def _summary_sentence(self, summary):
+        labels = {"linked": self.env._("linked"), "created": self.env._("created"),
+                  "updated": self.env._("updated"), "unchanged": self.env._("unchanged"),
+                  "skipped": self.env._("skipped (no customer and creating them is off)")}
+        parts = [f"{count} {labels.get(outcome, outcome)}" for outcome, count in sorted(summary.items())]
+        return ", ".join(parts) or self.env._("The audience has no members.")
+
+    # ------------------------------------------------------------ events
+
+    def _apply_webhook_event(self, event):
+        """``(state, outcome, partner)`` for a parsed webhook event."""
+        if event.type == WEBHOOK_CAMPAIGN:
+            return "ignored", self._on_campaign_event(event), None
+        change = change_from_event(event, self._groups_by_category())
+        outcome, partner = self._apply_remote_change(change, source="webhook")
+        return ("done" if partner else "ignored"), outcome, partner
+
+    def _on_campaign_event(self, event):
+        """Campaign statistics come with a later issue; the event is logged."""
+        return self.env._("Campaign %(id)s %(status)s: logged", id=event.campaign_id, status=event.campaign_status)
+
+    def _groups_by_category(self):
+        return {
+            category.mailchimp_id: {interest.name: interest.mailchimp_id for interest in category.interest_ids}
+            for category in self.interest_category_ids
+        }
+
+    def _apply_sms_event(self, event):
+        """An SMS sign-up: subscribe the address (customer found or created), then push it at once."""
+        signup = parse_sms_signup(**json.loads(event.raw))
+        change = RemoteChange(email=signup.email, changed_at=fields.Datetime.now().replace(tzinfo=timezone.utc),
+                              status=STATUS_SUBSCRIBED)
+        outcome, partner = self._apply_remote_change(change, source="SMS", push=True, phone=signup.phone)
+        return ("done" if partner else "ignored"), outcome, partner
+
+    # ------------------------------------------------------------ the rules
+
+    def _apply_remote_change(self, change, source, push=False, phone=None, engine=None):
+        """Apply one :class:`RemoteChange`; returns ``(outcome word, partner or None)``."""
+        self.ensure_one()
+        engine = engine or self._item_engine()
+        member, partner = self._find_binding(change.email)
+        outcome = "linked" if partner and not member else "updated"
+        if not partner:
+            if change.status not in (STATUS_SUBSCRIBED, STATUS_PENDING) or not self.create_partners:
+                return "skipped", None
+            partner = self._create_partner(change, phone)
+            outcome = "created"
+        partner = partner.with_context(**REMOTE_CONTEXT)
+        if member and not member.partner_id:
+            member.partner_id = partner
+        member = member or self._bind(partner)
+        notes = self._apply_status(partner, member, change) + self._apply_profile(partner, change)
+        if change.status in (STATUS_SUBSCRIBED, STATUS_PENDING):
+            notes += self._ensure_signup_tag(partner)
+        if change.new_email:
+            notes += self._apply_new_email(partner, member, change.new_email)
+        if phone and not partner.mobile:
+            partner.mobile = phone
+        if notes:
+            partner.message_post(body=self.env._("Mailchimp (%(origin)s, %(audience)s): %(what)s", origin=source,
+                                                 audience=self.name, what="; ".join(notes)))
+        elif outcome == "updated":
+            outcome = "unchanged"
+        item = self._current_item(engine, partner)
+        if push and item is not None:
+            self._push_now(item, member)
+        member.write({"payload_hash": payload_hash(item.payload) if item else member.payload_hash,
+                      "error_hash": False, "last_error": False, "need_sync": False})
+        return outcome, partner
+
+    def _find_binding(self, email):
+        """(member, partner) for the address: the binding first, else a customer of the company or of none."""
+        Member = self.env["mailchimp.member"].sudo()
+        member = Member.search([("audience_id", "=", self.id), ("mailchimp_id", "=", subscriber_hash(email))],
+                               limit=1)
+        if member.partner_id:
+            return member, member.partner_id.sudo()
+        normalized = email_normalize(email)
+        partner = self.env["res.partner"].sudo().with_context(active_test=False).search([
+            ("email_normalized", "=", normalized), ("company_id", "in", [False, self.company_id.id]),
+        ], order="is_company desc, id", limit=1) if normalized else self.env["res.partner"]
+        return (member if member else None), (partner or None)
+
+    def _create_partner(self, change, phone=None):
+        return self.env["res.partner"].sudo().with_context(**REMOTE_CONTEXT).create({
+            "name": full_name(change) or change.email,
+            "email": change.email,
+            "mobile": phone or change.phone,
+            "company_id": self.company_id.id,
+        })
+
+    def _bind(self, partner):
+        Member = self.env["mailchimp.member"].sudo()
+        member = Member.search([("audience_id", "=", self.id), ("partner_id", "=", partner.id)], limit=1)
+        return member or Member.create({"audience_id": self.id, "partner_id": partner.id, "need_sync": False})
+
+    def _apply_status(self, partner, member, change):
+        """The later change wins; what the contact or Mailchimp did is never Odoo's to undo."""
+        if change.status is None:
+            return []
+        changed_at = change.changed_at.astimezone(timezone.utc).replace(tzinfo=None)
+        member.write({"status": change.status, "email": change.email, "mailchimp_id": subscriber_hash(change.email),
+                      "left_by_odoo": False, "last_changed": changed_at, "skip_reason": False})
+        notes = [self._status_note(change)]
+        box_changed_later = partner.mailchimp_subscribe_date and partner.mailchimp_subscribe_date > changed_at
+        wanted = change.status in (STATUS_SUBSCRIBED, STATUS_PENDING)
+        if change.status in (STATUS_SUBSCRIBED, STATUS_PENDING, STATUS_UNSUBSCRIBED, STATUS_CLEANED) \
+                and partner.mailchimp_subscribe != wanted and not box_changed_later:
+            partner.write({"mailchimp_subscribe": wanted})
+        if change.status == STATUS_CLEANED:
+            self.env["mail.blacklist"].sudo()._add(change.email, message=self.env._(
+                "Cleaned in Mailchimp (%s)", change.reason or self.env._("bounced")))
+        return notes
+
+    def _status_note(self, change):
+        words = {
+            STATUS_SUBSCRIBED: self.env._("subscribed"),
+            STATUS_PENDING: self.env._("waiting for confirmation"),
+            STATUS_UNSUBSCRIBED: self.env._("unsubscribed"),
+            STATUS_CLEANED: self.env._("cleaned (the address bounced); added to the blacklist"),
+            STATUS_ARCHIVED: self.env._("archived"),
+        }
+        note = words.get(change.status, change.status)
+        details = ", ".join(part for part in (
+            change.reason and self.env._("reason: %s", change.reason),
+            change.campaign_id and self.env._("campaign %s", change.campaign_id)) if part)
+        return f"{note} ({details})" if details else note
+
+    def _apply_profile(self, partner, change):
+        """Names, phone and groups, when Mailchimp's change is later than the customer's last write."""
+        changed_at = change.changed_at.astimezone(timezone.utc).replace(tzinfo=None)
+        if partner.write_date and partner.write_date > changed_at:
+            return []
+        values, notes = {}, []
+        name = full_name(change)
+        if name and not partner.is_company and name != partner.name:
+            values["name"] = name
+            notes.append(self.env._("name %s", name))
+        if change.phone and change.phone not in (partner.phone, partner.mobile):
+            values["phone"] = change.phone
+            notes.append(self.env._("phone %s", change.phone))
+        tags = self._tags_for(partner, change.interests)
+        if tags != partner.category_id:
+            values["category_id"] = [(6, 0, tags.ids)]
+            notes.append(self.env._("groups %s", ", ".join(tags.mapped("name")) or "-"))
+        if values:
+            partner.write(values)
+        return notes
+
+    def _tags_for(self, partner, interests):
+        """The customer's tags after Mailchimp's groups: linked tags follow their group, others stay."""
+        if interests is None:
+            return partner.category_id
+        tags = partner.category_id
+        Tag = self.env["res.partner.category"].sudo()
+        for tag_id, interest_id in self._mapped_tags().items():
+            if interest_id in interests:
+                tags = tags | Tag.browse(tag_id) if interests[interest_id] else tags - Tag.browse(tag_id)
+        return tags
+
+    def _ensure_signup_tag(self, partner):
+        """A subscriber without a tag linked to this audience's groups gets the sign-up tag (see the field)."""
+        mapped = self._mapped_tags()
+        if not mapped or set(partner.category_id.ids) & set(mapped):
+            return []
+        tag = self.signup_tag_id or self.env["res.partner.category"].sudo().browse(min(mapped))
+        partner.write({"category_id": [(4, tag.id)]})
+        return [self.env._("tag %s", tag.name)]
+
+    def _apply_new_email(self, partner, member, new_email):
+        partner.email = new_email
+        member.write({"email": new_email, "mailchimp_id": subscriber_hash(new_email)})
+        return [self.env._("email changed to %s", new_email)]
+
+    def _push_now(self, item, member):
+        """An SMS sign-up goes to Mailchimp at once (``status_if_new``, or pending for double opt-in)."""
+        payload = dict(item.payload)
+        if self.double_optin:
+            payload["status_if_new"] = STATUS_PENDING
+        with self.env["mailchimp.backend"]._user_errors():
+            answer = self._client().upsert_member(self.mailchimp_id, payload["email_address"], payload)
+        member.write({"status": answer.get("status"), "email": payload["email_address"],
+                      "mailchimp_id": subscriber_hash(payload["email_address"])})
+
+    def _item_engine(self):
+        """What building a customer's member item needs (the schema and tag links), read once."""
+        engine = AudienceSync(self, run=None, client=None)
+        engine.schema, engine.interest_by_tag = self._audience_schema(), self._mapped_tags()
+        return engine
+
+    @staticmethod
+    def _current_item(engine, partner):
+        """The customer's member item as it is now; its hash on the binding means no run pushes it back (no echo)."""
+        [data] = engine._partner_data(partner.ids)
+        built = build_member(data, engine.schema)
+        return built if built.subscribes else None

@@ -1,0 +1,265 @@
+"""Mailchimp → Odoo against the running server: webhooks, reconciliation, import, SMS sign-ups."""
+import urllib.parse
+from unittest.mock import patch
+
+from odoo.tests import HttpCase, tagged
+from odoo.tools import mute_logger
+
+from odoo.addons.mailchimp_sync.models.mailchimp_inbound import MailchimpAudience
+
+from .common import new_list_body
+from .sync_common import MailchimpSyncCase
+
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+def body(pairs):
+    return urllib.parse.urlencode(pairs).encode("ascii")
+
+
+@tagged("post_install", "-at_install")
+class TestWebhooks(MailchimpSyncCase, HttpCase):
+    def setUp(self):
+        super().setUp()
+        self.env["ir.config_parameter"].sudo().set_param("web.base.url", self.base_url())
+        self.audience.invalidate_recordset(["webhook_url", "sms_url"])
+        self.url = self.audience.webhook_url
+
+    def url_open(self, *args, **kwargs):
+        """The server shares the test's cursor: flush before, and forget the cache after."""
+        self.env.flush_all()
+        response = super().url_open(*args, **kwargs)
+        self.env.invalidate_all()
+        return response
+
+    def post(self, pairs, url=None, headers=FORM):
+        return self.url_open(url or self.url, data=pairs if isinstance(pairs, bytes) else body(pairs),
+                             headers=headers)
+
+    def event_pairs(self, event_type, email, fired_at="2026-11-27 10:00:00", **data):
+        pairs = [("type", event_type), ("fired_at", fired_at), ("data[list_id]", self.list_id)]
+        if email:
+            pairs.append(("data[email]", email))
+        return pairs + [(f"data[{key}]", value) for key, value in data.items()]
+
+    def counts(self):
+        return (self.env["mailchimp.webhook.event"].search_count([]), self.env["res.partner"].search_count([]),
+                self.env["mailchimp.member"].search_count([]))
+
+    # ------------------------------------------------------------ the endpoint
+
+    def test_the_url_exists_from_the_start_and_answers_mailchimps_validator(self):
+        self.assertTrue(self.url.startswith(f"{self.base_url()}/mailchimp/webhook/{self.audience.id}/"))
+        self.assertGreaterEqual(len(self.url.rsplit("/", 1)[1]), 22, "a secret of at least 128 bits")
+        self.assertEqual(self.url_open(self.url).status_code, 200)
+        self.assertEqual(self.post(b"").status_code, 200)
+
+    def test_bad_input_gets_the_right_status_and_changes_nothing(self):
+        customer = self.customer("Untouched", "untouched@acme-example.com")
+        written = customer.write_date
+        before = self.counts()
+        wrong = self.url.rsplit("/", 1)[0] + "/not-the-secret"
+        unknown = self.url.replace(f"/webhook/{self.audience.id}/", "/webhook/999999/")
+        cases = [
+            (wrong, body(self.event_pairs("unsubscribe", "untouched@acme-example.com")), 403),
+            (unknown, body(self.event_pairs("unsubscribe", "untouched@acme-example.com")), 403),
+            (None, body([("fired_at", "2026-11-27 10:00:00"), ("data[email]", "untouched@acme-example.com")]), 400),
+            (None, body(self.event_pairs("teleport", "untouched@acme-example.com")), 400),
+            (None, b"\x00\xff garbage = = &&&[[[", 400),
+            (None, "type=unsubscribe&data[email]=caf\xe9@acme-example.com".encode("latin-1"), 400),
+            (None, body(self.event_pairs("unsubscribe", "x@acme-example.com", merges="A" * (1024 * 1024))), 413),
+            (None, body(self.event_pairs("unsubscribe", "untouched@acme-example.com", fired_at="yesterday")), 400),
+        ]
+        for url, payload, status in cases:
+            with self.subTest(status=status, payload=payload[:60]):
+                self.assertEqual(self.post(payload, url=url).status_code, status)
+        self.assertEqual(self.counts(), before)
+        self.assertEqual(customer.write_date, written)
+        self.assertTrue(customer.mailchimp_subscribe)
+
+    def test_sql_and_html_in_fields_are_kept_as_text(self):
+        response = self.post(self.event_pairs("subscribe", "bobby@acme-example.com",
+                                              **{"merges][FNAME": "<b>Robert'); DROP TABLE res_partner;--"}))
+        self.assertEqual(response.status_code, 200)
+        partner = self.env["res.partner"].search([("email", "=", "bobby@acme-example.com")])
+        self.assertIn("DROP TABLE", partner.name)
+
+    # ------------------------------------------------------------ what each event does
+
+    def test_unsubscribe_unticks_the_box_and_no_run_pushes_it_back(self):
+        partner = self.customer("Leaving", "leaving@acme-example.com")
+        self.sync()
+        self.standin.store.user_unsubscribe(self.list_id, "leaving@acme-example.com")  # no webhook registered yet
+        response = self.post(self.event_pairs("unsubscribe", "leaving@acme-example.com", action="unsub",
+                                              reason="manual", campaign_id="cmp1"))
+        self.assertEqual(response.status_code, 200)
+        self.assertFalse(partner.mailchimp_subscribe)
+        member = self.member_of(partner)
+        self.assertEqual((member.status, member.left_by_odoo, member.need_sync), ("unsubscribed", False, False))
+        self.assertIn("unsubscribed", partner.message_ids[0].body)
+        self.assertIn("cmp1", partner.message_ids[0].body)
+        calls = len(self.batch_calls())
+        self.sync()
+        self.assertEqual(len(self.batch_calls()), calls, "no echo push after a webhook")
+
+    def test_the_same_delivery_twice_is_applied_once(self):
+        pairs = self.event_pairs("subscribe", "twice@acme-example.com", **{"merges][FNAME": "Twice"})
+        self.post(pairs)
+        self.post(pairs)
+        events = self.env["mailchimp.webhook.event"].search([("email", "=", "twice@acme-example.com")])
+        self.assertEqual(len(events), 1)
+        self.assertEqual(events.state, "done")
+        self.assertEqual(self.env["res.partner"].search_count([("email", "=", "twice@acme-example.com")]), 1)
+
+    def test_resubscribing_after_an_unsubscribe_works(self):
+        partner = self.customer("Back Again", "back.again@acme-example.com")
+        self.sync()
+        self.post(self.event_pairs("unsubscribe", "back.again@acme-example.com", action="unsub",
+                                   fired_at="2026-11-27 10:00:00"))
+        self.post(self.event_pairs("subscribe", "back.again@acme-example.com", fired_at="2026-11-27 10:05:00"))
+        self.assertTrue(partner.mailchimp_subscribe)
+        self.assertEqual(self.member_of(partner).status, "subscribed")
+
+    def test_unsubscribe_with_action_delete_archives_the_member(self):
+        partner = self.customer("Deleted There", "deleted.there@acme-example.com")
+        self.sync()
+        self.post(self.event_pairs("unsubscribe", "deleted.there@acme-example.com", action="delete"))
+        self.assertEqual(self.member_of(partner).status, "archived")
+
+    def test_upemail_keeps_one_partner_and_one_member(self):
+        partner = self.customer("Moving", "moving.old@acme-example.com")
+        self.sync()
+        pairs = [("type", "upemail"), ("fired_at", "2026-11-27 10:00:00"), ("data[list_id]", self.list_id),
+                 ("data[new_id]", "abc"), ("data[new_email]", "moving.new@acme-example.com"),
+                 ("data[old_email]", "moving.old@acme-example.com")]
+        self.assertEqual(self.post(pairs).status_code, 200)
+        self.assertEqual(partner.email, "moving.new@acme-example.com")
+        members = self.env["mailchimp.member"].search([("audience_id", "=", self.audience.id),
+                                                       ("partner_id", "=", partner.id)])
+        self.assertEqual(members.email, "moving.new@acme-example.com")
+        self.assertEqual(self.env["res.partner"].search_count([("email", "ilike", "moving.")]), 1)
+
+    def test_cleaned_blacklists_the_address_and_is_never_resubscribed(self):
+        partner = self.customer("Bouncing", "bouncing@acme-example.com")
+        self.sync()
+        self.standin.store.mark_cleaned(self.list_id, "bouncing@acme-example.com")
+        self.post(self.event_pairs("cleaned", "bouncing@acme-example.com", reason="hard", campaign_id="c9"))
+        self.assertEqual(self.member_of(partner).status, "cleaned")
+        self.assertTrue(self.env["mail.blacklist"].search([("email", "=", "bouncing@acme-example.com")]))
+        partner.mailchimp_subscribe = True
+        self.sync()
+        self.assertEqual(self.remote("bouncing@acme-example.com")["status"], "cleaned")
+
+    def test_profile_brings_names_and_groups_back_to_the_customer(self):
+        partner = self.customer("Old Name", "profile@acme-example.com")
+        self.sync()
+        self.env.cr.execute("UPDATE res_partner SET write_date = '2026-01-01' WHERE id = %s", [partner.id])
+        partner.invalidate_recordset()
+        category = self.audience.interest_category_ids[:1]
+        self.post(self.event_pairs("profile", "profile@acme-example.com", **{
+            "merges][FNAME": "New", "merges][LNAME": "Name",
+            "merges][GROUPINGS][0][id": category.mailchimp_id, "merges][GROUPINGS][0][name": category.name,
+            "merges][GROUPINGS][0][groups": "Retail"}))
+        self.assertEqual(partner.name, "New Name")
+        self.assertIn(self.tag_retail, partner.category_id)
+        self.assertNotIn(self.tag_wholesale, partner.category_id)
+
+    def test_a_campaign_event_is_logged(self):
+        self.assertEqual(self.post([("type", "campaign"), ("fired_at", "2026-11-27 10:00:00"),
+                                    ("data[id]", "cmp42"), ("data[subject]", "News"), ("data[status]", "sent"),
+                                    ("data[reason]", ""), ("data[list_id]", self.list_id)]).status_code, 200)
+        event = self.env["mailchimp.webhook.event"].search([("event_type", "=", "campaign")], limit=1)
+        self.assertIn("cmp42", event.outcome)
+
+    def test_a_failed_event_is_kept_and_retried_by_the_cron(self):
+        partner = self.customer("Retry", "retry@acme-example.com")
+        self.sync()
+        real = MailchimpAudience._apply_webhook_event
+        with patch.object(MailchimpAudience, "_apply_webhook_event", side_effect=RuntimeError("database busy")), \
+                mute_logger("odoo.addons.mailchimp_sync.models.mailchimp_webhook_event"):
+            response = self.post(self.event_pairs("unsubscribe", "retry@acme-example.com", action="unsub"))
+        self.assertEqual(response.status_code, 200)
+        event = self.env["mailchimp.webhook.event"].search([("email", "=", "retry@acme-example.com")])
+        self.assertEqual(event.state, "failed")
+        self.assertTrue(partner.mailchimp_subscribe, "nothing half-written")
+        with patch.object(MailchimpAudience, "_apply_webhook_event", real):
+            self.env["mailchimp.webhook.event"]._cron_retry_failed()
+        self.assertEqual(event.state, "done")
+        self.assertFalse(partner.mailchimp_subscribe)
+
+    # ------------------------------------------------------------ Mailchimp itself
+
+    def test_registered_webhook_brings_a_change_made_in_mailchimp_within_the_request(self):
+        partner = self.customer("Live", "live@acme-example.com")
+        self.sync()
+        self.audience.action_register_webhook()
+        hooks = self.client.get_webhooks(self.list_id)
+        self.assertEqual([hook["url"] for hook in hooks], [self.url])
+        self.assertFalse(hooks[0]["sources"]["api"], "no echo of our own writes")
+        self.env.flush_all()
+        self.standin.store.user_unsubscribe(self.list_id, "live@acme-example.com")
+        self.env.invalidate_all()
+        self.assertFalse(partner.mailchimp_subscribe)
+        self.audience.action_delete_webhook()
+        self.assertEqual(self.client.get_webhooks(self.list_id), [])
+
+    def test_reconciliation_catches_what_happened_while_webhooks_were_off(self):
+        partner = self.customer("Missed", "missed@acme-example.com")
+        self.sync()
+        self.standin.store.user_unsubscribe(self.list_id, "missed@acme-example.com")
+        self.audience._reconcile()
+        self.assertFalse(partner.mailchimp_subscribe)
+        self.assertEqual(self.member_of(partner).status, "unsubscribed")
+
+    def test_import_links_and_creates_customers_for_two_thousand_members(self):
+        list_id = self.client.create_list(new_list_body("Big"))["id"]
+        for start in range(0, 2000, 500):
+            self.client.batch_subscribe(list_id, [
+                {"email_address": f"imported{n}@acme-example.com", "status_if_new": "subscribed",
+                 "merge_fields": {"FNAME": f"Imported {n}"}} for n in range(start, start + 500)])
+        existing = self.env["res.partner"].create({"name": "Known", "email": "imported7@acme-example.com"})
+        self.env["mailchimp.audience"].action_refresh_audiences()
+        big = self.env["mailchimp.audience"].search([("mailchimp_id", "=", list_id)])
+        action = big.action_import_members()
+        self.assertIn("1999 created", action["params"]["message"])
+        self.assertIn("1 linked", action["params"]["message"])
+        self.assertEqual(self.env["mailchimp.member"].search_count([("audience_id", "=", big.id)]), 2000)
+        self.assertTrue(existing.mailchimp_subscribe)
+
+    # ------------------------------------------------------------ SMS sign-ups
+
+    def sms(self, message, phone="+48600100200", method="GET"):
+        self.audience.accept_sms_signups = True
+        self.audience.invalidate_recordset(["sms_url"])
+        url = self.audience.sms_url.replace("#WIADOMOSC#", urllib.parse.quote(message, safe=""))
+        url += "?" + urllib.parse.urlencode({"phone": phone})
+        return self.url_open(url) if method == "GET" else self.url_open(url, data={"x": "1"})
+
+    def test_an_sms_with_an_email_subscribes_it_at_once(self):
+        response = self.sms("Zapisz mnie: sms.jan@acme-example.com dzięki!", phone="600 100 200")
+        self.assertEqual((response.status_code, response.text), (200, "OK"))
+        partner = self.env["res.partner"].search([("email", "=", "sms.jan@acme-example.com")])
+        self.assertTrue(partner.mailchimp_subscribe)
+        self.assertEqual(partner.mobile, "+48600100200")
+        self.assertEqual(self.remote("sms.jan@acme-example.com")["status"], "subscribed")
+        self.assertIn("SMS", partner.message_ids[0].body)
+
+    def test_an_sms_with_two_emails_takes_the_first_valid_one(self):
+        self.sms("bad@ and first@acme-example.com or second@acme-example.com", phone="+48 600 100 201")
+        self.assertTrue(self.env["res.partner"].search([("email", "=", "first@acme-example.com")]))
+        self.assertFalse(self.env["res.partner"].search([("email", "=", "second@acme-example.com")]))
+
+    def test_an_sms_without_an_email_is_refused_and_writes_nothing(self):
+        before = self.counts()
+        response = self.sms("STOP spam 123")
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("no valid email address in message", response.text)
+        self.assertEqual(self.counts(), before)
+
+    def test_sms_with_a_wrong_secret_or_when_not_accepted_is_forbidden(self):
+        self.audience.accept_sms_signups = True
+        self.audience.invalidate_recordset(["sms_url"])
+        url = self.audience.sms_url.replace("#WIADOMOSC#", "a%40acme-example.com")
+        self.assertEqual(self.url_open(url.replace(self.audience.webhook_secret, "nope")).status_code, 403)
+        self.audience.accept_sms_signups = False
+        self.assertEqual(self.url_open(url).status_code, 403)
