@@ -54,7 +54,8 @@ class MailchimpAudience(models.Model):
 
     webhook_secret = fields.Char(default=lambda self: new_secret(), copy=False, readonly=True,
                                  groups="mailchimp_sync.group_mailchimp_manager")
-    webhook_url = fields.Char(compute="_compute_inbound_urls", groups="mailchimp_sync.group_mailchimp_manager",
+    webhook_url = fields.Char(string="Webhook URL", compute="_compute_inbound_urls",
+                              groups="mailchimp_sync.group_mailchimp_manager",
                               help="Where Mailchimp sends this audience's events.")
     webhook_id = fields.Char(readonly=True, copy=False, groups="mailchimp_sync.group_mailchimp_manager")
     webhook_registered = fields.Boolean(compute="_compute_webhook_registered")
@@ -62,13 +63,15 @@ class MailchimpAudience(models.Model):
         string="Create customers for new subscribers", default=True,
         help="A subscriber Odoo does not know (webhook, import, SMS) becomes a customer.")
     accept_sms_signups = fields.Boolean(string="Accept SMS sign-ups")
-    sms_url = fields.Char(compute="_compute_inbound_urls", groups="mailchimp_sync.group_mailchimp_manager",
+    sms_url = fields.Char(string="SMS URL", compute="_compute_inbound_urls",
+                          groups="mailchimp_sync.group_mailchimp_manager",
                           help="Paste it into the SMS gateway's “forward to URL”; #WIADOMOSC# becomes the message.")
     signup_tag_id = fields.Many2one(
         "res.partner.category", string="Tag for new subscribers",
         help="Given to whoever subscribes in Mailchimp or by SMS without a group that decides, so that the sync "
              "keeps them subscribed. Empty: the first tag linked to a group of this audience.")
-    last_reconcile = fields.Datetime(readonly=True, help="Members changed in Mailchimp since then are pulled next.")
+    last_reconcile = fields.Datetime(string="Last pull from Mailchimp", readonly=True,
+                                     help="Members changed in Mailchimp since then are pulled next.")
     webhook_event_ids = fields.One2many("mailchimp.webhook.event", "audience_id", string="Events from Mailchimp")
 
     @api.depends("webhook_secret", "accept_sms_signups")

@@ -2,7 +2,8 @@
 import urllib.parse
 from unittest.mock import patch
 
-from odoo.tests import HttpCase, tagged
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.mailchimp_sync.models.mailchimp_inbound import MailchimpAudience
@@ -202,6 +203,32 @@ class TestWebhooks(MailchimpSyncCase, HttpCase):
         self.assertFalse(partner.mailchimp_subscribe)
         self.audience.action_delete_webhook()
         self.assertEqual(self.client.get_webhooks(self.list_id), [])
+
+    def test_a_webhook_url_mailchimp_cannot_reach_is_explained(self):
+        self.env["ir.config_parameter"].sudo().set_param("web.base.url", "http://127.0.0.1:9")
+        self.audience.invalidate_recordset(["webhook_url"])
+        with self.assertRaisesRegex(UserError, "likely cause"):
+            self.audience.action_register_webhook()
+        self.assertFalse(self.audience.webhook_registered)
+
+    def test_rotating_the_secret_changes_the_url_and_the_old_one_stops_working(self):
+        old_url = self.url
+        self.audience.action_rotate_webhook_secret()
+        self.audience.invalidate_recordset(["webhook_url"])
+        self.assertNotEqual(self.audience.webhook_url, old_url)
+        self.assertEqual(self.post(self.event_pairs("subscribe", "rot@acme-example.com"), url=old_url).status_code,
+                         403)
+        self.assertEqual(self.post(self.event_pairs("subscribe", "rot@acme-example.com"),
+                                   url=self.audience.webhook_url).status_code, 200)
+
+    def test_webhook_and_import_buttons_are_refused_before_any_call_to_users_without_rights(self):
+        user = new_test_user(self.env, login="wh_user", groups="base.group_user,mailchimp_sync.group_mailchimp_user")
+        before = len(self.standin.request_log)
+        for action in ("action_register_webhook", "action_delete_webhook", "action_rotate_webhook_secret",
+                       "action_import_members"):
+            with self.subTest(action=action), self.assertRaises(AccessError):
+                getattr(self.audience.with_user(user), action)()
+        self.assertEqual(len(self.standin.request_log), before)
 
     def test_reconciliation_catches_what_happened_while_webhooks_were_off(self):
         partner = self.customer("Missed", "missed@acme-example.com")

@@ -17,7 +17,7 @@ USER_SIDE_ACTIONS = {
     "cleaned": ("mark_cleaned", ("reason", "campaign_id", "source")),
 }
 FAULT_ARGS = ("status", "times", "retry_after", "delay", "drop", "path_contains", "method",
-              "title", "detail")
+              "title", "detail", "probability")
 
 
 class Control:
