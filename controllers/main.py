@@ -6,7 +6,6 @@ the delivery and applies it. Bad input gets a short reason and a 4xx; a failure
 while applying is stored on the event and retried by a cron, and the answer is
 still 200: never a 500, never a half-written change.
 """
-import logging
 from urllib.parse import urlencode
 
 from odoo import http
@@ -15,8 +14,6 @@ from odoo.http import request
 from ..mailchimp_sync.const import MAX_WEBHOOK_BYTES
 from ..mailchimp_sync.sms_signup import parse_sms_signup
 from ..mailchimp_sync.webhooks import WebhookError, check_size, is_validation_ping, secret_matches
-
-_logger = logging.getLogger(__name__)
 
 REPLACEMENT_CHARACTER = "\ufffd"  # what the form parser put where the bytes were not UTF-8
 

@@ -30,10 +30,6 @@ from ..mailchimp_sync.const import (
     STATUS_SUBSCRIBED,
     STATUS_UNSUBSCRIBED,
     WEBHOOK_CAMPAIGN,
-    WEBHOOK_CLEANED,
-    WEBHOOK_SUBSCRIBE,
-    WEBHOOK_UNSUBSCRIBE,
-    WEBHOOK_UPEMAIL,
 )
 from ..mailchimp_sync.inbound import RemoteChange, change_from_event, change_from_member, full_name
 from ..mailchimp_sync.member_payload import build_member, payload_hash, subscriber_hash
