@@ -206,12 +206,15 @@ class MailchimpAudience(models.Model):
         signup = parse_sms_signup(**json.loads(event.raw))
         change = RemoteChange(email=signup.email, changed_at=fields.Datetime.now().replace(tzinfo=timezone.utc),
                               status=STATUS_SUBSCRIBED)
-        outcome, partner = self._apply_remote_change(change, source="SMS", push=True, phone=signup.phone)
+        received = signup.received_at or change.changed_at
+        note = self.env._("text from %(phone)s received %(date)s", phone=signup.phone or self.env._("an unknown number"),
+                          date=received.strftime("%Y-%m-%d %H:%M %Z").strip())
+        outcome, partner = self._apply_remote_change(change, source="SMS", push=True, phone=signup.phone, note=note)
         return ("done" if partner else "ignored"), outcome, partner
 
     # ------------------------------------------------------------ the rules
 
-    def _apply_remote_change(self, change, source, push=False, phone=None, engine=None):
+    def _apply_remote_change(self, change, source, push=False, phone=None, engine=None, note=None):
         """Apply one :class:`RemoteChange`; returns ``(outcome word, partner or None)``."""
         self.ensure_one()
         engine = engine or self._item_engine()
@@ -231,6 +234,8 @@ class MailchimpAudience(models.Model):
             notes += self._ensure_signup_tag(partner)
         if change.new_email:
             notes += self._apply_new_email(partner, member, change.new_email)
+        if note:
+            notes.append(note)
         if phone and not partner.mobile:
             partner.mobile = phone
         if notes:

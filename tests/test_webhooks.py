@@ -270,6 +270,7 @@ class TestWebhooks(MailchimpSyncCase, HttpCase):
         self.assertEqual(partner.mobile, "+48600100200")
         self.assertEqual(self.remote("sms.jan@acme-example.com")["status"], "subscribed")
         self.assertIn("SMS", partner.message_ids[0].body)
+        self.assertIn("+48600100200", partner.message_ids[0].body)
 
     def test_an_sms_with_two_emails_takes_the_first_valid_one(self):
         self.sms("bad@ and first@acme-example.com or second@acme-example.com", phone="+48 600 100 201")
