@@ -73,6 +73,8 @@ class TestSyncRobustness(MailchimpSyncCase):
         run, warnings = self.sync_keeping_warnings()
 
         self.assertEqual(len(warnings), 1, warnings)
+        self.assertEqual(run.line_ids.filtered(lambda line: line.kind == "warning").mapped("message"), warnings,
+                         "the run (and so its report) lists the warning")
         self.assertIn("Export customers", warnings[0])
         self.assertIn("Export", warnings[0].replace("Export customers", ""))
         self.assertIn("no longer exists in Mailchimp", warnings[0])
