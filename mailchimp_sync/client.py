@@ -134,6 +134,10 @@ class MailchimpClient(JsonHttpClient):
     def delete_webhook(self, list_id, webhook_id):
         return self.request("DELETE", f"lists/{list_id}/webhooks/{webhook_id}")
 
+    def get_members_page(self, list_id, offset=0, count=MAX_PAGE_SIZE):
+        """One page of the audience's (non-archived) members, with ``total_items``."""
+        return self.request("GET", f"lists/{list_id}/members", params={"offset": offset, "count": count})
+
     def iter_members_changed_since(self, list_id, since=None):
         """Members changed since ``since`` (ISO 8601; None: all), then the archived ones.
 
@@ -148,3 +152,22 @@ class MailchimpClient(JsonHttpClient):
     def create_merge_field(self, list_id, body):
         return self.request("POST", f"lists/{list_id}/merge-fields", json_body=body)
 
+
+    # ----------------------------------------------------- campaigns, reports
+
+    def iter_campaigns(self, list_id=None, **params):
+        """Campaigns of the account (of one audience when ``list_id`` is given), a page of 1 000 at a time."""
+        if list_id:
+            params["list_id"] = list_id
+        return self.iter_collection("campaigns", "campaigns", **params)
+
+    def get_campaign(self, campaign_id):
+        return self.request("GET", f"campaigns/{campaign_id}")
+
+    def get_campaign_report(self, campaign_id):
+        return self.request("GET", f"reports/{campaign_id}")
+
+    def iter_email_activity(self, campaign_id, since=None):
+        """Per-recipient opens, clicks and bounces; with ``since`` (ISO 8601) only what happened from then on."""
+        params = {"since": since} if since else {}
+        return self.iter_collection(f"reports/{campaign_id}/email-activity", "emails", **params)

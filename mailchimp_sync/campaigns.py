@@ -1,0 +1,214 @@
+"""Campaigns, reports and e-mail activity: Mailchimp's JSON as rows for Odoo (api-facts 1.10/1.11).
+
+Framework-free: every function takes the decoded JSON of ``GET /campaigns``,
+``GET /reports/{id}`` or ``GET /reports/{id}/email-activity`` and returns plain
+dicts or :class:`ActivityRow` values; datetimes are naive UTC, as Odoo stores them.
+
+Incremental import rules:
+
+* a campaign's report is refreshed while it was sent less than
+  :data:`REPORT_WINDOW` ago (plus one last time after), then frozen
+  (:func:`report_is_due`);
+* activity is asked for ``since`` a second-aligned moment a little before the last
+  import (:func:`activity_since`); what comes back twice is recognised by its
+  key (:attr:`ActivityRow.key`): campaign, address, action, time, URL and, for
+  events of the same second, their rank within that second.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from .inbound import parse_mailchimp_time
+
+REPORT_WINDOW = timedelta(days=30)
+ACTIVITY_MARGIN = timedelta(hours=1)
+ACTIONS = ("open", "click", "bounce")
+BOUNCE_TYPES = ("hard", "soft")
+STATUS_SENT = "sent"
+ADMIN_URL = "https://{dc}.admin.mailchimp.com/campaigns/show?id={web_id}"
+
+
+def parse_time(value) -> datetime | None:
+    """Mailchimp's ISO 8601 time as a naive UTC datetime (None when empty or odd)."""
+    if not value:
+        return None
+    moment = parse_mailchimp_time(value)
+    return moment.replace(tzinfo=None) if moment else None
+
+
+def iso(moment: datetime) -> str:
+    """A naive UTC datetime as Mailchimp's ``2015-10-21T15:41:36+00:00`` (seconds)."""
+    return moment.replace(microsecond=0).isoformat() + "+00:00"
+
+
+def campaign_url(campaign: Mapping, dc: str) -> str:
+    """Where to open the campaign: its archive page when it has one, else Mailchimp's admin page."""
+    url = campaign.get("archive_url") or campaign.get("long_archive_url")
+    if url:
+        return url
+    if campaign.get("web_id") and dc:
+        return ADMIN_URL.format(dc=dc, web_id=campaign["web_id"])
+    return ""
+
+
+def _percent(rate) -> float:
+    """Mailchimp's rate (0..1) as a percentage rounded to 0.01."""
+    try:
+        return round(float(rate or 0) * 100, 2)
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def _int(value) -> int:
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+def campaign_values(campaign: Mapping, dc: str) -> dict:
+    """A campaign of ``GET /campaigns`` as the columns of ``mailchimp.campaign`` (no statistics but sent)."""
+    settings = campaign.get("settings") or {}
+    recipients = campaign.get("recipients") or {}
+    return {
+        "mailchimp_id": campaign["id"],
+        "list_id": recipients.get("list_id") or "",
+        "web_id": str(campaign.get("web_id") or ""),
+        "title": settings.get("title") or "",
+        "subject": settings.get("subject_line") or "",
+        "type": campaign.get("type") or "",
+        "status": campaign.get("status") or "",
+        "send_time": parse_time(campaign.get("send_time")),
+        "emails_sent": _int(campaign.get("emails_sent")),
+        "url": campaign_url(campaign, dc),
+    }
+
+
+def report_values(report: Mapping) -> dict:
+    """``GET /reports/{id}`` as the statistics columns; rates in percent."""
+    opens = report.get("opens") or {}
+    clicks = report.get("clicks") or {}
+    bounces = report.get("bounces") or {}
+    return {
+        "emails_sent": _int(report.get("emails_sent")),
+        "opens_total": _int(opens.get("opens_total")),
+        "unique_opens": _int(opens.get("unique_opens")),
+        "open_rate": _percent(opens.get("open_rate")),
+        "clicks_total": _int(clicks.get("clicks_total")),
+        "unique_clicks": _int(clicks.get("unique_clicks")),
+        "unique_subscriber_clicks": _int(clicks.get("unique_subscriber_clicks")),
+        "click_rate": _percent(clicks.get("click_rate")),
+        "unsubscribed": _int(report.get("unsubscribed")),
+        "hard_bounces": _int(bounces.get("hard_bounces")),
+        "soft_bounces": _int(bounces.get("soft_bounces")),
+        "abuse_reports": _int(report.get("abuse_reports")),
+    }
+
+
+def changed_values(known: Mapping, new: Mapping) -> dict:
+    """The part of ``new`` that differs from ``known`` (both column dicts)."""
+    return {key: value for key, value in new.items() if known.get(key) != value}
+
+
+def report_is_due(status: str, send_time: datetime | None, last_report: datetime | None, now: datetime,
+                  window: timedelta = REPORT_WINDOW) -> bool:
+    """Whether to ask for a sent campaign's report (and activity) again.
+
+    Until :data:`REPORT_WINDOW` after sending, and once more after it (the last
+    import before then may have missed the end); frozen afterwards.
+    """
+    if status != STATUS_SENT or not send_time:
+        return False
+    if last_report is None:
+        return True
+    return last_report < send_time + window
+
+
+def activity_since(last_seen: datetime | None, last_import: datetime | None,
+                   margin: timedelta = ACTIVITY_MARGIN) -> str | None:
+    """The ``since`` of the next email-activity request; None: ask for everything.
+
+    The earlier of the last event seen (Mailchimp's clock) and the last import
+    (Odoo's clock), less ``margin`` and cut to the second, so a late event or two
+    clocks apart lose nothing; what comes back again is recognised by its key.
+    """
+    moments = [moment for moment in (last_seen, last_import) if moment]
+    if not moments:
+        return None
+    return iso(min(moments) - margin)
+
+
+@dataclass(frozen=True)
+class ActivityRow:
+    """One open, click or bounce of one address for one campaign."""
+
+    email: str
+    action: str
+    timestamp: datetime
+    url: str = ""
+    bounce_type: str = ""
+    ip: str = ""
+    rank: int = 0
+    """0 for the first event with this action, time and URL; 1, 2… for the next ones of the same second."""
+
+    @property
+    def key(self) -> str:
+        """What makes the event unique within its campaign (a hash, to fit an index)."""
+        raw = "\x1f".join((self.email.lower(), self.action, iso(self.timestamp), self.url, str(self.rank)))
+        return hashlib.sha1(raw.encode("utf-8")).hexdigest()
+
+
+def activity_rows(entry: Mapping) -> list[ActivityRow]:
+    """The events of one ``emails[]`` entry of the email-activity report, unknown actions left out."""
+    email = str(entry.get("email_address") or "").strip()
+    if not email:
+        return []
+    seen = Counter()
+    rows = []
+    for event in entry.get("activity") or []:
+        action = event.get("action")
+        timestamp = parse_time(event.get("timestamp"))
+        if action not in ACTIONS or timestamp is None:
+            continue
+        url = str(event.get("url") or "") if action == "click" else ""
+        bounce_type = str(event.get("type") or "") if action == "bounce" else ""
+        identity = (action, timestamp.replace(microsecond=0), url)
+        rows.append(ActivityRow(email=email, action=action, timestamp=timestamp.replace(microsecond=0), url=url,
+                                bounce_type=bounce_type, ip=str(event.get("ip") or ""), rank=seen[identity]))
+        seen[identity] += 1
+    return rows
+
+
+@dataclass
+class RecipientSummary:
+    """What one address did with one campaign."""
+
+    email: str
+    opens: int = 0
+    first_open: datetime | None = None
+    last_open: datetime | None = None
+    clicks: int = 0
+    urls: list[str] = field(default_factory=list)
+    bounce_type: str = ""
+
+
+def summarize(rows: Iterable[ActivityRow]) -> dict[str, RecipientSummary]:
+    """Per address (lowercased): opens count, first/last open, clicks count, clicked URLs, bounce."""
+    summaries: dict[str, RecipientSummary] = {}
+    for row in sorted(rows, key=lambda r: r.timestamp):
+        summary = summaries.setdefault(row.email.lower(), RecipientSummary(row.email))
+        if row.action == "open":
+            summary.opens += 1
+            summary.first_open = summary.first_open or row.timestamp
+            summary.last_open = row.timestamp
+        elif row.action == "click":
+            summary.clicks += 1
+            if row.url and row.url not in summary.urls:
+                summary.urls.append(row.url)
+        elif row.action == "bounce":
+            summary.bounce_type = row.bounce_type or summary.bounce_type
+    return summaries
