@@ -19,6 +19,7 @@
         "views/mailchimp_inbound_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
+        "views/mailchimp_campaign_views.xml",
         "views/mailchimp_menus.xml",
     ],
     "demo": [

@@ -109,11 +109,6 @@ def report_values(report: Mapping) -> dict:
     }
 
 
-def changed_values(known: Mapping, new: Mapping) -> dict:
-    """The part of ``new`` that differs from ``known`` (both column dicts)."""
-    return {key: value for key, value in new.items() if known.get(key) != value}
-
-
 def report_is_due(status: str, send_time: datetime | None, last_report: datetime | None, now: datetime,
                   window: timedelta = REPORT_WINDOW) -> bool:
     """Whether to ask for a sent campaign's report (and activity) again.
@@ -123,7 +118,7 @@ def report_is_due(status: str, send_time: datetime | None, last_report: datetime
     """
     if status != STATUS_SENT or not send_time:
         return False
-    if last_report is None:
+    if not last_report:
         return True
     return last_report < send_time + window
 

@@ -12,6 +12,11 @@ from . import mailchimp_audience_schema
 from . import mailchimp_audience_sync
 from . import mailchimp_webhook_event
 from . import mailchimp_inbound
+from . import mailchimp_campaign
+from . import mailchimp_campaign_activity
+from . import mailchimp_campaign_recipient
+from . import mailchimp_audience_campaign
 from . import res_partner_category
 from . import res_partner
+from . import res_partner_campaign
 from . import res_config_settings

@@ -192,8 +192,15 @@ class MailchimpAudience(models.Model):
         return ("done" if partner else "ignored"), outcome, partner
 
     def _on_campaign_event(self, event):
-        """Campaign statistics come with a later issue; the event is logged."""
-        return self.env._("Campaign %(id)s %(status)s: logged", id=event.campaign_id, status=event.campaign_status)
+        """A campaign was sent (or cancelled): refresh it, its report and its activity at once."""
+        if not event.campaign_id:
+            return self.env._("Campaign event without a campaign id: logged")
+        campaign = self.env["mailchimp.campaign"]._import_one(self, event.campaign_id)
+        if not campaign:
+            return self.env._("Campaign %(id)s %(status)s: not in this audience in Mailchimp, nothing imported",
+                              id=event.campaign_id, status=event.campaign_status)
+        return self.env._("Campaign %(id)s %(status)s: statistics refreshed (%(title)s)", id=event.campaign_id,
+                          status=event.campaign_status, title=campaign.title or campaign.subject)
 
     def _groups_by_category(self):
         return {

@@ -12,3 +12,4 @@ from . import test_sync_robustness
 from . import test_sync_compliance
 from . import test_sync_convergence
 from . import test_webhooks
+from . import test_campaigns

@@ -39,10 +39,6 @@ def test_report_values_in_percent():
     assert core.report_values({})["open_rate"] == 0.0
 
 
-def test_changed_values():
-    assert core.changed_values({"a": 1, "b": 2}, {"a": 1, "b": 3}) == {"b": 3}
-
-
 def test_report_refreshed_for_30_days_then_frozen():
     sent = T0
     assert core.report_is_due("sent", sent, None, sent + timedelta(days=400))

@@ -1,0 +1,51 @@
+"""The campaigns of an audience: the "Import campaigns" button and the import itself."""
+from collections import Counter
+
+from odoo import fields, models
+
+
+class MailchimpAudience(models.Model):
+    _inherit = "mailchimp.audience"
+
+    campaign_ids = fields.One2many("mailchimp.campaign", "audience_id", string="Campaigns")
+    campaign_count = fields.Integer(compute="_compute_campaign_count")
+
+    def _compute_campaign_count(self):
+        counts = dict(self.env["mailchimp.campaign"]._read_group(
+            [("audience_id", "in", self.ids)], ["audience_id"], ["__count"]))
+        for audience in self:
+            audience.campaign_count = counts.get(audience, 0)
+
+    def action_import_campaigns(self):
+        """Button: import this audience's campaigns (new or changed), their reports and activity."""
+        self.env["mailchimp.backend"]._check_manager()
+        self.env["mailchimp.campaign"].check_access("create")
+        self.check_access("read")
+        return self._campaign_import_notification(self._import_campaigns())
+
+    def action_view_campaigns(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("mailchimp_sync.mailchimp_campaign_action")
+        action["domain"] = [("audience_id", "=", self.id)]
+        action["context"] = {"default_audience_id": self.id}
+        return action
+
+    def _import_campaigns(self):
+        """Import the campaigns of these audiences; rights are the caller's to check. A :class:`Counter`."""
+        backend = self.env["mailchimp.backend"]
+        Campaign = self.env["mailchimp.campaign"]
+        counts = Counter()
+        for audience in self:
+            client = audience._client()
+            with backend._user_errors():
+                documents = list(client.iter_campaigns(audience.mailchimp_id))
+                counts += Campaign._import_documents(audience, client, documents)
+        return counts
+
+    def _campaign_import_notification(self, counts):
+        return self.env["mailchimp.backend"]._notification(
+            self.env._("%(new)s new campaigns, %(updated)s updated, %(reports)s reports read, "
+                       "%(activity)s opens, clicks and bounces added.",
+                       new=counts["new"], updated=counts["updated"], reports=counts["reports"],
+                       activity=counts["activity"]),
+            title=self.env._("Campaigns imported"), reload=True)

@@ -1,0 +1,207 @@
+"""Campaigns and their statistics (#9): import, incremental activity, linking, rights — against the stand-in."""
+from datetime import timedelta
+from types import SimpleNamespace
+
+import requests
+from odoo.exceptions import AccessError
+from odoo.tests import new_test_user, tagged
+
+from .common import new_list_body
+from .sync_common import MailchimpSyncCase
+
+URL = "https://acme-example.com/offer"
+
+
+@tagged("post_install", "-at_install")
+class TestCampaigns(MailchimpSyncCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.emails = ["jan@acme-example.com", "maria@acme-example.com", "ola@acme-example.com"]
+        cls.client.batch_subscribe(cls.list_id, [
+            {"email_address": email, "status_if_new": "subscribed"} for email in cls.emails])
+        cls.manager = new_test_user(cls.env, login="cmp_manager",
+                                    groups="base.group_user,mailchimp_sync.group_mailchimp_manager")
+        cls.mc_user = new_test_user(cls.env, login="cmp_user",
+                                    groups="base.group_user,mailchimp_sync.group_mailchimp_user")
+        cls.internal = new_test_user(cls.env, login="cmp_internal",
+                                     groups="base.group_user,base.group_partner_manager")
+
+    # ------------------------------------------------------------ helpers
+
+    def send_campaign(self, title, list_id=None, send=True):
+        campaign = self.client.request("POST", "campaigns", json_body={
+            "type": "regular", "recipients": {"list_id": list_id or self.list_id},
+            "settings": {"subject_line": f"{title}!", "title": title, "from_name": "Acme",
+                         "reply_to": "news@acme-example.com"}})
+        self.client.request("PUT", f"campaigns/{campaign['id']}/content", json_body={"html": "<p>Hi</p>"})
+        if send:
+            self.client.request("POST", f"campaigns/{campaign['id']}/actions/send")
+        return campaign["id"]
+
+    def activity(self, campaign_id, email, action, **extra):
+        """Someone opens, clicks or bounces, through the stand-in's control route."""
+        response = requests.post(f"{self.standin.root_url}/_standin/campaigns/{campaign_id}/activity",
+                                 json={"email": email, "action": action, **extra}, timeout=10)
+        self.assertEqual(response.status_code, 200, response.text)
+
+    def campaign(self, mailchimp_id):
+        return self.env["mailchimp.campaign"].search([("mailchimp_id", "=", mailchimp_id)])
+
+    def requests_to(self, fragment, since=0):
+        return [entry for entry in self.standin.request_log[since:] if fragment in entry[1]]
+
+    def import_now(self):
+        return self.env["mailchimp.campaign"].action_import_campaigns()
+
+    # ------------------------------------------------------------ scenarios
+
+    def test_import_brings_campaigns_with_the_statistics_of_mailchimps_report(self):
+        sent_id = self.send_campaign("Spring offer")
+        draft_id = self.send_campaign("Summer draft", send=False)
+        for _ in range(2):
+            self.activity(sent_id, "jan@acme-example.com", "open")
+        self.activity(sent_id, "jan@acme-example.com", "click", url=URL)
+        self.activity(sent_id, "maria@acme-example.com", "open")
+        self.activity(sent_id, "ola@acme-example.com", "bounce", type="soft")
+        action = self.import_now()
+        self.assertIn("new campaigns", action["params"]["message"])
+        campaign, draft = self.campaign(sent_id), self.campaign(draft_id)
+        self.assertEqual((draft.status, draft.send_time, draft.emails_sent), ("save", False, 0))
+        self.assertEqual((campaign.title, campaign.subject, campaign.status, campaign.type, campaign.audience_id),
+                         ("Spring offer", "Spring offer!", "sent", "regular", self.audience))
+        self.assertTrue(campaign.url.startswith("http://eepurl.com/"))
+        report = self.client.get_campaign_report(sent_id)
+        self.assertEqual(
+            (campaign.emails_sent, campaign.opens_total, campaign.unique_opens, campaign.clicks_total,
+             campaign.unique_clicks, campaign.unsubscribed, campaign.hard_bounces, campaign.soft_bounces,
+             campaign.abuse_reports),
+            (report["emails_sent"], report["opens"]["opens_total"], report["opens"]["unique_opens"],
+             report["clicks"]["clicks_total"], report["clicks"]["unique_clicks"], report["unsubscribed"],
+             report["bounces"]["hard_bounces"], report["bounces"]["soft_bounces"], report["abuse_reports"]))
+        self.assertEqual((campaign.emails_sent, campaign.opens_total, campaign.soft_bounces), (3, 3, 1))
+        self.assertAlmostEqual(campaign.open_rate, report["opens"]["open_rate"] * 100, places=1)
+        self.assertAlmostEqual(campaign.click_rate, report["clicks"]["click_rate"] * 100, places=1)
+        recipients = {r.email: r for r in campaign.recipient_ids}
+        jan = recipients["jan@acme-example.com"]
+        self.assertEqual((jan.opens_count, jan.clicks_count, jan.urls), (2, 1, URL))
+        self.assertTrue(jan.first_open and jan.first_open <= jan.last_open)
+        self.assertEqual(recipients["ola@acme-example.com"].bounce_type, "soft")
+        self.assertEqual(len(campaign.activity_ids), 5)
+        # the audience's button reads the same, and charts group rates per month
+        self.audience.with_user(self.manager).action_import_campaigns()
+        groups = self.env["mailchimp.campaign"].read_group(
+            [("id", "=", campaign.id)], ["open_rate:avg", "click_rate:avg"], ["send_time:month"])
+        self.assertAlmostEqual(groups[0]["open_rate"], campaign.open_rate)
+
+    def test_activity_import_is_incremental_and_idempotent(self):
+        sent_id = self.send_campaign("Weekly news")
+        self.activity(sent_id, "jan@acme-example.com", "open")
+        self.import_now()
+        campaign = self.campaign(sent_id)
+        self.assertEqual(len(campaign.activity_ids), 1)
+        before = len(self.standin.request_log)
+        self.import_now()
+        self.assertEqual(len(campaign.activity_ids), 1, "a second import adds nothing")
+        activity_calls = self.requests_to(f"/reports/{sent_id}/email-activity", before)
+        self.assertTrue(activity_calls and all(call[2].get("since") for call in activity_calls),
+                        f"the second import asks only for what is new: {activity_calls}")
+        self.standin.store.advance_clock(120)
+        self.activity(sent_id, "maria@acme-example.com", "click", url=URL)
+        self.activity(sent_id, "jan@acme-example.com", "open")
+        self.import_now()
+        self.import_now()
+        self.assertEqual(sorted(campaign.activity_ids.mapped("action")), ["click", "open", "open"])
+        self.assertEqual(campaign.recipient_ids.filtered(lambda r: r.email == "jan@acme-example.com").opens_count, 2)
+        self.assertEqual((campaign.opens_total, campaign.clicks_total), (2, 1))
+
+    def test_activity_of_more_than_a_thousand_recipients_is_paged(self):
+        list_id = self.client.create_list(new_list_body("Big campaign"))["id"]
+        for start in range(0, 1200, 500):
+            self.client.batch_subscribe(list_id, [
+                {"email_address": f"reader{n}@acme-example.com", "status_if_new": "subscribed"}
+                for n in range(start, min(start + 500, 1200))])
+        self.env["mailchimp.audience"].action_refresh_audiences()
+        big = self.env["mailchimp.audience"].search([("mailchimp_id", "=", list_id)])
+        sent_id = self.send_campaign("Big one", list_id=list_id)
+        for n in (3, 1150):
+            self.standin.store.record_activity(sent_id, f"reader{n}@acme-example.com", "open")
+        before = len(self.standin.request_log)
+        big.action_import_campaigns()
+        pages = self.requests_to(f"/reports/{sent_id}/email-activity", before)
+        self.assertEqual([(call[2]["count"], call[2]["offset"]) for call in pages], [("1000", "0"), ("1000", "1000")])
+        campaign = self.campaign(sent_id)
+        self.assertEqual(campaign.emails_sent, 1200)
+        self.assertEqual(sorted(campaign.activity_ids.mapped("email")),
+                         ["reader1150@acme-example.com", "reader3@acme-example.com"])
+        big.action_import_campaigns()
+        self.assertEqual(len(campaign.activity_ids), 2)
+
+    def test_reports_are_frozen_thirty_days_after_sending(self):
+        sent_id = self.send_campaign("Old news")
+        self.import_now()
+        campaign = self.campaign(sent_id)
+        self.activity(sent_id, "jan@acme-example.com", "open")
+        self.import_now()  # within 30 days: read again
+        self.assertEqual(campaign.opens_total, 1)
+        campaign.last_report = campaign.send_time + timedelta(days=31)  # as if read after the 30 days
+        before = len(self.standin.request_log)
+        self.activity(sent_id, "jan@acme-example.com", "open")
+        self.import_now()
+        self.assertEqual(self.requests_to(f"/reports/{sent_id}", before), [], "frozen: not asked again")
+        self.assertEqual((campaign.opens_total, len(campaign.activity_ids)), (1, 1))
+
+    def test_activity_is_linked_when_the_customer_appears(self):
+        known = self.env["res.partner"].create({"name": "Jan", "email": "Jan@Acme-Example.com"})
+        sent_id = self.send_campaign("Welcome")
+        self.activity(sent_id, "jan@acme-example.com", "open")
+        self.activity(sent_id, "maria@acme-example.com", "open")
+        self.activity(sent_id, "ola@acme-example.com", "click", url=URL)
+        self.import_now()
+        campaign = self.campaign(sent_id)
+        by_email = {a.email: a for a in campaign.activity_ids}
+        self.assertEqual(by_email["jan@acme-example.com"].partner_id, known)
+        self.assertFalse(by_email["maria@acme-example.com"].partner_id)
+        maria = self.env["res.partner"].create({"name": "Maria", "email": "maria@acme-example.com"})
+        self.assertEqual(by_email["maria@acme-example.com"].partner_id, maria)
+        ola = self.env["res.partner"].create({"name": "Ola"})
+        ola.email = "ola@acme-example.com"
+        self.assertEqual(by_email["ola@acme-example.com"].partner_id, ola)
+        self.assertEqual(ola.with_user(self.mc_user).mailchimp_campaign_count, 1)
+        action = ola.with_user(self.mc_user).action_view_mailchimp_campaigns()
+        recipient = self.env["mailchimp.campaign.recipient"].with_user(self.mc_user).search(action["domain"])
+        self.assertEqual((recipient.campaign_id, recipient.clicks_count, recipient.urls), (campaign, 1, URL))
+
+    def test_the_campaign_webhook_refreshes_that_campaign(self):
+        sent_id = self.send_campaign("Flash sale")
+        self.activity(sent_id, "jan@acme-example.com", "open")
+        outcome = self.audience._on_campaign_event(SimpleNamespace(campaign_id=sent_id, campaign_status="sent"))
+        self.assertIn("statistics refreshed", outcome)
+        self.assertEqual(self.campaign(sent_id).opens_total, 1)
+        outcome = self.audience._on_campaign_event(SimpleNamespace(campaign_id="nope42", campaign_status="sent"))
+        self.assertIn("nope42", outcome)
+
+    def test_the_hourly_job_imports_every_connected_audience(self):
+        sent_id = self.send_campaign("By the cron")
+        self.env["mailchimp.campaign"]._cron_import_campaigns()
+        self.assertEqual(self.campaign(sent_id).status, "sent")
+
+    def test_only_managers_import_and_refused_calls_ask_mailchimp_nothing(self):
+        sent_id = self.send_campaign("Rights")
+        for user in (self.internal, self.mc_user):
+            before = len(self.standin.request_log)
+            with self.assertRaises(AccessError):
+                self.env["mailchimp.campaign"].with_user(user).action_import_campaigns()
+            with self.assertRaises(AccessError):
+                self.audience.with_user(user).action_import_campaigns()
+            with self.assertRaises(AccessError):
+                self.env["mailchimp.campaign"].with_user(user)._import_one(self.audience, sent_id)
+            self.assertEqual(self.standin.request_log[before:], [], f"{user.login} reached Mailchimp")
+        with self.assertRaises(AccessError):
+            self.env["mailchimp.campaign"].with_user(self.internal).search([])
+        self.env["mailchimp.campaign"].with_user(self.manager).action_import_campaigns()
+        campaign = self.env["mailchimp.campaign"].with_user(self.mc_user).search([("mailchimp_id", "=", sent_id)])
+        self.assertEqual(campaign.title, "Rights")
+        with self.assertRaises(AccessError):
+            campaign.write({"title": "Changed"})
