@@ -17,10 +17,12 @@ of rules:
   binding, so the next run sends nothing back (no echo).
 """
 import json
+import logging
 from datetime import timezone
 from urllib.parse import quote
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import email_normalize
 
 from ..mailchimp_sync.const import (
@@ -37,11 +39,14 @@ from ..mailchimp_sync.sms_signup import parse_sms_signup
 from ..mailchimp_sync.webhooks import new_secret
 from .sync_engine import AudienceSync
 
+_logger = logging.getLogger(__name__)
+
 WEBHOOK_EVENTS = {"subscribe": True, "unsubscribe": True, "profile": True, "cleaned": True, "upemail": True,
                   "campaign": True}
 WEBHOOK_SOURCES = {"user": True, "admin": True, "api": False}  # not api: no echo of our own writes
 LOCAL_HOSTS = ("localhost", "127.", "10.", "192.168.", "172.16.", "172.17.", "172.18.", "172.19.", "172.2",
                "172.30.", "172.31.", "[::1]")
+IMPORT_PAGE = 1000  # Mailchimp's largest page
 REMOTE_CONTEXT = {"mailchimp_from_remote": True, "tracking_disable": True}
 
 
@@ -66,6 +71,13 @@ class MailchimpAudience(models.Model):
         "res.partner.category", string="Tag for new subscribers",
         help="Given to whoever subscribes in Mailchimp or by SMS without a group that decides, so that the sync "
              "keeps them subscribed. Empty: the first tag linked to a group of this audience.")
+    import_state = fields.Selection(
+        [("requested", "Requested"), ("running", "Importing"), ("done", "Done")], readonly=True, copy=False)
+    import_offset = fields.Integer(string="Members imported", readonly=True, copy=False)
+    import_total = fields.Integer(string="Members to import", readonly=True, copy=False)
+    import_progress = fields.Float(compute="_compute_import_progress")
+    import_summary = fields.Char(readonly=True, copy=False)
+    import_summary_text = fields.Char(string="Import", compute="_compute_import_progress")
     last_reconcile = fields.Datetime(string="Last pull from Mailchimp", readonly=True,
                                      help="Members changed in Mailchimp since then are pulled next.")
     webhook_event_ids = fields.One2many("mailchimp.webhook.event", "audience_id", string="Events from Mailchimp")
@@ -78,6 +90,14 @@ class MailchimpAudience(models.Model):
             audience.webhook_url = f"{base}/mailchimp/webhook/{path}" if audience.id else False
             audience.sms_url = (f"{base}/mailchimp/sms/{path}/#WIADOMOSC#"
                                 if audience.id and audience.accept_sms_signups else False)
+
+    @api.depends("import_offset", "import_total", "import_summary", "import_state")
+    def _compute_import_progress(self):
+        for audience in self:
+            audience.import_progress = (100.0 * audience.import_offset / audience.import_total
+                                        if audience.import_total else 0.0)
+            audience.import_summary_text = (audience._summary_sentence(json.loads(audience.import_summary))
+                                            if audience.import_summary else False)
 
     @api.depends("webhook_id")
     def _compute_webhook_registered(self):
@@ -138,41 +158,64 @@ class MailchimpAudience(models.Model):
         return None
 
     def action_import_members(self):
-        """Button: link (or create) the customers of every member of the audience."""
+        """Button: link (or create) the customers of every member; the scheduled job does it, page by page."""
         self.ensure_one()
         backend = self.env["mailchimp.backend"]
         backend._check_manager()
         self.check_access("write")
         with backend._user_errors():
-            summary = self._pull_members(since=None)
-        return backend._notification(self._summary_sentence(summary), title=self.env._("Members imported"),
-                                     sticky=True, reload=True)
+            self.account_id._credentials()
+        self.write({"import_state": "requested", "import_offset": 0, "import_total": 0, "import_summary": False})
+        self.env.ref("mailchimp_sync.ir_cron_mailchimp_reconcile")._trigger()
+        return backend._notification(self.env._("The import has started; its progress shows on the audience."),
+                                     title=self.env._("Import members"), reload=True)
 
     @api.model
     def _cron_reconcile(self):
-        """Scheduled job: pull the members changed since the last pull, so a missed webhook is caught."""
+        """Scheduled job: requested imports (resumed where they stopped), then the members changed since the
+        last pull, so that a missed webhook is caught within the hour. One audience's failure is its own.
+        """
         for audience in self.search([("account_id.is_connected", "=", True)]):
-            audience.with_company(audience.company_id)._reconcile()
+            audience = audience.with_company(audience.company_id)
+            try:
+                if audience.import_state in ("requested", "running"):
+                    audience._import_members()
+                audience._reconcile()
+            except UserError as error:
+                _logger.warning("Mailchimp pull of %s failed: %s", audience.name, error)
             self._commit_if_allowed()
+
+    def _import_members(self):
+        """Import every member, a page at a time from ``import_offset``: a crash resumes at the last page."""
+        client = self._client()
+        engine = self._item_engine()
+        summary = dict(json.loads(self.import_summary or "{}"))
+        self.import_state = "running"
+        with self.env["mailchimp.backend"]._user_errors():
+            while True:
+                page = client.get_members_page(self.mailchimp_id, offset=self.import_offset, count=IMPORT_PAGE)
+                members = page.get("members") or []
+                for member in members:
+                    outcome, _partner = self._apply_remote_change(change_from_member(member), source="import",
+                                                                  engine=engine)
+                    summary[outcome] = summary.get(outcome, 0) + 1
+                self.write({"import_offset": self.import_offset + len(members),
+                            "import_total": int(page.get("total_items") or 0), "import_summary": json.dumps(summary)})
+                self._commit_if_allowed()
+                if not members or self.import_offset >= self.import_total:
+                    break
+        self.import_state = "done"
+        self.message_post(body=self.env._("Members imported from Mailchimp: %s", self._summary_sentence(summary)))
 
     def _reconcile(self):
         overlap = fields.Datetime.subtract(self.last_reconcile, minutes=10) if self.last_reconcile else None
         started = fields.Datetime.now()
         with self.env["mailchimp.backend"]._user_errors():
-            self._pull_members(since=overlap and overlap.replace(tzinfo=timezone.utc).isoformat())
+            engine = self._item_engine()
+            since = overlap and overlap.replace(tzinfo=timezone.utc).isoformat()
+            for member in self._client().iter_members_changed_since(self.mailchimp_id, since):
+                self._apply_remote_change(change_from_member(member), source="Mailchimp", engine=engine)
         self.last_reconcile = started
-
-    def _pull_members(self, since):
-        """Apply every member Mailchimp changed since ``since`` (all when None); returns counts per outcome."""
-        summary = {}
-        engine = self._item_engine()
-        for member in self._client().iter_members_changed_since(self.mailchimp_id, since):
-            outcome, _partner = self._apply_remote_change(change_from_member(member), source="import",
-                                                          engine=engine)
-            summary[outcome] = summary.get(outcome, 0) + 1
-            if sum(summary.values()) % 500 == 0:
-                self._commit_if_allowed()
-        return summary
 
     def _summary_sentence(self, summary):
         labels = {"linked": self.env._("linked"), "created": self.env._("created"),
@@ -236,16 +279,17 @@ class MailchimpAudience(models.Model):
         if member and not member.partner_id:
             member.partner_id = partner
         member = member or self._bind(partner)
-        notes = self._apply_status(partner, member, change) + self._apply_profile(partner, change)
+        mapped = engine.interest_by_tag
+        notes = self._apply_status(partner, member, change) + self._apply_profile(partner, change, mapped)
         if change.status in (STATUS_SUBSCRIBED, STATUS_PENDING):
-            notes += self._ensure_signup_tag(partner)
+            notes += self._ensure_signup_tag(partner, mapped)
         if change.new_email:
             notes += self._apply_new_email(partner, member, change.new_email)
         if note:
             notes.append(note)
         if phone and not partner.mobile:
             partner.mobile = phone
-        if notes:
+        if notes and source != "import":  # an import says what it did in one summary
             partner.message_post(body=self.env._("Mailchimp (%(origin)s, %(audience)s): %(what)s", origin=source,
                                                  audience=self.name, what="; ".join(notes)))
         elif outcome == "updated":
@@ -315,7 +359,7 @@ class MailchimpAudience(models.Model):
             change.campaign_id and self.env._("campaign %s", change.campaign_id)) if part)
         return f"{note} ({details})" if details else note
 
-    def _apply_profile(self, partner, change):
+    def _apply_profile(self, partner, change, mapped):
         """Names, phone and groups, when Mailchimp's change is later than the customer's last write."""
         changed_at = change.changed_at.astimezone(timezone.utc).replace(tzinfo=None)
         if partner.write_date and partner.write_date > changed_at:
@@ -328,7 +372,7 @@ class MailchimpAudience(models.Model):
         if change.phone and change.phone not in (partner.phone, partner.mobile):
             values["phone"] = change.phone
             notes.append(self.env._("phone %s", change.phone))
-        tags = self._tags_for(partner, change.interests)
+        tags = self._tags_for(partner, change.interests, mapped)
         if tags != partner.category_id:
             values["category_id"] = [(6, 0, tags.ids)]
             notes.append(self.env._("groups %s", ", ".join(tags.mapped("name")) or "-"))
@@ -336,20 +380,19 @@ class MailchimpAudience(models.Model):
             partner.write(values)
         return notes
 
-    def _tags_for(self, partner, interests):
+    def _tags_for(self, partner, interests, mapped):
         """The customer's tags after Mailchimp's groups: linked tags follow their group, others stay."""
         if interests is None:
             return partner.category_id
         tags = partner.category_id
         Tag = self.env["res.partner.category"].sudo()
-        for tag_id, interest_id in self._mapped_tags().items():
+        for tag_id, interest_id in mapped.items():
             if interest_id in interests:
                 tags = tags | Tag.browse(tag_id) if interests[interest_id] else tags - Tag.browse(tag_id)
         return tags
 
-    def _ensure_signup_tag(self, partner):
+    def _ensure_signup_tag(self, partner, mapped):
         """A subscriber without a tag linked to this audience's groups gets the sign-up tag (see the field)."""
-        mapped = self._mapped_tags()
         if not mapped or set(partner.category_id.ids) & set(mapped):
             return []
         tag = self.signup_tag_id or self.env["res.partner.category"].sudo().browse(min(mapped))

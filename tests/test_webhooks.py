@@ -238,20 +238,52 @@ class TestWebhooks(MailchimpSyncCase, HttpCase):
         self.assertFalse(partner.mailchimp_subscribe)
         self.assertEqual(self.member_of(partner).status, "unsubscribed")
 
-    def test_import_links_and_creates_customers_for_two_thousand_members(self):
-        list_id = self.client.create_list(new_list_body("Big"))["id"]
-        for start in range(0, 2000, 500):
+    def big_audience(self, count, prefix):
+        list_id = self.client.create_list(new_list_body(f"Big {prefix}"))["id"]
+        for start in range(0, count, 500):
             self.client.batch_subscribe(list_id, [
-                {"email_address": f"imported{n}@acme-example.com", "status_if_new": "subscribed",
+                {"email_address": f"{prefix}{n}@acme-example.com", "status_if_new": "subscribed",
                  "merge_fields": {"FNAME": f"Imported {n}"}} for n in range(start, start + 500)])
-        existing = self.env["res.partner"].create({"name": "Known", "email": "imported7@acme-example.com"})
         self.env["mailchimp.audience"].action_refresh_audiences()
-        big = self.env["mailchimp.audience"].search([("mailchimp_id", "=", list_id)])
+        return self.env["mailchimp.audience"].search([("mailchimp_id", "=", list_id)])
+
+    def test_import_links_and_creates_customers_page_by_page(self):
+        big = self.big_audience(1500, "imported")
+        existing = self.env["res.partner"].create({"name": "Known", "email": "imported7@acme-example.com"})
         action = big.action_import_members()
-        self.assertIn("1999 created", action["params"]["message"])
-        self.assertIn("1 linked", action["params"]["message"])
-        self.assertEqual(self.env["mailchimp.member"].search_count([("audience_id", "=", big.id)]), 2000)
+        self.assertIn("progress", action["params"]["message"])
+        self.assertEqual(big.import_state, "requested")
+        self.env["mailchimp.audience"]._cron_reconcile()
+        self.assertEqual((big.import_state, big.import_offset, big.import_total), ("done", 1500, 1500))
+        self.assertIn("1499 created", big.import_summary_text)
+        self.assertIn("1 linked", big.import_summary_text)
+        self.assertEqual(self.env["mailchimp.member"].search_count([("audience_id", "=", big.id)]), 1500)
         self.assertTrue(existing.mailchimp_subscribe)
+        self.assertIn("1499 created", big.message_ids[0].body)
+
+    def test_an_interrupted_import_resumes_at_its_last_page(self):
+        big = self.big_audience(1500, "resumed")
+        big.action_import_members()
+        real = MailchimpAudience._apply_remote_change
+        calls = []
+
+        def crash_on_the_second_page(audience, change, *args, **kwargs):
+            calls.append(change.email)
+            if len(calls) == 1200:
+                raise MemoryError("worker killed")
+            return real(audience, change, *args, **kwargs)
+
+        with patch.object(MailchimpAudience, "_apply_remote_change", crash_on_the_second_page):
+            try:
+                big._import_members()
+            except MemoryError:
+                big._undo_since_commit()  # what the worker's death does: back to the last commit
+        self.assertEqual((big.import_state, big.import_offset), ("running", 1000), "the first page is kept")
+        self.env["mailchimp.audience"]._cron_reconcile()
+        self.assertEqual((big.import_state, big.import_offset), ("done", 1500))
+        self.assertEqual(self.env["mailchimp.member"].search_count([("audience_id", "=", big.id)]), 1500)
+        self.assertEqual(self.env["res.partner"].search_count([("email", "=like", "resumed%@acme-example.com")]),
+                         1500, "nothing created twice")
 
     # ------------------------------------------------------------ SMS sign-ups
 
