@@ -108,10 +108,7 @@ class MailchimpAudience(models.Model):
 
     def action_register_webhook(self):
         """Register (or re-register) the webhook in Mailchimp: user and admin changes, never the API's."""
-        self.ensure_one()
-        backend = self.env["mailchimp.backend"]
-        backend._check_manager()
-        self.check_access("write")
+        backend = self._checked_backend()
         client = self._client()
         with backend._user_errors(hint=self._webhook_url_hint()):
             if self.sudo().webhook_id:
@@ -122,25 +119,27 @@ class MailchimpAudience(models.Model):
                                      reload=True)
 
     def action_delete_webhook(self):
-        self.ensure_one()
-        backend = self.env["mailchimp.backend"]
-        backend._check_manager()
-        self.check_access("write")
+        backend = self._checked_backend()
         with backend._user_errors():
             self._delete_remote_webhook(self._client())
         return backend._notification(self.env._("Mailchimp no longer sends this audience's changes."), reload=True)
 
     def action_rotate_webhook_secret(self):
         """A new secret; a registered webhook is registered again with the new URL."""
-        self.ensure_one()
-        self.env["mailchimp.backend"]._check_manager()
-        self.check_access("write")
+        backend = self._checked_backend()
         registered = bool(self.sudo().webhook_id)
         self.sudo().webhook_secret = new_secret()
         if registered:
             return self.action_register_webhook()
-        return self.env["mailchimp.backend"]._notification(self.env._("New secret: the old URL no longer works."),
-                                                           reload=True)
+        return backend._notification(self.env._("New secret: the old URL no longer works."), reload=True)
+
+    def _checked_backend(self):
+        """Rights first, before any request (a remote call cannot be rolled back); returns the backend."""
+        self.ensure_one()
+        backend = self.env["mailchimp.backend"]
+        backend._check_manager()
+        self.check_access("write")
+        return backend
 
     def _delete_remote_webhook(self, client):
         audience = self.sudo()
@@ -159,10 +158,7 @@ class MailchimpAudience(models.Model):
 
     def action_import_members(self):
         """Button: link (or create) the customers of every member; the scheduled job does it, page by page."""
-        self.ensure_one()
-        backend = self.env["mailchimp.backend"]
-        backend._check_manager()
-        self.check_access("write")
+        backend = self._checked_backend()
         with backend._user_errors():
             self.account_id._credentials()
         self.write({"import_state": "requested", "import_offset": 0, "import_total": 0, "import_summary": False})
