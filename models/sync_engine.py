@@ -139,11 +139,13 @@ class AudienceSync:
             """SELECT p.id FROM res_partner p
                 WHERE p.id IN (%s) AND p.email_normalized IN (
                     SELECT c.email_normalized FROM res_partner c WHERE c.id IN (%s)
-                     GROUP BY c.email_normalized HAVING count(*) > 1
-                    UNION
-                    SELECT lower(m.email) FROM mailchimp_member m
-                     WHERE m.audience_id = %s AND m.email IS NOT NULL)""",
-            self._candidate_ids_sql(), self._candidate_ids_sql(), self.audience.id,
+                     GROUP BY c.email_normalized HAVING count(*) > 1)
+               UNION
+               SELECT p.id FROM res_partner p
+                 JOIN mailchimp_member m ON lower(m.email) = p.email_normalized AND m.audience_id = %s
+                                        AND m.partner_id IS DISTINCT FROM p.id
+                WHERE p.id IN (%s)""",
+            self._candidate_ids_sql(), self._candidate_ids_sql(), self.audience.id, self._candidate_ids_sql(),
         ))
         partner_ids = [row[0] for row in self.env.cr.fetchall()]
         eligible = []
