@@ -62,6 +62,7 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from collections.abc import Set as AbstractSet
 from typing import Any
 
@@ -69,6 +70,8 @@ import phonenumbers
 
 from .const import DEFAULT_TEXT_SIZE, STATUS_SUBSCRIBED, STATUS_UNSUBSCRIBED
 from .datatypes import AudienceSchema, BuiltMember, PartnerData, PayloadWarning  # also re-exported for callers
+
+PHONE_CACHE_SIZE = 131072  # about 30 MB at most
 from .eligibility import check_eligibility, normalize_email
 from .representatives import render_representative_columns, truncate_to_size
 
@@ -214,8 +217,14 @@ def pick_phone(
     return (None if candidates else ""), warnings
 
 
+@lru_cache(maxsize=PHONE_CACHE_SIZE)
 def to_e164(number: str, country_code: str | None) -> str | None:
-    """``number`` in E.164 (e.g. "+48500600700"), or None if it is not a valid number."""
+    """``number`` in E.164 (e.g. "+48500600700"), or None if it is not a valid number.
+
+    Cached: parsing is the costliest step of building an item, and every run
+    builds every candidate's item to compare hashes (a long-lived worker keeps
+    the cache warm, as for ``eligibility.normalize_email``).
+    """
     try:
         parsed = phonenumbers.parse(number, (country_code or "").upper() or None)
     except phonenumbers.NumberParseException:
