@@ -1,0 +1,101 @@
+"""Mailchimp → Odoo benchmark body, run inside ``odoo-bin shell`` by ``bench/run --inbound`` (``env`` is Odoo's).
+
+Two figures, printed as one JSON object:
+
+* webhook events applied per second by one Odoo worker: N deliveries (new
+  subscribers, then unsubscribes of half of them) go through the same code as
+  the controller after its checks (store, parse, apply, commit each), in this
+  process, HTTP left out;
+* the import of M members of an audience (the scheduled job's page-by-page
+  import): seconds, SQL queries and the peak RSS of the import alone (the
+  kernel's counter reset before it, as in ``scenario.py``); the stand-in runs in
+  its own process (bench/run), so its memory is not counted.
+"""
+import gc
+import json
+import os
+import time
+import urllib.parse
+
+from odoo.addons.mailchimp_sync.mailchimp_sync.credentials import Credentials
+
+
+def delivery(event_type, email, list_id, n, **data):
+    pairs = [("type", event_type), ("fired_at", f"2026-11-27 10:{n // 60 % 60:02d}:{n % 60:02d}"),
+             ("data[list_id]", list_id), ("data[email]", email), ("data[merges][EMAIL]", email),
+             ("data[merges][FNAME]", f"Reader {n}"), ("data[merges][LNAME]", "Bench")]
+    return urllib.parse.urlencode(pairs + [(f"data[{key}]", value) for key, value in data.items()]).encode()
+
+
+def peak_rss_mb():
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    return None
+
+
+def reset_peak_rss():
+    gc.collect()
+    with open("/proc/self/clear_refs", "w", encoding="ascii") as clear_refs:
+        clear_refs.write("5")
+
+
+def prepare(env):
+    """Connect to the stand-in bench/run started in its own process (its memory is not counted)."""
+    account = env["mailchimp.account"]._for_company()
+    account.write({"report_email": "bench@acme-example.com"})
+    account._connect(Credentials.from_api_key(os.environ["BENCH_STANDIN_KEY"],
+                                              base_url=os.environ["BENCH_STANDIN_URL"] + "/3.0"))
+    client = account._client()
+    list_id = client.get_lists()[0]["id"]
+    env["mailchimp.audience"].action_refresh_audiences()
+    audience = env["mailchimp.audience"].search([("mailchimp_id", "=", list_id)])
+    audience._refresh_schema(client)
+    env.cr.commit()
+    return audience, client, list_id
+
+
+def bench_webhooks(env, audience, list_id, count):
+    Event = env["mailchimp.webhook.event"]
+    bodies = [delivery("subscribe", f"hook{n}@bench-example.com", list_id, n) for n in range(count // 2)]
+    bodies += [delivery("unsubscribe", f"hook{n}@bench-example.com", list_id, n + count, action="unsub",
+                        reason="manual") for n in range(count - count // 2)]
+    started = time.monotonic()
+    for raw in bodies:
+        Event._receive_webhook(audience, raw)
+        env.cr.commit()
+    seconds = time.monotonic() - started
+    done = Event.search_count([("state", "=", "done")])
+    return {"webhook_events": count, "webhook_applied": done, "webhook_seconds": round(seconds, 2),
+            "webhook_events_per_second": round(count / seconds, 1)}
+
+
+def bench_import(env, audience, client, list_id, count):
+    for start in range(0, count, 500):
+        client.batch_subscribe(list_id, [
+            {"email_address": f"member{n}@bench-example.com", "status_if_new": "subscribed",
+             "merge_fields": {"FNAME": f"Member {n}"}} for n in range(start, min(start + 500, count))])
+    audience.action_import_members()
+    env.cr.commit()
+    env.invalidate_all()
+    reset_peak_rss()
+    queries_before = env.cr.sql_log_count
+    started = time.monotonic()
+    audience._import_members()
+    seconds = time.monotonic() - started
+    return {"import_members": audience.import_offset, "import_seconds": round(seconds, 1),
+            "import_sql_queries": env.cr.sql_log_count - queries_before, "import_peak_rss_mb": peak_rss_mb(),
+            "import_summary": json.loads(audience.import_summary or "{}")}
+
+
+def main(env):
+    events = int(os.environ.get("BENCH_EVENTS", "1000"))
+    members = int(os.environ.get("BENCH_MEMBERS", "10000"))
+    audience, client, list_id = prepare(env)
+    figures = bench_webhooks(env, audience, list_id, events)
+    figures |= bench_import(env, audience, client, list_id, members)
+    print(json.dumps(figures))
+
+
+main(env)  # noqa: F821 - env is odoo-bin shell's
