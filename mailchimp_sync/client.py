@@ -88,6 +88,20 @@ class MailchimpClient(JsonHttpClient):
     def get_member(self, list_id, email):
         return self.request("GET", f"lists/{list_id}/members/{subscriber_hash(email)}")
 
+    def find_member(self, list_id, email, *, max_retries=None):
+        """The member of ``email`` in the audience, or None when it is not one (404)."""
+        try:
+            return self.request("GET", f"lists/{list_id}/members/{subscriber_hash(email)}", max_retries=max_retries)
+        except MailchimpError as error:
+            if error.status == 404:
+                return None
+            raise
+
+    def get_member_activity(self, list_id, email, *, max_retries=None):
+        """The member's last 50 events (sent, open, click, bounce…), newest first, each with its campaign."""
+        path = f"lists/{list_id}/members/{subscriber_hash(email)}/activity"
+        return self.request("GET", path, max_retries=max_retries).get("activity") or []
+
     def iter_members(self, list_id, **params):
         return self.iter_collection(f"lists/{list_id}/members", "members", **params)
 

@@ -154,17 +154,19 @@ class JsonHttpClient:
 
     # -------------------------------------------------------------- calls
 
-    def request(self, method, path, *, params=None, json_body=None, idempotent=None):
+    def request(self, method, path, *, params=None, json_body=None, idempotent=None, max_retries=None):
         """Call ``method path`` and return the decoded JSON body (``None`` when empty).
 
         Retries as the module docstring says; ``idempotent`` overrides the
-        method's default (e.g. ``True`` for a ``POST`` that upserts).
+        method's default (e.g. ``True`` for a ``POST`` that upserts);
+        ``max_retries`` overrides the client's (a screen waiting for the answer
+        would rather show what it knows than wait for the whole backoff).
         """
         method = method.upper()
         if idempotent is None:
             idempotent = method in IDEMPOTENT_METHODS
         url = f"{self.base_url}/{path.lstrip('/')}"
-        attempts = self.max_retries + 1
+        attempts = (self.max_retries if max_retries is None else max_retries) + 1
         failure = None
         for attempt in range(attempts):
             if attempt:

@@ -183,3 +183,47 @@ def _push(kind: str, payload: dict, digest: str, partner_id: int, member: KnownM
 def confirmation_push(push: Push) -> Push:
     """The fallback of a re-subscription Mailchimp refused (compliance): ``pending`` sends an opt-in email."""
     return replace(push, kind=KIND_CONFIRM, payload={**push.payload, "status": STATUS_PENDING})
+
+
+# ------------------------------------------------------------------ a user's own choice (the panel's dialog)
+
+# Statuses a ticked box in the subscription dialog stands for: the contact gets (or will get) campaigns.
+WANTED_STATUSES = (STATUS_SUBSCRIBED, STATUS_PENDING)
+REFUSED_CLEANED = "cleaned"
+REFUSED_DELETED = "deleted"
+
+
+def manual_subscription_status(current: str | None, subscribe: bool, double_optin: bool = False) -> str | None:
+    """The status to send when a user ticks (``subscribe``) or unticks an audience by hand; None: nothing to send.
+
+    ``current`` is the member's status in Mailchimp now (None: not a member).
+
+    * unticking sends ``unsubscribed`` to a subscribed or pending member only;
+    * ticking a member who unsubscribed sends ``pending``: Mailchimp emails the
+      contact, who alone can confirm (re-subscribing someone who left is not
+      ours to do; Mailchimp refuses ``subscribed`` for them anyway);
+    * ticking a new (or archived) address sends ``subscribed``, or ``pending``
+      when the audience asks for double opt-in;
+    * a cleaned member cannot change (the address bounced; Mailchimp refuses
+      any other status) and an address deleted permanently can only sign up
+      again itself: :class:`ValueError` with :data:`REFUSED_CLEANED` /
+      :data:`REFUSED_DELETED`, before any call.
+    """
+    if not subscribe:
+        return STATUS_UNSUBSCRIBED if current in WANTED_STATUSES else None
+    if current in WANTED_STATUSES:
+        return None
+    if current == STATUS_CLEANED:
+        raise ValueError(REFUSED_CLEANED)
+    if current == STATUS_DELETED:
+        raise ValueError(REFUSED_DELETED)
+    if current == STATUS_UNSUBSCRIBED or double_optin:
+        return STATUS_PENDING
+    return STATUS_SUBSCRIBED
+
+
+def manual_subscription_fallback(status: str, refused_in_compliance: bool) -> str | None:
+    """What to send after Mailchimp refused ``status`` (None: nothing): ``pending`` for a compliance refusal."""
+    if status == STATUS_SUBSCRIBED and refused_in_compliance:
+        return STATUS_PENDING
+    return None
