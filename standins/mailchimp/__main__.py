@@ -4,8 +4,10 @@ import argparse
 import signal
 import sys
 import threading
+from datetime import date
 
 from . import DEMO_SEED, StandinServer
+from .seed import read_seed
 
 
 def parse_args(argv):
@@ -14,6 +16,8 @@ def parse_args(argv):
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--seed", default=str(DEMO_SEED), help="seed JSON (default: demo_seed.json)")
+    parser.add_argument("--seed-anchor", metavar="YYYY-MM-DD", type=date.fromisoformat,
+                        help='the day the seed\'s "D-<days>" times count back from (default: today, UTC)')
     parser.add_argument("--dc", default="us6")
     parser.add_argument("--no-webhook-validation", action="store_true",
                         help="register webhooks without the validator GET")
@@ -22,7 +26,10 @@ def parse_args(argv):
 
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    server = StandinServer(seed=args.seed, port=args.port, host=args.host, dc=args.dc,
+    seed = args.seed
+    if args.seed_anchor:
+        seed = {**read_seed(args.seed), "anchor": args.seed_anchor.isoformat()}
+    server = StandinServer(seed=seed, port=args.port, host=args.host, dc=args.dc,
                            validate_webhook_urls=not args.no_webhook_validation)
     stopped = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):

@@ -25,15 +25,32 @@ Seed format (every key optional unless marked)::
                      "interests": {"<name or id>": true}, "tags": ["VIP"],
                      "compliance_state": true|false, "language", "vip",
                      "last_changed"/"timestamp_opt"/"timestamp_signup": "<ISO 8601>"}],
-        "webhooks": [{"url", "events", "sources"}]      # registered without validation
-      }]
+        "webhooks": [{"url", "events", "sources"}],     # registered without validation
+        "campaigns": [{"id", "title", "subject_line", "preview_text", "from_name", "reply_to",
+                       "type": "regular", "html": "<p>...</p>",
+                       "send_time": "<time>",         # absent: a draft
+                       "sent_to": ["<email>"],        # members when it was sent; absent: the subscribed ones
+                       "activity": [{"email", "action": "open|click|bounce|unsub",
+                                     "minutes_after_send": 35, "url" (clicks), "type": "hard|soft" (bounces),
+                                     "ip"}]}]
+      }],
+      "anchor": "2026-11-27"               # the day "D-n" counts back from; default: today (UTC)
     }
+
+A ``<time>`` (``send_time`` and the member timestamps) is ISO 8601, or ``"D-52 09:30"``:
+52 days before the anchor at 09:30 UTC, so that a demo's campaigns stay recent.
+``python -m standins.mailchimp --seed-anchor`` sets the anchor (``tools/run`` passes the day its
+database was created, so a restarted stand-in serves the same times).
 """
 
 import json
+import re
+from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
 from . import util
+
+_RELATIVE_TIME = re.compile(r"^D-(?P<days>\d+)(?: (?P<hour>\d{1,2}):(?P<minute>\d{2}))?$")
 
 MINIMAL_SEED = {
     "account": {"account_name": "Stand-in Account", "username": "standin",
@@ -53,9 +70,19 @@ def read_seed(seed):
 
 def load_seed(store, seed):
     data = read_seed(seed)
+    anchor = date.fromisoformat(data["anchor"]) if data.get("anchor") else store.now().date()
     _load_account(store, data.get("account") or {})
     for list_seed in data.get("lists") or []:
-        _load_list(store, list_seed)
+        _load_list(store, list_seed, anchor)
+
+
+def seed_time(value, anchor, field):
+    """A seed's ``<time>``: ISO 8601, or ``"D-<days> [HH:MM]"`` counted back from ``anchor`` (UTC)."""
+    match = _RELATIVE_TIME.match(str(value))
+    if not match:
+        return util.parse_iso(value, field)
+    at = time(int(match["hour"] or 9), int(match["minute"] or 0))
+    return datetime.combine(anchor - timedelta(days=int(match["days"])), at, tzinfo=timezone.utc)
 
 
 def _load_account(store, account):
@@ -104,7 +131,7 @@ def _list_body(store, list_seed):
     }
 
 
-def _load_list(store, list_seed):
+def _load_list(store, list_seed, anchor):
     audience = store.create_list(_list_body(store, list_seed), list_id=list_seed.get("id"))
     for merge_field in list_seed.get("merge_fields") or []:
         store.add_merge_field(audience.id, merge_field)
@@ -123,10 +150,27 @@ def _load_list(store, list_seed):
         email = member.pop("email_address")
         for key in _TIMESTAMPS:
             if member.get(key):
-                member[key] = util.parse_iso(member[key], key)
+                member[key] = seed_time(member[key], anchor, key)
         store.seed_member(audience.id, email, **member)
     for webhook in list_seed.get("webhooks") or []:
         _register_webhook(store, audience.id, webhook)
+    for campaign in list_seed.get("campaigns") or []:
+        _load_campaign(store, audience.id, campaign, anchor)
+
+
+_CAMPAIGN_SETTINGS = ("title", "subject_line", "preview_text", "from_name", "reply_to")
+
+
+def _load_campaign(store, list_id, campaign, anchor):
+    send_time = seed_time(campaign["send_time"], anchor, "send_time") if campaign.get("send_time") else None
+    if send_time is None and campaign.get("activity"):
+        raise ValueError(f"campaign {campaign.get('id') or campaign.get('title')}: activity without a send_time")
+    activity = [{**event, "timestamp": send_time + timedelta(minutes=event["minutes_after_send"])}
+                for event in campaign.get("activity") or []]
+    store.seed_campaign(
+        list_id, {key: campaign[key] for key in _CAMPAIGN_SETTINGS if key in campaign}, send_time,
+        sent_to=campaign.get("sent_to"), activity=activity, campaign_id=campaign.get("id"),
+        campaign_type=campaign.get("type", "regular"), html=campaign.get("html", ""))
 
 
 def _register_webhook(store, list_id, webhook):

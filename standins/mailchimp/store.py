@@ -10,7 +10,8 @@ the HTTP layer uses, the interesting entry points for tests are:
   :meth:`Store.add_merge_field`, :meth:`Store.add_interest_category`, :meth:`Store.add_interest`;
 * user/admin side (fire webhooks): ``user_subscribe``, ``user_unsubscribe``,
   ``user_update_profile``, ``user_change_email``, ``mark_cleaned``;
-* campaigns: ``record_activity(campaign_id, email, "open"|"click"|"bounce", url=)``;
+* campaigns: ``record_activity(campaign_id, email, "open"|"click"|"bounce", url=)``, and
+  ``seed_campaign(...)`` for one sent in the past with its recipients and activity;
 * time: :meth:`Store.advance_clock`, :meth:`Store.set_clock`;
 * credentials: ``api_keys``, ``oauth_tokens``, ``add_api_key``, ``revoke_credential``.
 """

@@ -11,6 +11,7 @@ SETTINGS_DEFAULTS = {
     "timewarp": False, "template_id": 0, "drag_and_drop": False,
 }
 ACTIVITY_ACTIONS = ("open", "click", "bounce")
+SEED_ACTIONS = ACTIVITY_ACTIONS + ("unsub",)
 
 
 def _rate(part, whole):
@@ -210,6 +211,54 @@ class CampaignsMixin:
                 "_links": [self.link("self", "/campaigns")],
             }
 
+    def seed_campaign(self, list_id, settings, send_time, sent_to=None, activity=(), campaign_id=None,
+                      campaign_type="regular", html=""):
+        """Put a campaign sent at ``send_time`` in place directly, with its activity: no readiness check, no webhooks.
+
+        ``sent_to``: the addresses it went to, members of the list whatever their status now
+        (the list as it was when sending); ``None``: every subscribed member. ``activity``:
+        dicts ``{email, action (open|click|bounce|unsub), timestamp (aware), url, type, ip}``
+        of recipients, not before ``send_time``. ``send_time=None`` leaves a draft.
+        Raises :class:`ValueError` on an event that could not have happened.
+        """
+        with self.write():
+            audience = self.audience(list_id)
+            if sent_to is None:
+                recipients = [m for m in audience.members.values() if m.status == "subscribed"]
+            else:
+                recipients = [self._seeded_member(audience, email, "sent_to") for email in sent_to]
+            campaign = Campaign(
+                id=campaign_id or self.new_hex_id(), web_id=self.new_web_id(), type=campaign_type,
+                create_time=send_time or self.now(), recipients={"list_id": audience.id},
+                settings={**SETTINGS_DEFAULTS, **settings}, content={"html": html, "plain_text": "", "url": ""})
+            if send_time is not None:
+                campaign.status, campaign.send_time = "sent", send_time
+                campaign.sent_to = [m.id for m in recipients]
+            campaign.activity = sorted((self._seeded_activity(audience, campaign, event) for event in activity),
+                                       key=lambda event: event.timestamp)
+            self.campaigns[campaign.id] = campaign
+            return campaign
+
+    def _seeded_member(self, audience, email, where):
+        member = self.find_member(audience, email)
+        if member is None:
+            raise ValueError(f"{where}: {email} is not a member of list {audience.id}")
+        return member
+
+    def _seeded_activity(self, audience, campaign, event):
+        member = self._seeded_member(audience, event["email"], f"activity of campaign {campaign.id}")
+        action, moment = event["action"], event["timestamp"]
+        if action not in SEED_ACTIONS:
+            raise ValueError(f"activity of campaign {campaign.id}: unknown action {action!r}")
+        if member.id not in campaign.sent_to:
+            raise ValueError(f"activity of campaign {campaign.id}: {event['email']} did not receive it")
+        if moment < campaign.send_time or moment > self.now():
+            raise ValueError(f"activity of campaign {campaign.id}: {util.iso(moment)} is before the sending "
+                             "or in the future")
+        return Activity(member.id, member.email_address, action, moment, url=event.get("url") or "",
+                        ip=event.get("ip") or "",
+                        type=(event.get("type") or "hard") if action == "bounce" else "")
+
     # -- activity and reports --------------------------------------------------
 
     def record_activity(self, campaign_id, email, action, url="", ip="", bounce_type="hard"):
@@ -226,6 +275,13 @@ class CampaignsMixin:
                                 ip=ip or "", type=bounce_type if action == "bounce" else "")
             campaign.activity.append(activity)
             return activity
+
+    @staticmethod
+    def average_rate(campaigns, action):
+        """Mean per campaign of the share of recipients who opened (or clicked), in percent (list stats)."""
+        rates = [len({a.subscriber_hash for a in c.activity if a.action == action}) / len(c.sent_to)
+                 for c in campaigns if c.sent_to]
+        return round(100 * sum(rates) / len(rates), 2) if rates else 0
 
     def report_document(self, campaign):
         audience = self.audiences.get(campaign.recipients.get("list_id"))
@@ -291,9 +347,18 @@ class CampaignsMixin:
             raise errors.not_found()
         return campaign
 
-    def _email_activity(self, campaign, subscriber_hash, email, since=None):
-        events = [a for a in campaign.activity if a.subscriber_hash == subscriber_hash
-                  and a.action in ACTIVITY_ACTIONS and (since is None or a.timestamp >= since)]
+    @staticmethod
+    def _events_by_member(campaign, since=None):
+        """Subscriber hash -> its opens, clicks and bounces (from ``since``), in time order."""
+        events = {}
+        for event in campaign.activity:
+            if event.action in ACTIVITY_ACTIONS and (since is None or event.timestamp >= since):
+                events.setdefault(event.subscriber_hash, []).append(event)
+        return events
+
+    def _email_activity(self, campaign, subscriber_hash, email, since=None, events=None):
+        if events is None:
+            events = self._events_by_member(campaign, since).get(subscriber_hash, [])
         activity = []
         for event in events:
             entry = {"action": event.action, "timestamp": util.iso(event.timestamp), "ip": event.ip}
@@ -317,17 +382,18 @@ class CampaignsMixin:
             campaign = self.sent_campaign(campaign_id)
             audience = self.audiences.get(campaign.recipients.get("list_id"))
             since = util.parse_iso(query["since"], "since") if query.get("since") else None
+            events = self._events_by_member(campaign, since)
+            hashes = [h for h in campaign.sent_to if since is None or h in events]
             emails = []
-            for subscriber_hash in campaign.sent_to:
+            for subscriber_hash in util.page(hashes, query):
                 member = audience.members.get(subscriber_hash) if audience else None
                 email = member.email_address if member else ""
-                entry = self._email_activity(campaign, subscriber_hash, email, since)
-                if since is None or entry["activity"]:
-                    emails.append(entry)
+                emails.append(self._email_activity(campaign, subscriber_hash, email,
+                                                   events=events.get(subscriber_hash, [])))
             return {
-                "emails": util.page(emails, query),
+                "emails": emails,
                 "campaign_id": campaign.id,
-                "total_items": len(emails),
+                "total_items": len(hashes),
                 "_links": [self.link("self", f"/reports/{campaign.id}/email-activity")],
             }
 

@@ -173,8 +173,8 @@ class ListsMixin:
                 "avg_sub_rate": 0,
                 "avg_unsub_rate": 0,
                 "target_sub_rate": 0,
-                "open_rate": 0,
-                "click_rate": 0,
+                "open_rate": self.average_rate(sent, "open"),
+                "click_rate": self.average_rate(sent, "click"),
                 "last_sub_date": max((util.iso(m.timestamp_opt) for m in members
                                       if m.status == "subscribed" and m.timestamp_opt), default=""),
                 "last_unsub_date": "",
