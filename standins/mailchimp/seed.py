@@ -26,7 +26,7 @@ Seed format (every key optional unless marked)::
                      "compliance_state": true|false, "language", "vip",
                      "last_changed"/"timestamp_opt"/"timestamp_signup": "<ISO 8601>"}],
         "webhooks": [{"url", "events", "sources"}],     # registered without validation
-        "campaigns": [{"id", "title", "subject_line", "preview_text", "from_name", "reply_to",
+        "campaigns": [{"id", "web_id", "title", "subject_line", "preview_text", "from_name", "reply_to",
                        "type": "regular", "html": "<p>...</p>",
                        "send_time": "<time>",         # absent: a draft
                        "sent_to": ["<email>"],        # members when it was sent; absent: the subscribed ones
@@ -170,7 +170,7 @@ def _load_campaign(store, list_id, campaign, anchor):
     store.seed_campaign(
         list_id, {key: campaign[key] for key in _CAMPAIGN_SETTINGS if key in campaign}, send_time,
         sent_to=campaign.get("sent_to"), activity=activity, campaign_id=campaign.get("id"),
-        campaign_type=campaign.get("type", "regular"), html=campaign.get("html", ""))
+        campaign_type=campaign.get("type", "regular"), html=campaign.get("html", ""), web_id=campaign.get("web_id"))
 
 
 def _register_webhook(store, list_id, webhook):

@@ -212,7 +212,7 @@ class CampaignsMixin:
             }
 
     def seed_campaign(self, list_id, settings, send_time, sent_to=None, activity=(), campaign_id=None,
-                      campaign_type="regular", html=""):
+                      campaign_type="regular", html="", web_id=None):
         """Put a campaign sent at ``send_time`` in place directly, with its activity: no readiness check, no webhooks.
 
         ``sent_to``: the addresses it went to, members of the list whatever their status now
@@ -228,14 +228,15 @@ class CampaignsMixin:
             else:
                 recipients = [self._seeded_member(audience, email, "sent_to") for email in sent_to]
             campaign = Campaign(
-                id=campaign_id or self.new_hex_id(), web_id=self.new_web_id(), type=campaign_type,
+                id=campaign_id or self.new_hex_id(), web_id=web_id or self.new_web_id(), type=campaign_type,
                 create_time=send_time or self.now(), recipients={"list_id": audience.id},
                 settings={**SETTINGS_DEFAULTS, **settings}, content={"html": html, "plain_text": "", "url": ""})
             if send_time is not None:
                 campaign.status, campaign.send_time = "sent", send_time
                 campaign.sent_to = [m.id for m in recipients]
-            campaign.activity = sorted((self._seeded_activity(audience, campaign, event) for event in activity),
-                                       key=lambda event: event.timestamp)
+            received = set(campaign.sent_to)
+            campaign.activity = sorted((self._seeded_activity(audience, campaign, received, event)
+                                        for event in activity), key=lambda event: event.timestamp)
             self.campaigns[campaign.id] = campaign
             return campaign
 
@@ -245,12 +246,12 @@ class CampaignsMixin:
             raise ValueError(f"{where}: {email} is not a member of list {audience.id}")
         return member
 
-    def _seeded_activity(self, audience, campaign, event):
+    def _seeded_activity(self, audience, campaign, received, event):
         member = self._seeded_member(audience, event["email"], f"activity of campaign {campaign.id}")
         action, moment = event["action"], event["timestamp"]
         if action not in SEED_ACTIONS:
             raise ValueError(f"activity of campaign {campaign.id}: unknown action {action!r}")
-        if member.id not in campaign.sent_to:
+        if member.id not in received:
             raise ValueError(f"activity of campaign {campaign.id}: {event['email']} did not receive it")
         if moment < campaign.send_time or moment > self.now():
             raise ValueError(f"activity of campaign {campaign.id}: {util.iso(moment)} is before the sending "

@@ -225,8 +225,8 @@ def test_demo_member_stats_and_activity_follow_the_campaigns_they_received(http,
 def test_relative_seed_times_count_back_from_the_anchor_so_a_restart_serves_the_same_times():
     seed = {**read_seed(DEMO_SEED), "anchor": "2026-03-10"}
     first, second = Store(seed=seed), Store(seed=seed)
-    assert [(c.id, c.send_time) for c in first.campaigns.values()] == [
-        (c.id, c.send_time) for c in second.campaigns.values()]
+    assert [(c.id, c.web_id, c.send_time) for c in first.campaigns.values()] == [
+        (c.id, c.web_id, c.send_time) for c in second.campaigns.values()]
     autumn = first.campaigns["9f1c0a0001"]
     assert autumn.send_time == datetime(2025, 12, 20, 9, 30, tzinfo=timezone.utc)  # "D-80 09:30"
     assert seed_time("D-3", date(2026, 3, 10), "x") == datetime(2026, 3, 7, 9, 0, tzinfo=timezone.utc)
