@@ -27,7 +27,7 @@ class MailchimpAudience(models.Model):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("mailchimp_sync.mailchimp_campaign_action")
         action["domain"] = [("audience_id", "=", self.id)]
-        action["context"] = {"default_audience_id": self.id}
+        action["context"] = {"default_audience_id": self.id, "search_default_sent": 1}
         return action
 
     def _import_campaigns(self):

@@ -4,12 +4,20 @@ One record per event (partner × campaign × action × time × URL); the address
 so that an event of someone not yet a customer is linked when the customer appears
 (:meth:`_link_partners`, called when customers are created or get an email).
 """
+from functools import lru_cache
+
 from odoo import api, fields, models
-from odoo.tools import email_normalize
+from odoo.tools import SQL, email_normalize
 
 from ..mailchimp_sync.campaigns import activity_rows
 
 IMPORT_CHUNK = 1000
+
+
+@lru_cache(maxsize=100_000)
+def _normalized_email(email):
+    """Odoo's ``email_normalized`` of an address (parsing it is slow; every campaign brings the same addresses)."""
+    return email_normalize(email) or email.lower()
 
 
 class MailchimpCampaignActivity(models.Model):
@@ -52,27 +60,47 @@ class MailchimpCampaignActivity(models.Model):
         return added, latest
 
     def _store_rows(self, campaign, rows):
+        """Insert the events not stored yet: ``(added, latest timestamp)``.
+
+        One INSERT per chunk (a campaign has an event or two per recipient, thousands of them):
+        what an earlier import stored is recognised by the unique key and skipped by the database.
+        The customers are found with one query per chunk.
+        """
         by_key = {row.key: row for row in rows}
-        known = set(self.search([("campaign_id", "=", campaign.id), ("activity_key", "in", list(by_key))])
-                    .mapped("activity_key"))
-        new = [row for key, row in by_key.items() if key not in known]
-        emails = {row.email: email_normalize(row.email) or row.email.lower() for row in new}
+        emails = {email: _normalized_email(email) for email in {row.email for row in rows}}
         partners = self._partners_by_email(set(emails.values()), campaign.company_id)
-        self.create([{
-            "campaign_id": campaign.id, "email": row.email, "email_normalized": emails[row.email],
-            "partner_id": partners.get(emails[row.email], False), "action": row.action,
-            "timestamp": row.timestamp, "url": row.url or False, "bounce_type": row.bounce_type or False,
-            "activity_key": row.key,
-        } for row in new])
-        return len(new), max(row.timestamp for row in rows)
+        values = SQL(", ").join(
+            SQL("(%s::int, %s, %s, %s, %s::timestamp, %s, %s, %s)",
+                partners.get(emails[row.email]), row.email, emails[row.email], row.action, row.timestamp,
+                row.url or None, row.bounce_type or None, key)
+            for key, row in by_key.items()
+        )
+        self.flush_model()
+        self.env.cr.execute(SQL(
+            """INSERT INTO mailchimp_campaign_activity
+                      (campaign_id, company_id, partner_id, email, email_normalized, action, timestamp, url,
+                       bounce_type, activity_key, create_uid, create_date, write_uid, write_date)
+               SELECT %s, %s, new.partner_id, new.email, new.email_normalized, new.action, new.timestamp, new.url,
+                      new.bounce_type, new.activity_key, %s, %s, %s, %s
+                 FROM (VALUES %s) AS new(partner_id, email, email_normalized, action, timestamp, url, bounce_type,
+                                         activity_key)
+          ON CONFLICT (campaign_id, activity_key) DO NOTHING
+            RETURNING id""",
+            campaign.id, campaign.company_id.id or None, self.env.uid, self.env.cr.now(), self.env.uid,
+            self.env.cr.now(), values,
+        ))
+        added = len(self.env.cr.fetchall())
+        campaign.invalidate_recordset(["activity_ids"])
+        return added, max(row.timestamp for row in rows)
 
     @api.model
     def _partners_by_email(self, emails, company):
         """Normalized address → id of the customer (of ``company`` or of none) it belongs to; the oldest wins."""
         if not emails:
             return {}
-        partners = self.env["res.partner"].sudo().search(
-            [("email_normalized", "in", list(emails)), ("company_id", "in", [company.id, False])], order="id desc")
+        partners = self.env["res.partner"].sudo().search_fetch(
+            [("email_normalized", "in", list(emails)), ("company_id", "in", [company.id, False])],
+            ["email_normalized"], order="id desc")
         return {partner.email_normalized: partner.id for partner in partners}
 
     @api.model

@@ -4,9 +4,13 @@ from types import SimpleNamespace
 
 import requests
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tools.misc import file_path
 
-from .common import new_list_body
+from odoo.addons.mailchimp_sync.standins.mailchimp import StandinServer
+from odoo.addons.mailchimp_sync.standins.mailchimp.seed import read_seed
+
+from .common import MailchimpStandinMixin, new_list_body
 from .sync_common import MailchimpSyncCase
 
 URL = "https://acme-example.com/offer"
@@ -205,3 +209,70 @@ class TestCampaigns(MailchimpSyncCase):
         self.assertEqual(campaign.title, "Rights")
         with self.assertRaises(AccessError):
             campaign.write({"title": "Changed"})
+
+
+@tagged("post_install", "-at_install")
+class TestCampaignsDemo(MailchimpStandinMixin, TransactionCase):
+    """What ``tools/run`` shows: the demo account's sent campaigns, imported after the first sync."""
+
+    standin_seed = file_path("mailchimp_sync/standins/mailchimp/demo_seed.json")
+
+    def start_demo(self):
+        """tools/run's steps: audiences, groups, demo tags, the first sync, then the campaigns."""
+        Audience = self.env["mailchimp.audience"]
+        Audience.action_refresh_audiences()
+        audience = Audience.search([("name", "=", "Acme Newsletter")])
+        audience._refresh_schema(self.account._client())
+        Audience._map_demo_tags()
+        self.assertEqual(audience._sync_members().state, "done")
+        return audience, audience._import_campaigns()
+
+    def test_demo_campaigns_fill_the_lists_charts_and_customers(self):
+        audience, counts = self.start_demo()
+        Campaign = self.env["mailchimp.campaign"]
+        sent = Campaign.search([("audience_id", "=", audience.id), ("status", "=", "sent")])
+        self.assertEqual((counts["new"], len(sent), audience.campaign_count), (8, 7, 8))
+        client = self.account._client()
+        for campaign in sent:
+            report = client.get_campaign_report(campaign.mailchimp_id)
+            with self.subTest(campaign=campaign.title):
+                self.assertEqual(
+                    (campaign.emails_sent, campaign.opens_total, campaign.unique_opens, campaign.clicks_total,
+                     campaign.unsubscribed, campaign.hard_bounces, campaign.soft_bounces),
+                    (report["emails_sent"], report["opens"]["opens_total"], report["opens"]["unique_opens"],
+                     report["clicks"]["clicks_total"], report["unsubscribed"], report["bounces"]["hard_bounces"],
+                     report["bounces"]["soft_bounces"]))
+                self.assertEqual(len(campaign.activity_ids), campaign.opens_total + campaign.clicks_total
+                                 + campaign.hard_bounces + campaign.soft_bounces)
+        months = Campaign.read_group([("status", "=", "sent")], ["open_rate:avg", "click_rate:avg"],
+                                     ["send_time:month"])
+        self.assertGreaterEqual(len(months), 3, "the chart has a bar per month")
+        self.assertTrue(all(month["open_rate"] > month["click_rate"] > 0 for month in months), months)
+        activity = sent.activity_ids
+        self.assertEqual(set(activity.mapped("action")), {"open", "click", "bounce"})
+        clicks = activity.filtered(lambda event: event.action == "click")
+        self.assertTrue(all(url and url.startswith("https://acme-demo.pl/") for url in clicks.mapped("url")))
+        demo_customers = self.env.ref("base.res_partner_1") | self.env.ref("base.res_partner_2") \
+            | self.env.ref("base.res_partner_3") | self.env.ref("base.res_partner_12")
+        self.assertEqual(activity.partner_id, demo_customers, "only the demo customers are customers")
+        self.assertFalse(activity.filtered(lambda a: a.email == "jan.kowalski@acme-demo.pl").partner_id,
+                         "activity of an address that is no customer is kept by email")
+        wood = self.env.ref("base.res_partner_1")
+        self.assertEqual(wood.mailchimp_campaign_count, 7)
+        received = self.env["mailchimp.campaign.recipient"].search(wood.action_view_mailchimp_campaigns()["domain"])
+        self.assertEqual(len(received), 7)
+        self.assertIn("https://acme-demo.pl/showroom", "\n".join(filter(None, received.mapped("urls"))))
+        autumn = sent.filtered(lambda c: c.title == "Autumn collection")
+        self.assertEqual(autumn.recipient_ids.partner_id, demo_customers - self.env.ref("base.res_partner_3"))
+
+    def test_a_restarted_demo_imports_nothing_twice(self):
+        """tools/run restarts the stand-in on the day the database was made: same campaigns, same times."""
+        _audience, counts = self.start_demo()
+        added = self.env["mailchimp.campaign.activity"].search_count([])
+        self.assertEqual(counts["activity"], added)
+        seed = {**read_seed(self.standin_seed), "anchor": self.standin.store.now().date().isoformat()}
+        with StandinServer(seed=seed) as restarted:
+            self.connect_account(self.env.company, restarted)
+            again = self.env["mailchimp.campaign"].action_import_campaigns()
+        self.assertIn("0 new campaigns, 0 updated", again["params"]["message"])
+        self.assertEqual(self.env["mailchimp.campaign.activity"].search_count([]), added)
