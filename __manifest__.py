@@ -20,12 +20,16 @@
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/mailchimp_campaign_views.xml",
+        "views/res_partner_panel_views.xml",
         "views/mailchimp_menus.xml",
     ],
     "demo": [
         "demo/mailchimp_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "mailchimp_sync/static/src/**/*",
+        ],
         "web.assets_tests": [
             "mailchimp_sync/static/tests/tours/**/*",
         ],

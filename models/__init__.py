@@ -19,4 +19,6 @@ from . import mailchimp_audience_campaign
 from . import res_partner_category
 from . import res_partner
 from . import res_partner_campaign
+from . import mailchimp_panel_cache
+from . import res_partner_panel
 from . import res_config_settings

@@ -13,3 +13,4 @@ from . import test_sync_compliance
 from . import test_sync_convergence
 from . import test_webhooks
 from . import test_campaigns
+from . import test_panel

@@ -1,0 +1,257 @@
+"""The customer's Mailchimp panel (the ``mailchimp_panel`` widget of the partner form) and its dialog.
+
+For Mailchimp users only: every method checks the group and the customer's
+access before its first request to Mailchimp. The panel reads the current
+company's account only; what it shows comes from the core's
+:func:`~..mailchimp_sync.panel.address_panel`, cached by
+``mailchimp.panel.cache``.
+
+The dialog's **Save changes** applies each changed box at once
+(:func:`~..mailchimp_sync.sync_plan.manual_subscription_status`: who
+unsubscribed is asked to confirm, ``pending``), then lets Odoo reflect it as a
+webhook would: the member binding takes Mailchimp's answer, the box follows
+whether any audience still has the address, a subscriber gets the audience's
+sign-up tag, the chatter says who did what, and the binding stores the
+customer's item hash so that the next run sends nothing back (no echo).
+"""
+import json
+
+from odoo import fields, models
+from odoo.exceptions import UserError
+
+from ..mailchimp_sync.const import (
+    STATUS_PENDING,
+    STATUS_SUBSCRIBED,
+    STATUS_UNSUBSCRIBED,
+)
+from ..mailchimp_sync.duplicates import email_key
+from ..mailchimp_sync.eligibility import normalize_email
+from ..mailchimp_sync.errors import MailchimpError
+from ..mailchimp_sync.inbound import parse_mailchimp_time
+from ..mailchimp_sync.member_payload import payload_hash, subscriber_hash
+from ..mailchimp_sync.panel import panel_addresses, status_class, subscription_changes
+from ..mailchimp_sync.sync_plan import (
+    REFUSED_CLEANED,
+    WANTED_STATUSES,
+    manual_subscription_fallback,
+    manual_subscription_status,
+)
+from .mailchimp_inbound import REMOTE_CONTEXT
+
+GROUP_USER = "mailchimp_sync.group_mailchimp_user"
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    mailchimp_audience_count = fields.Integer(
+        string="Audiences", compute="_compute_mailchimp_audience_count", groups=GROUP_USER,
+        help="Audiences one of the customer's addresses (or its contacts') is subscribed to: as the panel last read "
+             "them from Mailchimp, else as the members Odoo knows say.")
+
+    def _compute_mailchimp_audience_count(self):
+        account = self.env["mailchimp.account"]._for_company()
+        Cache = self.env["mailchimp.panel.cache"].sudo()
+        for partner in self:
+            keys = [address.key for address in partner._mailchimp_panel_addresses()] if partner.id else []
+            cached = Cache.search([("account_id", "=", account.id), ("email", "in", keys)])
+            audiences = {row["list_id"] for entry in cached for row in json.loads(entry.data)["audiences"]
+                         if row["status"] == STATUS_SUBSCRIBED}
+            known = self.env["mailchimp.member"].search([
+                ("partner_id", "in", (partner | partner.child_ids).ids), ("status", "=", STATUS_SUBSCRIBED),
+                ("email", "!=", False)])
+            audiences.update(member.audience_id.mailchimp_id for member in known
+                             if email_key(member.email) not in cached.mapped("email"))
+            partner.mailchimp_audience_count = len(audiences)
+
+    def action_view_mailchimp_audiences(self):
+        """Smart button: the customer's (and its contacts') members, one per audience and address."""
+        self.ensure_one()
+        self._mailchimp_panel_check()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Mailchimp audiences of %s", self.display_name),
+            "res_model": "mailchimp.member",
+            "view_mode": "list",
+            "views": [(False, "list")],
+            "domain": [("partner_id", "in", (self | self.child_ids).ids)],
+            "context": {"create": False},
+        }
+
+    # ------------------------------------------------------------ the panel
+
+    def mailchimp_panel(self, email=None, refresh=False):
+        """The panel: the customer's addresses and what Mailchimp says of one (the first by default).
+
+        ``refresh`` reads Mailchimp even when the cached answer is recent (the refresh icon).
+        Never raises for Mailchimp's sake: when it cannot answer, the last known data comes
+        with “Mailchimp unreachable: shown as of …”.
+        """
+        self.ensure_one()
+        self._mailchimp_panel_check()
+        addresses = self._mailchimp_panel_addresses()
+        answer = {
+            "addresses": [{"email": address.email, "partner_name": address.partner_name,
+                           "own": address.partner_id == self.id} for address in addresses],
+            "selected": False, "panel": None, "fetched_at": False, "stale": False, "message": False,
+        }
+        if not addresses:
+            return answer
+        address = self._mailchimp_panel_address(addresses, email)
+        answer["selected"] = address.email
+        account = self.env["mailchimp.account"]._for_company()
+        if not account.is_connected:
+            answer["message"] = self.env._("Mailchimp is not connected: an administrator connects it in the settings.")
+            return answer
+        answer.update(self.env["mailchimp.panel.cache"]._panel_for(account, address.email, refresh=refresh))
+        return answer
+
+    def mailchimp_panel_save(self, email, original, wanted):
+        """**Save changes** of the dialog: apply, at once, only the audiences whose box differs from ``original``.
+
+        ``original`` and ``wanted`` map Mailchimp list ids to ticked or not. Returns
+        ``{results: [{list_id, name, status, css, message, error}], panel: <the panel, read again>}``.
+        One audience's refusal does not stop the others.
+        """
+        self.ensure_one()
+        self._mailchimp_panel_check()
+        address = self._mailchimp_panel_address(self._mailchimp_panel_addresses(), email)
+        owner = self.browse(address.partner_id)
+        (self | owner).check_access("write")
+        account = self.env["mailchimp.account"]._for_company()
+        audiences = {audience.mailchimp_id: audience
+                     for audience in self.env["mailchimp.audience"].search([("account_id", "=", account.id)])}
+        changes = subscription_changes(dict(original or {}), dict(wanted or {}))
+        unknown = [list_id for list_id, _subscribe in changes if list_id not in audiences]
+        if unknown:
+            raise UserError(self.env._("Unknown Mailchimp audience: %s. Reload the page.", ", ".join(unknown)))
+        if not changes:
+            return {"results": [], "panel": self.mailchimp_panel(address.email)}
+        with self.env["mailchimp.backend"]._user_errors():
+            client = account._client()
+        results = [self._mailchimp_panel_apply(client, audiences[list_id], address.email, owner, subscribe)
+                   for list_id, subscribe in changes]
+        self.env["mailchimp.panel.cache"]._forget(account, address.email)
+        return {"results": results, "panel": self.mailchimp_panel(address.email)}
+
+    def _mailchimp_panel_check(self):
+        """Mailchimp users who may read the customer; checked before any request to Mailchimp."""
+        self.env["mailchimp.backend"]._check_group(
+            GROUP_USER, self.env._("Only Mailchimp users may see or change a customer's Mailchimp subscriptions."))
+        self.check_access("read")
+
+    def _mailchimp_panel_addresses(self):
+        """The customer's addresses (its field may hold several) and those of its contacts."""
+        contacts = [(contact.id, contact.name, contact.email) for contact in self.child_ids if contact.email]
+        return panel_addresses(self.id, self.name, self.email, contacts)
+
+    def _mailchimp_panel_address(self, addresses, email):
+        if not email:
+            return addresses[0]
+        for address in addresses:
+            if address.key == email_key(email):
+                return address
+        raise UserError(self.env._("%s is not an address of this customer or of its contacts.", email))
+
+    # ------------------------------------------------------------ one change
+
+    def _mailchimp_panel_apply(self, client, audience, email, owner, subscribe):
+        """Tick or untick ``audience`` for ``email`` in Mailchimp, then in Odoo; a result row, never an exception."""
+        result = {"list_id": audience.mailchimp_id, "name": audience.name, "error": False, "message": False}
+        try:
+            current = client.find_member(audience.mailchimp_id, email)
+            status = manual_subscription_status(current and current.get("status"), subscribe, audience.double_optin)
+        except MailchimpError as error:
+            return {**result, "error": str(error)}
+        except ValueError as refused:
+            return {**result, "error": self._mailchimp_refusal(str(refused), email)}
+        if status is None:
+            unchanged = current and current.get("status")
+            return {**result, "status": unchanged, "css": status_class(unchanged)}
+        try:
+            with self.env.cr.savepoint():
+                answer = self._mailchimp_panel_push(client, audience, email, owner, status)
+        except MailchimpError as error:
+            return {**result, "error": str(error)}
+        status = answer.get("status")
+        message = False
+        if status == STATUS_PENDING:
+            message = self.env._("Waiting for confirmation: Mailchimp emailed %s, who must confirm to be subscribed.",
+                                 email)
+        return {**result, "status": status, "css": status_class(status), "message": message}
+
+    def _mailchimp_panel_push(self, client, audience, email, owner, status):
+        """Send ``status`` (with the customer's whole item when it is synced under this address); Odoo follows."""
+        partner = owner.sudo().with_context(**REMOTE_CONTEXT)
+        audience = audience.sudo()
+        engine = audience._item_engine()
+        tag_notes = []
+        if status != STATUS_UNSUBSCRIBED:
+            tag_notes = audience._ensure_signup_tag(partner, engine.interest_by_tag)
+            partner.write({"mailchimp_subscribe": True, "mailchimp_subscribe_date": fields.Datetime.now()})
+        item = audience._current_item(engine, partner) if status != STATUS_UNSUBSCRIBED else None
+        if item is not None and email_key(item.payload["email_address"]) != email_key(email):
+            item = None
+        body = {**(item.payload if item else {"email_address": normalize_email(email) or email}),
+                "status": status, "status_if_new": status}
+        try:
+            answer = client.upsert_member(audience.mailchimp_id, email, body)
+        except MailchimpError as error:
+            fallback = manual_subscription_fallback(status, "compliance state" in str(error).lower())
+            if not fallback:
+                raise
+            answer = client.upsert_member(audience.mailchimp_id, email, {**body, "status": fallback,
+                                                                          "status_if_new": fallback})
+        self._mailchimp_panel_bind(audience, email, partner, answer, item)
+        self._mailchimp_panel_sync_box(partner)
+        self._mailchimp_panel_note(partner, audience, email, answer.get("status"), tag_notes)
+        return answer
+
+    def _mailchimp_panel_bind(self, audience, email, partner, answer, item):
+        """The member binding takes Mailchimp's answer, as from a webhook: not left by Odoo, nothing to push back.
+
+        A customer whose field holds several addresses has one binding per audience: a
+        second address of it in the same audience is noted in the chatter only.
+        """
+        Member = self.env["mailchimp.member"].sudo()
+        member = Member.search([("audience_id", "=", audience.id), ("mailchimp_id", "=", subscriber_hash(email))],
+                               limit=1)
+        if not member:
+            if Member.search_count([("audience_id", "=", audience.id), ("partner_id", "=", partner.id)]):
+                return
+            member = Member.create({"audience_id": audience.id, "partner_id": partner.id, "need_sync": False})
+        changed_at = parse_mailchimp_time(answer.get("last_changed"))
+        member.write({
+            "partner_id": member.partner_id.id or partner.id,
+            "status": answer.get("status"), "email": answer.get("email_address") or email,
+            "mailchimp_id": subscriber_hash(answer.get("email_address") or email),
+            "last_changed": changed_at and changed_at.replace(tzinfo=None), "left_by_odoo": False,
+            "skip_reason": False, "need_sync": False, "last_error": False, "error_hash": False,
+            "last_sync": fields.Datetime.now(),
+            **({"payload_hash": payload_hash(item.payload)} if item else {}),
+        })
+
+    def _mailchimp_panel_sync_box(self, partner):
+        """The box stays ticked while one of the customer's members gets (or awaits) campaigns."""
+        wanted = any(status in WANTED_STATUSES for status in partner.mailchimp_member_ids.mapped("status"))
+        if partner.mailchimp_subscribe != wanted:
+            partner.write({"mailchimp_subscribe": wanted, "mailchimp_subscribe_date": fields.Datetime.now()})
+
+    def _mailchimp_panel_note(self, partner, audience, email, status, tag_notes):
+        words = {
+            STATUS_SUBSCRIBED: self.env._("subscribed"),
+            STATUS_PENDING: self.env._("asked to confirm (Mailchimp sent the confirmation email)"),
+            STATUS_UNSUBSCRIBED: self.env._("unsubscribed"),
+        }
+        body = self.env._("Mailchimp (%(audience)s): %(email)s %(what)s by %(user)s from the Mailchimp panel",
+                          audience=audience.name, email=email, what=words.get(status, status),
+                          user=self.env.user.name)
+        if tag_notes:
+            body = f"{body}; {'; '.join(tag_notes)}"
+        for record in (partner | self.sudo()):
+            record.message_post(body=body)
+
+    def _mailchimp_refusal(self, reason, email):
+        if reason == REFUSED_CLEANED:
+            return self.env._("%s bounced and was cleaned in Mailchimp: it cannot be subscribed again.", email)
+        return self.env._("%s was deleted permanently from Mailchimp: only the contact can sign up again.", email)

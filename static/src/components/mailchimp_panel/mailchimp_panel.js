@@ -1,0 +1,107 @@
+import { Component, onWillStart, onWillUpdateProps, useState } from "@odoo/owl";
+import { deserializeDateTime, formatDateTime } from "@web/core/l10n/dates";
+import { _t } from "@web/core/l10n/translation";
+import { registry } from "@web/core/registry";
+import { useService } from "@web/core/utils/hooks";
+import { standardWidgetProps } from "@web/views/widgets/standard_widget_props";
+import { statusLabel } from "./status";
+import { MailchimpSubscriptionDialog } from "./subscription_dialog";
+
+/**
+ * A customer's Mailchimp panel: one tab per address (its own, several in one field, its contacts'),
+ * and for the selected one its audiences, last campaigns and average rates, live from Mailchimp
+ * (cached a few minutes on the server; the refresh icon reads Mailchimp again).
+ * A view widget: `<widget name="mailchimp_panel"/>` in any form of a model with `mailchimp_panel`.
+ */
+export class MailchimpPanel extends Component {
+    static template = "mailchimp_sync.MailchimpPanel";
+    static props = { ...standardWidgetProps };
+
+    setup() {
+        this.orm = useService("orm");
+        this.dialog = useService("dialog");
+        this.notification = useService("notification");
+        this.state = useState({ loading: true, data: null, email: false });
+        this.loadedFor = null;
+        onWillStart(() => this.load());
+        onWillUpdateProps((nextProps) => {
+            if (this.recordKey(nextProps.record) !== this.loadedFor) {
+                return this.load({ record: nextProps.record });
+            }
+        });
+    }
+
+    recordKey(record) {
+        return record.resId ? `${record.resId}|${record.isDirty ? this.loadedEmail : record.data.email}` : null;
+    }
+
+    get panel() {
+        return this.state.data?.panel;
+    }
+
+    async load({ record = this.props.record, email = this.state.email, refresh = false } = {}) {
+        this.loadedFor = this.recordKey(record);
+        this.loadedEmail = record.data.email;
+        if (!record.resId) {
+            this.state.data = null;
+            this.state.loading = false;
+            return;
+        }
+        this.state.loading = true;
+        try {
+            const data = await this.orm.call(record.resModel, "mailchimp_panel", [[record.resId]], {
+                email: email || false,
+                refresh,
+            });
+            this.state.data = data;
+            this.state.email = data.selected;
+        } finally {
+            this.state.loading = false;
+        }
+    }
+
+    selectAddress(email) {
+        return this.load({ email });
+    }
+
+    refresh() {
+        return this.load({ refresh: true });
+    }
+
+    statusLabel(status) {
+        return statusLabel(status);
+    }
+
+    formatMoment(value) {
+        return value ? formatDateTime(deserializeDateTime(value), { showSeconds: false }) : "";
+    }
+
+    percent(rate) {
+        return `${Math.round(rate * 1000) / 10} %`;
+    }
+
+    async openSubscriptions() {
+        const record = this.props.record;
+        await this.load({ refresh: true });
+        if (!this.panel || this.state.data.stale) {
+            this.notification.add(
+                this.state.data?.message || _t("Mailchimp unreachable: try again later."),
+                { type: "warning" }
+            );
+            return;
+        }
+        this.dialog.add(MailchimpSubscriptionDialog, {
+            resModel: record.resModel,
+            resId: record.resId,
+            email: this.state.email,
+            audiences: this.panel.audiences,
+            onSaved: (data) => {
+                this.state.data = data;
+                this.state.email = data.selected;
+                record.load();
+            },
+        });
+    }
+}
+
+registry.category("view_widgets").add("mailchimp_panel", { component: MailchimpPanel });

@@ -1,0 +1,284 @@
+"""The customer's Mailchimp panel and its subscription dialog, against the stand-in (and in Chromium)."""
+from datetime import timedelta
+
+from odoo import fields
+from odoo.addons.mailchimp_sync.mailchimp_sync.member_payload import subscriber_hash
+from odoo.exceptions import AccessError
+from odoo.tests import HttpCase, new_test_user, tagged
+
+from .common import MailchimpCase, MailchimpStandinMixin, new_list_body
+
+AUDIENCE_NAMES = ("Newsletter", "Events", "Partners", "Old list")
+MC_USER_GROUPS = "base.group_user,base.group_partner_manager,mailchimp_sync.group_mailchimp_user"
+
+
+class PanelWorld:
+    """A company with two addresses in its email field and a contact with its own, known to four audiences.
+
+    office@: Newsletter subscribed, Events unsubscribed (by the contact), Partners pending, Old list cleaned;
+    it got four Newsletter campaigns, opened two and clicked one. sales@ is in the Newsletter; jan@ nowhere.
+    """
+
+    OFFICE, SALES, JAN = "office@acme-panel.com", "sales@acme-panel.com", "jan@acme-panel.com"
+
+    @classmethod
+    def build_world(cls):
+        client = cls.account._client()
+        cls.list_ids = {name: client.create_list(new_list_body(name))["id"] for name in AUDIENCE_NAMES}
+        category = client.create_interest_category(cls.list_ids["Newsletter"],
+                                                   {"title": "Groups", "type": "checkboxes"})
+        client.create_interest(cls.list_ids["Newsletter"], category["id"], {"name": "Readers"})
+        cls.env["mailchimp.audience"].action_refresh_audiences()
+        cls.audiences = {audience.name: audience for audience in cls.env["mailchimp.audience"].search(
+            [("account_id", "=", cls.account.id)])}
+        cls.audiences["Newsletter"]._refresh_schema(client)
+        cls.readers = cls.env["res.partner.category"].create({
+            "name": "Newsletter readers", "mailchimp_interest_id": cls.audiences["Newsletter"].interest_ids.id})
+        cls.company = cls.env["res.partner"].create({
+            "name": "Acme Panel", "is_company": True, "email": f"{cls.OFFICE}; {cls.SALES}"})
+        cls.contact = cls.env["res.partner"].create({
+            "name": "Jan Kowalski", "parent_id": cls.company.id, "email": cls.JAN})
+        cls.seed_office()
+        store = cls.standin.store
+        store.seed_member(cls.list_ids["Newsletter"], cls.SALES, status="subscribed")
+        cls.campaign_ids = {}
+        for title in ("January", "February", "March", "April"):
+            store.advance_clock(3600)
+            cls.campaign_ids[title] = cls.send_campaign(client, title)
+        for title, action in (("February", "open"), ("February", "click"), ("April", "open")):
+            store.record_activity(cls.campaign_ids[title], cls.OFFICE, action, url="https://acme-panel.com")
+
+    @classmethod
+    def seed_office(cls):
+        for name, status in zip(AUDIENCE_NAMES, ("subscribed", "unsubscribed", "pending", "cleaned")):
+            cls.standin.store.seed_member(cls.list_ids[name], cls.OFFICE, status=status)
+
+    @classmethod
+    def send_campaign(cls, client, title):
+        campaign = client.request("POST", "campaigns", json_body={
+            "type": "regular", "recipients": {"list_id": cls.list_ids["Newsletter"]},
+            "settings": {"subject_line": title, "title": title, "from_name": "Acme",
+                         "reply_to": "news@acme-panel.com"}})
+        client.request("PUT", f"campaigns/{campaign['id']}/content", json_body={"html": "<p>News</p>"})
+        client.request("POST", f"campaigns/{campaign['id']}/actions/send")
+        return campaign["id"]
+
+
+@tagged("post_install", "-at_install")
+class TestPanel(PanelWorld, MailchimpCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.build_world()
+        cls.mc_user = new_test_user(cls.env, login="panel_mc_user", groups=MC_USER_GROUPS)
+        cls.internal = new_test_user(cls.env, login="panel_internal",
+                                     groups="base.group_user,base.group_partner_manager")
+
+    def setUp(self):
+        super().setUp()
+        self.seed_office()  # the dialog's tests change office@ in Mailchimp, which no rollback undoes
+
+    def requests_since(self, count):
+        return self.standin.request_log[count:]
+
+    def statuses(self, answer):
+        return {row["name"]: (row["status"], row["css"]) for row in answer["panel"]["audiences"]}
+
+    # ------------------------------------------------------------ what the panel shows
+
+    def test_every_address_is_a_tab_the_first_one_selected(self):
+        answer = self.company.mailchimp_panel()
+        self.assertEqual([(address["email"], address["own"]) for address in answer["addresses"]],
+                         [(self.OFFICE, True), (self.SALES, True), (self.JAN, False)])
+        self.assertEqual(answer["addresses"][2]["partner_name"], "Jan Kowalski")
+        self.assertEqual(answer["selected"], self.OFFICE)
+
+    def test_the_audiences_in_their_colours_the_three_latest_campaigns_and_the_averages(self):
+        answer = self.company.mailchimp_panel(self.OFFICE, refresh=True)
+        self.assertEqual(self.statuses(answer), {
+            "Newsletter": ("subscribed", "text-success"), "Events": ("unsubscribed", "text-danger"),
+            "Partners": ("pending", "text-warning"), "Old list": ("cleaned", "text-muted"),
+            "Stand-in Audience": (None, "text-muted")})
+        campaigns = answer["panel"]["campaigns"]
+        self.assertEqual([campaign["title"] for campaign in campaigns], ["April", "March", "February"])
+        self.assertEqual([(campaign["opened"], campaign["clicked"]) for campaign in campaigns],
+                         [(True, False), (False, False), (True, True)])
+        self.assertTrue(campaigns[2]["opened_at"] and campaigns[2]["clicked_at"])
+        self.assertEqual(answer["panel"]["activity"], {"avg_open_rate": 0.5, "avg_click_rate": 0.25})
+        self.assertFalse(answer["message"])
+
+    def test_another_tab_loads_that_address_a_contact_in_no_audience_shows_nothing_more(self):
+        sales = self.company.mailchimp_panel(self.SALES.upper())
+        self.assertEqual(sales["selected"], self.SALES)
+        self.assertEqual(self.statuses(sales)["Newsletter"], ("subscribed", "text-success"))
+        self.assertEqual(self.statuses(sales)["Events"], (None, "text-muted"))
+        jan = self.company.mailchimp_panel(self.JAN)
+        self.assertFalse(jan["panel"]["in_any_audience"])
+        self.assertEqual(jan["panel"]["campaigns"], [])
+        self.assertIsNone(jan["panel"]["activity"])
+
+    def test_an_address_that_is_not_the_customers_is_refused_without_a_request(self):
+        before = len(self.standin.request_log)
+        with self.assertRaisesRegex(Exception, "not an address of this customer"):
+            self.company.mailchimp_panel("someone@else.com")
+        self.assertEqual(self.requests_since(before), [])
+
+    # ------------------------------------------------------------ cache and outages
+
+    def test_the_panel_is_cached_five_minutes_and_the_refresh_icon_reads_again(self):
+        self.company.mailchimp_panel(self.SALES, refresh=True)
+        before = len(self.standin.request_log)
+        self.company.mailchimp_panel(self.SALES)
+        self.assertEqual(self.requests_since(before), [], "a panel read a minute ago comes from the cache")
+        self.company.mailchimp_panel(self.SALES, refresh=True)
+        self.assertTrue(self.requests_since(before), "the refresh icon reads Mailchimp")
+        entry = self.env["mailchimp.panel.cache"].search([("email", "=", self.SALES)])
+        entry.fetched_at = fields.Datetime.now() - timedelta(minutes=6)
+        before = len(self.standin.request_log)
+        self.company.mailchimp_panel(self.SALES)
+        self.assertTrue(self.requests_since(before), "after five minutes the panel reads Mailchimp again")
+
+    def test_mailchimp_down_shows_the_last_known_data_with_its_time(self):
+        known = self.company.mailchimp_panel(self.OFFICE, refresh=True)
+        self.standin.faults.add(status=503, times=20)
+        answer = self.company.mailchimp_panel(self.OFFICE, refresh=True)
+        self.assertTrue(answer["stale"])
+        self.assertRegex(answer["message"], r"^Mailchimp unreachable: shown as of .+")
+        self.assertEqual(answer["panel"], known["panel"])
+
+    def test_a_wrong_key_shows_the_last_known_data_and_an_unknown_address_says_so(self):
+        self.company.mailchimp_panel(self.SALES, refresh=True)
+        key = self.standin.api_key
+        self.standin.store.revoke_credential(key)
+        self.addCleanup(self.standin.store.add_api_key, key)
+        answer = self.company.mailchimp_panel(self.SALES, refresh=True)
+        self.assertIn("Mailchimp unreachable: shown as of", answer["message"])
+        self.assertEqual(self.statuses(answer)["Newsletter"], ("subscribed", "text-success"))
+        self.env["mailchimp.panel.cache"].search([("email", "=", self.JAN)]).unlink()
+        unknown = self.company.mailchimp_panel(self.JAN, refresh=True)
+        self.assertIsNone(unknown["panel"])
+        self.assertEqual(unknown["message"], "Mailchimp unreachable: nothing known yet about this address.")
+
+    # ------------------------------------------------------------ the dialog
+
+    def save(self, partner, email, changes, user=None):
+        answer = partner.mailchimp_panel(email, refresh=True)
+        original = {row["list_id"]: row["wanted"] for row in answer["panel"]["audiences"]}
+        wanted = dict(original)
+        for name, ticked in changes.items():
+            wanted[self.list_ids[name]] = ticked
+        target = partner.with_user(user) if user else partner
+        return target.mailchimp_panel_save(email, original, wanted)
+
+    def test_save_applies_only_the_changed_boxes_and_odoo_follows(self):
+        customer = self.env["res.partner"].create({"name": "Ola Nowak", "email": "ola@acme-panel.com"})
+        before = len(self.standin.request_log)
+        answer = self.save(customer, "ola@acme-panel.com", {"Newsletter": True})
+        writes = [entry for entry in self.requests_since(before) if entry[0] != "GET"]
+        self.assertEqual(len(writes), 1, "one audience changed, one write")
+        self.assertIn(self.list_ids["Newsletter"], writes[0][1])
+        [result] = answer["results"]
+        self.assertEqual((result["status"], result["error"]), ("subscribed", False))
+        self.assertEqual(self.standin.store.get_member(self.list_ids["Newsletter"], "ola@acme-panel.com")["status"],
+                         "subscribed")
+        self.assertTrue(customer.mailchimp_subscribe)
+        self.assertIn(self.readers, customer.category_id, "the audience's group tag keeps the sync agreeing")
+        member = customer.mailchimp_member_ids
+        self.assertEqual((member.audience_id, member.status, member.need_sync),
+                         (self.audiences["Newsletter"], "subscribed", False))
+        self.assertIn("subscribed by", customer.message_ids[0].body)
+        self.assertEqual(self.statuses(answer["panel"])["Newsletter"], ("subscribed", "text-success"))
+        self.assertEqual(customer.mailchimp_audience_count, 1)
+
+        before = len(self.standin.request_log)
+        self.audiences["Newsletter"]._sync_members(trigger="manual")
+        batches = [entry for entry in self.requests_since(before)
+                   if entry[0] == "POST" and entry[1].rstrip("/").endswith(self.list_ids["Newsletter"])]
+        self.assertEqual(batches, [], "the next run sends nothing back (no echo)")
+
+        answer = self.save(customer, "ola@acme-panel.com", {"Newsletter": False})
+        self.assertEqual(answer["results"][0]["status"], "unsubscribed")
+        self.assertFalse(customer.mailchimp_subscribe, "in no audience any more: the box is unticked")
+        self.assertEqual(customer.mailchimp_member_ids.status, "unsubscribed")
+        self.assertIn("unsubscribed by", customer.message_ids[0].body)
+
+    def test_re_subscribing_who_unsubscribed_asks_them_to_confirm(self):
+        answer = self.save(self.company, self.OFFICE, {"Events": True})
+        [result] = answer["results"]
+        self.assertEqual(result["status"], "pending")
+        self.assertIn("Waiting for confirmation: Mailchimp emailed", result["message"])
+        self.assertEqual(self.standin.store.get_member(self.list_ids["Events"], self.OFFICE)["status"], "pending")
+        self.assertEqual(self.statuses(answer["panel"])["Events"], ("pending", "text-warning"))
+        self.assertIn("asked to confirm", self.company.message_ids[0].body)
+
+    def test_a_cleaned_address_is_refused_and_the_others_still_apply(self):
+        answer = self.save(self.company, self.OFFICE, {"Old list": True, "Partners": False})
+        results = {result["name"]: result for result in answer["results"]}
+        self.assertIn("cannot be subscribed again", results["Old list"]["error"])
+        self.assertEqual(results["Partners"]["status"], "unsubscribed")
+        self.assertEqual(self.standin.store.get_member(self.list_ids["Old list"], self.OFFICE)["status"], "cleaned")
+
+    def test_a_contacts_address_changes_the_contact(self):
+        contact = self.env["res.partner"].create({
+            "name": "Piotr Zielinski", "parent_id": self.company.id, "email": "piotr@acme-panel.com"})
+        self.save(self.company, "piotr@acme-panel.com", {"Partners": True})
+        self.assertEqual(contact.mailchimp_member_ids.mapped("status"), ["subscribed"])
+        self.assertTrue(contact.mailchimp_subscribe)
+        self.assertIn("Partners", self.company.message_ids[0].body, "the note is on the form the user is on too")
+
+    # ------------------------------------------------------------ rights
+
+    def test_a_user_without_a_mailchimp_group_sees_no_panel_and_cannot_call_it(self):
+        arch = self.env["res.partner"].with_user(self.internal).get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertNotIn("mailchimp_panel", arch)
+        self.assertNotIn("mailchimp_audience_count", arch)
+        before = len(self.standin.request_log)
+        company = self.company.with_user(self.internal)
+        with self.assertRaises(AccessError):
+            company.mailchimp_panel(self.OFFICE, refresh=True)
+        with self.assertRaises(AccessError):
+            company.mailchimp_panel_save(self.OFFICE, {self.list_ids["Events"]: False}, {self.list_ids["Events"]: True})
+        self.assertEqual(self.requests_since(before), [], "refused before any request to Mailchimp")
+
+    def test_a_mailchimp_user_sees_the_panel_and_uses_the_dialog(self):
+        arch = self.env["res.partner"].with_user(self.mc_user).get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn('name="mailchimp_panel"', arch)
+        customer = self.env["res.partner"].create({"name": "Ewa Lis", "email": "ewa@acme-panel.com"})
+        answer = self.save(customer, "ewa@acme-panel.com", {"Events": True}, user=self.mc_user)
+        self.assertEqual(answer["results"][0]["status"], "subscribed")
+        self.assertEqual(self.standin.store.get_member(self.list_ids["Events"], "ewa@acme-panel.com")["status"],
+                         "subscribed")
+        self.assertIn(self.mc_user.name, customer.message_ids[0].body)
+
+    def test_only_the_current_companys_account_is_read(self):
+        other = self.env["res.company"].create({"name": "Other Panel Co"})
+        self.env.user.company_ids |= other
+        answer = self.company.with_company(other).mailchimp_panel(self.OFFICE)
+        self.assertIsNone(answer["panel"])
+        self.assertIn("not connected", answer["message"])
+
+
+@tagged("post_install", "-at_install")
+class TestPanelUi(PanelWorld, MailchimpStandinMixin, HttpCase):
+    """The panel and the dialog in Chromium, as a Mailchimp user clicks them."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.build_world()
+        cls.env["mailchimp.panel.cache"].search([]).unlink()
+        cls.company.name = "Acme Panel Tour"
+        cls.user = new_test_user(cls.env, login="panel_tour", groups=MC_USER_GROUPS)
+
+    def test_panel_and_dialog(self):
+        """Known data of jan@ from a while ago and Mailchimp failing for it: the tab shows it with the message."""
+        self.company.mailchimp_panel(self.JAN, refresh=True)
+        self.env["mailchimp.panel.cache"].search([("email", "=", self.JAN)]).fetched_at = \
+            fields.Datetime.now() - timedelta(hours=1)
+        self.standin.faults.add(status=503, times=1000, path_contains=subscriber_hash(self.JAN))
+        self.start_tour(f"/odoo/contacts/{self.company.id}", "mailchimp_sync_customer_panel", login="panel_tour")
+        self.assertEqual(self.standin.store.get_member(self.list_ids["Events"], self.OFFICE)["status"], "pending")
+        self.assertEqual(self.standin.store.get_member(self.list_ids["Partners"], self.OFFICE)["status"], "pending",
+                         "the box unticked then reverted was not sent")
+        self.assertIn("asked to confirm", self.company.message_ids[0].body)
