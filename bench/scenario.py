@@ -306,6 +306,7 @@ def _status_mb(key):
     raise RuntimeError(f"no {key} in /proc/self/status")
 
 
-main(env, int(os.environ.get("BENCH_PARTNERS", "10000")),  # noqa: F821 (env comes from odoo shell)
-     int(os.environ.get("BENCH_IN_FLIGHT") or 0), float(os.environ.get("BENCH_LATENCY") or 0),
-     os.environ.get("BENCH_CREATE", "sql"))
+if __name__ == "__main__":  # odoo-bin shell; bench/campaigns.py imports the helpers
+    main(env, int(os.environ.get("BENCH_PARTNERS", "10000")),  # noqa: F821 (env comes from odoo shell)
+         int(os.environ.get("BENCH_IN_FLIGHT") or 0), float(os.environ.get("BENCH_LATENCY") or 0),
+         os.environ.get("BENCH_CREATE", "sql"))
