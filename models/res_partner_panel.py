@@ -97,7 +97,7 @@ class ResPartner(models.Model):
         }
         if not addresses:
             return answer
-        address = self._mailchimp_panel_address(addresses, email)
+        address = self._mailchimp_panel_address(addresses, email, fallback=True)
         answer["selected"] = address.email
         account = self.env["mailchimp.account"]._for_company()
         if not account.is_connected:
@@ -145,12 +145,14 @@ class ResPartner(models.Model):
         contacts = [(contact.id, contact.name, contact.email) for contact in self.child_ids if contact.email]
         return panel_addresses(self.id, self.name, self.email, contacts)
 
-    def _mailchimp_panel_address(self, addresses, email):
-        if not email:
-            return addresses[0]
+    def _mailchimp_panel_address(self, addresses, email, fallback=False):
+        """The address ``email`` among the customer's; the first one when none is asked for (or, with
+        ``fallback``, when the asked one is not the customer's any more: its email was just edited)."""
         for address in addresses:
-            if address.key == email_key(email):
+            if email and address.key == email_key(email):
                 return address
+        if not email or fallback:
+            return addresses[0]
         raise UserError(self.env._("%s is not an address of this customer or of its contacts.", email))
 
     # ------------------------------------------------------------ one change

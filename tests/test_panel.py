@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from odoo import fields
 from odoo.addons.mailchimp_sync.mailchimp_sync.member_payload import subscriber_hash
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import MailchimpCase, MailchimpStandinMixin, new_list_body
@@ -118,11 +118,14 @@ class TestPanel(PanelWorld, MailchimpCase):
         self.assertEqual(jan["panel"]["campaigns"], [])
         self.assertIsNone(jan["panel"]["activity"])
 
-    def test_an_address_that_is_not_the_customers_is_refused_without_a_request(self):
+    def test_an_address_that_is_not_the_customers_gives_the_customers_own(self):
+        answer = self.company.mailchimp_panel("someone@else.com")
+        self.assertEqual(answer["selected"], self.OFFICE)
         before = len(self.standin.request_log)
-        with self.assertRaisesRegex(Exception, "not an address of this customer"):
-            self.company.mailchimp_panel("someone@else.com")
-        self.assertEqual(self.requests_since(before), [])
+        with self.assertRaisesRegex(UserError, "not an address of this customer"):
+            self.company.mailchimp_panel_save("someone@else.com", {self.list_ids["Events"]: False},
+                                              {self.list_ids["Events"]: True})
+        self.assertEqual(self.requests_since(before), [], "refused before any request")
 
     # ------------------------------------------------------------ cache and outages
 

@@ -26,13 +26,18 @@ export class MailchimpPanel extends Component {
         onWillStart(() => this.load());
         onWillUpdateProps((nextProps) => {
             if (this.recordKey(nextProps.record) !== this.loadedFor) {
-                return this.load({ record: nextProps.record });
+                const sameRecord = nextProps.record.resId === this.props.record.resId;
+                return this.load({ record: nextProps.record, email: sameRecord && this.state.email });
             }
         });
     }
 
+    /** What the panel shows depends on: the record, and its saved email (not while it is being edited). */
     recordKey(record) {
-        return record.resId ? `${record.resId}|${record.isDirty ? this.loadedEmail : record.data.email}` : null;
+        if (!record.resId) {
+            return null;
+        }
+        return record.dirty ? this.loadedFor : `${record.resId}|${record.data.email}`;
     }
 
     get panel() {
@@ -41,7 +46,6 @@ export class MailchimpPanel extends Component {
 
     async load({ record = this.props.record, email = this.state.email, refresh = false } = {}) {
         this.loadedFor = this.recordKey(record);
-        this.loadedEmail = record.data.email;
         if (!record.resId) {
             this.state.data = null;
             this.state.loading = false;
