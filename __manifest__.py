@@ -22,6 +22,10 @@
         "views/mailchimp_campaign_views.xml",
         "views/res_partner_panel_views.xml",
         "views/mailchimp_menus.xml",
+        "security/mailchimp_sms_security.xml",
+        "data/mailchimp_sms_cron_data.xml",
+        "views/mailchimp_sms_views.xml",
+        "views/mailchimp_sms_settings_views.xml",
     ],
     "demo": [
         "demo/mailchimp_demo.xml",

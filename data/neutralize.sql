@@ -1,3 +1,6 @@
 -- A duplicated database must not talk to the production Mailchimp account.
 UPDATE mailchimp_account
    SET api_key = NULL, oauth_token = NULL, is_connected = FALSE;
+-- Nor with the production SerwerSMS account.
+UPDATE mailchimp_account
+   SET sms_token = NULL, sms_password = NULL, sms_is_connected = FALSE;

@@ -13,6 +13,7 @@ results back. What is here today:
   synced?" to reading Mailchimp's batch answer;
 * ``const``: member statuses, reason codes and limits.
 
-Parsing of Mailchimp webhooks and the SMS gateway's client are not here yet;
-they will join this package as modules of their own.
+* ``serwersms``: the SerwerSMS.pl client (on ``json_http``), its credentials
+  and errors; ``sms_groups``: the audience → SMS group rules (group names,
+  numbers that can receive SMS, live changes, finding sent contacts).
 """

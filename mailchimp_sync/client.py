@@ -148,9 +148,12 @@ class MailchimpClient(JsonHttpClient):
     def delete_webhook(self, list_id, webhook_id):
         return self.request("DELETE", f"lists/{list_id}/webhooks/{webhook_id}")
 
-    def get_members_page(self, list_id, offset=0, count=MAX_PAGE_SIZE):
-        """One page of the audience's (non-archived) members, with ``total_items``."""
-        return self.request("GET", f"lists/{list_id}/members", params={"offset": offset, "count": count})
+    def get_members_page(self, list_id, offset=0, count=MAX_PAGE_SIZE, **params):
+        """One page of the audience's (non-archived) members, with ``total_items``.
+
+        ``params`` narrow it (``status="subscribed"``, ``fields=…``).
+        """
+        return self.request("GET", f"lists/{list_id}/members", params={**params, "offset": offset, "count": count})
 
     def iter_members_changed_since(self, list_id, since=None):
         """Members changed since ``since`` (ISO 8601; None: all), then the archived ones.

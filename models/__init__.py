@@ -22,3 +22,9 @@ from . import res_partner_campaign
 from . import mailchimp_panel_cache
 from . import res_partner_panel
 from . import res_config_settings
+from . import mailchimp_account_sms
+from . import mailchimp_sms_group
+from . import mailchimp_sms_contact
+from . import mailchimp_sms_change
+from . import mailchimp_audience_sms
+from . import res_config_settings_sms

@@ -117,6 +117,7 @@ class MailchimpAudience(models.Model):
                 run.write({"state": "failed", "date_end": fields.Datetime.now(), "message": self.env._(
                     "The run stopped on an error in Odoo (%(error)s); what was pushed before is kept, "
                     "the next run continues.", error=f"{type(error).__name__}: {error}".strip())})
+            self._sms_after_sync_run(run)
             run._send_report()
             self._commit_if_allowed()
         return run

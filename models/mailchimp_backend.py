@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from odoo import api, models
 from odoo.exceptions import AccessError, UserError
 
-from ..mailchimp_sync.errors import MailchimpError
+from ..mailchimp_sync.json_http import ServiceError
 
 _logger = logging.getLogger(__name__)
 
@@ -42,14 +42,14 @@ class MailchimpBackend(models.AbstractModel):
     @api.model
     @contextmanager
     def _user_errors(self, hint=None):
-        """Turn a Mailchimp error into a :class:`UserError` carrying Mailchimp's own message.
+        """Turn a Mailchimp (or SerwerSMS) error into a :class:`UserError` carrying the service's own message.
 
         ``hint`` is a sentence added to an error Mailchimp answered (4xx), e.g. the likely cause.
         """
         try:
             yield
-        except MailchimpError as error:
-            _logger.info("Mailchimp call failed: %s", error)
+        except ServiceError as error:
+            _logger.info("%s call failed: %s", error.service, error)
             message = str(error)
             if hint and error.status and 400 <= error.status < 500:
                 message = f"{message} {hint}"

@@ -263,6 +263,7 @@ class MailchimpAudience(models.Model):
     def _apply_remote_change(self, change, source, push=False, phone=None, engine=None, note=None):
         """Apply one :class:`RemoteChange`; returns ``(outcome word, partner or None)``."""
         self.ensure_one()
+        self._sms_member_changed(change, source)
         engine = engine or self._item_engine()
         member, partner = self._find_binding(change.email)
         outcome = "linked" if partner and not member else "updated"

@@ -13,4 +13,5 @@ from . import test_sync_compliance
 from . import test_sync_convergence
 from . import test_webhooks
 from . import test_campaigns
+from . import test_sms_groups
 from . import test_panel

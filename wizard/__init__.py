@@ -1,2 +1,3 @@
 from . import mailchimp_connect_wizard
 from . import mailchimp_merge_field_wizard
+from . import mailchimp_sms_connect_wizard

@@ -8,7 +8,8 @@ Groups, contacts (add, edit, delete, index, import by group name with
 ``correct``/``failed`` counts: invalid and blacklisted numbers fail), the
 gateway's error format (HTTP 200 and ``{"error": {code, type, message}}``),
 HTTP faults (``gateway.faults.add(status=503)``, ``drop=True``, ``delay=…``),
-gateway errors (``gateway.store.arm_error(1001, action="contacts/import")``)
+gateway errors (``gateway.store.arm_error(1001, action="contacts/import")``),
+answers lost after the gateway acted (``gateway.lose_answer("contacts/import")``)
 and control routes under ``/_standin`` (``GET /state``, ``GET /requests``,
 ``POST``/``DELETE /faults``, ``POST /errors``, ``POST /blacklist``).
 """

@@ -38,6 +38,7 @@ class SmsStandinServer:
         self.store = Store()
         self.faults = FaultInjector()
         self.request_log = []
+        self.lost_answers = {}  # action -> how many answers to lose after acting
         self._httpd = _HttpServer((host, port), self)
         self.port = self._httpd.server_address[1]
         self.base_url = f"http://{host}:{self.port}"
@@ -51,6 +52,27 @@ class SmsStandinServer:
     def user(self):
         """``(user name, password)`` of the API user."""
         return next(iter(self.store.users.items()))
+
+    def reset(self):
+        """Back to an empty account (same credentials), no faults, no log: a test's fresh start."""
+        self.store = Store(tokens=list(self.store.tokens), users=dict(self.store.users))
+        self.faults.clear()
+        self.lost_answers.clear()
+        self.request_log.clear()
+
+    def lose_answer(self, action, times=1):
+        """Carry out the next ``times`` calls of ``action``, then drop the connection instead of answering.
+
+        What a timeout or a network failure after the gateway acted looks like to a client.
+        """
+        self.lost_answers[action] = self.lost_answers.get(action, 0) + times
+
+    def _take_lost_answer(self, action):
+        with self.store.lock:
+            if self.lost_answers.get(action):
+                self.lost_answers[action] -= 1
+                return True
+            return False
 
     def calls(self, action=None):
         """The logged calls, of ``action`` only when given."""
@@ -90,6 +112,7 @@ class SmsStandinServer:
             self.faults.clear()
             with self.store.lock:
                 self.store.armed.clear()
+                self.lost_answers.clear()
             return 200, {"faults": []}
         if (method, path) == ("POST", "/errors"):
             self.store.arm_error(**body)
@@ -180,6 +203,9 @@ class _Handler(BaseHTTPRequestHandler):
             payload = standin.store.handle(action, body, self.headers.get("Authorization"))
         except GatewayError as error:
             payload = error.as_body()
+        if standin._take_lost_answer(action):
+            self._drop()
+            return
         self._send(200, payload)
 
     do_GET = do_DELETE = do_POST

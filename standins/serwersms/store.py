@@ -20,6 +20,7 @@ ERRORS = {  # code: (type, message) as the gateway's documentation lists them
     1001: ("InvalidUser", "Incorrect login or password"),
     1002: ("InvalidRole", "The user does not have permission to use the API"),
     1004: ("InvalidID", "Invalid parameter ID"),
+    1005: ("InvalidRole", "No permission"),
     2000: ("ValidationRequiredError", "Missing required parameters"),
     2001: ("ValidationPhoneError", "Invalid phone number"),
 }

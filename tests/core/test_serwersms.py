@@ -25,6 +25,7 @@ def gateway(gateway_server):
     gateway_server.faults.clear()
     gateway_server.store.armed.clear()
     gateway_server.request_log.clear()
+    gateway_server.lost_answers.clear()
     yield gateway_server
     gateway_server.faults.clear()
 
@@ -168,3 +169,12 @@ def test_unusable_credentials_are_refused_before_any_call(factory, message):
 def test_the_account_is_named_without_its_secret():
     assert SmsCredentials.from_token("abcdefgh1234").label == "API token …1234"
     assert SmsCredentials.from_login("api_user", "pw").label == "api_user"
+
+
+def test_a_lost_answer_means_the_gateway_acted_but_the_client_does_not_know(gateway, make_sms_client):
+    client = make_sms_client()
+    group_id = client.add_group("MC_lost")
+    gateway.lose_answer("contacts/import")
+    with pytest.raises(SerwerSmsError):
+        client.import_contacts("MC_lost", [{"phone": "+48500600700", "email": "a@acme-example.com"}])
+    assert [item["email"] for item in client.iter_contacts(group_id)] == ["a@acme-example.com"]

@@ -1,0 +1,79 @@
+"""The SMS side of an audience (issue #11): its SerwerSMS groups, "Start sync", and the hooks of live updates.
+
+The rest of the add-on tells this file when a member may have changed, with one
+call each: :meth:`_sms_member_changed` (webhooks, reconciliation, SMS sign-ups)
+and :meth:`_sms_after_sync_run` (a sync run's pushes). Both only queue
+(``mailchimp.sms.change``), and only when a group of the audience is live.
+"""
+from odoo import fields, models
+from odoo.exceptions import UserError
+
+from ..mailchimp_sync.errors import MailchimpError
+from ..mailchimp_sync.sms_groups import group_name
+from .mailchimp_sms_group import STATE_READY, STATE_SYNCING
+
+
+class MailchimpAudience(models.Model):
+    _inherit = "mailchimp.audience"
+
+    sms_group_ids = fields.One2many("mailchimp.sms.group", "audience_id", string="SMS groups")
+
+    def action_sms_start_sync(self):
+        """Button: a fresh group at SerwerSMS, filled in the background with the subscribed members' numbers."""
+        self.ensure_one()
+        backend = self.env["mailchimp.backend"]
+        backend._check_manager()
+        self.check_access("write")
+        account = self.account_id
+        with backend._user_errors():
+            account._credentials()
+            account._sms_credentials()
+            name = group_name(self.name, fields.Datetime.context_timestamp(self, fields.Datetime.now()))
+            if self.env["mailchimp.sms.group"].sudo().search_count([("company_id", "=", self.company_id.id),
+                                                                     ("name", "=", name)]):
+                raise UserError(self.env._("A group named %s was created this very second; press Start sync again "
+                                           "in a moment (SerwerSMS imports into a group by its name).", name))
+            gateway_group_id = account._sms_client().add_group(name)
+        self.env["mailchimp.sms.group"].create({
+            "audience_id": self.id, "name": name, "gateway_group_id": gateway_group_id, "requested_by": self.env.uid})
+        self.env["mailchimp.sms.group"]._trigger_job()
+        return backend._notification(
+            self.env._("Group %s created at SerwerSMS; the contacts are imported in the background and the count "
+                       "grows on the SMS tab.", name), title=self.env._("SMS sync started"), reload=True)
+
+    # ------------------------------------------------------------ hooks of live updates
+
+    def _sms_live_groups(self):
+        self.ensure_one()
+        return self.env["mailchimp.sms.group"].sudo().search(
+            [("audience_id", "=", self.id), ("live", "=", True), ("deleted_at_gateway", "=", False)])
+
+    def _sms_groups_importing(self):
+        """Changes wait while a live group is being filled: the import reads the audience as it is then."""
+        return any(group.state in (STATE_READY, STATE_SYNCING) for group in self._sms_live_groups())
+
+    def _sms_member_changed(self, change, source):
+        """A member may have changed (a :class:`RemoteChange`): queue it for the live groups.
+
+        An import (Odoo linking existing members) changes nothing in Mailchimp, so it queues nothing.
+        """
+        if source == "import" or not self._sms_live_groups():
+            return
+        if change.new_email:
+            self.env["mailchimp.sms.change"]._enqueue(self, [change.new_email], old_email=change.email)
+        else:
+            self.env["mailchimp.sms.change"]._enqueue(self, [change.email])
+
+    def _sms_after_sync_run(self, run):
+        """A sync run ended: queue the members it wrote to Mailchimp for the live groups."""
+        if self._sms_live_groups():
+            self.env["mailchimp.sms.change"]._enqueue_synced_since(self, run.date_start)
+
+    def _sms_fetch_member(self, email):
+        """The member as Mailchimp has it now, or None when it is not in the audience any more."""
+        try:
+            return self._client().get_member(self.mailchimp_id, email)
+        except MailchimpError as error:
+            if error.status == 404:
+                return None
+            raise
