@@ -11,6 +11,8 @@ Two figures, printed as one JSON object:
   kernel's counter reset before it, as in ``scenario.py``); the stand-in runs in
   its own process (bench/run), so its memory is not counted.
 """
+import contextlib
+import cProfile
 import gc
 import json
 import os
@@ -56,19 +58,54 @@ def prepare(env):
     return audience, client, list_id
 
 
-def bench_webhooks(env, audience, list_id, count):
-    Event = env["mailchimp.webhook.event"]
-    bodies = [delivery("subscribe", f"hook{n}@bench-example.com", list_id, n) for n in range(count // 2)]
-    bodies += [delivery("unsubscribe", f"hook{n}@bench-example.com", list_id, n + count, action="unsub",
+def webhook_bodies(list_id, count, prefix):
+    """``count`` deliveries: new subscribers, then unsubscribes of half of them."""
+    bodies = [delivery("subscribe", f"{prefix}{n}@bench-example.com", list_id, n) for n in range(count // 2)]
+    bodies += [delivery("unsubscribe", f"{prefix}{n}@bench-example.com", list_id, n + count, action="unsub",
                         reason="manual") for n in range(count - count // 2)]
-    started = time.monotonic()
-    for raw in bodies:
-        Event._receive_webhook(audience, raw)
-        env.cr.commit()
-    seconds = time.monotonic() - started
-    done = Event.search_count([("state", "=", "done")])
-    return {"webhook_events": count, "webhook_applied": done, "webhook_seconds": round(seconds, 2),
-            "webhook_events_per_second": round(count / seconds, 1)}
+    return bodies
+
+
+def timed_webhooks(env, label, count, work):
+    """Run ``work()`` and return its figures: wall and Odoo CPU time, SQL queries, events applied per second."""
+    Event = env["mailchimp.webhook.event"]
+    done_before = Event.search_count([("state", "=", "done")])
+    queries_before = env.cr.sql_log_count
+    started, cpu_started = time.monotonic(), time.process_time()
+    work()
+    seconds, cpu_seconds = time.monotonic() - started, time.process_time() - cpu_started
+    return {f"{label}_events": count,
+            f"{label}_applied": Event.search_count([("state", "=", "done")]) - done_before,
+            f"{label}_seconds": round(seconds, 2),
+            f"{label}_events_per_second": round(count / seconds, 1),
+            f"{label}_odoo_cpu_ms_per_event": round(1000 * cpu_seconds / count, 1),
+            f"{label}_sql_queries_per_event": round((env.cr.sql_log_count - queries_before) / count, 1)}
+
+
+def bench_webhooks(env, audience, list_id, count):
+    """Two figures, both through the controller's code after its checks (store and commit, then apply):
+
+    * ``webhook_one_by_one``: each delivery arrives after the previous one was applied;
+    * ``webhook_burst``: ``count`` deliveries arrive together (a bulk change in Mailchimp, or
+      Mailchimp catching up after an outage): each is stored and committed as its request
+      does, and one worker applies what waits, a batch per request.
+    """
+    Event = env["mailchimp.webhook.event"]
+
+    def one_by_one():
+        for raw in webhook_bodies(list_id, count, "one"):
+            Event._receive_webhook(audience, raw)
+            env.cr.commit()
+
+    def burst():
+        for raw in webhook_bodies(list_id, count, "burst"):
+            Event._store_webhook(audience, raw)
+        while Event._apply_waiting(audience):
+            env.cr.commit()
+
+    figures = timed_webhooks(env, "webhook_one_by_one", count, one_by_one)
+    figures |= timed_webhooks(env, "webhook_burst", count, burst)
+    return figures
 
 
 def bench_import(env, audience, client, list_id, count):
@@ -89,12 +126,30 @@ def bench_import(env, audience, client, list_id, count):
             "import_summary": json.loads(audience.import_summary or "{}")}
 
 
+@contextlib.contextmanager
+def profiled(name):
+    """cProfile of the block into ``$BENCH_PROFILE/<name>.prof`` when bench/run --profile DIR was given."""
+    folder = os.environ.get("BENCH_PROFILE")
+    if not folder:
+        yield
+        return
+    profile = cProfile.Profile()
+    profile.enable()
+    try:
+        yield
+    finally:
+        profile.disable()
+        profile.dump_stats(os.path.join(folder, f"{name}.prof"))
+
+
 def main(env):
     events = int(os.environ.get("BENCH_EVENTS", "1000"))
     members = int(os.environ.get("BENCH_MEMBERS", "10000"))
     audience, client, list_id = prepare(env)
-    figures = bench_webhooks(env, audience, list_id, events)
-    figures |= bench_import(env, audience, client, list_id, members)
+    with profiled("webhooks"):
+        figures = bench_webhooks(env, audience, list_id, events)
+    with profiled("import"):
+        figures |= bench_import(env, audience, client, list_id, members)
     print(json.dumps(figures))
 
 

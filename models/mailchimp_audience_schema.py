@@ -166,10 +166,12 @@ class MailchimpAudience(models.Model):
             for tag in tags if tag.mailchimp_interest_id.audience_id == self and tag.mailchimp_interest_id.active
         }
 
-    def _audience_schema(self):
+    def _audience_schema(self, mapped_tags=None):
+        """The audience's schema; ``mapped_tags`` is :meth:`_mapped_tags` when the caller read it already."""
         self.ensure_one()
+        mapped_tags = self._mapped_tags() if mapped_tags is None else mapped_tags
         return AudienceSchema(
-            managed_interest_ids=frozenset(self._mapped_tags().values()),
+            managed_interest_ids=frozenset(mapped_tags.values()),
             merge_fields=self.merge_field_ids._schema_entries(),
             representative_fields=self.representative_field_ids._core_fields(),
         )

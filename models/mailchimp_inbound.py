@@ -19,6 +19,7 @@ of rules:
 import json
 import logging
 from datetime import timezone
+from itertools import islice
 from urllib.parse import quote
 
 from odoo import api, fields, models
@@ -33,7 +34,12 @@ from ..mailchimp_sync.const import (
     STATUS_UNSUBSCRIBED,
     WEBHOOK_CAMPAIGN,
 )
-from ..mailchimp_sync.inbound import RemoteChange, change_from_event, change_from_member, full_name
+from ..mailchimp_sync.inbound import (
+    RemoteChange,
+    change_from_event,
+    change_from_member,
+    full_name,
+)
 from ..mailchimp_sync.member_payload import build_member, payload_hash, subscriber_hash
 from ..mailchimp_sync.sms_signup import parse_sms_signup
 from ..mailchimp_sync.webhooks import new_secret
@@ -48,6 +54,16 @@ LOCAL_HOSTS = ("localhost", "127.", "10.", "192.168.", "172.16.", "172.17.", "17
                "172.30.", "172.31.", "[::1]")
 IMPORT_PAGE = 1000  # Mailchimp's largest page
 REMOTE_CONTEXT = {"mailchimp_from_remote": True, "tracking_disable": True}
+
+
+class InboundBatch:
+    """What applying several changes to an audience keeps between them (see ``_apply_remote_changes``)."""
+
+    def __init__(self, bindings):
+        self.bindings = bindings  # {subscriber hash: (member or None, partner or None)}, kept current
+        self.created = {}  # {subscriber hash: True} for customers created ahead for their first change
+        self.notes = []  # [(partner, what Mailchimp changed)], in order
+        self.touched = {}  # {member: partner} whose item hash is stored at the end
 
 
 class MailchimpAudience(models.Model):
@@ -191,9 +207,8 @@ class MailchimpAudience(models.Model):
             while True:
                 page = client.get_members_page(self.mailchimp_id, offset=self.import_offset, count=IMPORT_PAGE)
                 members = page.get("members") or []
-                for member in members:
-                    outcome, _partner = self._apply_remote_change(change_from_member(member), source="import",
-                                                                  engine=engine)
+                changes = [change_from_member(member) for member in members]
+                for outcome, _partner in self._apply_remote_changes(changes, source="import", engine=engine):
                     summary[outcome] = summary.get(outcome, 0) + 1
                 self.write({"import_offset": self.import_offset + len(members),
                             "import_total": int(page.get("total_items") or 0), "import_summary": json.dumps(summary)})
@@ -209,8 +224,10 @@ class MailchimpAudience(models.Model):
         with self.env["mailchimp.backend"]._user_errors():
             engine = self._item_engine()
             since = overlap and overlap.replace(tzinfo=timezone.utc).isoformat()
-            for member in self._client().iter_members_changed_since(self.mailchimp_id, since):
-                self._apply_remote_change(change_from_member(member), source="Mailchimp", engine=engine)
+            members = self._client().iter_members_changed_since(self.mailchimp_id, since)
+            while page := list(islice(members, IMPORT_PAGE)):
+                self._apply_remote_changes([change_from_member(member) for member in page], source="Mailchimp",
+                                           engine=engine)
         self.last_reconcile = started
 
     def _summary_sentence(self, summary):
@@ -222,13 +239,20 @@ class MailchimpAudience(models.Model):
 
     # ------------------------------------------------------------ events
 
-    def _apply_webhook_event(self, event):
+    def _apply_webhook_event(self, event, engine=None):
         """``(state, outcome, partner)`` for a parsed webhook event."""
         if event.type == WEBHOOK_CAMPAIGN:
             return "ignored", self._on_campaign_event(event), None
         change = change_from_event(event, self._groups_by_category())
-        outcome, partner = self._apply_remote_change(change, source="webhook")
+        outcome, partner = self._apply_remote_change(change, source="webhook", engine=engine)
         return ("done" if partner else "ignored"), outcome, partner
+
+    def _apply_webhook_changes(self, events, engine):
+        """``[(state, outcome, partner)]`` for parsed member events (not campaign ones), applied together."""
+        groups = self._groups_by_category()
+        outcomes = self._apply_remote_changes([change_from_event(event, groups) for event in events],
+                                              source="webhook", engine=engine)
+        return [(("done" if partner else "ignored"), outcome, partner) for outcome, partner in outcomes]
 
     def _on_campaign_event(self, event):
         """A campaign was sent (or cancelled): refresh it, its report and its activity at once."""
@@ -247,7 +271,7 @@ class MailchimpAudience(models.Model):
             for category in self.interest_category_ids
         }
 
-    def _apply_sms_event(self, event):
+    def _apply_sms_event(self, event, engine=None):
         """An SMS sign-up: subscribe the address (customer found or created), then push it at once."""
         signup = parse_sms_signup(**json.loads(event.raw))
         change = RemoteChange(email=signup.email, changed_at=fields.Datetime.now().replace(tzinfo=timezone.utc),
@@ -255,18 +279,39 @@ class MailchimpAudience(models.Model):
         received = signup.received_at or change.changed_at
         note = self.env._("text from %(phone)s received %(date)s", phone=signup.phone or self.env._("an unknown number"),
                           date=received.strftime("%Y-%m-%d %H:%M %Z").strip())
-        outcome, partner = self._apply_remote_change(change, source="SMS", push=True, phone=signup.phone, note=note)
+        outcome, partner = self._apply_remote_change(change, source="SMS", push=True, phone=signup.phone, note=note,
+                                                     engine=engine)
         return ("done" if partner else "ignored"), outcome, partner
 
     # ------------------------------------------------------------ the rules
 
     def _apply_remote_change(self, change, source, push=False, phone=None, engine=None, note=None):
         """Apply one :class:`RemoteChange`; returns ``(outcome word, partner or None)``."""
+        [result] = self._apply_remote_changes([change], source, push=push, phone=phone, engine=engine, note=note)
+        return result
+
+    def _apply_remote_changes(self, changes, source, push=False, phone=None, engine=None, note=None):
+        """Apply :class:`RemoteChange` s in their order; ``[(outcome word, partner or None)]``, one per change.
+
+        What they share is done once for all: finding the members and customers of their
+        addresses, creating the customers (and members) of new subscribers, writing the
+        chatter notes, and storing the hash of each customer's item as it ends up (so
+        that the next run sends nothing back: no echo).
+        """
         self.ensure_one()
-        self._sms_member_changed(change, source)
         engine = engine or self._item_engine()
-        member, partner = self._find_binding(change.email)
-        outcome = "linked" if partner and not member else "updated"
+        batch = InboundBatch(self._find_bindings([change.email for change in changes]))
+        self._create_new_subscribers(changes, batch)
+        results = [self._apply_change(change, source, engine, batch, phone, note) for change in changes]
+        self._log_notes(batch.notes, source)
+        self._store_item_hashes(engine, batch.touched, push)
+        return results
+
+    def _apply_change(self, change, source, engine, batch, phone, note):
+        self._sms_member_changed(change, source)
+        key = subscriber_hash(change.email)
+        member, partner = batch.bindings[key] if key in batch.bindings else self._find_binding(change.email)
+        outcome = "created" if batch.created.pop(key, False) else "linked" if partner and not member else "updated"
         if not partner:
             if change.status not in (STATUS_SUBSCRIBED, STATUS_PENDING) or not self.create_partners:
                 return "skipped", None
@@ -276,48 +321,106 @@ class MailchimpAudience(models.Model):
         if member and not member.partner_id:
             member.partner_id = partner
         member = member or self._bind(partner)
+        batch.bindings[key] = (member, partner)
         mapped = engine.interest_by_tag
         notes = self._apply_status(partner, member, change) + self._apply_profile(partner, change, mapped)
         if change.status in (STATUS_SUBSCRIBED, STATUS_PENDING):
             notes += self._ensure_signup_tag(partner, mapped)
         if change.new_email:
             notes += self._apply_new_email(partner, member, change.new_email)
+            del batch.bindings[key]
+            batch.bindings[subscriber_hash(change.new_email)] = (member, partner)
         if note:
             notes.append(note)
         if phone and not partner.mobile:
             partner.mobile = phone
         if notes and source != "import":  # an import says what it did in one summary
-            partner.message_post(body=self.env._("Mailchimp (%(origin)s, %(audience)s): %(what)s", origin=source,
-                                                 audience=self.name, what="; ".join(notes)))
+            batch.notes.append((partner, "; ".join(notes)))
         elif outcome == "updated":
             outcome = "unchanged"
-        item = self._current_item(engine, partner)
-        if push and item is not None:
-            self._push_now(item, member)
-        member.write({"payload_hash": payload_hash(item.payload) if item else member.payload_hash,
-                      "error_hash": False, "last_error": False, "need_sync": False})
+        batch.touched[member] = partner
         return outcome, partner
 
-    def _find_binding(self, email):
-        """(member, partner) for the address: the binding first, else a customer of the company or of none."""
-        Member = self.env["mailchimp.member"].sudo()
-        member = Member.search([("audience_id", "=", self.id), ("mailchimp_id", "=", subscriber_hash(email))],
-                               limit=1)
-        if member.partner_id:
-            return member, member.partner_id.sudo()
-        normalized = email_normalize(email)
-        partner = self.env["res.partner"].sudo().with_context(active_test=False).search([
-            ("email_normalized", "=", normalized), ("company_id", "in", [False, self.company_id.id]),
-        ], order="is_company desc, id", limit=1) if normalized else self.env["res.partner"]
-        return (member if member else None), (partner or None)
+    def _find_bindings(self, emails):
+        """``{subscriber hash: (member or None, partner or None)}`` of the addresses, as :meth:`_find_binding`
+        finds them one by one, in two queries."""
+        hashes = {subscriber_hash(email) for email in emails}
+        members = self.env["mailchimp.member"].sudo().search(
+            [("audience_id", "=", self.id), ("mailchimp_id", "in", list(hashes))])
+        member_by_hash = {member.mailchimp_id: member for member in members}
+        normalized = {email_normalize(email) for email in emails} - {False}
+        partners = self.env["res.partner"].sudo().with_context(active_test=False).search([
+            ("email_normalized", "in", list(normalized)), ("company_id", "in", [False, self.company_id.id]),
+        ], order="is_company desc, id") if normalized else []
+        partner_by_email = {}
+        for partner in partners:
+            partner_by_email.setdefault(partner.email_normalized, partner)
+        bindings = {}
+        for email in emails:
+            member = member_by_hash.get(subscriber_hash(email))
+            if member and member.partner_id:
+                bindings[subscriber_hash(email)] = (member, member.partner_id.sudo())
+            else:
+                bindings[subscriber_hash(email)] = (member or None, partner_by_email.get(email_normalize(email)))
+        return bindings
+
+    def _create_new_subscribers(self, changes, batch):
+        """The customers (and members) of addresses Odoo does not know whose first change subscribes them,
+        created together; the others are left to :meth:`_apply_change`, in their turn."""
+        if not self.create_partners:
+            return
+        firsts = {}
+        for change in changes:
+            firsts.setdefault(subscriber_hash(change.email), change)
+        new = [(key, change) for key, change in firsts.items()
+               if batch.bindings[key] == (None, None) and change.status in (STATUS_SUBSCRIBED, STATUS_PENDING)]
+        if not new:
+            return
+        partners = self.env["res.partner"].sudo().with_context(**REMOTE_CONTEXT).create(
+            [self._new_partner_values(change) for _key, change in new])
+        members = self.env["mailchimp.member"].sudo().create(
+            [{"audience_id": self.id, "partner_id": partner.id, "need_sync": False} for partner in partners])
+        for (key, _change), partner, member in zip(new, partners, members):
+            batch.bindings[key] = (member, partner)
+            batch.created[key] = True
+
+    def _log_notes(self, notes, source):
+        """One chatter note per change, written together (oldest first)."""
+        rounds = []
+        for partner, what in notes:
+            body = self.env._("Mailchimp (%(origin)s, %(audience)s): %(what)s", origin=source, audience=self.name,
+                              what=what)
+            target = next((bodies for bodies in rounds if partner.id not in bodies), None)
+            if target is None:
+                target = {}
+                rounds.append(target)
+            target[partner.id] = body
+        for bodies in rounds:
+            self.env["res.partner"].browse(list(bodies))._message_log_batch(bodies)
+
+    def _store_item_hashes(self, engine, touched, push):
+        """Store each customer's item hash on its member (pushing it first for an SMS sign-up)."""
+        partner_ids = list(dict.fromkeys(partner.id for partner in touched.values()))
+        data_by_partner = dict(zip(partner_ids, engine._partner_data(partner_ids)))
+        for member, partner in touched.items():
+            built = build_member(data_by_partner[partner.id], engine.schema)
+            item = built if built.subscribes else None
+            if push and item is not None:
+                self._push_now(item, member)
+            member.write({"payload_hash": payload_hash(item.payload) if item else member.payload_hash,
+                          "error_hash": False, "last_error": False, "need_sync": False})
 
     def _create_partner(self, change, phone=None):
-        return self.env["res.partner"].sudo().with_context(**REMOTE_CONTEXT).create({
+        return self.env["res.partner"].sudo().with_context(**REMOTE_CONTEXT).create(
+            self._new_partner_values(change, phone))
+
+    def _new_partner_values(self, change, phone=None):
+        return {
             "name": full_name(change) or change.email,
             "email": change.email,
             "mobile": phone or change.phone,
             "company_id": self.company_id.id,
-        })
+        }
 
     def _bind(self, partner):
         Member = self.env["mailchimp.member"].sudo()
@@ -414,7 +517,8 @@ class MailchimpAudience(models.Model):
     def _item_engine(self):
         """What building a customer's member item needs (the schema and tag links), read once."""
         engine = AudienceSync(self, run=None, client=None)
-        engine.schema, engine.interest_by_tag = self._audience_schema(), self._mapped_tags()
+        engine.interest_by_tag = self._mapped_tags()
+        engine.schema = self._audience_schema(engine.interest_by_tag)
         return engine
 
     @staticmethod

@@ -4,22 +4,24 @@ import logging
 
 from odoo import api, fields, models
 
-from ..mailchimp_sync.const import WEBHOOK_EVENT_TYPES
+from ..mailchimp_sync.const import WEBHOOK_CAMPAIGN, WEBHOOK_EVENT_TYPES
 from ..mailchimp_sync.webhooks import WebhookError, event_key, parse_webhook
 
 _logger = logging.getLogger(__name__)
 
 SOURCE_SMS = "sms"
 SOURCE_WEBHOOK = "webhook"
+APPLY_BATCH = 200  # events one request applies at most: well within the 10 s Mailchimp waits
 
 
 class MailchimpWebhookEvent(models.Model):
     """One delivery from Mailchimp (or a forwarded SMS sign-up), stored before it is applied.
 
-    Nothing is lost: the delivery is kept first, then applied in a savepoint; an
+    Nothing is lost: the delivery is stored and committed first, then applied
+    (together with the audience's other waiting events) all or nothing; an
     application that failed stays "failed" with its reason and is retried by a
-    cron. The same event delivered twice (Mailchimp retries for 75 minutes) is
-    recognized by its key and applied once.
+    cron or a redelivery. The same event delivered twice (Mailchimp retries for 75
+    minutes) is recognized by its key and applied once.
     """
 
     _name = "mailchimp.webhook.event"
@@ -50,62 +52,153 @@ class MailchimpWebhookEvent(models.Model):
 
     @api.model
     def _receive_webhook(self, audience, raw):
-        """Store a delivery (once) and apply it; returns the event. Raises :class:`WebhookError` if malformed."""
-        event = parse_webhook(raw)
-        key = event_key(event)
-        record = self.sudo().search([("audience_id", "=", audience.id), ("event_key", "=", key)], limit=1)
-        if not record:
-            record = self.sudo().create({
-                "audience_id": audience.id, "event_type": event.type, "event_key": key,
-                "fired_at": event.fired_at.replace(tzinfo=None), "email": event.match_email,
-                "raw": raw.decode("utf-8"),
-            })
-        if record.state in ("new", "failed"):
-            record._apply()
+        """Store a delivery (once), then apply it with what else waits; returns the event.
+
+        Raises :class:`WebhookError` if the body is malformed (nothing is stored then).
+        """
+        record = self._store_webhook(audience, raw)
+        self._apply_waiting(audience)
         return record
+
+    @api.model
+    def _store_webhook(self, audience, raw):
+        """The delivery's event, stored and committed but not applied yet. Raises :class:`WebhookError`."""
+        event = parse_webhook(raw)
+        return self._store(audience, event_key(event), {
+            "event_type": event.type, "fired_at": event.fired_at.replace(tzinfo=None),
+            "email": event.match_email, "raw": raw.decode("utf-8")})
 
     @api.model
     def _receive_sms(self, audience, delivery):
         """Store a forwarded SMS sign-up (``{message, phone, date}``, already checked) and apply it."""
         raw = json.dumps(delivery, ensure_ascii=False, sort_keys=True)
-        key = hashlib.sha256(raw.encode("utf-8")).hexdigest()
-        record = self.sudo().search([("audience_id", "=", audience.id), ("event_key", "=", key)], limit=1)
-        if not record:
-            record = self.sudo().create({"audience_id": audience.id, "source": SOURCE_SMS, "event_type": SOURCE_SMS,
-                                         "event_key": key, "fired_at": fields.Datetime.now(), "raw": raw})
-        if record.state in ("new", "failed"):
-            record._apply()
+        record = self._store(audience, hashlib.sha256(raw.encode("utf-8")).hexdigest(), {
+            "source": SOURCE_SMS, "event_type": SOURCE_SMS, "fired_at": fields.Datetime.now(), "raw": raw})
+        self._apply_waiting(audience)
         return record
 
+    @api.model
+    def _store(self, audience, key, values):
+        """The delivery's event, created unless it came before, and committed: from here on it is not lost."""
+        record = self.sudo().search([("audience_id", "=", audience.id), ("event_key", "=", key)], limit=1)
+        if not record:
+            record = self.sudo().create({"audience_id": audience.id, "event_key": key, **values})
+            audience._commit_if_allowed()
+        elif record.state == "failed":
+            record.state = "new"  # a redelivery is a retry
+        return record
+
+    @api.model
+    def _apply_waiting(self, audience, limit=APPLY_BATCH):
+        """Apply the audience's events not applied yet, oldest first, at most ``limit`` of them.
+
+        Deliveries that come together (Mailchimp sends several at once, a bulk change in
+        Mailchimp sends hundreds) are applied together by whichever request takes them first:
+        the events another worker is applying are locked, and skipped here.
+        """
+        self.flush_model(["audience_id", "state"])
+        self.env.cr.execute("""
+            SELECT id FROM mailchimp_webhook_event
+             WHERE audience_id = %s AND state = 'new'
+             ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED
+        """, (audience.id, limit))
+        waiting = self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
+        waiting._apply()
+        return waiting
+
     def _apply(self):
-        """Apply each event in its own savepoint: a failure is recorded, never half-written."""
-        for record in self:
-            record.attempts += 1
+        """Apply the events, each all or nothing: a failure is recorded on its event, never half-written.
+
+        The events of one audience are applied together in one savepoint, sharing what
+        they need (its schema and tag links, read once); if one fails, that is undone
+        and they are applied again one savepoint each, so that only the failing one fails.
+        """
+        for audience in self.audience_id:
+            events = self.filtered(lambda record, audience=audience: record.audience_id == audience)
+            engine = audience.with_company(audience.company_id)._item_engine()
+            for record in events:
+                record.attempts += 1
             try:
                 with self.env.cr.savepoint():
-                    state, outcome, partner = record._apply_event()
-            except Exception as error:  # noqa: BLE001 - a delivery must never answer 500: it is retried
-                _logger.warning("Mailchimp event %s of %s failed: %s", record.event_type, record.audience_id.name,
-                                error, exc_info=True)
-                record.write({"state": "failed", "outcome": f"{type(error).__name__}: {error}"})
-                continue
-            record.write({"state": state, "outcome": outcome, "partner_id": partner.id if partner else False})
+                    results = events._apply_together(engine)
+            except Exception as error:  # noqa: BLE001 - one of them failed: find which, below
+                if len(events) == 1:
+                    events._record_failure(error)
+                    continue
+                results = [(record, record._apply_alone(engine)) for record in events]
+            for record, result in results:
+                if result:
+                    state, outcome, partner = result
+                    record.write({"state": state, "outcome": outcome, "partner_id": partner.id if partner else False})
 
-    def _apply_event(self):
+    def _apply_together(self, engine):
+        """``[(event, (state, outcome, partner))]`` of one audience's events, in order.
+
+        Consecutive member events (subscribe, unsubscribe, profile, upemail, cleaned) are
+        applied as one batch of changes; the others one by one, in their turn.
+        """
+        audience = self.audience_id.with_company(self.audience_id.company_id)
+        results, changes = [], []  # changes: [(event, parsed webhook)] not applied yet
+
+        def apply_changes():
+            outcomes = audience._apply_webhook_changes([parsed for _event, parsed in changes], engine)
+            results.extend(zip([event for event, _parsed in changes], outcomes))
+            changes.clear()
+
+        for record in self:
+            parsed = record._member_event()
+            if parsed:
+                changes.append((record, parsed))
+                continue
+            if changes:
+                apply_changes()
+            results.append((record, record._apply_event(engine)))
+        if changes:
+            apply_changes()
+        return results
+
+    def _member_event(self):
+        """The parsed webhook if this is a member event (what ``_apply_webhook_changes`` takes), else None."""
+        if self.source != SOURCE_WEBHOOK:
+            return None
+        try:
+            event = parse_webhook(self.raw.encode("utf-8"))
+        except WebhookError:
+            return None
+        return None if event.type == WEBHOOK_CAMPAIGN else event
+
+    def _apply_alone(self, engine):
+        """``_apply_event`` in its own savepoint; None (and the event marked failed) when it raised."""
+        try:
+            with self.env.cr.savepoint():
+                return self._apply_event(engine)
+        except Exception as error:  # noqa: BLE001 - a delivery must never answer 500: it is retried by the cron
+            self._record_failure(error)
+            return None
+
+    def _record_failure(self, error):
+        _logger.warning("Mailchimp event %s of %s failed: %s", self.event_type, self.audience_id.name, error,
+                        exc_info=error)
+        self.write({"state": "failed", "outcome": f"{type(error).__name__}: {error}"})
+
+    def _apply_event(self, engine):
         """``(state, outcome, partner)`` of applying this event (see ``mailchimp.audience``)."""
         self.ensure_one()
         audience = self.audience_id.with_company(self.audience_id.company_id)
         if self.source == SOURCE_SMS:
-            return audience._apply_sms_event(self)
+            return audience._apply_sms_event(self, engine)
         try:
             event = parse_webhook(self.raw.encode("utf-8"))
         except WebhookError as error:
             return "ignored", error.reason, None
-        return audience._apply_webhook_event(event)
+        return audience._apply_webhook_event(event, engine)
 
     @api.model
     def _cron_retry_failed(self, limit=500):
-        """Scheduled job: apply again what failed (Odoo was busy, a lock, a bug fixed since)."""
-        failed = self.search([("state", "=", "failed"), ("attempts", "<", 10)], limit=limit, order="id")
-        failed._apply()
-        return len(failed)
+        """Scheduled job: apply again what failed (Odoo was busy, a lock, a bug fixed since), and what a
+        worker that stopped before applying it left waiting."""
+        stale = fields.Datetime.subtract(self.env.cr.now(), minutes=5)  # create_date is the transaction's now
+        events = self.search(["|", "&", ("state", "=", "failed"), ("attempts", "<", 10),
+                              "&", ("state", "=", "new"), ("create_date", "<", stale)], limit=limit, order="id")
+        events._apply()
+        return len(events)

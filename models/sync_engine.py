@@ -70,8 +70,8 @@ class AudienceSync:
     def execute(self):
         warnings = self.audience._refresh_schema(self.client) or []
         self.run._add_lines([{"kind": "warning", "message": warning} for warning in warnings])
-        self.schema = self.audience._audience_schema()
         self.interest_by_tag = self.audience._mapped_tags()
+        self.schema = self.audience._audience_schema(self.interest_by_tag)
         self.run.write({"total_count": self._count(self._candidate_ids_sql()) + self._count(self._orphan_ids_sql())})
         self.duplicates = self._decide_duplicates()
         self.run._add_conflicts(self.duplicates.conflicts)

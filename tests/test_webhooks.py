@@ -175,18 +175,88 @@ class TestWebhooks(MailchimpSyncCase, HttpCase):
     def test_a_failed_event_is_kept_and_retried_by_the_cron(self):
         partner = self.customer("Retry", "retry@acme-example.com")
         self.sync()
-        real = MailchimpAudience._apply_webhook_event
-        with patch.object(MailchimpAudience, "_apply_webhook_event", side_effect=RuntimeError("database busy")), \
+        real = MailchimpAudience._apply_remote_changes
+        with patch.object(MailchimpAudience, "_apply_remote_changes", side_effect=RuntimeError("database busy")), \
                 mute_logger("odoo.addons.mailchimp_sync.models.mailchimp_webhook_event"):
             response = self.post(self.event_pairs("unsubscribe", "retry@acme-example.com", action="unsub"))
         self.assertEqual(response.status_code, 200)
         event = self.env["mailchimp.webhook.event"].search([("email", "=", "retry@acme-example.com")])
         self.assertEqual(event.state, "failed")
         self.assertTrue(partner.mailchimp_subscribe, "nothing half-written")
-        with patch.object(MailchimpAudience, "_apply_webhook_event", real):
+        with patch.object(MailchimpAudience, "_apply_remote_changes", real):
             self.env["mailchimp.webhook.event"]._cron_retry_failed()
         self.assertEqual(event.state, "done")
         self.assertFalse(partner.mailchimp_subscribe)
+
+    def test_deliveries_that_come_together_are_applied_together_in_their_order(self):
+        moving = self.customer("Moving Together", "together.old@acme-example.com")
+        self.sync()
+        Event = self.env["mailchimp.webhook.event"]
+        events = Event.browse([Event._store_webhook(self.audience, body(pairs)).id for pairs in (
+            self.event_pairs("subscribe", "burst@acme-example.com", fired_at="2026-11-27 10:00:00",
+                             **{"merges][FNAME": "Burst", "merges][LNAME": "Reader"}),
+            self.event_pairs("unsubscribe", "burst@acme-example.com", fired_at="2026-11-27 10:01:00", action="unsub"),
+            self.event_pairs("subscribe", "burst@acme-example.com", fired_at="2026-11-27 10:02:00"),
+            [("type", "upemail"), ("fired_at", "2026-11-27 10:03:00"), ("data[list_id]", self.list_id),
+             ("data[new_email]", "together.new@acme-example.com"), ("data[old_email]", "together.old@acme-example.com")],
+            self.event_pairs("unsubscribe", "together.new@acme-example.com", fired_at="2026-11-27 10:04:00",
+                             action="unsub"),
+        )])
+        self.assertEqual(set(events.mapped("state")), {"new"}, "stored, not applied yet")
+        Event._apply_waiting(self.audience)
+        self.assertEqual(events.mapped("state"), ["done"] * 5)
+        burst = self.env["res.partner"].search([("email", "=", "burst@acme-example.com")])
+        self.assertEqual((len(burst), burst.name, burst.mailchimp_subscribe), (1, "Burst Reader", True))
+        self.assertEqual(self.member_of(burst).status, "subscribed")
+        self.assertEqual(len(burst.message_ids.filtered(lambda message: "Mailchimp (webhook" in message.body)), 3,
+                         "one note per change")
+        self.assertEqual((moving.email, moving.mailchimp_subscribe), ("together.new@acme-example.com", False))
+        self.assertEqual(self.member_of(moving).status, "unsubscribed")
+        self.assertEqual(self.env["res.partner"].search_count([("email", "ilike", "together.")]), 1)
+
+    def test_one_failing_delivery_among_others_fails_alone(self):
+        Event = self.env["mailchimp.webhook.event"]
+        events = Event.browse([Event._store_webhook(self.audience, body(self.event_pairs(
+            "subscribe", email, fired_at=f"2026-11-27 10:0{n}:00"))).id
+            for n, email in enumerate(("first@acme-example.com", "poison@acme-example.com", "last@acme-example.com"))])
+        real = MailchimpAudience._apply_remote_changes
+
+        def poisoned(audience, changes, *args, **kwargs):
+            if any(change.email == "poison@acme-example.com" for change in changes):
+                raise RuntimeError("poisoned")
+            return real(audience, changes, *args, **kwargs)
+
+        with patch.object(MailchimpAudience, "_apply_remote_changes", poisoned), \
+                mute_logger("odoo.addons.mailchimp_sync.models.mailchimp_webhook_event"):
+            Event._apply_waiting(self.audience)
+        self.assertEqual(events.mapped("state"), ["done", "failed", "done"])
+        self.assertIn("poisoned", events[1].outcome)
+        self.assertFalse(self.env["res.partner"].search([("email", "=", "poison@acme-example.com")]),
+                         "nothing half-written")
+        self.assertEqual(self.env["res.partner"].search_count([("email", "in", ["first@acme-example.com",
+                                                                                   "last@acme-example.com"])]), 2)
+
+    def test_a_redelivered_failed_event_is_applied_again(self):
+        pairs = self.event_pairs("subscribe", "again@acme-example.com")
+        with patch.object(MailchimpAudience, "_apply_remote_changes", side_effect=RuntimeError("database busy")), \
+                mute_logger("odoo.addons.mailchimp_sync.models.mailchimp_webhook_event"):
+            self.post(pairs)
+        event = self.env["mailchimp.webhook.event"].search([("email", "=", "again@acme-example.com")])
+        self.assertEqual(event.state, "failed")
+        self.assertEqual(self.post(pairs).status_code, 200)
+        self.assertEqual((event.state, event.attempts), ("done", 2))
+
+    def test_events_a_stopped_worker_left_waiting_are_applied_by_the_cron(self):
+        Event = self.env["mailchimp.webhook.event"]
+        event = Event._store_webhook(self.audience, body(self.event_pairs("subscribe", "left@acme-example.com")))
+        Event._cron_retry_failed()
+        self.assertEqual(event.state, "new", "a request may still be applying it")
+        self.env.cr.execute("UPDATE mailchimp_webhook_event SET create_date = now() - interval '10 minutes' "
+                            "WHERE id = %s", [event.id])
+        event.invalidate_recordset()
+        Event._cron_retry_failed()
+        self.assertEqual(event.state, "done")
+        self.assertTrue(self.env["res.partner"].search([("email", "=", "left@acme-example.com")]))
 
     # ------------------------------------------------------------ Mailchimp itself
 
@@ -264,16 +334,16 @@ class TestWebhooks(MailchimpSyncCase, HttpCase):
     def test_an_interrupted_import_resumes_at_its_last_page(self):
         big = self.big_audience(1500, "resumed")
         big.action_import_members()
-        real = MailchimpAudience._apply_remote_change
-        calls = []
+        real = MailchimpAudience._apply_remote_changes
+        pages = []
 
-        def crash_on_the_second_page(audience, change, *args, **kwargs):
-            calls.append(change.email)
-            if len(calls) == 1200:
+        def crash_on_the_second_page(audience, changes, *args, **kwargs):
+            pages.append(len(changes))
+            if len(pages) == 2:
                 raise MemoryError("worker killed")
-            return real(audience, change, *args, **kwargs)
+            return real(audience, changes, *args, **kwargs)
 
-        with patch.object(MailchimpAudience, "_apply_remote_change", crash_on_the_second_page):
+        with patch.object(MailchimpAudience, "_apply_remote_changes", crash_on_the_second_page):
             try:
                 big._import_members()
             except MemoryError:
