@@ -97,3 +97,21 @@ class Control:
         return 200, {"api_keys": list(self.store.api_keys),
                      "oauth_tokens": list(self.store.oauth_tokens),
                      "base_url": self.server.base_url}
+
+    @route("POST", "/credentials/revoke")
+    def revoke(self, body):
+        """``{"credential": key or token}``: revoked in Mailchimp; later calls get 401."""
+        self.store.revoke_credential(body.get("credential", ""))
+        return 204, None
+
+    @route("POST", "/oauth/apps")
+    def register_oauth_app(self, body):
+        """``{"client_id", "client_secret"}`` (both optional): a registered OAuth app."""
+        client_id, client_secret = self.server.register_oauth_app(body.get("client_id"), body.get("client_secret"))
+        return 200, {"client_id": client_id, "client_secret": client_secret}
+
+    @route("POST", "/oauth/deny")
+    def deny_next_authorization(self, body):
+        """The next visitor of ``/oauth2/authorize`` presses "Deny": back with ``error=access_denied``."""
+        self.server.deny_next_authorization = True
+        return 204, None

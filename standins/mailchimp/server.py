@@ -63,6 +63,8 @@ class StandinServer:
         self.control = Control(self)
         self._thread = None
         self._issued_codes = {}
+        self.oauth_apps = {}
+        self.deny_next_authorization = False
 
     @property
     def dc(self):
@@ -142,13 +144,31 @@ class StandinServer:
             if not self._in_flight[credential]:
                 del self._in_flight[credential]
 
-    def issue_oauth_code(self):
+    def register_oauth_app(self, client_id=None, client_secret=None):
+        """Register an OAuth app (as Mailchimp's "Registered apps" page does); returns ``(id, secret)``."""
+        client_id = client_id or self.store.new_hex_id(12)
+        client_secret = client_secret or self.store.new_hex_id(32)
+        self.oauth_apps[client_id] = client_secret
+        return client_id, client_secret
+
+    def issue_oauth_code(self, client_id=None, redirect_uri=None):
+        """A single-use code for the app ``client_id`` (None: any app, the demo's shortcut)."""
         code = self.store.new_hex_id(32)
-        self._issued_codes[code] = self.oauth_token
+        self._issued_codes[code] = (client_id, redirect_uri)
         return code
 
-    def redeem_oauth_code(self, code):
-        return self._issued_codes.pop(code, None)
+    def redeem_oauth_code(self, code, client_id=None, client_secret=None, redirect_uri=None):
+        """A new access token for ``code``, or ``(error, status)`` as Mailchimp's token endpoint answers."""
+        issued = self._issued_codes.get(code)
+        if issued is None:
+            return "invalid_grant", 400
+        issued_to, issued_redirect = issued
+        if issued_to is not None and (self.oauth_apps.get(issued_to) != client_secret or client_id != issued_to):
+            return "invalid_client", 401
+        if issued_redirect is not None and redirect_uri != issued_redirect:
+            return "invalid_grant", 400
+        del self._issued_codes[code]
+        return self.store.add_oauth_token(), 200
 
 
 class _HttpServer(ThreadingHTTPServer):
@@ -318,21 +338,34 @@ class _Handler(BaseHTTPRequestHandler):
             else:
                 self._send_json(401, {"error": "invalid_token"})
         elif route == "/oauth2/authorize":
-            target = query.get("redirect_uri", "")
-            params = {"code": standin.issue_oauth_code()}
-            if "state" in query:
-                params["state"] = query["state"]
-            separator = "&" if "?" in target else "?"
-            self._send_json(302, None, {"Location": target + separator + urllib.parse.urlencode(params)})
+            self._oauth_authorize(standin, query)
         elif route == "/oauth2/token" and self.command == "POST":
             form = dict(urllib.parse.parse_qsl(raw_body.decode("utf-8", "replace")))
-            token = standin.redeem_oauth_code(form.get("code", ""))
-            if token is None:
-                self._send_json(400, {"error": "invalid_grant"})
+            token, status = standin.redeem_oauth_code(form.get("code", ""), form.get("client_id"),
+                                                      form.get("client_secret"), form.get("redirect_uri"))
+            if status != 200:
+                self._send_json(status, {"error": token})
             else:
                 self._send_json(200, {"access_token": token, "expires_in": 0, "scope": None})
         else:
             self._send_problem(errors.not_found())
+
+    def _oauth_authorize(self, standin, query):
+        """The user logged in and pressed "Allow" (or "Deny" after ``/_standin/oauth/deny``): back to the app."""
+        client_id = query.get("client_id", "")
+        target = query.get("redirect_uri", "")
+        if standin.oauth_apps and client_id not in standin.oauth_apps:
+            self._send_json(400, {"error": "invalid_client", "error_description": "Unknown client_id."})
+            return
+        if standin.deny_next_authorization:
+            standin.deny_next_authorization = False
+            params = {"error": "access_denied"}
+        else:
+            params = {"code": standin.issue_oauth_code(client_id if standin.oauth_apps else None, target)}
+        if "state" in query:
+            params["state"] = query["state"]
+        separator = "&" if "?" in target else "?"
+        self._send_json(302, None, {"Location": target + separator + urllib.parse.urlencode(params)})
 
     # -- writing ---------------------------------------------------------------
 
