@@ -115,11 +115,12 @@ class MailchimpWebhookEvent(models.Model):
         """
         for audience in self.audience_id:
             events = self.filtered(lambda record, audience=audience: record.audience_id == audience)
-            engine = audience.with_company(audience.company_id)._item_engine()
+            engine = None
             for record in events:
                 record.attempts += 1
             try:
                 with self.env.cr.savepoint():
+                    engine = audience.with_company(audience.company_id)._item_engine()
                     results = events._apply_together(engine)
             except Exception as error:  # noqa: BLE001 - one of them failed: find which, below
                 if len(events) == 1:
