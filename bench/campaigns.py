@@ -4,7 +4,7 @@
 one audience of R subscribed readers and N campaigns sent to all of them over
 the last 60 days, with opens, clicks and bounces (about 1.1 events per
 recipient). Half of the readers are customers in Odoo, so the import links
-their activity. Two imports are timed, each printed as seconds, SQL queries
+their activity. Two imports are timed, each printed as seconds (wall and CPU), SQL queries
 and the peak RSS of the import alone (the kernel's counter reset before it,
 with ``scenario.py``'s helper):
 
@@ -76,11 +76,15 @@ def _connect(env, recipients):
 
 
 def _timed_import(env, audience, label):
-    from scenario import _settle_and_reset_peak, _status_mb  # bench/ is on the path (main)
+    from scenario import (  # bench/ is on the path (main)
+        _cpu_seconds,
+        _settle_and_reset_peak,
+        _status_mb,
+    )
 
     baseline = _settle_and_reset_peak(env)
     profiler = cProfile.Profile() if os.environ.get("BENCH_PROFILE") else None
-    queries_before = env.cr.sql_log_count
+    queries_before, cpu_before = env.cr.sql_log_count, _cpu_seconds()
     started = time.perf_counter()
     if profiler:
         profiler.enable()
@@ -90,6 +94,7 @@ def _timed_import(env, audience, label):
         profiler.disable()
         profiler.dump_stats(os.path.join(os.environ["BENCH_PROFILE"], f"campaigns-{label}.prof"))
     return {f"{label}_seconds": round(time.perf_counter() - started, 1),
+            f"{label}_cpu_seconds": round(_cpu_seconds() - cpu_before, 1),
             f"{label}_sql_queries": env.cr.sql_log_count - queries_before,
             f"{label}_peak_rss_mb": _status_mb("VmHWM"), f"{label}_baseline_rss_mb": baseline,
             f"{label}_new_campaigns": counts["new"], f"{label}_reports": counts["reports"],

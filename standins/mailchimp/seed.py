@@ -45,7 +45,7 @@ database was created, so a restarted stand-in serves the same times).
 
 import json
 import re
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from . import util
@@ -82,7 +82,7 @@ def seed_time(value, anchor, field):
     if not match:
         return util.parse_iso(value, field)
     at = time(int(match["hour"] or 9), int(match["minute"] or 0))
-    return datetime.combine(anchor - timedelta(days=int(match["days"])), at, tzinfo=timezone.utc)
+    return datetime.combine(anchor - timedelta(days=int(match["days"])), at, tzinfo=UTC)
 
 
 def _load_account(store, account):

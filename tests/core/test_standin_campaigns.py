@@ -1,7 +1,7 @@
 """Campaigns, reports, member activity and interest/segment resources of the stand-in."""
 
 from collections import Counter
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import requests
@@ -9,7 +9,6 @@ import requests
 from standins.mailchimp import DEMO_SEED
 from standins.mailchimp.seed import read_seed, seed_time
 from standins.mailchimp.store import Store
-
 
 LIST_ID = "a1b2c3d4e5"
 CATEGORY_ID = "c0ffee0001"
@@ -228,9 +227,9 @@ def test_relative_seed_times_count_back_from_the_anchor_so_a_restart_serves_the_
     assert [(c.id, c.web_id, c.send_time) for c in first.campaigns.values()] == [
         (c.id, c.web_id, c.send_time) for c in second.campaigns.values()]
     autumn = first.campaigns["9f1c0a0001"]
-    assert autumn.send_time == datetime(2025, 12, 20, 9, 30, tzinfo=timezone.utc)  # "D-80 09:30"
-    assert seed_time("D-3", date(2026, 3, 10), "x") == datetime(2026, 3, 7, 9, 0, tzinfo=timezone.utc)
-    assert seed_time("2026-01-02T03:04:05+00:00", None, "x") == datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+    assert autumn.send_time == datetime(2025, 12, 20, 9, 30, tzinfo=UTC)  # "D-80 09:30"
+    assert seed_time("D-3", date(2026, 3, 10), "x") == datetime(2026, 3, 7, 9, 0, tzinfo=UTC)
+    assert seed_time("2026-01-02T03:04:05+00:00", None, "x") == datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 
 
 @pytest.mark.parametrize("event, problem", [
