@@ -176,11 +176,11 @@ class _HttpServer(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 64
 
-    def __init__(self, address, standin):
+    def __init__(self, address, standin, handler=None):
         self.standin = standin
         self._connections = set()
         self._connections_lock = threading.Lock()
-        super().__init__(address, _Handler)
+        super().__init__(address, handler or _Handler)
 
     def track(self, connection, open_):
         with self._connections_lock:

@@ -5,21 +5,18 @@ message}}``. HTTP-level faults (5xx, 429, delays, dropped connections) are
 armed with :attr:`SmsStandinServer.faults` (the Mailchimp stand-in's injector);
 gateway errors with :meth:`Store.arm_error`.
 """
-import contextlib
 import json
-import logging
-import socket
 import threading
 import time
 import urllib.parse
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import NamedTuple
 
 from ..mailchimp.faults import FaultInjector
+from ..mailchimp.server import _Handler as MailchimpHandler
+from ..mailchimp.server import _HttpServer as HttpServer
 from .store import GatewayError, Store
 
-_log = logging.getLogger(__name__)
 CONTROL_PREFIX = "/_standin"
 SECRET_FIELDS = ("username", "password")
 
@@ -39,7 +36,7 @@ class SmsStandinServer:
         self.faults = FaultInjector()
         self.request_log = []
         self.lost_answers = {}  # action -> how many answers to lose after acting
-        self._httpd = _HttpServer((host, port), self)
+        self._httpd = HttpServer((host, port), self, _Handler)
         self.port = self._httpd.server_address[1]
         self.base_url = f"http://{host}:{self.port}"
         self._thread = None
@@ -124,47 +121,8 @@ class SmsStandinServer:
         return 404, {"error": "unknown control route"}
 
 
-class _HttpServer(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-    def __init__(self, address, standin):
-        self.standin = standin
-        self._connections = set()
-        self._connections_lock = threading.Lock()
-        super().__init__(address, _Handler)
-
-    def track(self, connection, open_):
-        with self._connections_lock:
-            (self._connections.add if open_ else self._connections.discard)(connection)
-
-    def handle_error(self, request, client_address):
-        _log.debug("connection from %s ended with an error", client_address, exc_info=True)
-
-    def close_open_connections(self):
-        with self._connections_lock:
-            connections = list(self._connections)
-        for connection in connections:
-            with contextlib.suppress(OSError):
-                connection.shutdown(socket.SHUT_RDWR)
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def setup(self):
-        super().setup()
-        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self.server.track(self.connection, True)
-
-    def finish(self):
-        try:
-            super().finish()
-        finally:
-            self.server.track(self.connection, False)
-
-    def log_message(self, format, *args):
-        _log.debug("%s - %s", self.address_string(), format % args)
+class _Handler(MailchimpHandler):
+    """The Mailchimp stand-in's handler (keep-alive, no Nagle, one write per answer, drops), SerwerSMS's routes."""
 
     def do_POST(self):
         length = int(self.headers.get("Content-Length") or 0)
@@ -190,7 +148,7 @@ class _Handler(BaseHTTPRequestHandler):
             if fault.delay:
                 time.sleep(fault.delay)
             if fault.drop:
-                self._drop()
+                self._drop_connection()
                 return
             if fault.status:
                 self._send(fault.status, {"message": fault.detail or HTTPStatus(fault.status).phrase},
@@ -204,25 +162,13 @@ class _Handler(BaseHTTPRequestHandler):
         except GatewayError as error:
             payload = error.as_body()
         if standin._take_lost_answer(action):
-            self._drop()
+            self._drop_connection()
             return
         self._send(200, payload)
 
     do_GET = do_DELETE = do_POST
 
     def _send(self, status, payload, headers=None):
-        data = json.dumps(payload).encode("utf-8")
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=utf-8")
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(data)))
-        self._headers_buffer.append(b"\r\n")
-        head = b"".join(self._headers_buffer)
-        self._headers_buffer = []
-        self.wfile.write(head + data)  # one write: no Nagle stall on kept-alive connections
-
-    def _drop(self):
-        self.close_connection = True
-        with contextlib.suppress(OSError):
-            self.connection.shutdown(socket.SHUT_RDWR)
+        self._finish(json.dumps(payload).encode("utf-8"), headers)
