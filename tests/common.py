@@ -2,6 +2,7 @@
 from unittest.mock import patch
 
 from odoo.tests import TransactionCase
+from odoo.tools.misc import file_path
 
 from odoo.addons.mailchimp_sync.mailchimp_sync.credentials import Credentials
 from odoo.addons.mailchimp_sync.models.mailchimp_account import MailchimpAccount
@@ -53,3 +54,21 @@ class MailchimpStandinMixin:
 
 class MailchimpCase(MailchimpStandinMixin, TransactionCase):
     pass
+
+
+class MailchimpDemoCase(MailchimpStandinMixin, TransactionCase):
+    """The stand-in seeded with the demo account, as ``tools/run`` starts it."""
+
+    standin_seed = file_path("mailchimp_sync/standins/mailchimp/demo_seed.json")
+
+    def sync_demo_audience(self):
+        """tools/run's first steps: audiences, groups, the demo tags linked to them, the first sync.
+
+        Returns the demo audience and its run.
+        """
+        Audience = self.env["mailchimp.audience"]
+        Audience.action_refresh_audiences()
+        audience = Audience.search([("name", "=", "Acme Newsletter")])
+        audience._refresh_schema(self.account._client())
+        Audience._map_demo_tags()
+        return audience, audience._sync_members()

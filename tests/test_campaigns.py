@@ -4,13 +4,12 @@ from types import SimpleNamespace
 
 import requests
 from odoo.exceptions import AccessError
-from odoo.tests import TransactionCase, new_test_user, tagged
-from odoo.tools.misc import file_path
+from odoo.tests import new_test_user, tagged
 
 from odoo.addons.mailchimp_sync.standins.mailchimp import StandinServer
 from odoo.addons.mailchimp_sync.standins.mailchimp.seed import read_seed
 
-from .common import MailchimpStandinMixin, new_list_body
+from .common import MailchimpDemoCase, new_list_body
 from .sync_common import MailchimpSyncCase
 
 URL = "https://acme-example.com/offer"
@@ -212,19 +211,13 @@ class TestCampaigns(MailchimpSyncCase):
 
 
 @tagged("post_install", "-at_install")
-class TestCampaignsDemo(MailchimpStandinMixin, TransactionCase):
+class TestCampaignsDemo(MailchimpDemoCase):
     """What ``tools/run`` shows: the demo account's sent campaigns, imported after the first sync."""
 
-    standin_seed = file_path("mailchimp_sync/standins/mailchimp/demo_seed.json")
-
     def start_demo(self):
-        """tools/run's steps: audiences, groups, demo tags, the first sync, then the campaigns."""
-        Audience = self.env["mailchimp.audience"]
-        Audience.action_refresh_audiences()
-        audience = Audience.search([("name", "=", "Acme Newsletter")])
-        audience._refresh_schema(self.account._client())
-        Audience._map_demo_tags()
-        self.assertEqual(audience._sync_members().state, "done")
+        """tools/run's steps: the first sync, then the campaigns."""
+        audience, run = self.sync_demo_audience()
+        self.assertEqual(run.state, "done")
         return audience, audience._import_campaigns()
 
     def test_demo_campaigns_fill_the_lists_charts_and_customers(self):

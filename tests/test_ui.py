@@ -1,8 +1,8 @@
 """The screens users click, in headless Chromium, against the stand-in seeded with the demo account."""
-from odoo.tests import HttpCase, TransactionCase, tagged
+from odoo.tests import HttpCase, tagged
 from odoo.tools.misc import file_path
 
-from .common import MailchimpStandinMixin
+from .common import MailchimpDemoCase, MailchimpStandinMixin
 
 
 @tagged("post_install", "-at_install")
@@ -38,18 +38,11 @@ class TestUi(MailchimpStandinMixin, HttpCase):
 
 
 @tagged("post_install", "-at_install")
-class TestDemo(MailchimpStandinMixin, TransactionCase):
+class TestDemo(MailchimpDemoCase):
     """What ``tools/run`` shows: the demo customers synced to the demo audience."""
 
-    standin_seed = file_path("mailchimp_sync/standins/mailchimp/demo_seed.json")
-
     def test_demo_customers_sync_to_the_demo_audience(self):
-        Audience = self.env["mailchimp.audience"]
-        Audience.action_refresh_audiences()
-        audience = Audience.search([("name", "=", "Acme Newsletter")])
-        audience._refresh_schema(self.account._client())
-        Audience._map_demo_tags()
-        run = audience._sync_members()
+        _audience, run = self.sync_demo_audience()
         self.assertEqual(run.state, "done")
         self.assertEqual(run.failed_count, 0)
         ticked = self.env.ref("base.res_partner_1") | self.env.ref("base.res_partner_2") \
