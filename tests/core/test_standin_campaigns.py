@@ -1,7 +1,10 @@
 """Campaigns, reports, member activity and interest/segment resources of the stand-in."""
 
+import subprocess
+import sys
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 import requests
@@ -245,3 +248,19 @@ def test_a_seeded_event_that_could_not_have_happened_is_refused(event, problem):
         "activity": [event]}]}
     with pytest.raises(ValueError, match=problem):
         Store(seed={**seed, "lists": [audience]})
+
+
+def test_cli_seed_anchor_dates_the_demo_campaigns():
+    """``tools/run`` passes the demo database's day: the campaigns keep their times across restarts."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "standins.mailchimp", "--port", "0", "--seed", str(DEMO_SEED),
+         "--seed-anchor", "2026-03-10"],
+        cwd=Path(__file__).resolve().parents[2], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = process.stdout.readline().strip()
+        base_url, api_key = line.split(" on ")[1].split(" ")[0], line.rsplit(" ", 1)[1].rstrip(")")
+        autumn = requests.get(f"{base_url}/campaigns/9f1c0a0001", auth=("cli", api_key), timeout=10).json()
+        assert (autumn["send_time"], autumn["web_id"]) == ("2025-12-20T09:30:00+00:00", 418241)
+    finally:
+        process.terminate()
+        assert process.wait(timeout=5) == 0
