@@ -78,11 +78,13 @@ class MailchimpSmsGroup(models.Model):
     requested_by = fields.Many2one("res.users", readonly=True)
     contact_ids = fields.One2many("mailchimp.sms.contact", "group_id", string="Contacts")
 
-    @api.depends("state", "failure")
+    @api.depends("state", "failure", "deleted_at_gateway")
     def _compute_status_text(self):
         labels = dict(self._fields["state"]._description_selection(self.env))
         for group in self:
-            if group.state == STATE_FAILED:
+            if group.deleted_at_gateway:
+                group.status_text = self.env._("Group deleted at SerwerSMS")
+            elif group.state == STATE_FAILED:
                 group.status_text = self.env._("Failed: %s", group.failure or self.env._("unknown reason"))
             else:
                 group.status_text = labels.get(group.state)

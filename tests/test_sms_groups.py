@@ -351,7 +351,7 @@ class TestSmsGroups(MailchimpSyncCase, HttpCase):
         action = group.action_delete_group()
         self.assertIn(group.name, action["params"]["message"])
         self.assertIsNone(self.gateway.store.group_by_name(group.name))
-        self.assertTrue(group.deleted_at_gateway)
+        self.assertEqual((group.deleted_at_gateway, group.status_text), (True, "Group deleted at SerwerSMS"))
         group.deleted_at_gateway = False
         group.action_delete_group()  # already gone at the gateway: no error
         self.assertTrue(group.deleted_at_gateway)
