@@ -1,7 +1,7 @@
 """The SMS side of an audience (issue #11): its SerwerSMS groups, "Start sync", and the hooks of live updates.
 
 The rest of the add-on tells this file when a member may have changed, with one
-call each: :meth:`_sms_member_changed` (webhooks, reconciliation, SMS sign-ups)
+call each: :meth:`_sms_members_changed` (webhooks, reconciliation, SMS sign-ups)
 and :meth:`_sms_after_sync_run` (a sync run's pushes). Both only queue
 (``mailchimp.sms.change``), and only when a group of the audience is live.
 """
@@ -52,17 +52,19 @@ class MailchimpAudience(models.Model):
         """Changes wait while a live group is being filled: the import reads the audience as it is then."""
         return any(group.state in (STATE_READY, STATE_SYNCING) for group in self._sms_live_groups())
 
-    def _sms_member_changed(self, change, source):
-        """A member may have changed (a :class:`RemoteChange`): queue it for the live groups.
+    def _sms_members_changed(self, changes, source):
+        """Members may have changed (:class:`RemoteChange` s): queue them for the live groups.
 
         An import (Odoo linking existing members) changes nothing in Mailchimp, so it queues nothing.
         """
         if source == "import" or not self._sms_live_groups():
             return
-        if change.new_email:
-            self.env["mailchimp.sms.change"]._enqueue(self, [change.new_email], old_email=change.email)
-        else:
-            self.env["mailchimp.sms.change"]._enqueue(self, [change.email])
+        Change = self.env["mailchimp.sms.change"]
+        if same_address := [change.email for change in changes if not change.new_email]:
+            Change._enqueue(self, same_address)
+        for change in changes:
+            if change.new_email:
+                Change._enqueue(self, [change.new_email], old_email=change.email)
 
     def _sms_after_sync_run(self, run):
         """A sync run ended: queue the members it wrote to Mailchimp for the live groups."""

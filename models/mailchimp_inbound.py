@@ -300,6 +300,7 @@ class MailchimpAudience(models.Model):
         """
         self.ensure_one()
         engine = engine or self._item_engine()
+        self._sms_members_changed(changes, source)
         batch = InboundBatch(self._find_bindings([change.email for change in changes]))
         self._create_new_subscribers(changes, batch)
         results = [self._apply_change(change, source, engine, batch, phone, note) for change in changes]
@@ -308,7 +309,6 @@ class MailchimpAudience(models.Model):
         return results
 
     def _apply_change(self, change, source, engine, batch, phone, note):
-        self._sms_member_changed(change, source)
         key = subscriber_hash(change.email)
         member, partner = batch.bindings[key] if key in batch.bindings else self._find_binding(change.email)
         outcome = "created" if batch.created.pop(key, False) else "linked" if partner and not member else "updated"
