@@ -187,7 +187,8 @@ def average_rates(members: Mapping[str, Mapping | None], activities: Mapping[str
         click_total += weight * float(stats.get("avg_click_rate") or 0)
     if not weight_total:
         return None
-    return {"avg_open_rate": round(open_total / weight_total, 4), "avg_click_rate": round(click_total / weight_total, 4)}
+    return {"avg_open_rate": round(open_total / weight_total, 4),
+            "avg_click_rate": round(click_total / weight_total, 4)}
 
 
 def subscription_changes(original: Mapping[str, bool], wanted: Mapping[str, bool]) -> list[tuple[str, bool]]:
