@@ -36,13 +36,51 @@ class LoggedRequest(NamedTuple):
     query: dict
 
 
-class StandinServer:
+class ServedOnLoopback:
+    """Serving a stand-in's ``_httpd`` in a daemon thread, and stopping it (shared by the stand-ins).
+
+    A subclass sets ``_httpd`` (bound at construction), ``port``, ``_thread = None`` and ``thread_name``.
+    """
+
+    thread_name = "standin"
+
+    def start(self):
+        """Serve in a daemon thread; returns self."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
+                                            name=f"{self.thread_name}-{self.port}", daemon=True)
+            self._thread.start()
+        return self
+
+    def serve_forever(self):
+        """Serve in the calling thread (the CLI)."""
+        self._httpd.serve_forever(poll_interval=0.2)
+
+    def stop(self):
+        """Stop serving and close idle keep-alive connections."""
+        if self._thread is not None:
+            self._httpd.shutdown()
+            self._thread.join(timeout=5)
+            self._thread = None
+        self._httpd.close_open_connections()
+        self._httpd.server_close()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc_info):
+        self.stop()
+
+
+class StandinServer(ServedOnLoopback):
     """A local, stateful Mailchimp Marketing API v3.
 
     ``seed`` is None (built-in minimal account), a dict or a JSON file path
     (format in :mod:`standins.mailchimp.seed`). The socket is bound at
     construction, so ``base_url`` and ``store`` are usable before :meth:`start`.
     """
+
+    thread_name = "mailchimp-standin"
 
     def __init__(self, seed=None, port=0, host="127.0.0.1", dc="us6",
                  validate_webhook_urls=True, max_connections=DEFAULT_MAX_CONNECTIONS):
@@ -77,33 +115,6 @@ class StandinServer:
     @property
     def oauth_token(self):
         return self.store.oauth_tokens[0]
-
-    def start(self):
-        """Serve in a daemon thread; returns self."""
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
-                                            name=f"mailchimp-standin-{self.port}", daemon=True)
-            self._thread.start()
-        return self
-
-    def serve_forever(self):
-        """Serve in the calling thread (the CLI)."""
-        self._httpd.serve_forever(poll_interval=0.2)
-
-    def stop(self):
-        """Stop serving and close idle keep-alive connections."""
-        if self._thread is not None:
-            self._httpd.shutdown()
-            self._thread.join(timeout=5)
-            self._thread = None
-        self._httpd.close_open_connections()
-        self._httpd.server_close()
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc_info):
-        self.stop()
 
     def in_flight(self):
         """Current in-flight API requests per credential (for tests of the limit)."""

@@ -6,13 +6,13 @@ armed with :attr:`SmsStandinServer.faults` (the Mailchimp stand-in's injector);
 gateway errors with :meth:`Store.arm_error`.
 """
 import json
-import threading
 import time
 import urllib.parse
 from http import HTTPStatus
 from typing import NamedTuple
 
 from ..mailchimp.faults import FaultInjector
+from ..mailchimp.server import ServedOnLoopback
 from ..mailchimp.server import _Handler as MailchimpHandler
 from ..mailchimp.server import _HttpServer as HttpServer
 from .store import GatewayError, Store
@@ -28,8 +28,10 @@ class LoggedCall(NamedTuple):
     body: dict
 
 
-class SmsStandinServer:
+class SmsStandinServer(ServedOnLoopback):
     """A local, stateful SerwerSMS HTTPS API v2 (``base_url`` is what the client's base URL override takes)."""
+
+    thread_name = "serwersms-standin"
 
     def __init__(self, port=0, host="127.0.0.1"):
         self.store = Store()
@@ -74,27 +76,6 @@ class SmsStandinServer:
     def calls(self, action=None):
         """The logged calls, of ``action`` only when given."""
         return [call for call in list(self.request_log) if action is None or call.action == action]
-
-    def start(self):
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
-                                            name=f"serwersms-standin-{self.port}", daemon=True)
-            self._thread.start()
-        return self
-
-    def stop(self):
-        if self._thread is not None:
-            self._httpd.shutdown()
-            self._thread.join(timeout=5)
-            self._thread = None
-        self._httpd.close_open_connections()
-        self._httpd.server_close()
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc_info):
-        self.stop()
 
     def control(self, method, path, body):
         """``/_standin/...``: ``(status, payload)``."""
