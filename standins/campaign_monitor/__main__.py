@@ -1,0 +1,30 @@
+"""``python -m standins.campaign_monitor --port 8767 [--demo]``: serve until SIGINT/SIGTERM."""
+import argparse
+import signal
+import sys
+import threading
+
+from . import CampaignMonitorStandinServer
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m standins.campaign_monitor",
+                                     description="Local Campaign Monitor API v3.3 stand-in")
+    parser.add_argument("--port", type=int, default=8767)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--demo", action="store_true", help="lists and subscribers for the Odoo demo customers")
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    server = CampaignMonitorStandinServer(port=args.port, host=args.host, demo=args.demo)
+    stopped = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stopped.set())
+    server.start()
+    print(f"Campaign Monitor stand-in on {server.base_url} (API key {server.api_key}, client ID {server.client_id})",
+          flush=True)
+    stopped.wait()
+    server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
