@@ -169,6 +169,29 @@ class MailchimpClient(JsonHttpClient):
     def create_merge_field(self, list_id, body):
         return self.request("POST", f"lists/{list_id}/merge-fields", json_body=body)
 
+    # ------------------------------------------------------------ static segments
+
+    def create_static_segment(self, list_id, name):
+        """An empty static segment (a tag) of the audience."""
+        return self.request("POST", f"lists/{list_id}/segments", json_body={"name": name, "static_segment": []})
+
+    def find_segment(self, list_id, segment_id):
+        """The segment, or None when it was deleted in Mailchimp (404)."""
+        try:
+            return self.request("GET", f"lists/{list_id}/segments/{segment_id}")
+        except MailchimpError as error:
+            if error.status == 404:
+                return None
+            raise
+
+    def iter_segment_members(self, list_id, segment_id):
+        return self.iter_collection(f"lists/{list_id}/segments/{segment_id}/members", "members",
+                                    fields="members.email_address,total_items")
+
+    def batch_segment_members(self, list_id, segment_id, body):
+        """Add and remove up to 500 addresses each; addresses not on the list come back in ``errors``."""
+        return self.request("POST", f"lists/{list_id}/segments/{segment_id}", json_body=body, idempotent=True)
+
 
     # ----------------------------------------------------- campaigns, reports
 

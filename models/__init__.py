@@ -16,6 +16,13 @@ from . import mailchimp_campaign
 from . import mailchimp_campaign_activity
 from . import mailchimp_campaign_recipient
 from . import mailchimp_audience_campaign
+from . import mailchimp_list_defaults
+from . import mailchimp_account_defaults
+from . import mailchimp_audience_defaults
+from . import mailchimp_audience_collection
+from . import mailchimp_collection
+from . import mailchimp_collection_skip
+from . import res_config_settings_defaults
 from . import res_partner_category
 from . import res_partner
 from . import res_partner_campaign

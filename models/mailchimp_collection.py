@@ -1,0 +1,144 @@
+"""Contact collections: customers picked by hand or by a domain, kept in Mailchimp as a static segment."""
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools.safe_eval import safe_eval
+
+from ..mailchimp_sync.collections import plan_collection, segment_batches
+from .mailchimp_audience_collection import PUSH_CONTEXT_KEY
+
+KIND_STATIC = "static"
+KIND_DYNAMIC = "dynamic"
+CAMPAIGN_MARKETING = "marketing"
+CAMPAIGN_SYSTEM = "system"
+
+
+class MailchimpCollection(models.Model):
+    _name = "mailchimp.collection"
+    _description = "Mailchimp contact collection"
+    _inherit = ["mail.thread"]
+    _order = "name, id"
+
+    name = fields.Char(string="Code", required=True, tracking=True,
+                       help="Also the name of the collection's segment (tag) in Mailchimp.")
+    description = fields.Char()
+    owner_id = fields.Many2one("res.users", string="Owner", required=True, default=lambda self: self.env.user,
+                               tracking=True)
+    notes = fields.Html()
+    shared = fields.Boolean(default=True, tracking=True,
+                            help="Visible to every Mailchimp user; unticked, only to its owner.")
+    active = fields.Boolean(default=True)
+    kind = fields.Selection(
+        [(KIND_STATIC, "Static: hand-picked customers"), (KIND_DYNAMIC, "Dynamic: customers matching a rule")],
+        string="Type", default=KIND_STATIC, required=True, tracking=True)
+    partner_ids = fields.Many2many("res.partner", string="Customers")
+    domain = fields.Char(string="Rule", default="[]",
+                         help="Which customers belong to the collection; evaluated at every sync.")
+    audience_id = fields.Many2one("mailchimp.audience", required=True, ondelete="cascade", index=True,
+                                  domain="[('company_id', 'in', allowed_company_ids)]")
+    company_id = fields.Many2one(related="audience_id.company_id", store=True, index=True)
+    campaign_type = fields.Selection(
+        [(CAMPAIGN_MARKETING, "Marketing"), (CAMPAIGN_SYSTEM, "System / transactional")],
+        default=CAMPAIGN_MARKETING, required=True, tracking=True,
+        help="Marketing campaigns are checked for consent (GDPR) before they are sent; system or transactional "
+             "messages (order, invoice, service notices) are exempt from that check.")
+    segment_id = fields.Char(string="Mailchimp segment ID", readonly=True, copy=False)
+    last_sync = fields.Datetime(readonly=True, copy=False)
+    odoo_count = fields.Integer(string="Customers in Odoo", readonly=True, copy=False)
+    mailchimp_count = fields.Integer(string="Members in Mailchimp", readonly=True, copy=False)
+    skip_ids = fields.One2many("mailchimp.collection.skip", "collection_id", string="Left out", readonly=True)
+    skip_count = fields.Integer(string="Left out count", compute="_compute_skip_count")
+
+    @api.depends("skip_ids")
+    def _compute_skip_count(self):
+        for collection in self:
+            collection.skip_count = len(collection.skip_ids)
+
+    @api.constrains("kind", "domain")
+    def _check_domain(self):
+        for collection in self.filtered(lambda c: c.kind == KIND_DYNAMIC):
+            try:
+                self.env["res.partner"].search_count(collection._rule_domain(), limit=1)
+            except Exception as error:  # noqa: BLE001 - any mistake in the rule is the user's to fix
+                raise ValidationError(self.env._(
+                    "The rule of the collection %(code)s is not a valid customer filter: %(error)s",
+                    code=collection.name, error=error)) from None
+
+    def _rule_domain(self):
+        domain = safe_eval(self.domain or "[]", {"uid": self.env.uid})
+        if not isinstance(domain, (list, tuple)):
+            raise TypeError(self.env._("a rule is a list of conditions"))
+        return list(domain)
+
+    def _partners(self):
+        """The customers of the collection now: hand-picked, or the rule evaluated at this moment."""
+        self.ensure_one()
+        company_domain = [("company_id", "in", [False, self.company_id.id])]
+        if self.kind == KIND_DYNAMIC:
+            return self.env["res.partner"].search(self._rule_domain() + company_domain)
+        return self.partner_ids.filtered_domain(company_domain)
+
+    # ------------------------------------------------------------ sync
+
+    def action_sync_collection(self):
+        """Button: make the collection's segment in Mailchimp hold exactly its subscribed, eligible customers."""
+        backend = self.env["mailchimp.backend"]
+        backend._check_manager()
+        self.check_access("write")
+        for collection in self:
+            collection._sync_segment()
+        return backend._notification(
+            self.env._("Collection synced: %(count)s in the segment, %(skipped)s left out.",
+                       count=sum(self.mapped("mailchimp_count")), skipped=sum(self.mapped("skip_count"))),
+            title=self.env._("Collection synced"), reload=True)
+
+    def _sync_segment(self):
+        self.ensure_one()
+        audience = self.audience_id
+        partners = self._partners()
+        plan = self._plan(partners)
+        if plan.to_push:
+            self._push_first(plan.to_push)
+            plan = self._plan(partners, pushed=True)
+        backend = self.env["mailchimp.backend"]
+        with backend._user_errors():
+            client = audience._client()
+            segment = self.segment_id and client.find_segment(audience.mailchimp_id, self.segment_id)
+            if not segment:
+                segment = client.create_static_segment(audience.mailchimp_id, self.name)
+            segment_id = str(segment["id"])
+            current = [m["email_address"] for m in client.iter_segment_members(audience.mailchimp_id, segment_id)]
+            refused = []
+            for batch in segment_batches(plan.wanted, current):
+                result = client.batch_segment_members(audience.mailchimp_id, segment_id, batch.body())
+                refused += [email for error in result.get("errors") or [] for email in error.get("email_addresses") or []]
+            segment = client.find_segment(audience.mailchimp_id, segment_id) or segment
+        left_out = list(plan.left_out) + self._refused_partners(partners, refused)
+        self.write({
+            "segment_id": segment_id,
+            "last_sync": fields.Datetime.now(),
+            "odoo_count": len(partners),
+            "mailchimp_count": segment.get("member_count", 0),
+            "skip_ids": [fields.Command.clear()] + [
+                fields.Command.create({"partner_id": partner_id, "reason": reason}) for partner_id, reason in left_out],
+        })
+
+    def _plan(self, partners, pushed=False):
+        interest_by_tag = self.audience_id._mapped_tags()
+        data = [partner._mailchimp_partner_data(interest_by_tag) for partner in partners]
+        members = self.env["mailchimp.member"].search(
+            [("audience_id", "=", self.audience_id.id), ("partner_id", "in", partners.ids)])
+        return plan_collection(data, {m.partner_id.id: (m.email, m.status) for m in members}, pushed=pushed)
+
+    def _push_first(self, partner_ids):
+        """Push the customers who are not subscribed members yet, by the sync's own rules (a sync run)."""
+        run = self.audience_id.with_context(**{PUSH_CONTEXT_KEY: list(partner_ids)})._sync_members(trigger="manual")
+        if run.state == "failed":
+            raise UserError(self.env._("The customers could not be pushed to Mailchimp first: %s", run.message))
+
+    def _refused_partners(self, partners, emails):
+        refused = {email.lower() for email in emails}
+        members = self.env["mailchimp.member"].search(
+            [("audience_id", "=", self.audience_id.id), ("partner_id", "in", partners.ids)])
+        return [(m.partner_id.id, self.env._("Left out: Mailchimp says the address is not on the audience"))
+                for m in members if (m.email or "").lower() in refused]
+

@@ -1,0 +1,52 @@
+"""Contact information and list defaults of an audience, shared by the account, audiences and the create dialog."""
+from odoo import api, fields, models
+
+from ..mailchimp_sync.audience_defaults import FIELDS
+
+COUNTRY_KEY = "contact_country"
+
+
+class MailchimpListDefaults(models.AbstractModel):
+    _name = "mailchimp.list.defaults"
+    _description = "Mailchimp audience contact and defaults"
+
+    contact_company = fields.Char(string="Contact company")
+    contact_address1 = fields.Char(string="Address")
+    contact_address2 = fields.Char(string="Address line 2")
+    contact_city = fields.Char(string="City")
+    contact_state = fields.Char(string="Contact state")
+    contact_zip = fields.Char(string="Zip")
+    contact_country_id = fields.Many2one("res.country", string="Country")
+    contact_phone = fields.Char(string="Phone")
+    campaign_from_name = fields.Char(string="From name")
+    campaign_from_email = fields.Char(string="From email")
+    campaign_subject = fields.Char(string="Subject")
+    campaign_language = fields.Char(string="Language", help="Mailchimp's language code, e.g. pl or en.")
+    permission_reminder = fields.Text(
+        help="Reminds contacts why they get your emails, e.g. “You signed up on our website.”")
+
+    def _list_default_values(self):
+        """The values as the core reads them (the country as its ISO code)."""
+        self.ensure_one()
+        values = {key: self[key] or "" for key in FIELDS if key != COUNTRY_KEY}
+        values[COUNTRY_KEY] = self.contact_country_id.code or ""
+        return values
+
+    @api.model
+    def _list_default_write_values(self, values):
+        """Field values from the core's dict (an unknown country code leaves the country empty)."""
+        result = {key: value or False for key, value in values.items() if key != COUNTRY_KEY}
+        code = (values.get(COUNTRY_KEY) or "").upper()
+        country = self.env["res.country"].search([("code", "=", code)], limit=1) if code else False
+        result["contact_country_id"] = country.id if country else False
+        return result
+
+    @api.model
+    def _list_default_labels(self, keys):
+        """The form labels of ``keys`` (core keys: ``contact_country`` is the country field)."""
+        labels = []
+        for key in keys:
+            name = "contact_country_id" if key == COUNTRY_KEY else key
+            labels.append(self._fields[name]._description_string(self.env) if name in self._fields else key)
+        return labels
+

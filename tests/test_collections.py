@@ -1,0 +1,109 @@
+"""Contact collections (#10) kept as static segments — against the stand-in."""
+from odoo.addons.mailchimp_sync.mailchimp_sync.const import NOT_OPTED_IN, REASONS
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import new_test_user, tagged
+
+from .sync_common import MailchimpSyncCase
+
+
+@tagged("post_install", "-at_install")
+class TestCollections(MailchimpSyncCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.manager = new_test_user(cls.env, login="coll_manager",
+                                    groups="base.group_user,mailchimp_sync.group_mailchimp_manager")
+        cls.mc_user = new_test_user(cls.env, login="coll_user",
+                                    groups="base.group_user,mailchimp_sync.group_mailchimp_user")
+
+    def collection(self, code, **values):
+        return self.env["mailchimp.collection"].create({"name": code, "audience_id": self.audience.id, **values})
+
+    def segment_emails(self, collection):
+        return sorted(m["email_address"] for m in
+                      self.client.iter_segment_members(self.list_id, collection.segment_id))
+
+    def segment_calls(self, collection):
+        path = f"/lists/{self.list_id}/segments/{collection.segment_id}"
+        return [entry for entry in self.standin.request_log if entry.method == "POST" and entry.path.endswith(path)]
+
+    def test_a_static_collection_holds_its_subscribed_customers_and_says_who_is_left_out(self):
+        member = self.customer("Jan", "jan@acme-example.com")
+        self.sync()
+        newcomer = self.customer("Maria", "maria@acme-example.com")
+        unticked = self.customer("Ola", "ola@acme-example.com", subscribe=False)
+        collection = self.collection("VIP", partner_ids=[(6, 0, (member | newcomer | unticked).ids)])
+
+        collection.with_user(self.manager).action_sync_collection()
+
+        self.assertEqual(self.segment_emails(collection), ["jan@acme-example.com", "maria@acme-example.com"])
+        self.assertEqual(self.remote("maria@acme-example.com")["status"], "subscribed",
+                         "a customer who was not a member yet is pushed first, by the sync's rules")
+        self.assertIsNone(self.remote("ola@acme-example.com"), "a collection never subscribes the ineligible")
+        self.assertEqual(collection.skip_ids.partner_id, unticked)
+        self.assertEqual(collection.skip_ids.reason, REASONS[NOT_OPTED_IN])
+        self.assertEqual((collection.odoo_count, collection.mailchimp_count), (3, 2))
+        self.assertTrue(collection.last_sync)
+
+        collection.partner_ids = [(3, newcomer.id)]
+        collection.action_sync_collection()
+
+        self.assertEqual(self.segment_emails(collection), ["jan@acme-example.com"])
+        self.assertEqual(collection.mailchimp_count, 1)
+
+    def test_a_collection_unsubscribed_in_mailchimp_leaves_the_member_out(self):
+        jan = self.customer("Jan", "jan.left@acme-example.com")
+        self.sync()
+        self.client.update_member(self.list_id, "jan.left@acme-example.com", {"status": "unsubscribed"})
+        self.member_of(jan).status = "unsubscribed"
+        collection = self.collection("News", partner_ids=[(6, 0, jan.ids)])
+
+        collection.action_sync_collection()
+
+        self.assertEqual(self.segment_emails(collection), [])
+        self.assertIn("not subscribed in Mailchimp", collection.skip_ids.reason)
+
+    def test_a_dynamic_collection_adds_and_removes_beyond_500_in_batches(self):
+        bulk = self.env["res.partner"].create([
+            {"name": f"Bulk {i}", "email": f"bulk{i}@bulk-example.com", "mailchimp_subscribe": True,
+             "category_id": [(6, 0, self.tag_wholesale.ids)], "comment": "even" if i % 2 == 0 else "odd"}
+            for i in range(1100)])
+        self.sync()
+        collection = self.collection("Bulk", kind="dynamic", domain="[('email', 'ilike', '@bulk-example.com')]")
+
+        collection.action_sync_collection()
+
+        self.assertEqual(collection.mailchimp_count, 1100)
+        adds = self.segment_calls(collection)
+        self.assertEqual(len(adds), 3, "1 100 additions: batches of 500, 500 and 100")
+
+        collection.domain = "[('email', 'ilike', '@bulk-example.com'), ('comment', 'ilike', 'even')]"
+        collection.action_sync_collection()
+
+        self.assertEqual(collection.mailchimp_count, 550)
+        self.assertEqual(len(self.segment_calls(collection)), 3 + 2, "550 removals: batches of 500 and 50")
+        self.assertEqual(collection.odoo_count, 550)
+        self.assertNotIn(bulk[1].email, self.segment_emails(collection))
+
+    def test_a_rule_that_is_not_a_customer_filter_is_refused(self):
+        with self.assertRaises(ValidationError):
+            self.collection("Broken", kind="dynamic", domain="[('no_such_field', '=', 1)]")
+
+    def test_a_private_collection_is_seen_by_its_owner_only(self):
+        private = self.collection("Mine", owner_id=self.manager.id, shared=False)
+        shared = self.collection("Ours", owner_id=self.manager.id)
+
+        seen_by_other = self.env["mailchimp.collection"].with_user(self.mc_user).search([])
+
+        self.assertIn(shared, seen_by_other)
+        self.assertNotIn(private, seen_by_other)
+        self.assertIn(private, self.env["mailchimp.collection"].with_user(self.manager).search([]))
+
+    def test_only_managers_sync_a_collection_and_before_any_call(self):
+        collection = self.collection("Team", owner_id=self.mc_user.id)
+        calls_before = len(self.standin.request_log)
+
+        with self.assertRaises(AccessError):
+            collection.with_user(self.mc_user).action_sync_collection()
+        self.assertEqual(len(self.standin.request_log), calls_before)
