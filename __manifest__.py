@@ -29,6 +29,8 @@
         "data/mailchimp_sms_cron_data.xml",
         "views/mailchimp_sms_views.xml",
         "views/mailchimp_sms_settings_views.xml",
+        "security/mailchimp_cm_security.xml",
+        "views/mailchimp_cm_views.xml",
     ],
     "demo": [
         "demo/mailchimp_demo.xml",

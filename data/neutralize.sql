@@ -4,3 +4,6 @@ UPDATE mailchimp_account
 -- Nor with the production SerwerSMS account.
 UPDATE mailchimp_account
    SET sms_token = NULL, sms_password = NULL, sms_is_connected = FALSE;
+-- Nor with the production Campaign Monitor client.
+UPDATE mailchimp_account
+   SET cm_api_key = NULL, cm_is_connected = FALSE;

@@ -30,6 +30,10 @@ from . import mailchimp_panel_cache
 from . import res_partner_panel
 from . import res_config_settings
 from . import mailchimp_account_sms
+from . import mailchimp_account_cm
+from . import mailchimp_cm_panel_cache
+from . import res_partner_customer_panel
+from . import res_config_settings_cm
 from . import mailchimp_sms_group
 from . import mailchimp_sms_contact
 from . import mailchimp_sms_change

@@ -14,7 +14,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL, format_datetime
 
 from ..mailchimp_sync.duplicates import email_key
-from ..mailchimp_sync.errors import MailchimpError
+from ..mailchimp_sync.json_http import ServiceError
 from ..mailchimp_sync.panel import address_panel
 
 _logger = logging.getLogger(__name__)
@@ -31,6 +31,7 @@ class MailchimpPanelCache(models.Model):
     _description = "Mailchimp panel: last data read per address"
     _order = "fetched_at desc, id"
     _rec_name = "email"
+    _service = "Mailchimp"  # in messages; a provider's cache model (``_inherit`` of this one) names its own
 
     account_id = fields.Many2one("mailchimp.account", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one("res.company", required=True, index=True)
@@ -52,14 +53,19 @@ class MailchimpPanelCache(models.Model):
         if entry and not refresh and entry.fetched_at > fields.Datetime.now() - CACHE_TTL:
             return entry._answer()
         try:
-            data = self._read_from_mailchimp(account, email)
-        except MailchimpError as error:
-            _logger.info("Mailchimp panel of an address: Mailchimp unreachable (%s)", error)
+            data = self._read_remote(account, email)
+        except ServiceError as error:
+            _logger.info("%s panel of an address: unreachable (%s)", self._service, error)
             if entry:
                 return entry._answer(unreachable=True)
             return {"panel": None, "fetched_at": False, "stale": True,
-                    "message": self.env._("Mailchimp unreachable: nothing known yet about this address.")}
+                    "message": self.env._("%s unreachable: nothing known yet about this address.", self._service)}
         return self._store(account, email, data)._answer()
+
+    @api.model
+    def _read_remote(self, account, email):
+        """The panel's data of ``email``, read from the provider; a provider's cache model overrides it."""
+        return self._read_from_mailchimp(account, email)
 
     @api.model
     def _read_from_mailchimp(self, account, email):
@@ -85,15 +91,15 @@ class MailchimpPanelCache(models.Model):
         """Insert or replace the row in one statement: two panels opened at once must not collide."""
         now = fields.Datetime.now()
         self.env.cr.execute(SQL(
-            """INSERT INTO mailchimp_panel_cache
+            """INSERT INTO %(table)s
                       (account_id, company_id, email, data, fetched_at, create_uid, create_date, write_uid, write_date)
                VALUES (%(account)s, %(company)s, %(email)s, %(data)s, %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s)
                ON CONFLICT (account_id, email)
                DO UPDATE SET data = EXCLUDED.data, fetched_at = EXCLUDED.fetched_at,
                              write_uid = EXCLUDED.write_uid, write_date = EXCLUDED.write_date
                RETURNING id""",
-            account=account.id, company=account.company_id.id, email=email_key(email), data=json.dumps(data),
-            now=now, uid=self.env.uid,
+            table=SQL.identifier(self._table), account=account.id, company=account.company_id.id,
+            email=email_key(email), data=json.dumps(data), now=now, uid=self.env.uid,
         ))
         [entry_id] = self.env.cr.fetchone()
         self.invalidate_model()
@@ -108,6 +114,7 @@ class MailchimpPanelCache(models.Model):
         self.ensure_one()
         message = False
         if unreachable:
-            message = self.env._("Mailchimp unreachable: shown as of %s", format_datetime(self.env, self.fetched_at))
+            message = self.env._("%(service)s unreachable: shown as of %(time)s", service=self._service,
+                                 time=format_datetime(self.env, self.fetched_at))
         return {"panel": json.loads(self.data), "fetched_at": fields.Datetime.to_string(self.fetched_at),
                 "stale": unreachable, "message": message}

@@ -15,5 +15,6 @@ from . import test_webhooks
 from . import test_campaigns
 from . import test_sms_groups
 from . import test_panel
+from . import test_campaign_monitor
 from . import test_audience_defaults
 from . import test_collections

@@ -95,7 +95,7 @@ class _Handler(MailchimpHandler):
             self._send(404, {"Code": 404, "Message": "Not found"})
             return
         standin.request_log.append(LoggedRequest(self.command, url.path, query))
-        fault = standin.faults.take(self.command, url.path)
+        fault = standin.faults.take(self.command, self.path)  # with the query: a fault can aim at one address
         if fault is not None and self._play(fault):
             return
         try:

@@ -5,17 +5,17 @@ import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
 import { standardWidgetProps } from "@web/views/widgets/standard_widget_props";
 import { statusLabel } from "./status";
-import { MailchimpSubscriptionDialog } from "./subscription_dialog";
+import { SubscriptionDialog } from "./subscription_dialog";
 
 /**
- * A customer's Mailchimp panel: one tab per address (its own, several in one field, its contacts'),
- * and for the selected one its audiences, last campaigns and average rates, live from Mailchimp
- * (cached a few minutes on the server; the refresh icon reads Mailchimp again).
- * A view widget: `<widget name="mailchimp_panel"/>` in any form of a model with `mailchimp_panel`.
+ * One provider's section of the customer's panel: one tab per address (its own, several in one field,
+ * its contacts'), and for the selected one its lists, last campaigns and average rates, live from the
+ * provider (cached a few minutes on the server; the refresh icon reads the provider again).
+ * It knows the provider by its key only: the server's `customer_panel` answers for any provider.
  */
-export class MailchimpPanel extends Component {
-    static template = "mailchimp_sync.MailchimpPanel";
-    static props = { ...standardWidgetProps };
+export class ProviderPanel extends Component {
+    static template = "mailchimp_sync.ProviderPanel";
+    static props = { ...standardWidgetProps, provider: Object };
 
     setup() {
         this.orm = useService("orm");
@@ -44,6 +44,12 @@ export class MailchimpPanel extends Component {
         return this.state.data?.panel;
     }
 
+    /** The rows the panel lists: all of them, or only the lists that have the address for some providers. */
+    get shownLists() {
+        const rows = this.panel?.audiences || [];
+        return this.panel?.members_only ? rows.filter((row) => row.status) : rows;
+    }
+
     async load({ record = this.props.record, email = this.state.email, refresh = false } = {}) {
         this.loadedFor = this.recordKey(record);
         if (!record.resId) {
@@ -53,7 +59,8 @@ export class MailchimpPanel extends Component {
         }
         this.state.loading = true;
         try {
-            const data = await this.orm.call(record.resModel, "mailchimp_panel", [[record.resId]], {
+            const data = await this.orm.call(record.resModel, "customer_panel", [[record.resId]], {
+                provider: this.props.provider.key,
                 email: email || false,
                 refresh,
             });
@@ -89,12 +96,13 @@ export class MailchimpPanel extends Component {
         await this.load({ refresh: true });
         if (!this.panel || this.state.data.stale) {
             this.notification.add(
-                this.state.data?.message || _t("Mailchimp unreachable: try again later."),
+                this.state.data?.message || _t("%s unreachable: try again later.", this.props.provider.name),
                 { type: "warning" }
             );
             return;
         }
-        this.dialog.add(MailchimpSubscriptionDialog, {
+        this.dialog.add(SubscriptionDialog, {
+            provider: this.props.provider,
             resModel: record.resModel,
             resId: record.resId,
             email: this.state.email,
@@ -108,4 +116,27 @@ export class MailchimpPanel extends Component {
     }
 }
 
-registry.category("view_widgets").add("mailchimp_panel", { component: MailchimpPanel });
+/**
+ * The customer's panel: a section per connected newsletter provider, in the order the server gives them.
+ * A view widget: `<widget name="mailchimp_panel"/>` in any form of a model with `customer_panel_providers`.
+ */
+export class CustomerPanel extends Component {
+    static template = "mailchimp_sync.CustomerPanel";
+    static components = { ProviderPanel };
+    static props = { ...standardWidgetProps };
+
+    setup() {
+        this.orm = useService("orm");
+        this.state = useState({ providers: [] });
+        onWillStart(async () => {
+            const record = this.props.record;
+            if (record.resId) {
+                this.state.providers = await this.orm.call(record.resModel, "customer_panel_providers", [
+                    [record.resId],
+                ]);
+            }
+        });
+    }
+}
+
+registry.category("view_widgets").add("mailchimp_panel", { component: CustomerPanel });

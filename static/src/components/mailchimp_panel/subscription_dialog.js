@@ -4,19 +4,20 @@ import { _t } from "@web/core/l10n/translation";
 import { useService } from "@web/core/utils/hooks";
 import { statusLabel } from "./status";
 
-// Statuses that nobody but the contact can change: Mailchimp refuses any other status for them.
+// Mailchimp's statuses that nobody but the contact can change (a provider may also say so with `locked`).
 const LOCKED_STATUSES = ["cleaned", "deleted"];
 
 /**
- * Subscribe/unsubscribe one address: a box per audience, ticked when the address is subscribed
+ * Subscribe/unsubscribe one address at one provider: a box per list, ticked when the address is subscribed
  * (or waiting for its confirmation). Save changes sends only the boxes that changed, at once;
  * Revert to original values puts the boxes back without saving.
  */
-export class MailchimpSubscriptionDialog extends Component {
-    static template = "mailchimp_sync.MailchimpSubscriptionDialog";
+export class SubscriptionDialog extends Component {
+    static template = "mailchimp_sync.SubscriptionDialog";
     static components = { Dialog };
     static props = {
         close: Function,
+        provider: Object,
         resModel: String,
         resId: Number,
         email: String,
@@ -36,7 +37,10 @@ export class MailchimpSubscriptionDialog extends Component {
     }
 
     get title() {
-        return _t("Mailchimp subscriptions of %s", this.props.email);
+        return _t("%(provider)s subscriptions of %(email)s", {
+            provider: this.props.provider.name,
+            email: this.props.email,
+        });
     }
 
     get changed() {
@@ -50,7 +54,7 @@ export class MailchimpSubscriptionDialog extends Component {
     }
 
     isLocked(audience) {
-        return LOCKED_STATUSES.includes(audience.status);
+        return Boolean(audience.locked) || LOCKED_STATUSES.includes(audience.status);
     }
 
     statusLabel(status) {
@@ -68,7 +72,8 @@ export class MailchimpSubscriptionDialog extends Component {
     async save() {
         this.state.saving = true;
         try {
-            const answer = await this.orm.call(this.props.resModel, "mailchimp_panel_save", [[this.props.resId]], {
+            const answer = await this.orm.call(this.props.resModel, "customer_panel_save", [[this.props.resId]], {
+                provider: this.props.provider.key,
                 email: this.props.email,
                 original: this.state.original,
                 wanted: this.state.checked,

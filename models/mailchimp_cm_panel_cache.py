@@ -1,0 +1,23 @@
+"""What the customer's panel last read from Campaign Monitor for an address (Mailchimp's cache rules).
+
+A copy of ``mailchimp.panel.cache`` (prototype inheritance: same fields, table
+of its own, same freshness and "unreachable: shown as of" rule) that reads
+Campaign Monitor through the core's :class:`~..mailchimp_sync.campaign_monitor_panel.CampaignMonitorPanelProvider`.
+"""
+from odoo import api, models
+
+from ..mailchimp_sync.campaign_monitor_panel import CampaignMonitorPanelProvider
+from ..mailchimp_sync.panel_providers import provider_panel
+from .mailchimp_panel_cache import PANEL_RETRIES
+
+
+class MailchimpCmPanelCache(models.Model):
+    _name = "mailchimp.cm.panel.cache"
+    _inherit = "mailchimp.panel.cache"
+    _description = "Campaign Monitor panel: last data read per address"
+    _service = "Campaign Monitor"
+
+    @api.model
+    def _read_remote(self, account, email):
+        provider = CampaignMonitorPanelProvider(account._cm_client(), max_retries=PANEL_RETRIES)
+        return provider_panel(provider, email)
