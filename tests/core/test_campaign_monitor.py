@@ -17,7 +17,7 @@ from mailchimp_sync.campaign_monitor_panel import (
 )
 from mailchimp_sync.panel_providers import provider_panel
 from standins.campaign_monitor import CampaignMonitorStandinServer
-from standins.campaign_monitor.demo import history_entry
+from standins.campaign_monitor.demo import DEMO_SUBSCRIBERS, history_entry
 
 EMAIL = "jan@acme-example.com"
 LISTS = {"L-active": "Newsletter", "L-unsub": "Offers", "L-unconf": "Webinars", "L-bounced": "Partners",
@@ -202,3 +202,14 @@ def test_one_lists_failure_does_not_stop_the_others(cm, make_client):
         EMAIL, [("L-unsub", True), ("L-active", False)])
     assert "error 500" in results[0]["error"]
     assert results[1]["status"] == "Unsubscribed" and not results[1]["error"]
+
+
+def test_the_demo_shows_every_state_and_a_history_for_the_demo_customers():
+    with CampaignMonitorStandinServer(demo=True) as demo:
+        credentials = CampaignMonitorCredentials.from_key(demo.api_key, demo.client_id, base_url=demo.base_url)
+        with CampaignMonitorClient(credentials) as client:
+            states = {item["SubscriberState"] for email in DEMO_SUBSCRIBERS
+                      for item in client.lists_for_email(email)}
+            panel = provider_panel(CampaignMonitorPanelProvider(client), "wood.corner26@example.com")
+    assert states == {"Active", "Unsubscribed", "Unconfirmed", "Bounced", "Deleted"}
+    assert len(panel["campaigns"]) == 3 and panel["activity"] == {"avg_open_rate": 0.75, "avg_click_rate": 0.5}
