@@ -25,6 +25,7 @@
         "security/mailchimp_collection_security.xml",
         "views/mailchimp_audience_defaults_views.xml",
         "views/mailchimp_collection_views.xml",
+        "security/mailchimp_field_merge_security.xml",
         "security/mailchimp_sms_security.xml",
         "data/mailchimp_sms_cron_data.xml",
         "views/mailchimp_sms_views.xml",

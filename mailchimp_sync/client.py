@@ -186,7 +186,7 @@ class MailchimpClient(JsonHttpClient):
 
     def iter_segment_members(self, list_id, segment_id):
         return self.iter_collection(f"lists/{list_id}/segments/{segment_id}/members", "members",
-                                    fields="members.email_address,total_items")
+                                    fields="members.email_address,members.status,total_items")
 
     def batch_segment_members(self, list_id, segment_id, body):
         """Add and remove up to 500 addresses each; addresses not on the list come back in ``errors``."""
@@ -203,6 +203,24 @@ class MailchimpClient(JsonHttpClient):
 
     def get_campaign(self, campaign_id):
         return self.request("GET", f"campaigns/{campaign_id}")
+
+    def create_campaign(self, body):
+        return self.request("POST", "campaigns", json_body=body)
+
+    def set_campaign_content(self, campaign_id, body):
+        return self.request("PUT", f"campaigns/{campaign_id}/content", json_body=body)
+
+    def send_test_email(self, campaign_id, emails, send_type="html"):
+        return self.request("POST", f"campaigns/{campaign_id}/actions/test",
+                            json_body={"test_emails": list(emails), "send_type": send_type})
+
+    def send_campaign(self, campaign_id):
+        return self.request("POST", f"campaigns/{campaign_id}/actions/send")
+
+    def schedule_campaign(self, campaign_id, schedule_time):
+        """Schedule at ``schedule_time`` (ISO 8601 UTC); Mailchimp takes quarter-hours only."""
+        return self.request("POST", f"campaigns/{campaign_id}/actions/schedule",
+                            json_body={"schedule_time": schedule_time})
 
     def get_campaign_report(self, campaign_id):
         return self.request("GET", f"reports/{campaign_id}")

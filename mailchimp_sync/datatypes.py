@@ -28,6 +28,15 @@ class RepresentativeField:
 
 
 @dataclass(frozen=True)
+class FieldMerge:
+    """An admin setting: customer field ``field_name`` goes to ``merge_tag`` of ``merge_type`` (see :mod:`.field_merges`)."""
+
+    field_name: str
+    merge_tag: str
+    merge_type: str
+
+
+@dataclass(frozen=True)
 class RepresentativeData:
     """One child contact; ``values`` maps a field name to its text (``name`` may be omitted)."""
 
@@ -61,6 +70,8 @@ class PartnerData:
     blacklisted: bool = False
     tag_interest_ids: AbstractSet[str] = frozenset()
     representatives: Sequence[RepresentativeData] = ()
+    field_values: Mapping[str, Any] = field(default_factory=dict)
+    """The customer fields mapped to merge tags, in plain form (see :mod:`.field_merges`)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -74,6 +85,7 @@ class AudienceSchema:
     managed_interest_ids: AbstractSet[str] = frozenset()
     merge_fields: Mapping[str, tuple[str, int | None]] = field(default_factory=dict)
     representative_fields: Sequence[RepresentativeField] = ()
+    field_merges: Sequence[FieldMerge] = ()
 
     def has_merge_field(self, merge_tag: str) -> bool:
         return merge_tag in self.merge_fields

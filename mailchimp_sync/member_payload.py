@@ -73,6 +73,7 @@ from .datatypes import AudienceSchema, BuiltMember, PartnerData, PayloadWarning 
 
 PHONE_CACHE_SIZE = 131072  # about 30 MB at most
 from .eligibility import check_eligibility, normalize_email
+from .field_merges import field_merge_values
 from .representatives import render_representative_columns, truncate_to_size
 
 FNAME = "FNAME"
@@ -129,6 +130,9 @@ def build_merge_fields(partner: PartnerData, schema: AudienceSchema) -> tuple[di
     rep_values, rep_warnings = representative_values(partner, schema)
     values.update(rep_values)
     warnings.extend(rep_warnings)
+    mapped_values, mapped_warnings = customer_field_values(partner, schema)
+    values.update(mapped_values)
+    warnings.extend(mapped_warnings)
     fitted: dict[str, str] = {}
     for merge_tag, value in values.items():
         if schema.has_merge_field(merge_tag):
@@ -162,6 +166,13 @@ def representative_values(partner: PartnerData, schema: AudienceSchema) -> tuple
     columns = render_representative_columns(partner.representatives, fields, sizes)
     warnings = [truncation_warning(merge_tag, sizes[merge_tag]) for merge_tag in columns.truncated_tags]
     return columns.values, warnings
+
+
+def customer_field_values(partner: PartnerData, schema: AudienceSchema) -> tuple[dict[str, Any], list[PayloadWarning]]:
+    """The audience's customer field merges (:mod:`.field_merges`) on its existing, non-reserved tags."""
+    merges = [merge for merge in schema.field_merges
+              if merge.merge_tag not in RESERVED_MERGE_TAGS and schema.has_merge_field(merge.merge_tag)]
+    return field_merge_values(partner.field_values, merges, partner.country_code, format_phone=to_e164)
 
 
 def fit_text_value(merge_tag: str, value: str, schema: AudienceSchema) -> tuple[str, list[PayloadWarning]]:

@@ -23,6 +23,8 @@ from . import mailchimp_audience_collection
 from . import mailchimp_collection
 from . import mailchimp_collection_skip
 from . import res_config_settings_defaults
+from . import mailchimp_field_merge
+from . import mailchimp_audience_field_merge
 from . import res_partner_category
 from . import res_partner
 from . import res_partner_campaign

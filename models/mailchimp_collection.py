@@ -91,6 +91,21 @@ class MailchimpCollection(models.Model):
                        count=sum(self.mapped("mailchimp_count")), skipped=sum(self.mapped("skip_count"))),
             title=self.env._("Collection synced"), reload=True)
 
+    def action_new_campaign(self):
+        """Button: the dialog that creates a campaign to the collection's segment, tests it and sends it."""
+        self.ensure_one()
+        self.env["mailchimp.backend"]._check_manager()
+        self.check_access("write")
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("New campaign"),
+            "res_model": "mailchimp.collection.campaign.wizard",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_collection_id": self.id},
+        }
+
     def _sync_segment(self):
         self.ensure_one()
         audience = self.audience_id

@@ -158,8 +158,16 @@ class AudienceSync:
     def _partner_data(self, partner_ids):
         partners = self.env["res.partner"].with_context(active_test=False).browse(partner_ids)
         representatives = self._representatives_by_company(partners)
-        return [partner._mailchimp_partner_data(self.interest_by_tag, representatives.get(partner.id, ()))
+        data = [partner._mailchimp_partner_data(self.interest_by_tag, representatives.get(partner.id, ()))
                 for partner in partners]
+        return self._with_field_values(data)
+
+    def _with_field_values(self, data):
+        """``data`` with the customer fields the audience maps to merge tags, read once for the chunk."""
+        if not self.schema or not self.schema.field_merges:
+            return data
+        values = self.audience.field_merge_ids._plain_values([one.partner_id for one in data])
+        return [replace(one, field_values=values.get(one.partner_id, {})) for one in data]
 
     def _representatives_by_company(self, partners):
         field_names = sorted({field.field_name for field in self.schema.representative_fields if field.merge_tag})

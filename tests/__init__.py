@@ -18,3 +18,6 @@ from . import test_panel
 from . import test_campaign_monitor
 from . import test_audience_defaults
 from . import test_collections
+from . import test_field_merges
+from . import test_collection_campaigns
+from . import test_ui_collections

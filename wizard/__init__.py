@@ -1,5 +1,6 @@
 from . import mailchimp_connect_wizard
 from . import mailchimp_merge_field_wizard
 from . import mailchimp_audience_create_wizard
+from . import mailchimp_collection_campaign_wizard
 from . import mailchimp_sms_connect_wizard
 from . import mailchimp_cm_connect_wizard

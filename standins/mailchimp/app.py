@@ -336,6 +336,16 @@ class Api:
         self.store.send_campaign(campaign_id)
         return NO_CONTENT
 
+    @route("POST", "/campaigns/{campaign_id}/actions/schedule")
+    def schedule_campaign(self, request, campaign_id):
+        self.store.schedule_campaign(campaign_id, request.json())
+        return NO_CONTENT
+
+    @route("POST", "/campaigns/{campaign_id}/actions/unschedule")
+    def unschedule_campaign(self, request, campaign_id):
+        self.store.unschedule_campaign(campaign_id)
+        return NO_CONTENT
+
     # -- reports ---------------------------------------------------------------
 
     @route("GET", "/reports")

@@ -154,6 +154,32 @@ class CampaignsMixin:
                 ("data[id]", campaign.id), ("data[subject]", campaign.settings.get("subject_line", "")),
                 ("data[status]", "sent"), ("data[reason]", ""), ("data[list_id]", audience.id)])
 
+    def schedule_campaign(self, campaign_id, body):
+        """``actions/schedule``: a future time on the quarter-hour, like Mailchimp; the campaign waits as ``schedule``."""
+        body = body if isinstance(body, dict) else {}
+        if not body.get("schedule_time"):
+            raise errors.field_error("schedule_time", "This value should not be blank.")
+        when = util.parse_iso(body["schedule_time"], "schedule_time")
+        if when.minute % 15 or when.second or when.microsecond:
+            raise errors.invalid_resource(detail=(
+                "This campaign cannot be scheduled: the schedule time must be on the quarter-hour "
+                "(:00, :15, :30, :45)."))
+        if when <= self.now():
+            raise errors.invalid_resource(detail="This campaign cannot be scheduled in the past.")
+        with self.write():
+            campaign = self.campaign(campaign_id)
+            self._check_sendable(campaign)
+            campaign.status = "schedule"
+            campaign.send_time = when
+
+    def unschedule_campaign(self, campaign_id):
+        with self.write():
+            campaign = self.campaign(campaign_id)
+            if campaign.status != "schedule":
+                raise errors.bad_request("This campaign is not scheduled.")
+            campaign.status = "save"
+            campaign.send_time = None
+
     def campaign_document(self, campaign):
         audience = self.audiences.get(campaign.recipients.get("list_id"))
         recipients = dict(campaign.recipients)

@@ -1,0 +1,89 @@
+"""The consent (GDPR) check before a marketing campaign is sent to a collection's segment.
+
+A member of the segment receives a marketing campaign only when Odoo holds its
+consent (the Mailchimp box ticked, the address not blacklisted, no consent
+withdrawn) and Mailchimp has it subscribed. Everyone else is excluded with
+every reason, and the Odoo layer removes them from the segment before sending.
+A system (transactional) campaign is exempt: nobody is excluded.
+
+Schedules: Mailchimp schedules campaigns on the quarter-hour only
+(:func:`schedule_problem`), checked before the call.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from .const import STATUS_SUBSCRIBED
+
+NO_CUSTOMER = "Not a customer of the collection in Odoo"
+BOX_UNTICKED = "No consent in Odoo: the Mailchimp subscription box is unticked"
+BLACKLISTED = "No consent in Odoo: the address is blacklisted"
+WITHDRAWN = "No consent in Odoo: the consent was withdrawn"
+NOT_SUBSCRIBED = "Not subscribed in Mailchimp (status: {status})"
+QUARTER_HOURS = (0, 15, 30, 45)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """A member of the segment with what Odoo knows of its customer (``partner_id`` None: no customer)."""
+
+    email: str
+    mailchimp_status: str | None
+    partner_id: int | None = None
+    opted_in: bool = False
+    blacklisted: bool = False
+    consent_withdrawn: bool = False
+
+
+@dataclass(frozen=True)
+class CampaignCheck:
+    total: int
+    receiving: tuple  # emails
+    excluded: tuple  # (Recipient, reason)
+    exempt: bool = False
+
+    @property
+    def excluded_count(self):
+        return len(self.excluded)
+
+
+def exclusion_reasons(recipient: Recipient) -> list[str]:
+    """Every reason ``recipient`` may not receive a marketing campaign; [] when it may."""
+    reasons = []
+    if recipient.partner_id is None:
+        reasons.append(NO_CUSTOMER)
+    else:
+        if not recipient.opted_in:
+            reasons.append(BOX_UNTICKED)
+        if recipient.blacklisted:
+            reasons.append(BLACKLISTED)
+        if recipient.consent_withdrawn:
+            reasons.append(WITHDRAWN)
+    if recipient.mailchimp_status != STATUS_SUBSCRIBED:
+        reasons.append(NOT_SUBSCRIBED.format(status=recipient.mailchimp_status or "not a member"))
+    return reasons
+
+
+def check_recipients(recipients, *, system=False) -> CampaignCheck:
+    """Who of the segment's ``recipients`` receives the campaign, and who is excluded and why."""
+    recipients = list(recipients)
+    if system:
+        return CampaignCheck(len(recipients), tuple(r.email for r in recipients), (), exempt=True)
+    receiving, excluded = [], []
+    for recipient in recipients:
+        reasons = exclusion_reasons(recipient)
+        if reasons:
+            excluded.append((recipient, "; ".join(reasons)))
+        else:
+            receiving.append(recipient.email)
+    return CampaignCheck(len(recipients), tuple(receiving), tuple(excluded))
+
+
+def schedule_problem(when: datetime, now: datetime) -> str | None:
+    """Why Mailchimp would refuse to schedule at ``when`` (both naive UTC), or None."""
+    if when <= now:
+        return "The schedule time must be in the future."
+    if when.minute not in QUARTER_HOURS or when.second or when.microsecond:
+        return "Mailchimp schedules campaigns on the quarter-hour only (:00, :15, :30 or :45)."
+    return None

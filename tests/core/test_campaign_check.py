@@ -1,0 +1,79 @@
+from datetime import datetime, timedelta
+
+import pytest
+
+from mailchimp_sync.audience_defaults import list_body
+from mailchimp_sync.campaign_check import (
+    BLACKLISTED,
+    BOX_UNTICKED,
+    NO_CUSTOMER,
+    NOT_SUBSCRIBED,
+    Recipient,
+    check_recipients,
+    schedule_problem,
+)
+from mailchimp_sync.errors import MailchimpError
+
+LIST_DEFAULTS = {
+    "contact_company": "Acme", "contact_address1": "Ul. Prosta 1", "contact_city": "Warszawa",
+    "contact_country": "PL", "campaign_from_name": "Acme", "campaign_from_email": "news@acme.pl",
+    "campaign_language": "pl", "permission_reminder": "You are a customer of ours.",
+}
+
+RECIPIENTS = [
+    Recipient("ok@x.pl", "subscribed", 1, opted_in=True),
+    Recipient("unticked@x.pl", "subscribed", 2, opted_in=False),
+    Recipient("black@x.pl", "subscribed", 3, opted_in=True, blacklisted=True),
+    Recipient("left@x.pl", "unsubscribed", 4, opted_in=True),
+    Recipient("stranger@x.pl", "subscribed", None),
+]
+
+
+def test_a_marketing_campaign_goes_only_to_consenting_subscribed_customers():
+    check = check_recipients(RECIPIENTS)
+
+    assert (check.total, check.receiving, check.excluded_count) == (5, ("ok@x.pl",), 4)
+    assert [(recipient.email, reason) for recipient, reason in check.excluded] == [
+        ("unticked@x.pl", BOX_UNTICKED),
+        ("black@x.pl", BLACKLISTED),
+        ("left@x.pl", NOT_SUBSCRIBED.format(status="unsubscribed")),
+        ("stranger@x.pl", NO_CUSTOMER),
+    ]
+
+
+def test_a_system_campaign_is_exempt():
+    check = check_recipients(RECIPIENTS, system=True)
+
+    assert check.exempt
+    assert (check.total, len(check.receiving), check.excluded_count) == (5, 5, 0)
+
+
+def test_schedules_are_on_the_quarter_hour_and_in_the_future():
+    now = datetime(2026, 11, 27, 10, 0)
+
+    assert schedule_problem(datetime(2026, 11, 27, 11, 15), now) is None
+    assert "quarter-hour" in schedule_problem(datetime(2026, 11, 27, 11, 10), now)
+    assert "future" in schedule_problem(datetime(2026, 11, 27, 9, 45), now)
+
+
+def test_the_client_creates_tests_and_schedules_a_campaign_and_the_standin_keeps_the_quarter_hour_rule(
+        make_client, standin):
+    client = make_client()
+    list_id = client.create_list(list_body("Campaigns", LIST_DEFAULTS))["id"]
+    client.batch_subscribe(list_id, [{"email_address": "a@x-example.com", "status_if_new": "subscribed"}])
+    segment = client.create_static_segment(list_id, "VIP")
+    client.batch_segment_members(list_id, segment["id"], {"members_to_add": ["a@x-example.com"]})
+    campaign = client.create_campaign({
+        "type": "regular",
+        "recipients": {"list_id": list_id, "segment_opts": {"saved_segment_id": segment["id"]}},
+        "settings": {"subject_line": "Hello", "title": "Hello", "from_name": "Acme", "reply_to": "news@acme.pl"}})
+    client.set_campaign_content(campaign["id"], {"html": "<p>Hello</p>"})
+
+    client.send_test_email(campaign["id"], ["me@acme.pl"])
+    soon = standin.store.now() + timedelta(days=1)
+    with pytest.raises(MailchimpError) as refused:
+        client.schedule_campaign(campaign["id"], soon.replace(minute=10, second=0, microsecond=0).isoformat())
+    client.schedule_campaign(campaign["id"], soon.replace(minute=45, second=0, microsecond=0).isoformat())
+
+    assert refused.value.status == 400 and "quarter-hour" in str(refused.value)
+    assert client.get_campaign(campaign["id"])["status"] == "schedule"

@@ -1,0 +1,37 @@
+"""Collection → campaign → send, clicked in headless Chromium against the stand-in."""
+from odoo.addons.mailchimp_sync.tests.common import MailchimpStandinMixin, new_list_body
+from odoo.tests import HttpCase, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestUiCollections(MailchimpStandinMixin, HttpCase):
+
+    def test_marketing_sends_a_campaign_to_a_collection(self):
+        client = self.account._client()
+        list_id = client.create_list(new_list_body("Tour audience"))["id"]
+        category = client.create_interest_category(list_id, {"title": "Groups", "type": "checkboxes"})
+        interest_id = client.create_interest(list_id, category["id"], {"name": "Tour group"})["id"]
+        Audience = self.env["mailchimp.audience"]
+        Audience.action_refresh_audiences()
+        audience = Audience.search([("mailchimp_id", "=", list_id)])
+        audience._refresh_schema(client)
+        audience.write({"campaign_from_name": "Acme", "campaign_from_email": "news@acme-example.com"})
+        tag = self.env["res.partner.category"].create({
+            "name": "Tour group", "mailchimp_interest_id": audience.interest_ids.filtered(
+                lambda interest: interest.mailchimp_id == interest_id).id})
+        customers = self.env["res.partner"].create([
+            {"name": name, "email": f"tour.{name}@acme-example.com", "mailchimp_subscribe": True,
+             "category_id": [(6, 0, tag.ids)]} for name in ("ok", "unticked")])
+        collection = self.env["mailchimp.collection"].create({
+            "name": "TOUR-VIP", "audience_id": audience.id, "partner_ids": [(6, 0, customers.ids)]})
+        audience._sync_members()
+        collection.action_sync_collection()
+        customers[1].mailchimp_subscribe = False  # after the segment was synced: the GDPR check excludes it
+
+        self.start_tour("/odoo", "mailchimp_sync_collection_campaign", login="admin")
+
+        campaign = self.env["mailchimp.campaign"].search([("audience_id", "=", audience.id)])
+        self.assertEqual(campaign.status, "sent")
+        self.assertEqual(client.get_campaign(campaign.mailchimp_id)["status"], "sent")
+        segment = [member["email_address"] for member in client.iter_segment_members(list_id, collection.segment_id)]
+        self.assertEqual(segment, ["tour.ok@acme-example.com"])

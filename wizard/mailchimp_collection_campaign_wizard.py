@@ -1,0 +1,177 @@
+"""A campaign to a collection's segment: created in Mailchimp, tested, then sent or scheduled after the GDPR check."""
+from markupsafe import Markup
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..mailchimp_sync.campaign_check import (
+    Recipient,
+    check_recipients,
+    schedule_problem,
+)
+from ..mailchimp_sync.collections import segment_batches
+from ..mailchimp_sync.eligibility import normalize_email
+
+EDITOR_URL = "https://{dc}.admin.mailchimp.com/campaigns/edit?id={web_id}"
+CONTENT_MAILCHIMP = "mailchimp"
+CONTENT_HTML = "html"
+
+
+class MailchimpCollectionCampaignWizard(models.TransientModel):
+    _name = "mailchimp.collection.campaign.wizard"
+    _description = "Mailchimp campaign to a collection"
+
+    collection_id = fields.Many2one("mailchimp.collection", required=True, readonly=True, ondelete="cascade")
+    audience_id = fields.Many2one(related="collection_id.audience_id")
+    campaign_type = fields.Selection(related="collection_id.campaign_type")
+    state = fields.Selection([("draft", "Draft"), ("created", "Created"), ("confirm", "Confirm")],
+                             default="draft", required=True)
+    subject = fields.Char(required=True)
+    preview_text = fields.Char()
+    title = fields.Char(help="The campaign's name in Mailchimp and in the statistics.")
+    from_name = fields.Char(required=True)
+    reply_to = fields.Char(string="Reply-to", required=True)
+    content_mode = fields.Selection(
+        [(CONTENT_MAILCHIMP, "Designed in Mailchimp"), (CONTENT_HTML, "HTML written in Odoo")],
+        string="Content", default=CONTENT_HTML, required=True)
+    body_html = fields.Html(string="Body", sanitize_style=True)
+    campaign_id = fields.Many2one("mailchimp.campaign", readonly=True)
+    editor_url = fields.Char(readonly=True)
+    test_emails = fields.Char(help="Addresses the test goes to, separated by commas.")
+    send_mode = fields.Selection([("now", "Send now"), ("schedule", "Schedule")], default="now", required=True)
+    schedule_time = fields.Datetime(help="On the quarter-hour (:00, :15, :30, :45): Mailchimp's rule.")
+    check_summary = fields.Char(readonly=True)
+    excluded_html = fields.Html(string="Excluded", readonly=True, sanitize=False)
+
+    @api.model
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
+        collection = self.env["mailchimp.collection"].browse(values.get("collection_id"))
+        if collection:
+            audience = collection.audience_id
+            values.setdefault("subject", audience.campaign_subject or False)
+            values.setdefault("from_name", audience.campaign_from_name or audience.account_id.campaign_from_name)
+            values.setdefault("reply_to", audience.campaign_from_email or audience.account_id.campaign_from_email)
+            values.setdefault("title", collection.description or collection.name)
+        return values
+
+    # ------------------------------------------------------------ steps
+
+    def action_create_campaign(self):
+        """Create the draft campaign in Mailchimp, to the collection's segment (synced first)."""
+        self.ensure_one()
+        backend = self._check_rights()
+        collection = self.collection_id
+        if not collection.segment_id:
+            collection._sync_segment()
+        audience = collection.audience_id
+        body = {
+            "type": "regular",
+            "recipients": {"list_id": audience.mailchimp_id,
+                           "segment_opts": {"saved_segment_id": int(collection.segment_id)}},
+            "settings": {"subject_line": self.subject, "preview_text": self.preview_text or "",
+                         "title": self.title or self.subject, "from_name": self.from_name, "reply_to": self.reply_to},
+        }
+        with backend._user_errors():
+            client = audience._client()
+            remote = client.create_campaign(body)
+            if self.content_mode == CONTENT_HTML and self.body_html:
+                client.set_campaign_content(remote["id"], {"html": str(self.body_html)})
+            campaign = self.env["mailchimp.campaign"]._import_one(audience, remote["id"])
+        self.write({"campaign_id": campaign.id, "state": "created",
+                    "editor_url": EDITOR_URL.format(dc=client.credentials.dc, web_id=remote.get("web_id"))})
+        return self._reopen()
+
+    def action_open_editor(self):
+        self.ensure_one()
+        return {"type": "ir.actions.act_url", "url": self.editor_url, "target": "new"}
+
+    def action_send_test(self):
+        self.ensure_one()
+        backend = self._check_rights()
+        emails = [normalize_email(part) for part in (self.test_emails or "").split(",") if part.strip()]
+        if not emails or None in emails:
+            raise UserError(self.env._("Enter one or more valid addresses for the test, separated by commas."))
+        with backend._user_errors():
+            self.audience_id._client().send_test_email(self.campaign_id.mailchimp_id, emails)
+        return backend._notification(self.env._("Test sent to %s.", ", ".join(emails)))
+
+    def action_check(self):
+        """The confirmation step: who will receive it and who is excluded (marketing campaigns)."""
+        self.ensure_one()
+        self._check_rights()
+        self._check_schedule()
+        check = self._recipient_check()
+        self.write({"state": "confirm", **self._check_display(check)})
+        return self._reopen()
+
+    def action_confirm(self):
+        """Remove the excluded members from the segment, then send or schedule."""
+        self.ensure_one()
+        backend = self._check_rights()
+        self._check_schedule()
+        check = self._recipient_check()
+        audience = self.audience_id
+        with backend._user_errors():
+            client = audience._client()
+            for batch in segment_batches([], [recipient.email for recipient, _reason in check.excluded]):
+                client.batch_segment_members(audience.mailchimp_id, self.collection_id.segment_id, batch.body())
+            if self.send_mode == "schedule":
+                client.schedule_campaign(self.campaign_id.mailchimp_id,
+                                         self.schedule_time.strftime("%Y-%m-%dT%H:%M:%S+00:00"))
+            else:
+                client.send_campaign(self.campaign_id.mailchimp_id)
+            self.env["mailchimp.campaign"]._import_one(audience, self.campaign_id.mailchimp_id)
+        message = (self.env._("Campaign scheduled: %s", self._summary(check)) if self.send_mode == "schedule"
+                   else self.env._("Campaign sent: %s", self._summary(check)))
+        return backend._notification(message, title=self.title or self.subject, close=True)
+
+    # ------------------------------------------------------------ helpers
+
+    def _check_rights(self):
+        backend = self.env["mailchimp.backend"]
+        backend._check_manager()
+        self.collection_id.check_access("write")
+        return backend
+
+    def _check_schedule(self):
+        if self.send_mode != "schedule":
+            return
+        if not self.schedule_time:
+            raise UserError(self.env._("Choose when to send the campaign."))
+        problem = schedule_problem(self.schedule_time, fields.Datetime.now())
+        if problem:
+            raise UserError(problem)
+
+    def _recipient_check(self):
+        """The segment's members as Mailchimp has them, with what Odoo holds of their customers' consent."""
+        collection = self.collection_id
+        audience = collection.audience_id
+        with self.env["mailchimp.backend"]._user_errors():
+            members = list(audience._client().iter_segment_members(audience.mailchimp_id, collection.segment_id))
+        bindings = self.env["mailchimp.member"].search(
+            [("audience_id", "=", audience.id), ("partner_id", "in", collection._partners().ids)])
+        partner_by_email = {(binding.email or "").lower(): binding.partner_id for binding in bindings}
+        recipients = []
+        for member in members:
+            partner = partner_by_email.get(member["email_address"].lower())
+            recipients.append(Recipient(
+                email=member["email_address"], mailchimp_status=member.get("status"),
+                partner_id=partner.id if partner else None, opted_in=bool(partner and partner.mailchimp_subscribe),
+                blacklisted=bool(partner and partner.is_blacklisted)))
+        return check_recipients(recipients, system=collection.campaign_type == "system")
+
+    def _summary(self, check):
+        return self.env._("%(receiving)s of %(total)s will receive it, %(excluded)s excluded",
+                          receiving=len(check.receiving), total=check.total, excluded=check.excluded_count)
+
+    def _check_display(self, check):
+        summary = self._summary(check)
+        if check.exempt:
+            summary = self.env._("%s (system campaign: exempt from the consent check)", summary)
+        rows = Markup("").join(Markup("<li>%s — %s</li>") % (recipient.email, reason)
+                               for recipient, reason in check.excluded)
+        return {"check_summary": summary, "excluded_html": Markup("<ul>%s</ul>") % rows if rows else False}
+
+    def _reopen(self):
+        return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id, "view_mode": "form",
+                "views": [(False, "form")], "target": "new", "name": self.env._("New campaign")}
