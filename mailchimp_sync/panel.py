@@ -13,6 +13,8 @@
   click rates (Mailchimp's member ``stats``), weighted by campaigns received.
 * :func:`subscription_changes` is what **Save changes** of the dialog sends:
   only the boxes that differ from what the dialog opened with.
+* :class:`MailchimpPanelProvider` answers the panel's questions of any provider
+  (:class:`.panel_providers.PanelProvider`) from the Mailchimp client.
 
 The compliance rule of a ticked box (``pending`` for who unsubscribed) is
 :func:`.sync_plan.manual_subscription_status`.
@@ -20,6 +22,7 @@ The compliance rule of a ticked box (``pending`` for who unsubscribed) is
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from email.utils import getaddresses
 
@@ -35,6 +38,7 @@ from .const import (
 )
 from .duplicates import email_key
 from .eligibility import normalize_email
+from .panel_providers import PanelProvider
 from .sync_plan import WANTED_STATUSES
 
 LAST_CAMPAIGNS = 3
@@ -202,3 +206,56 @@ def subscription_changes(original: Mapping[str, bool], wanted: Mapping[str, bool
 
 def _iso(moment) -> str | None:
     return moment.isoformat(sep=" ", timespec="seconds") if moment else None
+
+
+class MailchimpPanelProvider(PanelProvider):
+    """The panel's questions answered from Mailchimp: each audience's member document and, for a member, its activity.
+
+    ``audiences`` are the account's ``(list id, name)``. The audiences are read
+    ``parallel`` at a time (the user waits for Mailchimp's round trips, not for
+    Odoo), once per address for the life of the instance. Applying the dialog's
+    changes stays in Odoo (``res.partner.mailchimp_panel_save``): each change also
+    updates Odoo's member binding, the customer's box and tags, so that the next
+    sync sends nothing back.
+    """
+
+    subscribed_status = STATUS_SUBSCRIBED
+
+    def __init__(self, client, audiences: Iterable[tuple[str, str]], max_retries: int | None = None,
+                 parallel: int = 4):
+        self.client = client
+        self.audiences = list(audiences)
+        self.max_retries = max_retries
+        self.parallel = parallel
+        self._reads: dict[str, tuple[dict, dict]] = {}
+
+    def lists_for(self, email):
+        members, activities = self._read(email)
+        return address_panel(email, self.audiences, members, activities)["audiences"]
+
+    def recent_campaigns(self, email, limit=LAST_CAMPAIGNS):
+        _members, activities = self._read(email)
+        return last_campaigns([event for list_id, _name in self.audiences for event in activities.get(list_id) or ()],
+                              limit)
+
+    def activity_rates(self, email):
+        return average_rates(*self._read(email))
+
+    def apply_changes(self, email, changes, name=""):
+        raise NotImplementedError("Mailchimp's changes are applied by Odoo (res.partner.mailchimp_panel_save).")
+
+    def _read(self, email):
+        """``(members, activities)`` of ``email`` by list id."""
+        key = email_key(email)
+        if key not in self._reads:
+            list_ids = [list_id for list_id, _name in self.audiences]
+            with ThreadPoolExecutor(max_workers=self.parallel) as pool:
+                answers = dict(zip(list_ids, pool.map(lambda list_id: self._read_audience(list_id, email), list_ids)))
+            self._reads[key] = ({list_id: member for list_id, (member, _activity) in answers.items()},
+                                {list_id: activity for list_id, (_member, activity) in answers.items()})
+        return self._reads[key]
+
+    def _read_audience(self, list_id, email):  # in a worker thread: Mailchimp only
+        member = self.client.find_member(list_id, email, max_retries=self.max_retries)
+        activity = self.client.get_member_activity(list_id, email, max_retries=self.max_retries) if member else []
+        return member, activity

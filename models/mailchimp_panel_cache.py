@@ -7,7 +7,6 @@ time it is from. Rows follow their account's company (record rule).
 """
 import json
 import logging
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -15,7 +14,8 @@ from odoo.tools import SQL, format_datetime
 
 from ..mailchimp_sync.duplicates import email_key
 from ..mailchimp_sync.json_http import ServiceError
-from ..mailchimp_sync.panel import address_panel
+from ..mailchimp_sync.panel import MailchimpPanelProvider
+from ..mailchimp_sync.panel_providers import provider_panel
 
 _logger = logging.getLogger(__name__)
 
@@ -69,22 +69,12 @@ class MailchimpPanelCache(models.Model):
 
     @api.model
     def _read_from_mailchimp(self, account, email):
-        """The panel of ``email`` over the account's active audiences: each member, and the activity of members."""
-        client = account._client()
+        """The panel of ``email`` over the account's audiences: each member, and the activity of members."""
         audiences = self.env["mailchimp.audience"].sudo().search([("account_id", "=", account.id)])
-        list_ids = audiences.mapped("mailchimp_id")
-
-        def read_audience(list_id):  # in a worker thread: Mailchimp only, no database
-            member = client.find_member(list_id, email, max_retries=PANEL_RETRIES)
-            activity = client.get_member_activity(list_id, email, max_retries=PANEL_RETRIES) if member else []
-            return member, activity
-
-        with ThreadPoolExecutor(max_workers=PARALLEL_READS) as pool:
-            answers = dict(zip(list_ids, pool.map(read_audience, list_ids)))
-        members = {list_id: member for list_id, (member, _activity) in answers.items()}
-        activities = {list_id: activity for list_id, (_member, activity) in answers.items()}
-        return address_panel(email, [(audience.mailchimp_id, audience.name) for audience in audiences],
-                             members, activities)
+        provider = MailchimpPanelProvider(account._client(), [(audience.mailchimp_id, audience.name)
+                                                              for audience in audiences],
+                                          max_retries=PANEL_RETRIES, parallel=PARALLEL_READS)
+        return provider_panel(provider, email)
 
     @api.model
     def _store(self, account, email, data):

@@ -4,6 +4,7 @@ import requests
 
 from mailchimp_sync.errors import MailchimpError
 from mailchimp_sync.panel import (
+    MailchimpPanelProvider,
     PanelAddress,
     address_panel,
     average_rates,
@@ -12,6 +13,7 @@ from mailchimp_sync.panel import (
     split_addresses,
     subscription_changes,
 )
+from mailchimp_sync.panel_providers import provider_panel
 from mailchimp_sync.sync_plan import (
     REFUSED_CLEANED,
     REFUSED_DELETED,
@@ -196,6 +198,10 @@ def test_the_panel_of_an_address_read_through_the_client(make_client, standin):
     [received] = panel["campaigns"]
     assert (received["title"], received["opened"], received["clicked"]) == ("Spring", True, False)
     assert panel["activity"] == {"avg_open_rate": 1.0, "avg_click_rate": 0.0}
+
+    provider = MailchimpPanelProvider(client, [(list_id, "Panel")], max_retries=0)
+    assert provider_panel(provider, "reader@acme.pl") == {**panel, "members_only": False}, \
+        "the panel's questions of any provider give Mailchimp's panel"
 
 
 def test_a_read_with_no_retry_fails_at_the_first_error(make_client, standin, sleeps):
