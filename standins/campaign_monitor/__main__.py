@@ -1,8 +1,6 @@
 """``python -m standins.campaign_monitor --port 8767 [--demo]``: serve until SIGINT/SIGTERM."""
 import argparse
-import signal
 import sys
-import threading
 
 from . import CampaignMonitorStandinServer
 
@@ -15,14 +13,8 @@ def main(argv=None):
     parser.add_argument("--demo", action="store_true", help="lists and subscribers for the Odoo demo customers")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     server = CampaignMonitorStandinServer(port=args.port, host=args.host, demo=args.demo)
-    stopped = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stopped.set())
-    server.start()
-    print(f"Campaign Monitor stand-in on {server.base_url} (API key {server.api_key}, client ID {server.client_id})",
-          flush=True)
-    stopped.wait()
-    server.stop()
+    server.serve_until_signalled(
+        f"Campaign Monitor stand-in on {server.base_url} (API key {server.api_key}, client ID {server.client_id})")
     return 0
 
 

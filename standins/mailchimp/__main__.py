@@ -1,9 +1,7 @@
 """``python -m standins.mailchimp --port 8765 --seed seed.json``: serve until SIGINT/SIGTERM."""
 
 import argparse
-import signal
 import sys
-import threading
 from datetime import date
 
 from . import DEMO_SEED, StandinServer
@@ -31,13 +29,7 @@ def main(argv=None):
         seed = {**read_seed(args.seed), "anchor": args.seed_anchor.isoformat()}
     server = StandinServer(seed=seed, port=args.port, host=args.host, dc=args.dc,
                            validate_webhook_urls=not args.no_webhook_validation)
-    stopped = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stopped.set())
-    server.start()
-    print(f"Mailchimp stand-in on {server.base_url} (API key {server.api_key})", flush=True)
-    stopped.wait()
-    server.stop()
+    server.serve_until_signalled(f"Mailchimp stand-in on {server.base_url} (API key {server.api_key})")
     return 0
 
 

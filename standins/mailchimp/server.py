@@ -5,6 +5,7 @@ import contextlib
 import functools
 import json
 import logging
+import signal
 import socket
 import threading
 import time
@@ -55,6 +56,16 @@ class ServedOnLoopback:
     def serve_forever(self):
         """Serve in the calling thread (the CLI)."""
         self._httpd.serve_forever(poll_interval=0.2)
+
+    def serve_until_signalled(self, banner):
+        """The command line's loop: serve, print ``banner`` (tools/run reads it), stop on SIGINT or SIGTERM."""
+        stopped = threading.Event()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, lambda *_: stopped.set())
+        self.start()
+        print(banner, flush=True)
+        stopped.wait()
+        self.stop()
 
     def stop(self):
         """Stop serving and close idle keep-alive connections."""

@@ -1,8 +1,6 @@
 """``python -m standins.serwersms --port 8766``: serve until SIGINT/SIGTERM."""
 import argparse
-import signal
 import sys
-import threading
 
 from . import SmsStandinServer
 
@@ -14,15 +12,9 @@ def main(argv=None):
     parser.add_argument("--host", default="127.0.0.1")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     server = SmsStandinServer(port=args.port, host=args.host)
-    stopped = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stopped.set())
-    server.start()
     user, password = server.user
-    print(f"SerwerSMS stand-in on {server.base_url} (API token {server.token}, API user {user} / {password})",
-          flush=True)
-    stopped.wait()
-    server.stop()
+    server.serve_until_signalled(
+        f"SerwerSMS stand-in on {server.base_url} (API token {server.token}, API user {user} / {password})")
     return 0
 
 
