@@ -1,7 +1,9 @@
 """An audience's contact and list defaults, read from Mailchimp; audiences Odoo created and owns."""
 from odoo import fields, models
+from odoo.exceptions import UserError
 
 from ..mailchimp_sync.audience_defaults import values_from_list
+from ..mailchimp_sync.const import STATUS_ARCHIVED
 
 
 class MailchimpAudience(models.Model):
@@ -38,3 +40,25 @@ class MailchimpAudience(models.Model):
             "target": "new",
             "context": {"default_account_id": account.id},
         }
+
+    def action_archive_foreign_members(self):
+        """Button (audiences managed by Odoo only): archive the members that are no customer synced by Odoo."""
+        self.ensure_one()
+        backend = self.env["mailchimp.backend"]
+        backend._check_manager()
+        self.check_access("write")
+        if not self.managed_by_odoo:
+            raise UserError(self.env._(
+                "%s was not created by Odoo: Odoo changes only the members it syncs there.", self.name))
+        synced = {(email or "").lower() for email in self.env["mailchimp.member"].search(
+            [("audience_id", "=", self.id), ("partner_id", "!=", False)]).mapped("email")}
+        archived = []
+        with backend._user_errors():
+            client = self._client()
+            members = list(client.iter_members(self.mailchimp_id, fields="members.email_address,members.status,total_items"))
+            for member in members:
+                if member.get("status") != STATUS_ARCHIVED and member["email_address"].lower() not in synced:
+                    client.archive_member(self.mailchimp_id, member["email_address"])
+                    archived.append(member["email_address"])
+        return backend._notification(
+            self.env._("%(count)s members that are no Odoo customer archived.", count=len(archived)), reload=True)

@@ -92,3 +92,24 @@ class TestAudienceDefaults(MailchimpCase):
         with self.assertRaises(AccessError):
             self.account.with_user(self.mc_user).action_get_mailchimp_defaults()
         self.assertEqual(len(self.standin.request_log), calls_before)
+
+    def test_odoo_archives_the_members_of_its_own_audience_that_are_no_customer_and_nowhere_else(self):
+        self.account.write({**COMPLETE_DEFAULTS, "contact_country_id": self.env.ref("base.pl").id})
+        managed = self.env["mailchimp.audience"].browse(self.create_wizard(name="Owned").action_create()["res_id"])
+        customer = self.env["res.partner"].create({"name": "Jan", "email": "jan.owned@acme-example.com"})
+        self.env["mailchimp.member"].create({"partner_id": customer.id, "audience_id": managed.id,
+                                             "email": "jan.owned@acme-example.com", "status": "subscribed"})
+        self.client.batch_subscribe(managed.mailchimp_id, [
+            {"email_address": email, "status_if_new": "subscribed"}
+            for email in ("jan.owned@acme-example.com", "stranger@acme-example.com")])
+
+        managed.action_archive_foreign_members()
+
+        self.assertEqual(self.client.get_member(managed.mailchimp_id, "stranger@acme-example.com")["status"],
+                         "archived")
+        self.assertEqual(self.client.get_member(managed.mailchimp_id, "jan.owned@acme-example.com")["status"],
+                         "subscribed")
+        calls_before = len(self.standin.request_log)
+        with self.assertRaises(UserError):
+            self.existing.action_archive_foreign_members()
+        self.assertEqual(len(self.standin.request_log), calls_before, "an audience Odoo did not create is left alone")
