@@ -73,11 +73,7 @@ class ResPartner(models.Model):
         """Campaign Monitor's section; never raises for Campaign Monitor's sake (the cache's rule)."""
         self._mailchimp_panel_check()
         addresses = self._mailchimp_panel_addresses()
-        answer = {
-            "addresses": [{"email": address.email, "partner_name": address.partner_name,
-                           "own": address.partner_id == self.id} for address in addresses],
-            "selected": False, "panel": None, "fetched_at": False, "stale": False, "message": False,
-        }
+        answer = self._panel_answer(addresses)
         account = self.env["mailchimp.account"]._for_company()
         if not addresses or not account.cm_is_connected:
             return answer

@@ -90,11 +90,7 @@ class ResPartner(models.Model):
         self.ensure_one()
         self._mailchimp_panel_check()
         addresses = self._mailchimp_panel_addresses()
-        answer = {
-            "addresses": [{"email": address.email, "partner_name": address.partner_name,
-                           "own": address.partner_id == self.id} for address in addresses],
-            "selected": False, "panel": None, "fetched_at": False, "stale": False, "message": False,
-        }
+        answer = self._panel_answer(addresses)
         if not addresses:
             return answer
         address = self._mailchimp_panel_address(addresses, email, fallback=True)
@@ -144,6 +140,14 @@ class ResPartner(models.Model):
         """The customer's addresses (its field may hold several) and those of its contacts."""
         contacts = [(contact.id, contact.name, contact.email) for contact in self.child_ids if contact.email]
         return panel_addresses(self.id, self.name, self.email, contacts)
+
+    def _panel_answer(self, addresses):
+        """A provider's answer before it is asked anything: the address tabs, nothing selected or known yet."""
+        return {
+            "addresses": [{"email": address.email, "partner_name": address.partner_name,
+                           "own": address.partner_id == self.id} for address in addresses],
+            "selected": False, "panel": None, "fetched_at": False, "stale": False, "message": False,
+        }
 
     def _mailchimp_panel_address(self, addresses, email, fallback=False):
         """The address ``email`` among the customer's; the first one when none is asked for (or, with
