@@ -89,7 +89,8 @@ def bench_webhooks(env, audience, list_id, count):
     * ``webhook_one_by_one``: each delivery arrives after the previous one was applied;
     * ``webhook_burst``: ``count`` deliveries arrive together (a bulk change in Mailchimp, or
       Mailchimp catching up after an outage): each is stored and committed as its request
-      does, and one worker applies what waits, a batch per request.
+      does, and one worker applies what waits, a batch per request; the two phases are
+      also given apart (``..._stored_per_second``, ``..._applied_per_second``).
     """
     Event = env["mailchimp.webhook.event"]
 
@@ -98,14 +99,22 @@ def bench_webhooks(env, audience, list_id, count):
             Event._receive_webhook(audience, raw)
             env.cr.commit()
 
+    phases = {}
+
     def burst():
+        started = time.monotonic()
         for raw in webhook_bodies(list_id, count, "burst"):
             Event._store_webhook(audience, raw)
+        phases["store"] = time.monotonic() - started
+        started = time.monotonic()
         while Event._apply_waiting(audience):
             env.cr.commit()
+        phases["apply"] = time.monotonic() - started
 
     figures = timed_webhooks(env, "webhook_one_by_one", count, one_by_one)
     figures |= timed_webhooks(env, "webhook_burst", count, burst)
+    figures |= {"webhook_burst_stored_per_second": round(count / phases["store"], 1),
+                "webhook_burst_applied_per_second": round(count / phases["apply"], 1)}
     return figures
 
 
