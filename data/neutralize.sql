@@ -7,3 +7,6 @@ UPDATE mailchimp_account
 -- Nor with the production Campaign Monitor client.
 UPDATE mailchimp_account
    SET cm_api_key = NULL, cm_is_connected = FALSE;
+-- Nor with the production Mailchimp app (OAuth).
+UPDATE mailchimp_account
+   SET oauth_client_secret = NULL, oauth_state_nonce = NULL;

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 from .const import BATCH_LIMIT, CREATED, FAILED, UPDATED  # also re-exported for callers
 from .datatypes import BatchResult, MemberOutcome  # also re-exported for callers
+from .gdpr import explain_forgotten, is_forgotten_refusal
 
 ItemT = TypeVar("ItemT")
 
@@ -52,6 +53,8 @@ def parse_batch_response(response: Mapping[str, Any]) -> BatchResult:
 def error_message(error: Mapping[str, Any]) -> str:
     """E.g. "Mailchimp rejected the contact: Your merge fields were invalid. (PHONE: Please enter a valid phone)"."""
     reason = (error.get("error") or "").strip() or "no reason given"
+    if is_forgotten_refusal(reason):
+        reason = explain_forgotten(error.get("email_address") or "The address")
     message = f"Mailchimp rejected the contact: {reason}"
     field_name = (error.get("field") or "").strip()
     field_message = (error.get("field_message") or "").strip()

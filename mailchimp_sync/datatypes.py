@@ -72,6 +72,8 @@ class PartnerData:
     representatives: Sequence[RepresentativeData] = ()
     field_values: Mapping[str, Any] = field(default_factory=dict)
     """The customer fields mapped to merge tags, in plain form (see :mod:`.field_merges`)."""
+    consented_purposes: AbstractSet[str] = frozenset()
+    """Consent purposes (``email``, ``direct_mail``, ``online_ads``) Odoo holds a given consent for."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -86,6 +88,8 @@ class AudienceSchema:
     merge_fields: Mapping[str, tuple[str, int | None]] = field(default_factory=dict)
     representative_fields: Sequence[RepresentativeField] = ()
     field_merges: Sequence[FieldMerge] = ()
+    marketing_permissions: Mapping[str, str] = field(default_factory=dict)
+    """The audience's GDPR fields mapped to a consent purpose: ``{marketing_permission_id: purpose}``."""
 
     def has_merge_field(self, merge_tag: str) -> bool:
         return merge_tag in self.merge_fields

@@ -49,6 +49,8 @@ True when the partner has a tag mapped to it, False otherwise. Interests the
 add-on does not manage are never included, so groups maintained in Mailchimp by
 hand or by other tools are left alone.
 
+Marketing permissions (GDPR fields): see :func:`build_marketing_permissions`.
+
 Language: Odoo's ``lang`` is mapped through :data:`MAILCHIMP_LANGUAGE_BY_ODOO_LANG`
 where Mailchimp's code differs from the language prefix (Mailchimp's ``pt`` is
 Brazilian and ``es`` Mexican/Latin American Spanish; Portugal and Spain have
@@ -111,6 +113,9 @@ def build_member(partner: PartnerData, schema: AudienceSchema) -> BuiltMember:
     language = mailchimp_language(partner.lang)
     if language:
         payload["language"] = language
+    permissions = build_marketing_permissions(partner.consented_purposes, schema.marketing_permissions)
+    if permissions:
+        payload["marketing_permissions"] = permissions
     return BuiltMember(payload=payload, eligibility=eligibility, warnings=tuple(warnings))
 
 
@@ -122,6 +127,17 @@ def unsubscribe_payload(email: str) -> dict[str, Any]:
 def build_interests(tag_interest_ids: AbstractSet[str], managed_interest_ids: AbstractSet[str]) -> dict[str, bool]:
     """True/False for every managed interest; unmanaged interests are never included."""
     return {interest_id: interest_id in tag_interest_ids for interest_id in sorted(managed_interest_ids)}
+
+
+def build_marketing_permissions(consented_purposes: AbstractSet[str],
+                                mapped: Mapping[str, str]) -> list[dict[str, Any]]:
+    """The audience's GDPR fields whose purpose Odoo holds a consent for, enabled; nothing for the others.
+
+    Odoo never disables a GDPR field: without a consent it says nothing, and what the
+    person chose in Mailchimp's forms stays.
+    """
+    return [{"marketing_permission_id": permission_id, "enabled": True}
+            for permission_id, purpose in sorted(mapped.items()) if purpose in consented_purposes]
 
 
 def build_merge_fields(partner: PartnerData, schema: AudienceSchema) -> tuple[dict[str, str], list[PayloadWarning]]:

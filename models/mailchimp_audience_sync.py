@@ -111,7 +111,9 @@ class MailchimpAudience(models.Model):
                 run.write({"state": "done", "date_end": fields.Datetime.now()})
             except MailchimpError as error:
                 _logger.warning("Mailchimp sync of %s failed: %s", self.name, error)
-                run.write({"state": "failed", "message": str(error), "date_end": fields.Datetime.now()})
+                reconnect = self.account_id._flag_refused_credentials(error)
+                message = f"{error} {reconnect}" if reconnect else str(error)
+                run.write({"state": "failed", "message": message, "date_end": fields.Datetime.now()})
             except Exception as error:  # noqa: BLE001 - whatever broke, the run ends saying so
                 _logger.exception("Mailchimp sync of %s failed", self.name)
                 run.write({"state": "failed", "date_end": fields.Datetime.now(), "message": self.env._(

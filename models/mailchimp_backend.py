@@ -51,6 +51,10 @@ class MailchimpBackend(models.AbstractModel):
         except ServiceError as error:
             _logger.info("%s call failed: %s", error.service, error)
             message = str(error)
+            reconnect = self.env["mailchimp.account"]._for_company()._flag_refused_credentials(
+                error, keep_on_rollback=True)
+            if reconnect:
+                message = f"{message} {reconnect}"
             if hint and error.status and 400 <= error.status < 500:
                 message = f"{message} {hint}"
             raise UserError(message) from None

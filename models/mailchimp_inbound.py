@@ -64,6 +64,7 @@ class InboundBatch:
         self.created = {}  # {subscriber hash: True} for customers created ahead for their first change
         self.notes = []  # [(partner, what Mailchimp changed)], in order
         self.touched = {}  # {member: partner} whose item hash is stored at the end
+        self.consents = []  # consent record rows, created together at the end
 
 
 class MailchimpAudience(models.Model):
@@ -210,6 +211,7 @@ class MailchimpAudience(models.Model):
                 changes = [change_from_member(member) for member in members]
                 for outcome, _partner in self._apply_remote_changes(changes, source="import", engine=engine):
                     summary[outcome] = summary.get(outcome, 0) + 1
+                self._gdpr_from_members(members, "import")
                 self.write({"import_offset": self.import_offset + len(members),
                             "import_total": int(page.get("total_items") or 0), "import_summary": json.dumps(summary)})
                 self._commit_if_allowed()
@@ -228,6 +230,7 @@ class MailchimpAudience(models.Model):
             while page := list(islice(members, IMPORT_PAGE)):
                 self._apply_remote_changes([change_from_member(member) for member in page], source="Mailchimp",
                                            engine=engine)
+                self._gdpr_from_members(page, "Mailchimp")
         self.last_reconcile = started
 
     def _summary_sentence(self, summary):
@@ -305,6 +308,7 @@ class MailchimpAudience(models.Model):
         self._create_new_subscribers(changes, batch)
         results = [self._apply_change(change, source, engine, batch, phone, note) for change in changes]
         self._log_notes(batch.notes, source)
+        self.env["mailchimp.consent"]._record_many(batch.consents)
         self._store_item_hashes(engine, batch.touched, push)
         return results
 
@@ -324,6 +328,7 @@ class MailchimpAudience(models.Model):
         batch.bindings[key] = (member, partner)
         mapped = engine.interest_by_tag
         notes = self._apply_status(partner, member, change) + self._apply_profile(partner, change, mapped)
+        batch.consents += self._consent_rows(partner, change, source, note)
         if change.status in (STATUS_SUBSCRIBED, STATUS_PENDING):
             notes += self._ensure_signup_tag(partner, mapped)
         if change.new_email:

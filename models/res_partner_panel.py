@@ -27,6 +27,7 @@ from ..mailchimp_sync.const import (
 from ..mailchimp_sync.duplicates import email_key
 from ..mailchimp_sync.eligibility import normalize_email
 from ..mailchimp_sync.errors import MailchimpError
+from ..mailchimp_sync.gdpr import explain_forgotten, is_forgotten_refusal
 from ..mailchimp_sync.inbound import parse_mailchimp_time
 from ..mailchimp_sync.member_payload import payload_hash, subscriber_hash
 from ..mailchimp_sync.panel import panel_addresses, status_class, subscription_changes
@@ -178,7 +179,7 @@ class ResPartner(models.Model):
             with self.env.cr.savepoint():
                 answer = self._mailchimp_panel_push(client, audience, email, owner, status)
         except MailchimpError as error:
-            return {**result, "error": str(error)}
+            return {**result, "error": explain_forgotten(email) if is_forgotten_refusal(str(error)) else str(error)}
         status = answer.get("status")
         message = False
         if status == STATUS_PENDING:
@@ -209,6 +210,7 @@ class ResPartner(models.Model):
             answer = client.upsert_member(audience.mailchimp_id, email, {**body, "status": fallback,
                                                                           "status_if_new": fallback})
         self._mailchimp_panel_bind(audience, email, partner, answer, item)
+        self.env["mailchimp.consent"]._record_status(partner, audience, answer.get("status"), "dialog", email=email)
         self._mailchimp_panel_sync_box(partner)
         self._mailchimp_panel_note(partner, audience, email, answer.get("status"), tag_notes)
         return answer

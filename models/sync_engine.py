@@ -160,7 +160,11 @@ class AudienceSync:
         representatives = self._representatives_by_company(partners)
         data = [partner._mailchimp_partner_data(self.interest_by_tag, representatives.get(partner.id, ()))
                 for partner in partners]
-        return self._with_field_values(data)
+        data = self._with_field_values(data)
+        if not self.schema or not self.schema.marketing_permissions:
+            return data
+        purposes = self.env["mailchimp.consent"]._consented_purposes(self.audience, partner_ids)
+        return [replace(one, consented_purposes=purposes.get(one.partner_id, frozenset())) for one in data]
 
     def _with_field_values(self, data):
         """``data`` with the customer fields the audience maps to merge tags, read once for the chunk."""
@@ -366,8 +370,11 @@ class AudienceSync:
     def _record_failed_batch(self, batch, error):
         """A batch Mailchimp did not take even after the retries: the run goes on with the next one.
 
-        Its members keep their last accepted state and stay marked for the next run.
+        Its members keep their last accepted state and stay marked for the next run. Refused
+        credentials (401) stop the run instead: every further batch would be refused too.
         """
+        if error.status == 401:
+            raise error
         _logger.warning("Mailchimp sync of %s: a batch of %s failed: %s", self.audience.name, len(batch), error)
         message = self.env._("Not sent, the next run tries again: %s", error)
         self.env["mailchimp.member"].browse([push.member_key for push in batch]).write(

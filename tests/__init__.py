@@ -21,3 +21,5 @@ from . import test_collections
 from . import test_field_merges
 from . import test_collection_campaigns
 from . import test_ui_collections
+from . import test_oauth
+from . import test_gdpr

@@ -115,6 +115,7 @@ class MailchimpCollectionCampaignWizard(models.TransientModel):
             client = audience._client()
             for batch in segment_batches([], [recipient.email for recipient, _reason in check.excluded]):
                 client.batch_segment_members(audience.mailchimp_id, self.collection_id.segment_id, batch.body())
+            self.env["mailchimp.consent"]._record_exclusions(audience, check.excluded)
             if self.send_mode == "schedule":
                 client.schedule_campaign(self.campaign_id.mailchimp_id,
                                          self.schedule_time.strftime("%Y-%m-%dT%H:%M:%S+00:00"))
@@ -151,13 +152,15 @@ class MailchimpCollectionCampaignWizard(models.TransientModel):
         bindings = self.env["mailchimp.member"].search(
             [("audience_id", "=", audience.id), ("partner_id", "in", collection._partners().ids)])
         partner_by_email = {(binding.email or "").lower(): binding.partner_id for binding in bindings}
+        withdrawn = self.env["mailchimp.consent"]._withdrawn_partner_ids(audience, bindings.partner_id.ids)
         recipients = []
         for member in members:
             partner = partner_by_email.get(member["email_address"].lower())
             recipients.append(Recipient(
                 email=member["email_address"], mailchimp_status=member.get("status"),
                 partner_id=partner.id if partner else None, opted_in=bool(partner and partner.mailchimp_subscribe),
-                blacklisted=bool(partner and partner.is_blacklisted)))
+                blacklisted=bool(partner and partner.is_blacklisted),
+                consent_withdrawn=bool(partner and partner.id in withdrawn)))
         return check_recipients(recipients, system=collection.campaign_type == "system")
 
     def _summary(self, check):

@@ -115,3 +115,12 @@ class Control:
         """The next visitor of ``/oauth2/authorize`` presses "Deny": back with ``error=access_denied``."""
         self.server.deny_next_authorization = True
         return 204, None
+
+    @route("POST", "/lists/{list_id}/marketing-permissions")
+    def set_marketing_permissions(self, body, list_id):
+        """``{"permissions": [{"marketing_permission_id", "text"}]}``: the audience's GDPR fields."""
+        permissions = [{"marketing_permission_id": str(entry["marketing_permission_id"]),
+                        "text": str(entry.get("text", ""))} for entry in body.get("permissions") or ()]
+        with self.store.write():
+            self.store.audience(list_id).marketing_permissions = permissions
+        return 200, {"permissions": permissions}

@@ -118,6 +118,8 @@ class Audience:
     categories: list = field(default_factory=list)
     members: dict = field(default_factory=dict)
     forgotten: set = field(default_factory=set)
+    marketing_permissions: list = field(default_factory=list)
+    """GDPR fields: ``[{marketing_permission_id, text}]`` (no API lists them; members show them)."""
     segments: dict = field(default_factory=dict)
     webhooks: dict = field(default_factory=dict)
     next_merge_id: int = 1

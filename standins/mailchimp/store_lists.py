@@ -157,7 +157,7 @@ class ListsMixin:
             "visibility": audience.visibility,
             "double_optin": audience.double_optin,
             "has_welcome": False,
-            "marketing_permissions": False,
+            "marketing_permissions": bool(audience.marketing_permissions),
             "modules": [],
             "stats": {
                 "member_count": stats["subscribed"],

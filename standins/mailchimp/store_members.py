@@ -97,7 +97,7 @@ class MembersMixin:
             "email_client": "",
             "location": {"latitude": 0, "longitude": 0, "gmtoff": 0, "dstoff": 0,
                          "country_code": "", "timezone": "", "region": "", **member.location},
-            "marketing_permissions": list(member.marketing_permissions),
+            "marketing_permissions": permissions_document(audience, member),
             "source": member.source,
             "tags_count": len(tags),
             "tags": [{"id": segment.id, "name": segment.name} for segment in tags],
@@ -435,6 +435,8 @@ class MembersMixin:
         member.merge_fields.update(change.merge_fields)
         member.interests.update(change.interests)
         for key, value in change.extra.items():
+            if key == "marketing_permissions":
+                value = merged_permissions(member.marketing_permissions, value)
             setattr(member, key, value)
         return before != (member.merge_fields, member.interests, member.email_type, member.language)
 
@@ -658,3 +660,21 @@ class MembersMixin:
                 "total_items": len(feed),
                 "_links": [self.link("self", f"/lists/{list_id}/members/{member.id}/activity-feed")],
             }
+
+
+def merged_permissions(known, sent):
+    """The member's ``[{marketing_permission_id, enabled}]`` after an update: sent ids change, others stay."""
+    enabled = {entry["marketing_permission_id"]: bool(entry.get("enabled")) for entry in known or ()}
+    for entry in sent or ():
+        if isinstance(entry, dict) and entry.get("marketing_permission_id"):
+            enabled[entry["marketing_permission_id"]] = bool(entry.get("enabled"))
+    return [{"marketing_permission_id": key, "enabled": value} for key, value in enabled.items()]
+
+
+def permissions_document(audience, member):
+    """Every GDPR field of the audience with the member's choice, as Mailchimp shows it on a member."""
+    enabled = {entry["marketing_permission_id"]: entry.get("enabled", False)
+               for entry in merged_permissions((), member.marketing_permissions)}
+    return [{"marketing_permission_id": permission["marketing_permission_id"], "text": permission["text"],
+             "enabled": enabled.get(permission["marketing_permission_id"], False)}
+            for permission in audience.marketing_permissions]

@@ -238,3 +238,21 @@ def test_an_address_without_ascii_form_gets_no_payload_and_says_why():
 
     assert built.payload is None
     assert built.eligibility.reasons == ("invalid_email",)
+
+
+def test_marketing_permissions_are_sent_only_for_purposes_with_consent():
+    from mailchimp_sync.member_payload import AudienceSchema, PartnerData, build_member
+
+    schema = AudienceSchema(merge_fields={"FNAME": ("text", 255), "LNAME": ("text", 255)},
+                            marketing_permissions={"em1": "email", "ad1": "online_ads", "dm1": "direct_mail"})
+    partner = PartnerData(partner_id=1, email="gdpr@example.com", name="Ola Nowak", opted_in=True,
+                          tag_interest_ids=frozenset({"i1"}), consented_purposes=frozenset({"email"}))
+    unmanaged = AudienceSchema(merge_fields=schema.merge_fields, managed_interest_ids=frozenset({"i1"}))
+    assert "marketing_permissions" not in build_member(partner, unmanaged).payload
+    with_interest = AudienceSchema(merge_fields=schema.merge_fields, managed_interest_ids=frozenset({"i1"}),
+                                   marketing_permissions=schema.marketing_permissions)
+    assert build_member(partner, with_interest).payload["marketing_permissions"] == [
+        {"marketing_permission_id": "em1", "enabled": True}]
+    no_consent = PartnerData(partner_id=1, email="gdpr@example.com", name="Ola Nowak", opted_in=True,
+                             tag_interest_ids=frozenset({"i1"}))
+    assert "marketing_permissions" not in build_member(no_consent, with_interest).payload

@@ -403,3 +403,29 @@ class TestCleanedMembersKeepTheirStatus:
         url = f"{members_url}/{md5('jan.kowalski@acme-demo.pl')}"
         assert_problem(http.patch(url, json={"status": "unsubscribed"}), 400, "Invalid Resource")
         assert http.delete(url).status_code == 204
+
+
+def test_gdpr_fields_show_on_every_member_and_updates_change_only_what_is_sent():
+    import requests as http
+
+    from mailchimp_sync.client import MailchimpClient
+    from mailchimp_sync.credentials import Credentials
+    from standins.mailchimp import StandinServer
+
+    with StandinServer() as server:
+        client = MailchimpClient(Credentials.from_api_key(server.api_key, base_url=server.base_url))
+        list_id = client.get_lists()[0]["id"]
+        http.post(f"{server.root_url}/_standin/lists/{list_id}/marketing-permissions", timeout=5, json={
+            "permissions": [{"marketing_permission_id": "em1", "text": "Email"},
+                            {"marketing_permission_id": "ad1", "text": "Customized online advertising"}]})
+        member = client.upsert_member(list_id, "gdpr@example.com", {
+            "email_address": "gdpr@example.com", "status_if_new": "subscribed",
+            "marketing_permissions": [{"marketing_permission_id": "em1", "enabled": True}]})
+        assert member["marketing_permissions"] == [
+            {"marketing_permission_id": "em1", "text": "Email", "enabled": True},
+            {"marketing_permission_id": "ad1", "text": "Customized online advertising", "enabled": False}]
+        client.update_member(list_id, "gdpr@example.com", {
+            "marketing_permissions": [{"marketing_permission_id": "ad1", "enabled": True}]})
+        again = client.get_member(list_id, "gdpr@example.com")
+        assert [entry["enabled"] for entry in again["marketing_permissions"]] == [True, True]
+        assert client.get_list(list_id)["marketing_permissions"] is True

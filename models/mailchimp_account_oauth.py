@@ -1,0 +1,193 @@
+"""Connect an account with a registered Mailchimp app (OAuth2 authorization code), and "Reconnect needed".
+
+The flow's rules (state, token exchange, metadata) are the core's
+(:mod:`~..mailchimp_sync.oauth`); here they meet the account: the client ID and
+secret typed by a system administrator, the one pending state's nonce, the
+token and data centre Mailchimp gave, and the flag a revoked credential raises
+so that nothing calls Mailchimp again with it until someone reconnects.
+"""
+import hashlib
+import logging
+import time
+
+from odoo import SUPERUSER_ID, api, fields, models
+from odoo.http import request
+
+from ..mailchimp_sync.credentials import Credentials
+from ..mailchimp_sync.errors import MailchimpConfigError, MailchimpError
+from ..mailchimp_sync.oauth import (
+    MailchimpOAuthClient,
+    OAuthCallbackError,
+    OAuthStateError,
+    authorize_url,
+    check_callback,
+    make_state,
+    new_nonce,
+    nonce_matches,
+    read_state,
+    redirect_uri,
+)
+from .mailchimp_account import AUTH_OAUTH
+
+_logger = logging.getLogger(__name__)
+
+AUTH_OAUTH_APP = "oauth_app"
+OAUTH_METHODS = (AUTH_OAUTH, AUTH_OAUTH_APP)
+
+
+class MailchimpAccount(models.Model):
+    _inherit = "mailchimp.account"
+
+    auth_method = fields.Selection(selection_add=[(AUTH_OAUTH_APP, "OAuth app")],
+                                   ondelete={AUTH_OAUTH_APP: "set default"})
+    oauth_client_id = fields.Char(string="Client ID", groups="base.group_system", copy=False)
+    oauth_client_secret = fields.Char(string="Client secret", groups="base.group_system", copy=False)
+    oauth_server_url = fields.Char(
+        string="OAuth server", groups="base.group_system",
+        help="Empty for login.mailchimp.com/oauth2; a local stand-in's URL for tests and demos.")
+    oauth_redirect_uri = fields.Char(
+        string="Redirect URI", compute="_compute_oauth_redirect_uri",
+        help="Paste it into the app's registration in Mailchimp (Account → Extras → Registered apps).")
+    oauth_state_nonce = fields.Char(groups="base.group_system", copy=False, readonly=True)
+    reconnect_needed = fields.Boolean(string="Reconnect needed", readonly=True, copy=False)
+    reconnect_message = fields.Char(readonly=True, copy=False)
+
+    def _compute_oauth_redirect_uri(self):
+        base_url = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
+        self.oauth_redirect_uri = redirect_uri(base_url)
+
+    @api.depends("api_key", "oauth_token", "auth_method", "oauth_dc")
+    def _compute_credential_hint(self):
+        super()._compute_credential_hint()
+        for account in self.filtered(lambda account: account.auth_method == AUTH_OAUTH_APP and account.oauth_token):
+            account.credential_hint = self.env._("OAuth app, token …%(end)s, data centre %(dc)s",
+                                                 end=account.oauth_token[-4:], dc=account.oauth_dc)
+
+    # ------------------------------------------------------------ credentials
+
+    def _credentials(self):
+        """A flagged account calls nothing: a revoked credential would only be refused again."""
+        self.ensure_one()
+        if self.reconnect_needed:
+            raise MailchimpConfigError(self.reconnect_message or self._reconnect_sentence())
+        if self.auth_method == AUTH_OAUTH_APP:
+            account = self.sudo()
+            return Credentials.from_oauth(account.oauth_token, account.oauth_dc, base_url=account.base_url)
+        return super()._credentials()
+
+    def _connect(self, credentials):
+        name = super()._connect(credentials)
+        self.sudo().write({"reconnect_needed": False, "reconnect_message": False})
+        return name
+
+    def action_disconnect(self):
+        result = super().action_disconnect()
+        self.sudo().write({"reconnect_needed": False, "reconnect_message": False, "oauth_state_nonce": False})
+        return result
+
+    def _reconnect_sentence(self):
+        return self.env._(
+            "Reconnect needed: Mailchimp no longer accepts this account's %(what)s (revoked or deleted in "
+            "Mailchimp). Nothing is sent to Mailchimp until a system administrator connects again in Settings → "
+            "Mailchimp.",
+            what=self.env._("OAuth token") if self.auth_method in OAUTH_METHODS else self.env._("API key"))
+
+    def _flag_refused_credentials(self, error, keep_on_rollback=False):
+        """After a 401: flag the account, so that nothing calls Mailchimp with the refused token again.
+
+        ``keep_on_rollback`` is for callers that roll their transaction back (a button raising the
+        error to the user): the flag is written again, in a transaction of its own, after that
+        rollback. Returns the sentence that says so, or None when ``error`` is not a refusal of an
+        OAuth token (a refused API key keeps its own message: it is replaced in the same dialog it
+        was typed in).
+        """
+        if not isinstance(error, MailchimpError) or error.status != 401 or self.auth_method not in OAUTH_METHODS:
+            return None
+        self.ensure_one()
+        message = self._reconnect_sentence()
+        values = {"reconnect_needed": True, "reconnect_message": message}
+        _logger.warning("Mailchimp refused the credentials of account %s (401): flagged as reconnect needed",
+                        self.id)
+        self.sudo().write(values)
+        if keep_on_rollback and self.env["mailchimp.audience"]._commits_allowed():
+            registry, account_id = self.env.registry, self.id
+
+            def flag_after_rollback():
+                with registry.cursor() as cr:
+                    api.Environment(cr, SUPERUSER_ID, {})[self._name].browse(account_id).write(values)
+
+            self.env.cr.postrollback.add(flag_after_rollback)
+        return message
+
+    # ------------------------------------------------------------ the OAuth app flow
+
+    def _oauth_start(self, client_id, client_secret, server_url=None):
+        """Store the app's client ID and secret, then send the browser to Mailchimp's authorize page.
+
+        A new state replaces any earlier pending one: only the last "Connect" can complete.
+        """
+        self.ensure_one()
+        self.env["mailchimp.backend"]._check_system()
+        client_id, client_secret = (client_id or "").strip(), (client_secret or "").strip()
+        if not client_id or not client_secret:
+            raise MailchimpConfigError("Type the client ID and the client secret of the app registered in Mailchimp.")
+        nonce = new_nonce()
+        self.sudo().write({"oauth_client_id": client_id, "oauth_client_secret": client_secret,
+                           "oauth_server_url": (server_url or "").strip() or False, "oauth_state_nonce": nonce})
+        state = make_state(self._oauth_key(), self.id, nonce, self._oauth_session_binding(), time.time())
+        url = authorize_url(client_id, self.oauth_redirect_uri, state, server_url=server_url)
+        return {"type": "ir.actions.act_url", "url": url, "target": "self"}
+
+    def _oauth_complete(self, params):
+        """The callback: check the state, exchange the code, read the metadata, verify and store.
+
+        Returns ``(account or None, message)``; nothing is stored unless everything succeeded.
+        The state's nonce is spent whatever happens after it matched: a state works once.
+        """
+        try:
+            account_id, nonce = read_state(self._oauth_key(), params.get("state"), self._oauth_session_binding(),
+                                           time.time())
+        except OAuthStateError as refused:
+            return None, str(refused)
+        account = self.browse(account_id).exists()
+        if not account or not nonce_matches(account.sudo().oauth_state_nonce, nonce):
+            return None, self.env._("This answer from Mailchimp was used already or replaced by a newer “Connect”: "
+                                    "nothing was stored. Start again from the settings.")
+        account.env["mailchimp.backend"]._check_system()
+        account.sudo().oauth_state_nonce = False
+        try:
+            code = check_callback(params)
+            credentials = account._oauth_credentials(code)
+            name = account._connect(credentials)
+        except (OAuthCallbackError, MailchimpConfigError) as refused:
+            return None, str(refused)
+        except MailchimpError as error:
+            return None, self.env._("Mailchimp refused the connection: %s Nothing was stored.", error)
+        account.sudo().auth_method = AUTH_OAUTH_APP
+        return account, self.env._("Connected to %s", name)
+
+    def _oauth_credentials(self, code):
+        """The access token for ``code``, with the data centre and API endpoint Mailchimp's metadata gives."""
+        account = self.sudo()
+        options = self._client_options()
+        with MailchimpOAuthClient(account.oauth_server_url, secrets=(account.oauth_client_secret,),
+                                  **options) as oauth:
+            token = oauth.exchange_code(account.oauth_client_id, account.oauth_client_secret,
+                                        self.oauth_redirect_uri, code)
+            metadata = oauth.metadata(token)
+        return Credentials.from_oauth(token, metadata.dc, base_url=metadata.api_base_url)
+
+    def _oauth_key(self):
+        return self.env["ir.config_parameter"].sudo().get_param("database.secret")
+
+    def _oauth_session_binding(self):
+        """The user and their browser session: a state made in one session is refused in any other."""
+        sid = request.session.sid if request and request.session else ""
+        return hashlib.sha256(f"{self.env.uid}:{sid}".encode()).hexdigest()
+
+    def action_open_connect_wizard(self):
+        action = super().action_open_connect_wizard()
+        account = self.sudo()
+        action["context"].update({"default_oauth_client_id": account.oauth_client_id,
+                                  "default_oauth_server_url": account.oauth_server_url})
+        return action

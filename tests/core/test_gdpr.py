@@ -1,0 +1,80 @@
+from mailchimp_sync.gdpr import (
+    CONSENT_ERASED,
+    CONSENT_GIVEN,
+    CONSENT_WITHDRAWN,
+    consent_state_for_status,
+    explain_forgotten,
+    is_forgotten_refusal,
+    new_consents,
+)
+
+
+def test_only_subscribed_and_unsubscribed_are_consent():
+    assert consent_state_for_status("subscribed") == CONSENT_GIVEN
+    assert consent_state_for_status("unsubscribed") == CONSENT_WITHDRAWN
+    for status in ("pending", "cleaned", "archived", None):
+        assert consent_state_for_status(status) is None
+
+
+def row(partner, audience, state):
+    return {"partner_id": partner, "audience_id": audience, "state": state}
+
+
+def test_a_repeated_state_is_not_recorded_again():
+    rows = [row(1, 10, CONSENT_GIVEN), row(1, 10, CONSENT_GIVEN), row(2, 10, CONSENT_GIVEN),
+            row(1, 10, CONSENT_WITHDRAWN), row(3, 11, CONSENT_ERASED), row(3, 11, CONSENT_ERASED)]
+    kept = new_consents(rows, {(2, 10, "email"): CONSENT_GIVEN})
+    assert kept == [row(1, 10, CONSENT_GIVEN), row(1, 10, CONSENT_WITHDRAWN), row(3, 11, CONSENT_ERASED),
+                    row(3, 11, CONSENT_ERASED)]
+
+
+def test_the_forgotten_refusal_is_recognised_and_explained():
+    assert is_forgotten_refusal("Forgotten Email Not Subscribed: a@b.pl was permanently deleted and cannot be "
+                                "re-imported.")
+    assert is_forgotten_refusal("Mailchimp rejected the contact: a@b.pl was permanently deleted and cannot be "
+                                "re-imported. The contact must re-subscribe to get back on the list.")
+    assert not is_forgotten_refusal("Member In Compliance State")
+    sentence = explain_forgotten("a@b.pl")
+    assert sentence.startswith("a@b.pl was permanently deleted from Mailchimp (right to erasure)")
+    assert sentence.rstrip(".").count(". ") == 0, "one sentence"
+
+
+def test_a_batch_refusal_of_a_forgotten_address_is_explained():
+    from mailchimp_sync.batch_result import parse_batch_response
+
+    result = parse_batch_response({"errors": [{
+        "email_address": "a@b.pl", "error_code": "ERROR_GENERIC", "field": "", "field_message": "",
+        "error": "a@b.pl was permanently deleted and cannot be re-imported. The contact must re-subscribe to get "
+                 "back on the list."}]})
+    assert result.outcomes["a@b.pl"].message == f"Mailchimp rejected the contact: {explain_forgotten('a@b.pl')}"
+
+
+def test_a_purpose_has_its_own_latest_state():
+    rows = [{**row(1, 10, CONSENT_GIVEN), "purpose": "online_ads"}, row(1, 10, CONSENT_GIVEN)]
+    assert new_consents(rows, {(1, 10, "email"): CONSENT_GIVEN}) == rows[:1]
+
+
+def test_gdpr_fields_are_discovered_from_members_and_read_back_as_consent():
+    from mailchimp_sync.gdpr import discovered_permissions, permission_consents
+
+    members = [{"marketing_permissions": [{"marketing_permission_id": "em1", "text": "Email", "enabled": True},
+                                          {"marketing_permission_id": "ad1", "text": "Ads", "enabled": False}]},
+               {"marketing_permissions": []}, {}]
+    assert discovered_permissions(members) == {"em1": "Email", "ad1": "Ads"}
+    assert permission_consents(members[0]["marketing_permissions"], {"em1": "email", "ad1": "online_ads"}) == [
+        ("email", CONSENT_GIVEN), ("online_ads", CONSENT_WITHDRAWN)]
+    assert permission_consents(members[0]["marketing_permissions"], {"em1": False}) == []
+
+
+def test_only_exclusions_for_want_of_consent_become_records():
+    from mailchimp_sync.campaign_check import Recipient, check_recipients
+    from mailchimp_sync.gdpr import consent_exclusions
+
+    check = check_recipients([
+        Recipient("ok@b.pl", "subscribed", partner_id=1, opted_in=True),
+        Recipient("box@b.pl", "subscribed", partner_id=2, opted_in=False),
+        Recipient("pending@b.pl", "pending", partner_id=3, opted_in=True),
+        Recipient("stranger@b.pl", "subscribed"),
+        Recipient("left@b.pl", "subscribed", partner_id=4, opted_in=True, consent_withdrawn=True),
+    ])
+    assert [recipient.email for recipient, _reason in consent_exclusions(check.excluded)] == ["box@b.pl", "left@b.pl"]
