@@ -1,3 +1,4 @@
+from . import mailchimp_credentials_wizard
 from . import mailchimp_connect_wizard
 from . import mailchimp_merge_field_wizard
 from . import mailchimp_audience_create_wizard

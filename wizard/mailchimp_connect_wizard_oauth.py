@@ -9,6 +9,8 @@ class MailchimpConnectWizard(models.TransientModel):
 
     _inherit = "mailchimp.connect.wizard"
 
+    _secret_fields = ("api_key", "oauth_token", "oauth_client_secret")
+
     auth_method = fields.Selection(selection_add=[(AUTH_OAUTH_APP, "OAuth app")],
                                    ondelete={AUTH_OAUTH_APP: "set default"})
     oauth_client_id = fields.Char(string="Client ID")
