@@ -60,7 +60,7 @@ class MailchimpAccount(models.Model):
     def _compute_credential_hint(self):
         super()._compute_credential_hint()
         for account in self.filtered(lambda account: account.auth_method == AUTH_OAUTH_APP and account.oauth_token):
-            account.credential_hint = self.env._("OAuth app, token …%(end)s, data centre %(dc)s",
+            account.credential_hint = self.env._("token …%(end)s, data centre %(dc)s",
                                                  end=account.oauth_token[-4:], dc=account.oauth_dc)
 
     # ------------------------------------------------------------ credentials
