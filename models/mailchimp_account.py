@@ -132,19 +132,23 @@ class MailchimpAccount(models.Model):
         return Credentials.from_api_key(account.api_key, base_url=account.base_url)
 
     def _client(self):
-        """The account's shared client: connections stay open between calls.
+        """The account's shared Mailchimp client (see :meth:`_shared_client`)."""
+        return self._shared_client(MailchimpClient, self._credentials())
 
-        Keyed by account and credentials: a rotated key replaces (and closes)
-        the old client at the next call, in every worker.
+    def _shared_client(self, client_class, credentials):
+        """The account's shared ``client_class`` client: connections stay open between calls.
+
+        Keyed by account, service and credentials: rotated credentials replace (and
+        close) the old client at the next call, in every worker.
         """
         self.ensure_one()
-        credentials = self._credentials()
+        key = (self.id, client_class)
         with _clients_lock:
-            known = _clients.get(self.id)
+            known = _clients.get(key)
             if known and known[0] == credentials:
                 return known[1]
-            client = MailchimpClient(credentials, **self._client_options())
-            _clients[self.id] = (credentials, client)
+            client = client_class(credentials, **self._client_options())
+            _clients[key] = (credentials, client)
         if known:
             known[1].close()
         return client

@@ -5,7 +5,6 @@ only by :meth:`_cm_connect`, after Campaign Monitor answered the client's
 details with it; key, client ID and base URL are readable by system
 administrators only; the account follows its company's record rule.
 """
-import threading
 
 from odoo import fields, models
 
@@ -16,8 +15,6 @@ from ..mailchimp_sync.campaign_monitor import (
 )
 
 # One Campaign Monitor client per account, for the credentials it had when the client was made.
-_cm_clients = {}
-_cm_clients_lock = threading.Lock()
 
 
 class MailchimpAccount(models.Model):
@@ -46,17 +43,7 @@ class MailchimpAccount(models.Model):
 
     def _cm_client(self):
         """The account's shared Campaign Monitor client, replaced as soon as the credentials change."""
-        self.ensure_one()
-        credentials = self._cm_credentials()
-        with _cm_clients_lock:
-            known = _cm_clients.get(self.id)
-            if known and known[0] == credentials:
-                return known[1]
-            client = CampaignMonitorClient(credentials, **self._client_options())
-            _cm_clients[self.id] = (credentials, client)
-        if known:
-            known[1].close()
-        return client
+        return self._shared_client(CampaignMonitorClient, self._cm_credentials())
 
     def _cm_connect(self, credentials):
         """Ask Campaign Monitor for the client's details with ``credentials``; store them only if it answered.

@@ -4,7 +4,6 @@ The same rule as Mailchimp's key: the token or password is written only by
 :meth:`_sms_connect`, after the gateway accepted it with an authenticated call;
 the fields are readable by system administrators only.
 """
-import threading
 
 from odoo import fields, models
 
@@ -17,8 +16,6 @@ from ..mailchimp_sync.serwersms import (
 )
 
 # One SerwerSMS client per account, for the credentials it had when the client was made.
-_sms_clients = {}
-_sms_clients_lock = threading.Lock()
 
 
 class MailchimpAccount(models.Model):
@@ -51,17 +48,7 @@ class MailchimpAccount(models.Model):
 
     def _sms_client(self):
         """The account's shared SerwerSMS client, replaced as soon as the credentials change."""
-        self.ensure_one()
-        credentials = self._sms_credentials()
-        with _sms_clients_lock:
-            known = _sms_clients.get(self.id)
-            if known and known[0] == credentials:
-                return known[1]
-            client = SerwerSmsClient(credentials, **self._client_options())
-            _sms_clients[self.id] = (credentials, client)
-        if known:
-            known[1].close()
-        return client
+        return self._shared_client(SerwerSmsClient, self._sms_credentials())
 
     def _sms_connect(self, credentials):
         """Verify ``credentials`` with a cheap authenticated call; store them only if the gateway accepted them.
