@@ -9,4 +9,4 @@ UPDATE mailchimp_account
    SET cm_api_key = NULL, cm_is_connected = FALSE;
 -- Nor with the production Mailchimp app (OAuth).
 UPDATE mailchimp_account
-   SET oauth_client_secret = NULL, oauth_state_nonce = NULL;
+   SET oauth_client_secret = NULL, oauth_state_nonce = NULL, oauth_pending_client_secret = NULL;

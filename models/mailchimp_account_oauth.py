@@ -35,6 +35,9 @@ AUTH_OAUTH_APP = "oauth_app"
 OAUTH_METHODS = (AUTH_OAUTH, AUTH_OAUTH_APP)
 
 
+PENDING_APP_FIELDS = ["oauth_pending_client_id", "oauth_pending_client_secret", "oauth_pending_server_url"]
+
+
 class MailchimpAccount(models.Model):
     _inherit = "mailchimp.account"
 
@@ -49,6 +52,10 @@ class MailchimpAccount(models.Model):
         string="Redirect URI", compute="_compute_oauth_redirect_uri",
         help="Paste it into the app's registration in Mailchimp (Account → Extras → Registered apps).")
     oauth_state_nonce = fields.Char(groups="base.group_system", copy=False, readonly=True)
+    # The app typed for a "Connect" in progress: it becomes the account's only once Mailchimp accepted it.
+    oauth_pending_client_id = fields.Char(groups="base.group_system", copy=False, readonly=True)
+    oauth_pending_client_secret = fields.Char(groups="base.group_system", copy=False, readonly=True)
+    oauth_pending_server_url = fields.Char(groups="base.group_system", copy=False, readonly=True)
     reconnect_needed = fields.Boolean(string="Reconnect needed", readonly=True, copy=False)
     reconnect_message = fields.Char(readonly=True, copy=False)
 
@@ -122,9 +129,10 @@ class MailchimpAccount(models.Model):
     # ------------------------------------------------------------ the OAuth app flow
 
     def _oauth_start(self, client_id, client_secret, server_url=None):
-        """Store the app's client ID and secret, then send the browser to Mailchimp's authorize page.
+        """Keep the app's client ID and secret as pending, then send the browser to Mailchimp's authorize page.
 
-        A new state replaces any earlier pending one: only the last "Connect" can complete.
+        They become the account's only when the callback got a token with them (a wrong secret is
+        stored nowhere). A new state replaces any earlier pending one: only the last "Connect" can complete.
         """
         self.ensure_one()
         self.env["mailchimp.backend"]._check_system()
@@ -132,8 +140,9 @@ class MailchimpAccount(models.Model):
         if not client_id or not client_secret:
             raise MailchimpConfigError("Type the client ID and the client secret of the app registered in Mailchimp.")
         nonce = new_nonce()
-        self.sudo().write({"oauth_client_id": client_id, "oauth_client_secret": client_secret,
-                           "oauth_server_url": (server_url or "").strip() or False, "oauth_state_nonce": nonce})
+        self.sudo().write({"oauth_pending_client_id": client_id, "oauth_pending_client_secret": client_secret,
+                           "oauth_pending_server_url": (server_url or "").strip() or False,
+                           "oauth_state_nonce": nonce})
         state = make_state(self._oauth_key(), self.id, nonce, self._oauth_session_binding(), time.time())
         url = authorize_url(client_id, self.oauth_redirect_uri, state, server_url=server_url)
         return {"type": "ir.actions.act_url", "url": url, "target": "self"}
@@ -154,26 +163,28 @@ class MailchimpAccount(models.Model):
             return None, self.env._("This answer from Mailchimp was used already or replaced by a newer “Connect”: "
                                     "nothing was stored. Start again from the settings.")
         account.env["mailchimp.backend"]._check_system()
-        account.sudo().oauth_state_nonce = False
+        pending = account.sudo().read(PENDING_APP_FIELDS)[0]
+        account.sudo().write(dict.fromkeys(("oauth_state_nonce", *PENDING_APP_FIELDS), False))
         try:
             code = check_callback(params)
-            credentials = account._oauth_credentials(code)
+            credentials = account._oauth_credentials(code, pending)
             name = account._connect(credentials)
         except (OAuthCallbackError, MailchimpConfigError) as refused:
             return None, str(refused)
         except MailchimpError as error:
             return None, self.env._("Mailchimp refused the connection: %s Nothing was stored.", error)
-        account.sudo().auth_method = AUTH_OAUTH_APP
+        account.sudo().write({"auth_method": AUTH_OAUTH_APP, "oauth_client_id": pending["oauth_pending_client_id"],
+                              "oauth_client_secret": pending["oauth_pending_client_secret"],
+                              "oauth_server_url": pending["oauth_pending_server_url"]})
         return account, self.env._("Connected to %s", name)
 
-    def _oauth_credentials(self, code):
-        """The access token for ``code``, with the data centre and API endpoint Mailchimp's metadata gives."""
-        account = self.sudo()
-        options = self._client_options()
-        with MailchimpOAuthClient(account.oauth_server_url, secrets=(account.oauth_client_secret,),
-                                  **options) as oauth:
-            token = oauth.exchange_code(account.oauth_client_id, account.oauth_client_secret,
-                                        self.oauth_redirect_uri, code)
+    def _oauth_credentials(self, code, app):
+        """The access token for ``code`` (``app``: the pending client ID, secret and server URL), with the
+        data centre and API endpoint Mailchimp's metadata gives."""
+        secret = app["oauth_pending_client_secret"]
+        with MailchimpOAuthClient(app["oauth_pending_server_url"], secrets=(secret,),
+                                  **self._client_options()) as oauth:
+            token = oauth.exchange_code(app["oauth_pending_client_id"], secret, self.oauth_redirect_uri, code)
             metadata = oauth.metadata(token)
         return Credentials.from_oauth(token, metadata.dc, base_url=metadata.api_base_url)
 

@@ -65,7 +65,8 @@ class TestOAuthConnect(MailchimpStandinMixin, HttpCase):
         query = parse_qs(parts.query)
         self.assertEqual(query["redirect_uri"], [f"{self.base_url()}/mailchimp/oauth/callback"])
         self.assertEqual(query["client_id"], [self.client_id])
-        self.assertFalse(self.account.sudo().read(["oauth_client_secret"])[0]["oauth_client_secret"] is False)
+        self.assertNotEqual(self.account.sudo().read(["oauth_client_secret"])[0]["oauth_client_secret"],
+                            self.client_secret, "the app is the account's only once Mailchimp accepted it")
         status, page = self.open_callback(self.allow_in_mailchimp(authorize))
         account_name = self.standin.store.account["account_name"]
         self.assertEqual(status, 200)
@@ -76,6 +77,9 @@ class TestOAuthConnect(MailchimpStandinMixin, HttpCase):
         self.assertEqual(stored["base_url"], self.standin.base_url)
         self.assertIn(stored["oauth_token"], self.standin.store.oauth_tokens)
         self.assertTrue(stored["is_connected"])
+        app = self.account.sudo().read(["oauth_client_id", "oauth_client_secret", "oauth_pending_client_secret"])[0]
+        self.assertEqual((app["oauth_client_id"], app["oauth_client_secret"], app["oauth_pending_client_secret"]),
+                         (self.client_id, self.client_secret, False))
         self.assertEqual(self.account._client().ping()["health_status"], "Everything's Chimpy!")
         self.account.action_disconnect()
         self.assertFalse(self.stored()["oauth_token"])
@@ -126,6 +130,9 @@ class TestOAuthConnect(MailchimpStandinMixin, HttpCase):
         self.assertIn("client ID or client secret", page)
         self.assertNotIn("wrong-secret", page)
         self.assertEqual(self.stored(), before)
+        app = self.account.sudo().read(["oauth_client_secret", "oauth_pending_client_secret"])[0]
+        self.assertNotIn("wrong-secret", (app["oauth_client_secret"], app["oauth_pending_client_secret"]),
+                         "a refused client secret is stored nowhere")
 
     def test_the_connect_button_and_secrets_are_for_system_administrators(self):
         user = new_test_user(self.env, login="mc_user_oauth", groups="base.group_user,mailchimp_sync.group_mailchimp_user")
