@@ -7,6 +7,7 @@ from contextlib import contextmanager
 
 from odoo import api, fields, models, modules, tools
 from odoo.exceptions import UserError
+from psycopg2.extensions import TRANSACTION_STATUS_INERROR
 
 from ..mailchimp_sync.errors import MailchimpError
 from .sync_engine import AudienceSync
@@ -159,6 +160,10 @@ class MailchimpAudience(models.Model):
         try:
             yield
         finally:
+            if cr._cnx.info.transaction_status == TRANSACTION_STATUS_INERROR:
+                # e.g. a commit refused for a concurrent update: the transaction takes no command until
+                # undone, and what followed the last commit is lost anyway; the error itself goes on
+                self._undo_since_commit()
             cr.execute("SELECT pg_advisory_unlock(%s, %s)", (SYNC_LOCK_CLASS, self.id))
 
     def _run_sync(self, run):

@@ -1,11 +1,11 @@
 """The run itself: batches, rejections, faults, resume, one run at a time, the report email."""
 from unittest.mock import patch
 
+import psycopg2
+from odoo.addons.mailchimp_sync.models.mailchimp_audience_sync import SYNC_LOCK_CLASS
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
-
-from odoo.addons.mailchimp_sync.models.mailchimp_audience_sync import SYNC_LOCK_CLASS
 
 from .sync_common import MailchimpSyncCase
 
@@ -172,6 +172,17 @@ class TestSyncEngine(MailchimpSyncCase):
             finally:
                 other_cr.execute("SELECT pg_advisory_unlock(%s, %s)", (SYNC_LOCK_CLASS, self.audience.id))
         self.assertEqual(self.sync().state, "done")
+
+    def test_the_lock_is_released_when_the_transaction_was_aborted(self):
+        """A commit refused for a concurrent update leaves an aborted transaction: the lock must still go."""
+        with self.assertRaises(psycopg2.errors.DivisionByZero), mute_logger("odoo.sql_db"), \
+                self.audience._sync_lock():
+            self.audience._commit_if_allowed()
+            self.env.cr.execute("SELECT 1 / 0")
+        with self.registry.cursor() as other_cr:
+            other_cr.execute("SELECT pg_try_advisory_lock(%s, %s)", (SYNC_LOCK_CLASS, self.audience.id))
+            self.assertTrue(other_cr.fetchone()[0], "released")
+            other_cr.execute("SELECT pg_advisory_unlock(%s, %s)", (SYNC_LOCK_CLASS, self.audience.id))
 
     def test_a_run_left_running_by_a_dead_worker_is_marked_interrupted(self):
         dead = self.env["mailchimp.sync.run"].create({"audience_id": self.audience.id, "trigger": "cron"})
