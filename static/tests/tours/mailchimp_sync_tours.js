@@ -105,6 +105,10 @@ registry.category("web_tour.tours").add("mailchimp_sync_audiences", {
             run: "click",
         },
         {
+            content: "The form is reloaded with its groups (only then may another tab be chosen)",
+            trigger: ".o_field_one2many[name='interest_ids'] .o_data_row",
+        },
+        {
             content: "Its merge fields are shown",
             trigger: ".o_notebook a:contains('Merge fields')",
             run: "click",
