@@ -4,9 +4,29 @@ import socket
 import pytest
 import requests
 
+from mailchimp_sync.audience_defaults import list_body
 from mailchimp_sync.client import MailchimpClient
 from mailchimp_sync.credentials import Credentials
 from standins.mailchimp import DEMO_SEED, StandinServer
+
+# An audience's contact and list defaults with every value Mailchimp requires (api-facts 1.4).
+LIST_DEFAULTS = {
+    "contact_company": "Acme", "contact_address1": "Ul. Prosta 1", "contact_city": "Warszawa",
+    "contact_country": "PL", "contact_zip": "00-001", "campaign_from_name": "Acme",
+    "campaign_from_email": "news@acme.pl", "campaign_subject": "", "campaign_language": "pl",
+    "permission_reminder": "You are a customer of ours.",
+}
+
+
+@pytest.fixture
+def list_defaults():
+    return dict(LIST_DEFAULTS)
+
+
+@pytest.fixture
+def new_list():
+    """``new_list(client, name)``: the id of a new audience created with complete defaults."""
+    return lambda client, name: client.create_list(list_body(name, LIST_DEFAULTS))["id"]
 
 
 @pytest.fixture(scope="module")

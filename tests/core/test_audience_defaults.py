@@ -5,18 +5,11 @@ from mailchimp_sync.audience_defaults import (
     values_from_list,
 )
 
-COMPLETE = {
-    "contact_company": "Acme", "contact_address1": "Ul. Prosta 1", "contact_city": "Warszawa",
-    "contact_country": "PL", "contact_zip": "00-001", "campaign_from_name": "Acme",
-    "campaign_from_email": "news@acme.pl", "campaign_subject": "", "campaign_language": "pl",
-    "permission_reminder": "You are a customer of ours.",
-}
 
+def test_complete_values_give_the_body_mailchimp_requires(list_defaults):
+    body = list_body("Newsletter", list_defaults)
 
-def test_complete_values_give_the_body_mailchimp_requires():
-    body = list_body("Newsletter", COMPLETE)
-
-    assert missing_fields("Newsletter", COMPLETE) == []
+    assert missing_fields("Newsletter", list_defaults) == []
     assert body == {
         "name": "Newsletter",
         "permission_reminder": "You are a customer of ours.",
@@ -27,8 +20,8 @@ def test_complete_values_give_the_body_mailchimp_requires():
     }
 
 
-def test_every_missing_required_value_is_listed_and_a_blank_subject_is_not():
-    values = {**COMPLETE, "contact_city": " ", "campaign_from_email": False, "permission_reminder": None}
+def test_every_missing_required_value_is_listed_and_a_blank_subject_is_not(list_defaults):
+    values = {**list_defaults, "contact_city": " ", "campaign_from_email": False, "permission_reminder": None}
 
     assert missing_fields("", values) == ["name", "contact_city", "campaign_from_email", "permission_reminder"]
 

@@ -2,7 +2,6 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from mailchimp_sync.audience_defaults import list_body
 from mailchimp_sync.campaign_check import (
     BLACKLISTED,
     BOX_UNTICKED,
@@ -13,12 +12,6 @@ from mailchimp_sync.campaign_check import (
     schedule_problem,
 )
 from mailchimp_sync.errors import MailchimpError
-
-LIST_DEFAULTS = {
-    "contact_company": "Acme", "contact_address1": "Ul. Prosta 1", "contact_city": "Warszawa",
-    "contact_country": "PL", "campaign_from_name": "Acme", "campaign_from_email": "news@acme.pl",
-    "campaign_language": "pl", "permission_reminder": "You are a customer of ours.",
-}
 
 RECIPIENTS = [
     Recipient("ok@x.pl", "subscribed", 1, opted_in=True),
@@ -57,9 +50,9 @@ def test_schedules_are_on_the_quarter_hour_and_in_the_future():
 
 
 def test_the_client_creates_tests_and_schedules_a_campaign_and_the_standin_keeps_the_quarter_hour_rule(
-        make_client, standin):
+        make_client, standin, new_list):
     client = make_client()
-    list_id = client.create_list(list_body("Campaigns", LIST_DEFAULTS))["id"]
+    list_id = new_list(client, "Campaigns")
     client.batch_subscribe(list_id, [{"email_address": "a@x-example.com", "status_if_new": "subscribed"}])
     segment = client.create_static_segment(list_id, "VIP")
     client.batch_segment_members(list_id, segment["id"], {"members_to_add": ["a@x-example.com"]})

@@ -1,6 +1,5 @@
 import pytest
 
-from mailchimp_sync.audience_defaults import list_body
 from mailchimp_sync.collections import (
     NOT_A_MEMBER,
     NOT_SUBSCRIBED,
@@ -10,12 +9,6 @@ from mailchimp_sync.collections import (
 from mailchimp_sync.const import NO_EMAIL, NOT_OPTED_IN, REASONS
 from mailchimp_sync.datatypes import PartnerData
 from mailchimp_sync.errors import MailchimpError
-
-LIST_DEFAULTS = {
-    "contact_company": "Acme", "contact_address1": "Ul. Prosta 1", "contact_city": "Warszawa",
-    "contact_country": "PL", "campaign_from_name": "Acme", "campaign_from_email": "news@acme.pl",
-    "campaign_language": "pl", "permission_reminder": "You are a customer of ours.",
-}
 
 
 def test_only_the_difference_is_sent_and_case_does_not_count():
@@ -66,9 +59,9 @@ def test_after_the_push_who_mailchimp_kept_out_is_left_out_and_never_subscribed_
     assert plan.left_out == ((3, NOT_SUBSCRIBED.format(status="unsubscribed")), (4, NOT_A_MEMBER))
 
 
-def test_the_client_keeps_a_static_segment_in_step_and_the_standin_refuses_more_than_500(make_client):
+def test_the_client_keeps_a_static_segment_in_step_and_the_standin_refuses_more_than_500(make_client, new_list):
     client = make_client()
-    list_id = client.create_list(list_body("Segments", LIST_DEFAULTS))["id"]
+    list_id = new_list(client, "Segments")
     emails = [f"m{i}@x-example.com" for i in range(3)]
     client.batch_subscribe(list_id, [{"email_address": e, "status_if_new": "subscribed"} for e in emails])
     segment = client.create_static_segment(list_id, "VIP")
