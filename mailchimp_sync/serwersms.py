@@ -38,7 +38,6 @@ KIND_TOKEN = "token"
 KIND_LOGIN = "login"
 
 # Error codes of the gateway (https://dev.serwersms.pl/en/https-api-v2/general-communications).
-CODE_INVALID_USER = 1001
 CODE_INVALID_ID = 1004
 AUTH_ERROR_CODES = frozenset({1001, 1002, 1003, 1005, 1007})
 
@@ -190,9 +189,6 @@ class SerwerSmsClient(JsonHttpClient):
 
     def delete_group(self, group_id):
         return self.call("groups/delete", idempotent=True, id=group_id)
-
-    def list_groups(self, search=None):
-        return self.call("groups/index", idempotent=True, search=search, page=1, limit=PAGE_LIMIT).get("items") or []
 
     # ------------------------------------------------------------ contacts
 
