@@ -15,7 +15,6 @@ safe to repeat), the key masked in every message and log line. The official
 and it would be a second HTTP stack with its own error types to translate.
 """
 import logging
-import re
 from dataclasses import dataclass, field
 
 from .json_http import (
@@ -23,6 +22,7 @@ from .json_http import (
     ServiceConnectionError,
     ServiceError,
     ServiceRetryError,
+    clean_base_url,
     end_sentence,
 )
 
@@ -104,7 +104,7 @@ class CampaignMonitorCredentials:
             raise CampaignMonitorConfigError(
                 "The Campaign Monitor API key or client ID has blanks or slashes in it: copy them again from "
                 "Account settings → API keys.")
-        return cls(api_key, client_id, _clean_base_url(base_url))
+        return cls(api_key, client_id, clean_base_url(base_url, CampaignMonitorConfigError))
 
     @property
     def base_url(self):
@@ -186,9 +186,3 @@ class CampaignMonitorClient(JsonHttpClient):
         return self.request("POST", f"subscribers/{list_id}/unsubscribe.json", json_body={"EmailAddress": email},
                             idempotent=True)
 
-
-def _clean_base_url(base_url):
-    base_url = (base_url or "").strip().rstrip("/")
-    if base_url and not re.match(r"^https?://", base_url):
-        raise CampaignMonitorConfigError("The Campaign Monitor base URL must start with http:// or https://.")
-    return base_url

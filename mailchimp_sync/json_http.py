@@ -296,6 +296,17 @@ def redact(text, secrets):
     return text
 
 
+def clean_base_url(base_url, config_error_class):
+    """``base_url`` without blanks or a trailing slash (``""`` when not given, for the service's default).
+
+    Raises ``config_error_class`` (a service's configuration error) when it is not an http(s) URL.
+    """
+    base_url = (base_url or "").strip().rstrip("/")
+    if base_url and not re.match(r"^https?://", base_url):
+        raise config_error_class(f"The {config_error_class.service} base URL must start with http:// or https://.")
+    return base_url
+
+
 def end_sentence(text):
     text = text.rstrip()
     return text if text.endswith((".", "!", "?")) else f"{text}."

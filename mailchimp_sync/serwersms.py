@@ -15,7 +15,6 @@ the gateway certainly did not act on it), secrets masked in every message and
 log line, errors as one sentence.
 """
 import logging
-import re
 from dataclasses import dataclass, field
 
 from .json_http import (
@@ -23,6 +22,7 @@ from .json_http import (
     ServiceConnectionError,
     ServiceError,
     ServiceRetryError,
+    clean_base_url,
     end_sentence,
     redact,
 )
@@ -111,14 +111,15 @@ class SmsCredentials:
             raise SerwerSmsConfigError("The SerwerSMS API token is empty.")
         if any(char.isspace() for char in token):
             raise SerwerSmsConfigError("The SerwerSMS API token has blanks in it: paste it again as the panel shows it.")
-        return cls(KIND_TOKEN, token=token, base_url_override=_clean_base_url(base_url))
+        return cls(KIND_TOKEN, token=token, base_url_override=clean_base_url(base_url, SerwerSmsConfigError))
 
     @classmethod
     def from_login(cls, username, password, base_url=None):
         username = (username or "").strip()
         if not username or not password:
             raise SerwerSmsConfigError("The SerwerSMS API user needs a user name and a password.")
-        return cls(KIND_LOGIN, username=username, password=password, base_url_override=_clean_base_url(base_url))
+        return cls(KIND_LOGIN, username=username, password=password,
+                   base_url_override=clean_base_url(base_url, SerwerSmsConfigError))
 
     @property
     def base_url(self):
@@ -222,9 +223,3 @@ class SerwerSmsClient(JsonHttpClient):
                 return
             page += 1
 
-
-def _clean_base_url(base_url):
-    base_url = (base_url or "").strip().rstrip("/")
-    if base_url and not re.match(r"^https?://", base_url):
-        raise SerwerSmsConfigError("The SerwerSMS base URL must start with http:// or https://.")
-    return base_url
