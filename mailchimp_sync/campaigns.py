@@ -22,21 +22,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from .inbound import parse_mailchimp_time
+from .times import parse_mailchimp_time_naive
 
 REPORT_WINDOW = timedelta(days=30)
 ACTIVITY_MARGIN = timedelta(hours=1)
 ACTIONS = ("open", "click", "bounce")
 STATUS_SENT = "sent"
 ADMIN_URL = "https://{dc}.admin.mailchimp.com/campaigns/show?id={web_id}"
-
-
-def parse_time(value) -> datetime | None:
-    """Mailchimp's ISO 8601 time as a naive UTC datetime (None when empty or odd)."""
-    if not value:
-        return None
-    moment = parse_mailchimp_time(value)
-    return moment.replace(tzinfo=None) if moment else None
 
 
 def iso(moment: datetime) -> str:
@@ -81,7 +73,7 @@ def campaign_values(campaign: Mapping, dc: str) -> dict:
         "subject": settings.get("subject_line") or "",
         "type": campaign.get("type") or "",
         "status": campaign.get("status") or "",
-        "send_time": parse_time(campaign.get("send_time")),
+        "send_time": parse_mailchimp_time_naive(campaign.get("send_time")),
         "emails_sent": _int(campaign.get("emails_sent")),
         "url": campaign_url(campaign, dc),
     }
@@ -165,7 +157,7 @@ def activity_rows(entry: Mapping) -> list[ActivityRow]:
     rows = []
     for event in entry.get("activity") or []:
         action = event.get("action")
-        timestamp = parse_time(event.get("timestamp"))
+        timestamp = parse_mailchimp_time_naive(event.get("timestamp"))
         if action not in ACTIONS or timestamp is None:
             continue
         url = str(event.get("url") or "") if action == "click" else ""

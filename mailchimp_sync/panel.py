@@ -26,7 +26,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from email.utils import getaddresses
 
-from .campaigns import parse_time
 from .const import (
     STATUS_ARCHIVED,
     STATUS_CLEANED,
@@ -40,6 +39,7 @@ from .duplicates import email_key
 from .eligibility import normalize_email
 from .panel_providers import PanelProvider
 from .sync_plan import WANTED_STATUSES
+from .times import parse_mailchimp_time_naive
 
 LAST_CAMPAIGNS = 3
 
@@ -142,7 +142,7 @@ def last_campaigns(events: Iterable[Mapping], limit: int = LAST_CAMPAIGNS) -> li
     campaigns: dict[str, dict] = {}
     for event in events:
         campaign_id = event.get("campaign_id")
-        moment = parse_time(event.get("timestamp"))
+        moment = parse_mailchimp_time_naive(event.get("timestamp"))
         if not campaign_id or moment is None:
             continue
         campaign = campaigns.setdefault(campaign_id, {
