@@ -37,23 +37,20 @@ from .const import (
 )
 from .duplicates import email_key
 from .eligibility import normalize_email
-from .panel_providers import PanelProvider
+from .panel_providers import LAST_CAMPAIGNS, PanelProvider, StatusWord, _lt, status_word
 from .sync_plan import WANTED_STATUSES
 from .times import parse_mailchimp_time_naive
 
-LAST_CAMPAIGNS = 3
-
-# Bootstrap text colours of the statuses (the panel and the dialog).
-STATUS_CLASSES = {
-    STATUS_SUBSCRIBED: "text-success",
-    STATUS_UNSUBSCRIBED: "text-danger",
-    STATUS_PENDING: "text-warning",
-    STATUS_CLEANED: "text-muted",
-    STATUS_ARCHIVED: "text-muted",
-    STATUS_DELETED: "text-muted",
-    STATUS_TRANSACTIONAL: "text-muted",
+# Mailchimp's member statuses as the panel and the dialog show them (word and Bootstrap text colour).
+MAILCHIMP_STATUS_WORDS = {
+    STATUS_SUBSCRIBED: StatusWord(_lt("Subscribed"), "text-success"),
+    STATUS_UNSUBSCRIBED: StatusWord(_lt("Unsubscribed"), "text-danger"),
+    STATUS_PENDING: StatusWord(_lt("Waiting for confirmation"), "text-warning"),
+    STATUS_CLEANED: StatusWord(_lt("Cleaned (bounced)"), "text-muted"),
+    STATUS_ARCHIVED: StatusWord(_lt("Archived"), "text-muted"),
+    STATUS_DELETED: StatusWord(_lt("Deleted"), "text-muted"),
+    STATUS_TRANSACTIONAL: StatusWord(_lt("Transactional"), "text-muted"),
 }
-NOT_A_MEMBER_CLASS = "text-muted"
 
 
 @dataclass(frozen=True)
@@ -98,7 +95,8 @@ def panel_addresses(partner_id: int, partner_name: str, email_field: str | None,
 
 
 def status_class(status: str | None) -> str:
-    return STATUS_CLASSES.get(status, NOT_A_MEMBER_CLASS)
+    """The Bootstrap text colour of a Mailchimp status (None: not a member)."""
+    return status_word(MAILCHIMP_STATUS_WORDS, status).css
 
 
 def is_wanted(status: str | None) -> bool:
@@ -220,6 +218,7 @@ class MailchimpPanelProvider(PanelProvider):
     """
 
     subscribed_status = STATUS_SUBSCRIBED
+    status_words = MAILCHIMP_STATUS_WORDS
 
     def __init__(self, client, audiences: Iterable[tuple[str, str]], max_retries: int | None = None,
                  parallel: int = 4):
