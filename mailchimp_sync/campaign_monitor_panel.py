@@ -1,8 +1,9 @@
 """Campaign Monitor in the customer's panel: the :class:`~.panel_providers.PanelProvider` over its API.
 
 * Lists: the client's lists (``lists.json``), each with the address's state from
-  ``listsforemail.json`` (Active green, Unsubscribed red, Unconfirmed orange,
-  Bounced and Deleted grey).
+  ``listsforemail.json``, shown with the word and colour of
+  :data:`CAMPAIGN_MONITOR_STATUS_WORDS` (Active green, Unsubscribed red,
+  Unconfirmed orange, Bounced and Deleted grey).
 * Campaigns and activity: the subscriber's history of every list that has the
   address (``history.json``: the campaigns it got, newest first, with their
   ``Open`` and ``Click`` actions). A campaign sent to two lists is counted once;

@@ -1,4 +1,4 @@
-"""One JSON-over-HTTP client for the core's API clients (Mailchimp today).
+"""One JSON-over-HTTP client for the core's API clients (Mailchimp, SerwerSMS, Campaign Monitor).
 
 :class:`JsonHttpClient` owns a ``requests`` session and does what every call
 to a JSON API needs: a bounded connection pool (callers wait for a free
@@ -13,7 +13,9 @@ a 429, or no connection was made (refused, unknown host, connect timeout).
 Whether a connection was made is read from the exception types that
 ``requests`` and ``urllib3`` chain together, never from their messages.
 
-A service plugs in by subclassing (:class:`~.client.MailchimpClient` does):
+A service plugs in by subclassing (:class:`~.client.MailchimpClient`,
+:class:`~.serwersms.SerwerSmsClient` and
+:class:`~.campaign_monitor.CampaignMonitorClient` do):
 
 * ``service``: its name in messages ("Mailchimp could not be reached at …");
 * ``error_class``, ``connection_error_class``, ``retry_error_class``: the
@@ -23,6 +25,9 @@ A service plugs in by subclassing (:class:`~.client.MailchimpClient` does):
   sees every response, so an API that answers its errors with HTTP 200 and an
   error document in the body maps them here;
 * ``logger`` and ``user_agent``.
+
+Each service's credentials check the base URL they are given (a stand-in's) with
+:func:`clean_base_url`.
 """
 import email.utils
 import logging
@@ -42,6 +47,7 @@ NO_CONNECTION_ERRORS = (
     urllib3.exceptions.NewConnectionError,
     urllib3.exceptions.ConnectTimeoutError,
 )
+HTTP_URL_RE = re.compile(r"^https?://")
 MASK = "***"
 USER_AGENT = "mailchimp_sync-odoo/18.0"
 
@@ -302,7 +308,7 @@ def clean_base_url(base_url, config_error_class):
     Raises ``config_error_class`` (a service's configuration error) when it is not an http(s) URL.
     """
     base_url = (base_url or "").strip().rstrip("/")
-    if base_url and not re.match(r"^https?://", base_url):
+    if base_url and not HTTP_URL_RE.match(base_url):
         raise config_error_class(f"The {config_error_class.service} base URL must start with http:// or https://.")
     return base_url
 

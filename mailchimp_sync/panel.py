@@ -8,7 +8,8 @@
 * :func:`address_panel` turns, for one address, the member documents of every
   audience (``GET /lists/{id}/members/{hash}``, None when not a member) and their
   activity (``GET …/activity``: ``sent``, ``open``, ``click`` events with the
-  campaign) into the panel's data: audiences with a status and its colour, the
+  campaign) into the panel's data: audiences with a status and its colour
+  (:data:`MAILCHIMP_STATUS_WORDS`, the words the panel shows too), the
   last campaigns received with opened/clicked marks, and the average open and
   click rates (Mailchimp's member ``stats``), weighted by campaigns received.
 * :func:`subscription_changes` is what **Save changes** of the dialog sends:
