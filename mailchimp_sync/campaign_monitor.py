@@ -18,12 +18,11 @@ import logging
 from dataclasses import dataclass, field
 
 from .json_http import (
+    CodedServiceError,
     JsonHttpClient,
     ServiceConnectionError,
-    ServiceError,
     ServiceRetryError,
     clean_base_url,
-    end_sentence,
 )
 
 _logger = logging.getLogger(__name__)
@@ -41,7 +40,7 @@ INACTIVE_STATES = frozenset({STATE_UNSUBSCRIBED, STATE_DELETED})
 CONSENT_UNCHANGED = "Unchanged"
 
 
-class CampaignMonitorError(ServiceError):
+class CampaignMonitorError(CodedServiceError):
     """An error answered by Campaign Monitor (``{"Code", "Message"}``), or no answer at all.
 
     ``code`` is Campaign Monitor's code (e.g. 50 "Must supply a valid HTTP Basic
@@ -50,27 +49,11 @@ class CampaignMonitorError(ServiceError):
 
     service = "Campaign Monitor"
 
-    def __init__(self, message=None, *, status=None, title="", detail="", code=None):
-        self.code = code
-        super().__init__(message, status=status, title=title, detail=detail)
-
     @classmethod
     def from_body(cls, status, body, fallback_text=""):
         body = body if isinstance(body, dict) else {}
-        code = body.get("Code")
-        try:
-            code = int(code)
-        except (TypeError, ValueError):
-            code = None
-        return cls(status=status, code=code, detail=str(body.get("Message") or fallback_text or f"HTTP {status}"))
-
-    def parts(self):
-        return {**super().parts(), "code": self.code}
-
-    def _render(self):
-        if self.code is None:
-            return super()._render()
-        return end_sentence(f"Campaign Monitor error {self.code}: {self.detail}")
+        return cls(status=status, code=body.get("Code"),
+                   detail=str(body.get("Message") or fallback_text or f"HTTP {status}"))
 
 
 class CampaignMonitorConfigError(CampaignMonitorError):

@@ -83,6 +83,29 @@ class ServiceError(Exception):
         return end_sentence(f"{head}: {self.detail}" if self.detail else head)
 
 
+class CodedServiceError(ServiceError):
+    """An error of a service that numbers its errors; ``code`` is its number, None when it gave none.
+
+    ``str(error)`` is then "<service> error <code>: <detail>." (:meth:`code_label` may say more than the number).
+    """
+
+    def __init__(self, message=None, *, status=None, title="", detail="", code=None):
+        self.code = error_code(code)
+        super().__init__(message, status=status, title=title, detail=detail)
+
+    def parts(self):
+        return {**super().parts(), "code": self.code}
+
+    def code_label(self):
+        """What the sentence names the error by after "<service> error"."""
+        return str(self.code)
+
+    def _render(self):
+        if self.code is None:
+            return super()._render()
+        return end_sentence(f"{self.service} error {self.code_label()}: {self.detail}")
+
+
 class ServiceConnectionError(ServiceError):
     """The service could not be reached, dropped the connection or did not answer in time."""
 
@@ -311,6 +334,14 @@ def clean_base_url(base_url, config_error_class):
     if base_url and not HTTP_URL_RE.match(base_url):
         raise config_error_class(f"The {config_error_class.service} base URL must start with http:// or https://.")
     return base_url
+
+
+def error_code(value):
+    """A service's error code as a number, None when absent or not a number."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def end_sentence(text):

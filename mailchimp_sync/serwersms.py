@@ -18,12 +18,11 @@ import logging
 from dataclasses import dataclass, field
 
 from .json_http import (
+    CodedServiceError,
     JsonHttpClient,
     ServiceConnectionError,
-    ServiceError,
     ServiceRetryError,
     clean_base_url,
-    end_sentence,
     redact,
 )
 
@@ -42,7 +41,7 @@ CODE_INVALID_ID = 1004
 AUTH_ERROR_CODES = frozenset({1001, 1002, 1003, 1005, 1007})
 
 
-class SerwerSmsError(ServiceError):
+class SerwerSmsError(CodedServiceError):
     """An error answered by SerwerSMS (HTTP 200 with an ``error`` object, or an HTTP error), or no answer.
 
     ``code`` and ``error_type`` are the gateway's (``1001``, ``InvalidUser``);
@@ -52,19 +51,13 @@ class SerwerSmsError(ServiceError):
     service = "SerwerSMS"
 
     def __init__(self, message=None, *, status=None, title="", detail="", code=None, error_type=""):
-        self.code = code
         self.error_type = error_type or ""
-        super().__init__(message, status=status, title=title, detail=detail)
+        super().__init__(message, status=status, title=title, detail=detail, code=code)
 
     @classmethod
     def from_body(cls, error):
         """The error of a body's ``error`` object (``{code, type, message}``)."""
-        code = error.get("code")
-        try:
-            code = int(code)
-        except (TypeError, ValueError):
-            code = None
-        return cls(status=200, code=code, error_type=str(error.get("type") or ""),
+        return cls(status=200, code=error.get("code"), error_type=str(error.get("type") or ""),
                    detail=str(error.get("message") or "no message"))
 
     @property
@@ -73,13 +66,10 @@ class SerwerSmsError(ServiceError):
         return self.code in AUTH_ERROR_CODES
 
     def parts(self):
-        return {**super().parts(), "code": self.code, "error_type": self.error_type}
+        return {**super().parts(), "error_type": self.error_type}
 
-    def _render(self):
-        if self.code is None:
-            return super()._render()
-        kind = f", {self.error_type}" if self.error_type else ""
-        return end_sentence(f"SerwerSMS error {self.code}{kind}: {self.detail}")
+    def code_label(self):
+        return f"{self.code}, {self.error_type}" if self.error_type else str(self.code)
 
 
 class SerwerSmsConfigError(SerwerSmsError):
