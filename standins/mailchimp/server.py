@@ -391,6 +391,25 @@ class _Handler(BaseHTTPRequestHandler):
 
     # -- writing ---------------------------------------------------------------
 
+    def _answer_fault(self, fault, error_document):
+        """Play an armed fault in the API's place: its delay, then a dropped connection or its error status.
+
+        ``error_document(status, message)`` is the service's error body. False when the fault only
+        delayed the call (the API answers it after all). Used by the SerwerSMS and Campaign Monitor
+        stand-ins; the Mailchimp API path frees its connection slot before answering (:meth:`_api_reply`).
+        """
+        if fault.delay:
+            time.sleep(fault.delay)
+        if fault.drop:
+            self._drop_connection()
+            return True
+        if fault.status:
+            headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else None
+            self._send_json(fault.status, error_document(fault.status, fault.detail or HTTPStatus(fault.status).phrase),
+                            headers)
+            return True
+        return False
+
     def _send_json(self, status, payload, headers=None):
         body = b"" if payload is None else json.dumps(payload).encode("utf-8")
         self.send_response(status)

@@ -6,9 +6,7 @@ armed with :attr:`SmsStandinServer.faults` (the Mailchimp stand-in's injector);
 gateway errors with :meth:`Store.arm_error`.
 """
 import json
-import time
 import urllib.parse
-from http import HTTPStatus
 from typing import NamedTuple
 
 from ..mailchimp.faults import FaultInjector
@@ -116,27 +114,19 @@ class _Handler(MailchimpHandler):
             body = None
         if path.startswith(CONTROL_PREFIX + "/"):
             status, payload = standin.control(self.command, path[len(CONTROL_PREFIX):], body or {})
-            self._send(status, payload)
+            self._send_json(status, payload)
             return
         if not path.endswith(".json"):
-            self._send(200, GatewayError(1000).as_body())
+            self._send_json(200, GatewayError(1000).as_body())
             return
         action = path.strip("/")[:-len(".json")]
         standin.request_log.append(LoggedCall(action, {key: value for key, value in (body or {}).items()
                                                         if key not in SECRET_FIELDS}))
         fault = standin.faults.take("POST", path)
-        if fault is not None:
-            if fault.delay:
-                time.sleep(fault.delay)
-            if fault.drop:
-                self._drop_connection()
-                return
-            if fault.status:
-                self._send(fault.status, {"message": fault.detail or HTTPStatus(fault.status).phrase},
-                           {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else None)
-                return
+        if fault is not None and self._answer_fault(fault, lambda _status, message: {"message": message}):
+            return
         if not isinstance(body, dict):
-            self._send(200, GatewayError(1006, "Incorrect data format", "InvalidData").as_body())
+            self._send_json(200, GatewayError(1006, "Incorrect data format", "InvalidData").as_body())
             return
         try:
             payload = standin.store.handle(action, body, self.headers.get("Authorization"))
@@ -145,11 +135,7 @@ class _Handler(MailchimpHandler):
         if standin._take_lost_answer(action):
             self._drop_connection()
             return
-        self._send(200, payload)
+        self._send_json(200, payload)
 
     do_GET = do_DELETE = do_POST
 
-    def _send(self, status, payload, headers=None):
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
-        self._finish(json.dumps(payload).encode("utf-8"), headers)
