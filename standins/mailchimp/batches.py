@@ -84,11 +84,8 @@ class Batches:
     def collection(self, query):
         with self._lock:
             batches = list(self._batches.values())
-        return {
-            "batches": [self.document(b, finished=b.polled) for b in util.page(batches, query)],
-            "total_items": len(batches),
-            "_links": [self.store.link("self", "/batches")],
-        }
+        return self.store.page_document("batches", batches, query, lambda b: self.document(b, finished=b.polled),
+                                        "/batches")
 
     def delete(self, batch_id):
         self.get(batch_id)

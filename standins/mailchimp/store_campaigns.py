@@ -231,11 +231,7 @@ class CampaignsMixin:
                     campaigns = [c for c in campaigns if getattr(c, key) == query[key]]
             if query.get("list_id"):
                 campaigns = [c for c in campaigns if c.recipients.get("list_id") == query["list_id"]]
-            return {
-                "campaigns": [self.campaign_document(c) for c in util.page(campaigns, query)],
-                "total_items": len(campaigns),
-                "_links": [self.link("self", "/campaigns")],
-            }
+            return self.page_document("campaigns", campaigns, query, self.campaign_document, "/campaigns")
 
     def seed_campaign(self, list_id, settings, send_time, sent_to=None, activity=(), campaign_id=None,
                       campaign_type="regular", html="", web_id=None):
@@ -362,11 +358,7 @@ class CampaignsMixin:
     def reports_collection(self, query):
         with self._lock:
             sent = [c for c in self.campaigns.values() if c.status == "sent"]
-            return {
-                "reports": [self.report_document(c) for c in util.page(sent, query)],
-                "total_items": len(sent),
-                "_links": [self.link("self", "/reports")],
-            }
+            return self.page_document("reports", sent, query, self.report_document, "/reports")
 
     def sent_campaign(self, campaign_id):
         campaign = self.campaign(campaign_id)

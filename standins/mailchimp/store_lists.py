@@ -284,12 +284,8 @@ class ListsMixin:
                 fields = [f for f in fields if f.type == query["type"]]
             if query.get("required") not in (None, ""):
                 fields = [f for f in fields if f.required == util.parse_bool(query["required"])]
-            return {
-                "merge_fields": [self.merge_field_document(list_id, f) for f in util.page(fields, query)],
-                "list_id": list_id,
-                "total_items": len(fields),
-                "_links": [self.link("self", f"/lists/{list_id}/merge-fields")],
-            }
+            return self.page_document("merge_fields", fields, query, lambda f: self.merge_field_document(list_id, f),
+                                      f"/lists/{list_id}/merge-fields", list_id=list_id)
 
     # -- interest categories and interests -----------------------------------
 
@@ -355,12 +351,8 @@ class ListsMixin:
             categories = self.audience(list_id).categories
             if query.get("type"):
                 categories = [c for c in categories if c.type == query["type"]]
-            return {
-                "list_id": list_id,
-                "categories": [self.category_document(list_id, c) for c in util.page(categories, query)],
-                "total_items": len(categories),
-                "_links": [self.link("self", f"/lists/{list_id}/interest-categories")],
-            }
+            return self.page_document("categories", categories, query, lambda c: self.category_document(list_id, c),
+                                      f"/lists/{list_id}/interest-categories", list_id=list_id)
 
     def add_interest(self, list_id, category_id, body, interest_id=None):
         if not body.get("name"):
@@ -422,11 +414,6 @@ class ListsMixin:
     def interests_collection(self, list_id, category_id, query):
         with self._lock:
             interests = self.interest_category(list_id, category_id).interests
-            return {
-                "interests": [self.interest_document(list_id, i) for i in util.page(interests, query)],
-                "list_id": list_id,
-                "category_id": category_id,
-                "total_items": len(interests),
-                "_links": [self.link(
-                    "self", f"/lists/{list_id}/interest-categories/{category_id}/interests")],
-            }
+            return self.page_document("interests", interests, query, lambda i: self.interest_document(list_id, i),
+                                      f"/lists/{list_id}/interest-categories/{category_id}/interests",
+                                      list_id=list_id, category_id=category_id)
