@@ -27,6 +27,13 @@ class CampaignsMixin:
             raise errors.not_found()
         return campaign
 
+    def unsent_campaign(self, campaign_id):
+        """The campaign, or 400 when it was sent already (a sent campaign cannot be updated)."""
+        campaign = self.campaign(campaign_id)
+        if campaign.status == "sent":
+            raise errors.bad_request("This campaign has already been sent and cannot be updated.")
+        return campaign
+
     def create_campaign(self, body):
         body = body if isinstance(body, dict) else {}
         if body.get("type") not in CAMPAIGN_TYPES:
@@ -58,9 +65,7 @@ class CampaignsMixin:
     def update_campaign(self, campaign_id, body):
         body = body if isinstance(body, dict) else {}
         with self.write():
-            campaign = self.campaign(campaign_id)
-            if campaign.status == "sent":
-                raise errors.bad_request("This campaign has already been sent and cannot be updated.")
+            campaign = self.unsent_campaign(campaign_id)
             if isinstance(body.get("recipients"), dict):
                 recipients = {**campaign.recipients, **body["recipients"]}
                 self._check_recipients(recipients)
@@ -79,9 +84,7 @@ class CampaignsMixin:
     def set_campaign_content(self, campaign_id, body):
         body = body if isinstance(body, dict) else {}
         with self.write():
-            campaign = self.campaign(campaign_id)
-            if campaign.status == "sent":
-                raise errors.bad_request("This campaign has already been sent and cannot be updated.")
+            campaign = self.unsent_campaign(campaign_id)
             html = body.get("html") or (body.get("archive") or {}).get("archive_content") or ""
             if body.get("template"):
                 html = "\n".join(str(v) for v in (body["template"].get("sections") or {}).values())
@@ -226,9 +229,7 @@ class CampaignsMixin:
     def campaigns_collection(self, query):
         with self._lock:
             campaigns = list(self.campaigns.values())
-            for key in ("status", "type"):
-                if query.get(key):
-                    campaigns = [c for c in campaigns if getattr(c, key) == query[key]]
+            campaigns = util.matching(campaigns, query, "status", "type")
             if query.get("list_id"):
                 campaigns = [c for c in campaigns if c.recipients.get("list_id") == query["list_id"]]
             return self.page_document("campaigns", campaigns, query, self.campaign_document, "/campaigns")

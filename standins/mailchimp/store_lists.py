@@ -280,8 +280,7 @@ class ListsMixin:
     def merge_fields_collection(self, list_id, query):
         with self._lock:
             fields = self.audience(list_id).merge_fields
-            if query.get("type"):
-                fields = [f for f in fields if f.type == query["type"]]
+            fields = util.matching(fields, query, "type")
             if query.get("required") not in (None, ""):
                 fields = [f for f in fields if f.required == util.parse_bool(query["required"])]
             return self.page_document("merge_fields", fields, query, lambda f: self.merge_field_document(list_id, f),
@@ -349,8 +348,7 @@ class ListsMixin:
     def categories_collection(self, list_id, query):
         with self._lock:
             categories = self.audience(list_id).categories
-            if query.get("type"):
-                categories = [c for c in categories if c.type == query["type"]]
+            categories = util.matching(categories, query, "type")
             return self.page_document("categories", categories, query, lambda c: self.category_document(list_id, c),
                                       f"/lists/{list_id}/interest-categories", list_id=list_id)
 

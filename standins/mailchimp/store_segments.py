@@ -129,9 +129,7 @@ class SegmentsMixin:
 
     def segments_collection(self, list_id, query):
         with self._lock:
-            segments = list(self.audience(list_id).segments.values())
-            if query.get("type"):
-                segments = [s for s in segments if s.type == query["type"]]
+            segments = util.matching(self.audience(list_id).segments.values(), query, "type")
             return self.page_document("segments", segments, query, lambda s: self.segment_document(list_id, s),
                                       f"/lists/{list_id}/segments", list_id=list_id)
 

@@ -76,6 +76,12 @@ def _int_param(query, name, default):
         raise errors.field_error(name, f"{name} must be an integer") from None
 
 
+def matching(items, query, *attributes):
+    """The ``items`` whose ``attributes`` equal the query's values (an attribute the query leaves empty: any)."""
+    wanted = {name: query[name] for name in attributes if query.get(name)}
+    return [item for item in items if all(getattr(item, name) == value for name, value in wanted.items())]
+
+
 def page(items, query):
     """Slice ``items`` by the ``count``/``offset`` query parameters."""
     count, offset = paging(query)
