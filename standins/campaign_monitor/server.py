@@ -10,10 +10,8 @@ import binascii
 import json
 import urllib.parse
 
-from ..mailchimp.faults import FaultInjector
 from ..mailchimp.server import LoggedRequest, ServedOnLoopback
 from ..mailchimp.server import _Handler as MailchimpHandler
-from ..mailchimp.server import _HttpServer as HttpServer
 from .demo import seed_demo
 from .store import ApiError, Store, invalid_key
 
@@ -30,13 +28,8 @@ class CampaignMonitorStandinServer(ServedOnLoopback):
         self.store = Store()
         if demo:
             seed_demo(self.store)
-        self.faults = FaultInjector()
-        self.request_log = []
-        self._httpd = HttpServer((host, port), self, _Handler)
-        self.port = self._httpd.server_address[1]
-        self.root_url = f"http://{host}:{self.port}"
+        self.root_url = self._serve_on(host, port, _Handler)
         self.base_url = f"{self.root_url}{API_PREFIX}"
-        self._thread = None
 
     @property
     def api_key(self):

@@ -40,10 +40,22 @@ class LoggedRequest(NamedTuple):
 class ServedOnLoopback:
     """Serving a stand-in's ``_httpd`` in a daemon thread, and stopping it (shared by the stand-ins).
 
-    A subclass sets ``_httpd`` (bound at construction), ``port``, ``_thread = None`` and ``thread_name``.
+    A subclass calls :meth:`_serve_on` at construction and sets ``thread_name``.
     """
 
     thread_name = "standin"
+
+    def _serve_on(self, host, port, handler=None):
+        """Bind to ``host:port`` (0: a free port) with no fault armed and an empty request log; the root URL.
+
+        The socket is bound at once, so the URL is usable before :meth:`start`.
+        """
+        self.faults = FaultInjector()
+        self.request_log = []
+        self._httpd = _HttpServer((host, port), self, handler)
+        self.port = self._httpd.server_address[1]
+        self._thread = None
+        return f"http://{host}:{self.port}"
 
     def start(self):
         """Serve in a daemon thread; returns self."""
@@ -97,20 +109,15 @@ class StandinServer(ServedOnLoopback):
                  validate_webhook_urls=True, max_connections=DEFAULT_MAX_CONNECTIONS):
         if "server" in host:
             raise ValueError("the SDK rewrites 'server' anywhere in the URL; choose another host name")
-        self.faults = FaultInjector()
         self.max_connections = max_connections
-        self.request_log = []
         self._in_flight = {}
         self._in_flight_lock = threading.Lock()
-        self._httpd = _HttpServer((host, port), self)
         self.host = host
-        self.port = self._httpd.server_address[1]
-        self.root_url = f"http://{host}:{self.port}"
+        self.root_url = self._serve_on(host, port)
         self.base_url = self.root_url + API_PREFIX
         self.store = Store(seed, dc, self.base_url, self.root_url, validate_webhook_urls)
         self.api = Api(self.store)
         self.control = Control(self)
-        self._thread = None
         self._issued_codes = {}
         self.oauth_apps = {}
         self.deny_next_authorization = False

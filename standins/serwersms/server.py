@@ -9,10 +9,8 @@ import json
 import urllib.parse
 from typing import NamedTuple
 
-from ..mailchimp.faults import FaultInjector
 from ..mailchimp.server import ServedOnLoopback
 from ..mailchimp.server import _Handler as MailchimpHandler
-from ..mailchimp.server import _HttpServer as HttpServer
 from .store import GatewayError, Store
 
 CONTROL_PREFIX = "/_standin"
@@ -33,13 +31,8 @@ class SmsStandinServer(ServedOnLoopback):
 
     def __init__(self, port=0, host="127.0.0.1"):
         self.store = Store()
-        self.faults = FaultInjector()
-        self.request_log = []
         self.lost_answers = {}  # action -> how many answers to lose after acting
-        self._httpd = HttpServer((host, port), self, _Handler)
-        self.port = self._httpd.server_address[1]
-        self.base_url = f"http://{host}:{self.port}"
-        self._thread = None
+        self.base_url = self._serve_on(host, port, _Handler)
 
     @property
     def token(self):
