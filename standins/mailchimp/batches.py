@@ -71,10 +71,7 @@ class Batches:
 
     def get(self, batch_id):
         with self._lock:
-            batch = self._batches.get(batch_id)
-        if batch is None:
-            raise errors.not_found()
-        return batch
+            return errors.found(self._batches.get(batch_id))
 
     def status(self, batch_id):
         batch = self.get(batch_id)

@@ -22,10 +22,7 @@ class CampaignsMixin:
     """Campaign resources; ``record_activity`` feeds reports and member activity."""
 
     def campaign(self, campaign_id):
-        campaign = self.campaigns.get(campaign_id)
-        if campaign is None:
-            raise errors.not_found()
-        return campaign
+        return errors.found(self.campaigns.get(campaign_id))
 
     def unsent_campaign(self, campaign_id):
         """The campaign, or 400 when it was sent already (a sent campaign cannot be updated)."""

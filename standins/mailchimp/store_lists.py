@@ -48,10 +48,7 @@ class ListsMixin:
 
     def audience(self, list_id):
         """The :class:`Audience` record, or 404 Resource Not Found."""
-        audience = self.audiences.get(list_id)
-        if audience is None:
-            raise errors.not_found()
-        return audience
+        return errors.found(self.audiences.get(list_id))
 
     def find_list_id(self, name):
         """Id of the audience called ``name`` (for tests and the demo)."""
@@ -238,10 +235,7 @@ class ListsMixin:
 
     def merge_field(self, list_id, merge_id):
         audience = self.audience(list_id)
-        found = next((f for f in audience.merge_fields if str(f.merge_id) == str(merge_id)), None)
-        if found is None:
-            raise errors.not_found()
-        return found
+        return errors.found(next((f for f in audience.merge_fields if str(f.merge_id) == str(merge_id)), None))
 
     def update_merge_field(self, list_id, merge_id, body):
         with self.write():
@@ -310,10 +304,7 @@ class ListsMixin:
 
     def interest_category(self, list_id, category_id):
         audience = self.audience(list_id)
-        found = next((c for c in audience.categories if c.id == category_id), None)
-        if found is None:
-            raise errors.not_found()
-        return found
+        return errors.found(next((c for c in audience.categories if c.id == category_id), None))
 
     def update_interest_category(self, list_id, category_id, body):
         with self.write():
@@ -374,10 +365,7 @@ class ListsMixin:
 
     def interest(self, list_id, category_id, interest_id):
         category = self.interest_category(list_id, category_id)
-        found = next((i for i in category.interests if i.id == interest_id), None)
-        if found is None:
-            raise errors.not_found()
-        return found
+        return errors.found(next((i for i in category.interests if i.id == interest_id), None))
 
     def update_interest(self, list_id, category_id, interest_id, body):
         with self.write():

@@ -60,10 +60,7 @@ class MembersMixin:
         return member
 
     def member(self, audience, key):
-        member = self.find_member(audience, key)
-        if member is None:
-            raise errors.not_found()
-        return member
+        return errors.found(self.find_member(audience, key))
 
     # -- documents -------------------------------------------------------------
 
