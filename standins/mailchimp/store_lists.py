@@ -111,13 +111,9 @@ class ListsMixin:
     def update_list(self, list_id, body):
         with self.write():
             audience = self.audience(list_id)
-            for key in ("name", "permission_reminder", "notify_on_subscribe",
-                        "notify_on_unsubscribe", "visibility"):
-                if key in body:
-                    setattr(audience, key, body[key])
-            for key in ("email_type_option", "use_archive_bar", "double_optin"):
-                if key in body:
-                    setattr(audience, key, bool(body[key]))
+            util.update_from(audience, body, ("name", "permission_reminder", "notify_on_subscribe",
+                                              "notify_on_unsubscribe", "visibility"))
+            util.update_from(audience, body, ("email_type_option", "use_archive_bar", "double_optin"), bool)
             if isinstance(body.get("contact"), dict):
                 audience.contact.update(body["contact"])
             if isinstance(body.get("campaign_defaults"), dict):
@@ -240,9 +236,8 @@ class ListsMixin:
     def update_merge_field(self, list_id, merge_id, body):
         with self.write():
             merge_field = self.merge_field(list_id, merge_id)
-            for key in ("name", "required", "default_value", "public", "display_order", "help_text"):
-                if key in body:
-                    setattr(merge_field, key, body[key])
+            util.update_from(merge_field, body, ("name", "required", "default_value", "public", "display_order",
+                                                 "help_text"))
             if isinstance(body.get("options"), dict):
                 merge_field.options.update(body["options"])
             return merge_field
@@ -309,9 +304,7 @@ class ListsMixin:
     def update_interest_category(self, list_id, category_id, body):
         with self.write():
             category = self.interest_category(list_id, category_id)
-            for key in ("title", "display_order", "type"):
-                if key in body:
-                    setattr(category, key, body[key])
+            util.update_from(category, body, ("title", "display_order", "type"))
             return category
 
     def delete_interest_category(self, list_id, category_id):
@@ -370,9 +363,7 @@ class ListsMixin:
     def update_interest(self, list_id, category_id, interest_id, body):
         with self.write():
             interest = self.interest(list_id, category_id, interest_id)
-            for key in ("name", "display_order"):
-                if key in body:
-                    setattr(interest, key, body[key])
+            util.update_from(interest, body, ("name", "display_order"))
             return interest
 
     def delete_interest(self, list_id, category_id, interest_id):
