@@ -42,8 +42,7 @@ class CampaignsMixin:
             settings = {**SETTINGS_DEFAULTS, **(body.get("settings") or {})}
             campaign = Campaign(id=self.new_hex_id(), web_id=self.new_web_id(), type=body["type"],
                                 create_time=self.now(), recipients=dict(recipients), settings=settings)
-            if isinstance(body.get("tracking"), dict):
-                campaign.tracking.update(body["tracking"])
+            util.merge_from(campaign, body, ("tracking",))
             self.campaigns[campaign.id] = campaign
             return campaign
 
@@ -67,10 +66,7 @@ class CampaignsMixin:
                 recipients = {**campaign.recipients, **body["recipients"]}
                 self._check_recipients(recipients)
                 campaign.recipients = recipients
-            if isinstance(body.get("settings"), dict):
-                campaign.settings.update(body["settings"])
-            if isinstance(body.get("tracking"), dict):
-                campaign.tracking.update(body["tracking"])
+            util.merge_from(campaign, body, ("settings", "tracking"))
             return campaign
 
     def delete_campaign(self, campaign_id):

@@ -114,10 +114,7 @@ class ListsMixin:
             util.update_from(audience, body, ("name", "permission_reminder", "notify_on_subscribe",
                                               "notify_on_unsubscribe", "visibility"))
             util.update_from(audience, body, ("email_type_option", "use_archive_bar", "double_optin"), bool)
-            if isinstance(body.get("contact"), dict):
-                audience.contact.update(body["contact"])
-            if isinstance(body.get("campaign_defaults"), dict):
-                audience.campaign_defaults.update(body["campaign_defaults"])
+            util.merge_from(audience, body, ("contact", "campaign_defaults"))
             return audience
 
     def delete_list(self, list_id):
@@ -238,8 +235,7 @@ class ListsMixin:
             merge_field = self.merge_field(list_id, merge_id)
             util.update_from(merge_field, body, ("name", "required", "default_value", "public", "display_order",
                                                  "help_text"))
-            if isinstance(body.get("options"), dict):
-                merge_field.options.update(body["options"])
+            util.merge_from(merge_field, body, ("options",))
             return merge_field
 
     def delete_merge_field(self, list_id, merge_id):

@@ -83,6 +83,13 @@ def update_from(record, body, keys, convert=None):
             setattr(record, key, convert(body[key]) if convert else body[key])
 
 
+def merge_from(record, body, keys):
+    """Merge each object of ``keys`` the PATCH ``body`` holds into the same dict of ``record``."""
+    for key in keys:
+        if isinstance(body.get(key), dict):
+            getattr(record, key).update(body[key])
+
+
 def matching(items, query, *attributes):
     """The ``items`` whose ``attributes`` equal the query's values (an attribute the query leaves empty: any)."""
     wanted = {name: query[name] for name in attributes if query.get(name)}
