@@ -50,11 +50,6 @@ class ListsMixin:
         """The :class:`Audience` record, or 404 Resource Not Found."""
         return errors.found(self.audiences.get(list_id))
 
-    def find_list_id(self, name):
-        """Id of the audience called ``name`` (for tests and the demo)."""
-        with self._lock:
-            return next(a.id for a in self.audiences.values() if a.name == name)
-
     # -- lists ---------------------------------------------------------------
 
     def create_list(self, body, list_id=None):
