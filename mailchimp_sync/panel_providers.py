@@ -19,7 +19,8 @@ Rows, as JSON-ready dicts:
 How a status is shown (its word and colour) is the provider's table of
 :class:`StatusWord`, ``status_words``: the words are English, marked with
 :func:`_lt` so that Odoo's term extraction finds them; the Odoo layer
-translates them (``env._(word.label)``) when it hands them to the widget.
+translates them when it hands them to the widget
+(:func:`status_words_payload` with ``env._``).
 """
 from __future__ import annotations
 
@@ -50,6 +51,18 @@ def status_word(words: Mapping[str, StatusWord], status: str | None) -> StatusWo
     if not status:
         return NOT_A_MEMBER
     return words.get(status) or StatusWord(status, NOT_A_MEMBER.css)
+
+
+def status_words_payload(words: Mapping[str, StatusWord], translate=lambda text: text) -> dict:
+    """A provider's table as the panel's widget takes it.
+
+    ``{"statuses": {status: {"label", "css"}}, "none": {"label", "css"}}``.
+
+    ``translate`` is the Odoo layer's ``env._`` (the words are English); ``none`` is how "not a member" shows.
+    """
+    def shown(word):
+        return {"label": translate(word.label), "css": word.css}
+    return {"statuses": {status: shown(word) for status, word in words.items()}, "none": shown(NOT_A_MEMBER)}
 
 
 class PanelProvider:

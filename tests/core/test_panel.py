@@ -22,7 +22,13 @@ from mailchimp_sync.panel import (
     split_addresses,
     subscription_changes,
 )
-from mailchimp_sync.panel_providers import NOT_A_MEMBER, StatusWord, provider_panel, status_word
+from mailchimp_sync.panel_providers import (
+    NOT_A_MEMBER,
+    StatusWord,
+    provider_panel,
+    status_word,
+    status_words_payload,
+)
 from mailchimp_sync.sync_plan import (
     REFUSED_CLEANED,
     REFUSED_DELETED,
@@ -236,3 +242,10 @@ def test_a_status_without_a_word_is_shown_as_it_is_and_no_status_as_not_a_member
     assert status_word(words, "pending") == StatusWord("Waiting for confirmation", "text-warning")
     assert status_word(words, "vip") == StatusWord("vip", "text-muted")
     assert status_word(words, None) == NOT_A_MEMBER == StatusWord("Not a member", "text-muted")
+
+
+def test_the_widget_gets_every_status_word_translated_and_the_not_a_member_word():
+    payload = status_words_payload(CampaignMonitorPanelProvider.status_words, translate=str.upper)
+    assert payload["statuses"]["Unconfirmed"] == {"label": "NOT CONFIRMED", "css": "text-warning"}
+    assert set(payload["statuses"]) == set(CampaignMonitorPanelProvider.status_words)
+    assert payload["none"] == {"label": "NOT A MEMBER", "css": "text-muted"}
