@@ -12,15 +12,12 @@ the failure.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
-from itertools import islice
-from typing import Any, TypeVar
+from collections.abc import Mapping
+from typing import Any
 
-from .const import BATCH_LIMIT, CREATED, FAILED, UPDATED  # also re-exported for callers
+from .const import CREATED, FAILED, UPDATED  # also re-exported for callers
 from .datatypes import BatchResult, MemberOutcome  # also re-exported for callers
 from .gdpr import explain_forgotten, is_forgotten_refusal
-
-ItemT = TypeVar("ItemT")
 
 
 def parse_batch_response(response: Mapping[str, Any]) -> BatchResult:
@@ -62,15 +59,6 @@ def error_message(error: Mapping[str, Any]) -> str:
         detail = ": ".join(part for part in (field_name, field_message) if part)
         message = f"{message} ({detail})"
     return message
-
-
-def chunked(items: Iterable[ItemT], size: int = BATCH_LIMIT) -> Iterator[list[ItemT]]:
-    """Split ``items`` into lists of at most ``size`` (1..BATCH_LIMIT) items."""
-    if not 1 <= size <= BATCH_LIMIT:
-        raise ValueError(f"batch size must be between 1 and {BATCH_LIMIT}, got {size}")
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch
 
 
 def _email_key(email: str | None) -> str:

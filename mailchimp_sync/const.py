@@ -31,8 +31,9 @@ STATUS_DELETED = "deleted"
 
 # Why a partner is not synced: stable codes (the Odoo layer stores them in a
 # selection field) and the sentence shown for each. ``check_eligibility``
-# produces all but the last; ``duplicate_email`` is set for partners held back
-# by ``duplicates.resolve_duplicates``.
+# produces the first six; ``left_in_mailchimp`` is set by ``sync_plan.plan_sync``
+# for whoever left in Mailchimp, ``duplicate_email`` for partners held back by
+# ``duplicates.resolve_duplicates``.
 NO_MAPPED_GROUP = "no_mapped_group"
 NOT_OPTED_IN = "not_opted_in"
 NO_EMAIL = "no_email"

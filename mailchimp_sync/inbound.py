@@ -21,6 +21,7 @@ from .const import (
     WEBHOOK_UNSUBSCRIBE,
     WEBHOOK_UPEMAIL,
 )
+from .times import parse_mailchimp_time
 from .webhook_types import WebhookEvent
 from .webhooks import resolve_group_names
 
@@ -110,15 +111,6 @@ def full_name(change: RemoteChange) -> str | None:
     """"First Last" from the merges, None when Mailchimp has no name."""
     name = " ".join(part for part in (change.first_name, change.last_name) if part)
     return name or None
-
-
-def parse_mailchimp_time(value) -> datetime | None:
-    """Mailchimp's ``2015-10-21T15:41:36+00:00`` as an aware UTC datetime (None if absent or odd)."""
-    try:
-        parsed = datetime.fromisoformat(str(value))
-    except (TypeError, ValueError):
-        return None
-    return parsed.astimezone(timezone.utc) if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
 def _text_or_none(value) -> str | None:
