@@ -35,6 +35,9 @@
         "views/mailchimp_sms_settings_views.xml",
         "security/mailchimp_cm_security.xml",
         "views/mailchimp_cm_views.xml",
+        "security/mailchimp_remote_operation_security.xml",
+        "data/mailchimp_remote_operation_data.xml",
+        "views/mailchimp_remote_operation_views.xml",
     ],
     "demo": [
         "demo/mailchimp_demo.xml",

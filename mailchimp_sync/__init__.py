@@ -45,6 +45,10 @@ Campaigns
 * ``campaigns``: campaigns, reports and e-mail activity as rows, and when to read them again.
 * ``campaign_check``: the consent check before a marketing campaign goes to a segment, and schedule times.
 
+Remote operations
+
+* ``remote_operations``: the journal's rules: one open operation per target, refusal or unknown, the truth asked.
+
 The customer's panel
 
 * ``panel_providers``: what the panel asks of any provider (``PanelProvider``), its rows and status words.

@@ -47,3 +47,5 @@ from . import mailchimp_sms_contact
 from . import mailchimp_sms_change
 from . import mailchimp_audience_sms
 from . import res_config_settings_sms
+from . import mailchimp_remote_operation
+from . import mailchimp_campaign_operation

@@ -1,8 +1,12 @@
-"""Campaigns from a collection (#10): create, test, GDPR check, send and schedule — against the stand-in."""
+"""Campaigns from a collection (#10): create, test, GDPR check, send and schedule — against the stand-in.
+
+Test, send and schedule are queued (#18): the button queues, :meth:`run_worker` plays the scheduled job.
+"""
 from datetime import timedelta
 
 from odoo import fields
 from odoo.addons.mailchimp_sync.mailchimp_sync.campaign_check import BOX_UNTICKED
+from odoo.addons.mailchimp_sync.mailchimp_sync.gdpr import SOURCE_GDPR_EXCLUSION
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
 
@@ -44,6 +48,18 @@ class TestCollectionCampaigns(MailchimpSyncCase):
         wizard.action_create_campaign()
         return wizard
 
+    def run_worker(self):
+        self.env["mailchimp.remote.operation"]._cron_process()
+        self.env.invalidate_all()
+
+    def send_requests(self, wizard):
+        path = f"/campaigns/{wizard.campaign_id.mailchimp_id}/actions/send"
+        return [entry for entry in self.standin.request_log if entry[0] == "POST" and entry[1].endswith(path)]
+
+    def exclusion_consents(self, collection):
+        return self.env["mailchimp.consent"].sudo().search(
+            [("partner_id", "in", collection.partner_ids.ids), ("source", "=", SOURCE_GDPR_EXCLUSION)])
+
     def test_a_marketing_campaign_excludes_who_has_no_consent_and_is_sent_to_the_others(self):
         collection = self.collection_of("mkt")
         wizard = self.new_campaign(collection)
@@ -54,10 +70,13 @@ class TestCollectionCampaigns(MailchimpSyncCase):
 
         wizard.test_emails = "me@acme-example.com"
         wizard.action_send_test()
-        wizard.action_check()
-
+        self.assertEqual(wizard.operation_state, "queued")
+        self.run_worker()
+        self.assertEqual((wizard.operation_kind, wizard.operation_state), ("test_send", "done"))
         self.assertEqual(self.standin.store.test_emails_sent[-1],
                          (wizard.campaign_id.mailchimp_id, ["me@acme-example.com"]))
+        wizard.action_check()
+
         self.assertEqual(wizard.check_summary, "1 of 3 will receive it, 2 excluded")
         self.assertIn("mkt.unticked@acme-example.com", wizard.excluded_html)
         self.assertIn(BOX_UNTICKED, wizard.excluded_html)
@@ -65,8 +84,15 @@ class TestCollectionCampaigns(MailchimpSyncCase):
 
         wizard.action_confirm()
 
+        self.assertEqual((wizard.state, wizard.operation_state), ("queued", "queued"))
+        self.assertFalse(self.send_requests(wizard), "the button only queues")
+        self.run_worker()
+        self.assertEqual((wizard.operation_kind, wizard.operation_state, wizard.operation_message),
+                         ("send", "done", "Campaign sent."))
         self.assertEqual(self.client.get_campaign(wizard.campaign_id.mailchimp_id)["status"], "sent")
         self.assertEqual(wizard.campaign_id.status, "sent", "the campaign is in the statistics")
+        self.assertEqual(wizard.campaign_id.operation_ids.mapped("kind"), ["send", "test_send"])
+        self.assertFalse(wizard.operation_id.params, "the excluded addresses are not kept once sent")
         segment = [m["email_address"] for m in self.client.iter_segment_members(self.list_id, collection.segment_id)]
         self.assertEqual(segment, ["mkt.ok@acme-example.com"], "the excluded were removed from the segment")
 
@@ -95,7 +121,9 @@ class TestCollectionCampaigns(MailchimpSyncCase):
         wizard.schedule_time = tomorrow.replace(minute=45, second=0, microsecond=0)
         wizard.action_check()
         wizard.action_confirm()
+        self.run_worker()
 
+        self.assertEqual(wizard.operation_state, "done")
         self.assertEqual(self.client.get_campaign(wizard.campaign_id.mailchimp_id)["status"], "schedule")
         self.assertIn("/campaigns/edit?id=", wizard.editor_url)
 
@@ -104,3 +132,93 @@ class TestCollectionCampaigns(MailchimpSyncCase):
 
         with self.assertRaises(AccessError):
             collection.with_user(self.mc_user).action_new_campaign()
+
+    # ------------------------------------------------------------ exactly once (#18)
+
+    def confirmed_campaign(self, prefix):
+        """A marketing campaign checked and ready to confirm: two of its three customers are excluded."""
+        wizard = self.new_campaign(self.collection_of(prefix))
+        wizard.action_check()
+        return wizard
+
+    def test_a_send_retried_by_odoo_while_its_webhook_arrives_goes_out_once_with_its_consent_records(self):
+        wizard = self.new_campaign(self.collection_of("race"))
+        collection = wizard.collection_id
+        # who left Mailchimp is also on Odoo's blacklist: the check records a withdrawn consent for that
+        self.env["mail.blacklist"].sudo()._add("race.left@acme-example.com")
+        wizard.action_check()
+        self.assertFalse(self.exclusion_consents(collection))
+
+        # The first try is undone, as Odoo undoes a request that met a serialization failure…
+        with self.assertRaises(RuntimeError), self.env.cr.savepoint():
+            wizard.action_confirm()
+            raise RuntimeError("could not serialize access due to concurrent update")
+        self.env.invalidate_all()
+        # …while Mailchimp's campaign webhook writes the same campaign row; then Odoo runs the request again,
+        # and the manager presses the button once more.
+        self.env["mailchimp.campaign"]._import_one(self.audience, wizard.campaign_id.mailchimp_id)
+        wizard.action_confirm()
+        wizard.action_confirm()
+        self.run_worker()
+        self.run_worker()
+
+        self.assertEqual(len(self.send_requests(wizard)), 1, "one send request reached Mailchimp")
+        operations = wizard.campaign_id.operation_ids
+        self.assertEqual((operations.kind, operations.state, operations.attempts), ("send", "done", 1))
+        consents = self.exclusion_consents(collection)
+        self.assertEqual(consents.mapped("email"), ["race.left@acme-example.com"],
+                         "the blacklisted customer's exclusion is recorded, once")
+        self.assertEqual(wizard.campaign_id.status, "sent")
+
+    def test_a_worker_killed_after_the_send_is_resolved_as_done_without_sending_again(self):
+        wizard = self.confirmed_campaign("killed_after")
+        wizard.action_confirm()
+        operation = wizard.operation_id.sudo()
+        operation.write({"state": "running", "attempts": 1})
+        self.client.send_campaign(wizard.campaign_id.mailchimp_id)  # the call made, its record lost
+
+        self.run_worker()
+
+        self.assertEqual(len(self.send_requests(wizard)), 1, "not sent again")
+        self.assertEqual((operation.state, operation.attempts), ("done", 1))
+        self.assertIn("the service confirms it", operation.message)
+
+    def test_a_worker_killed_before_the_send_sends_it_once(self):
+        wizard = self.confirmed_campaign("killed_before")
+        wizard.action_confirm()
+        operation = wizard.operation_id.sudo()
+        operation.write({"state": "running", "attempts": 1})  # the campaign is still a draft in Mailchimp
+
+        self.run_worker()
+
+        self.assertEqual(len(self.send_requests(wizard)), 1)
+        self.assertEqual(self.client.get_campaign(wizard.campaign_id.mailchimp_id)["status"], "sent")
+        self.assertEqual((operation.state, operation.attempts), ("done", 2))
+        segment = [m["email_address"] for m in self.client.iter_segment_members(self.list_id,
+                                                                                 wizard.collection_id.segment_id)]
+        self.assertEqual(segment, ["killed_before.ok@acme-example.com"], "the excluded left the segment first")
+
+    def test_a_send_mailchimp_refuses_fails_with_its_answer_and_frees_the_campaign(self):
+        wizard = self.confirmed_campaign("refused")
+        self.client.send_campaign(wizard.campaign_id.mailchimp_id)  # sent from Mailchimp meanwhile
+
+        wizard.action_confirm()
+        self.run_worker()
+
+        self.assertEqual(wizard.operation_state, "failed")
+        self.assertIn("already been sent", wizard.operation_message)
+        self.assertFalse(wizard.operation_id.open_key, "a new operation may be queued for it")
+
+    def test_a_user_without_manager_rights_is_refused_before_anything_is_queued(self):
+        wizard = self.confirmed_campaign("rights")
+        calls_before = len(self.standin.request_log)
+
+        with self.assertRaises(AccessError):
+            wizard.with_user(self.mc_user).action_confirm()
+        with self.assertRaises(AccessError):
+            wizard.with_user(self.mc_user).action_send_test()
+
+        self.assertFalse(self.env["mailchimp.remote.operation"].sudo().search(
+            [("campaign_id", "=", wizard.campaign_id.id)]))
+        self.assertEqual(len(self.standin.request_log), calls_before)
+        self.assertFalse(self.exclusion_consents(wizard.collection_id))

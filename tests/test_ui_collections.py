@@ -29,7 +29,11 @@ class TestUiCollections(MailchimpStandinMixin, HttpCase):
         customers[1].mailchimp_subscribe = False  # after the segment was synced: the GDPR check excludes it
 
         self.start_tour("/odoo", "mailchimp_sync_collection_campaign", login="admin")
+        operation = self.env["mailchimp.remote.operation"].search([("audience_id", "=", audience.id)])
+        self.assertEqual((operation.kind, operation.state), ("send", "queued"))
+        self.env["mailchimp.remote.operation"]._cron_process()
 
+        self.assertEqual(operation.state, "done")
         campaign = self.env["mailchimp.campaign"].search([("audience_id", "=", audience.id)])
         self.assertEqual(campaign.status, "sent")
         self.assertEqual(client.get_campaign(campaign.mailchimp_id)["status"], "sent")

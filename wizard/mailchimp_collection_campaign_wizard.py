@@ -1,4 +1,8 @@
-"""A campaign to a collection's segment: created in Mailchimp, tested, then sent or scheduled after the GDPR check."""
+"""A campaign to a collection's segment: created in Mailchimp, tested, then sent or scheduled after the GDPR check.
+
+Test, send and schedule are queued in the journal of remote operations
+(:mod:`..models.mailchimp_remote_operation`): the dialog shows the operation, the worker makes the call once.
+"""
 from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -8,7 +12,6 @@ from ..mailchimp_sync.campaign_check import (
     check_recipients,
     schedule_problem,
 )
-from ..mailchimp_sync.collections import segment_batches
 from ..mailchimp_sync.eligibility import normalize_email
 
 EDITOR_URL = "https://{dc}.admin.mailchimp.com/campaigns/edit?id={web_id}"
@@ -23,7 +26,7 @@ class MailchimpCollectionCampaignWizard(models.TransientModel):
     collection_id = fields.Many2one("mailchimp.collection", required=True, readonly=True, ondelete="cascade")
     audience_id = fields.Many2one(related="collection_id.audience_id")
     campaign_type = fields.Selection(related="collection_id.campaign_type")
-    state = fields.Selection([("draft", "Draft"), ("created", "Created"), ("confirm", "Confirm")],
+    state = fields.Selection([("draft", "Draft"), ("created", "Created"), ("confirm", "Confirm"), ("queued", "Queued")],
                              default="draft", required=True)
     subject = fields.Char(required=True)
     preview_text = fields.Char()
@@ -41,6 +44,11 @@ class MailchimpCollectionCampaignWizard(models.TransientModel):
     schedule_time = fields.Datetime(help="On the quarter-hour (:00, :15, :30, :45): Mailchimp's rule.")
     check_summary = fields.Char(readonly=True)
     excluded_html = fields.Html(string="Excluded", readonly=True, sanitize=False)
+    operation_id = fields.Many2one("mailchimp.remote.operation", string="Remote operation", readonly=True,
+                                   help="The last test, send or schedule asked for, as the journal has it.")
+    operation_kind = fields.Selection(related="operation_id.kind", string="Operation")
+    operation_state = fields.Selection(related="operation_id.state", string="Progress")
+    operation_message = fields.Char(related="operation_id.message", string="Answer")
 
     @api.model
     def default_get(self, fields_list):
@@ -86,14 +94,14 @@ class MailchimpCollectionCampaignWizard(models.TransientModel):
         return {"type": "ir.actions.act_url", "url": self.editor_url, "target": "new"}
 
     def action_send_test(self):
+        """Queue a test email to the addresses given; the dialog shows when it is sent."""
         self.ensure_one()
-        backend = self._check_rights()
+        self._check_rights()
         emails = [normalize_email(part) for part in (self.test_emails or "").split(",") if part.strip()]
         if not emails or None in emails:
             raise UserError(self.env._("Enter one or more valid addresses for the test, separated by commas."))
-        with backend._user_errors():
-            self.audience_id._client().send_test_email(self.campaign_id.mailchimp_id, emails)
-        return backend._notification(self.env._("Test sent to %s.", ", ".join(emails)))
+        self._queue_operation("test_send", {"emails": emails})
+        return self._reopen()
 
     def action_check(self):
         """The confirmation step: who will receive it and who is excluded (marketing campaigns)."""
@@ -105,26 +113,31 @@ class MailchimpCollectionCampaignWizard(models.TransientModel):
         return self._reopen()
 
     def action_confirm(self):
-        """Remove the excluded members from the segment, then send or schedule."""
+        """Record the consent check's exclusions, then queue the send or schedule; the dialog shows its progress.
+
+        A request Odoo runs again (after a concurrency error) or a second press finds the open
+        operation and queues nothing new: the worker sends once.
+        """
         self.ensure_one()
-        backend = self._check_rights()
-        self._check_schedule()
-        check = self._recipient_check()
-        audience = self.audience_id
-        with backend._user_errors():
-            client = audience._client()
-            for batch in segment_batches([], [recipient.email for recipient, _reason in check.excluded]):
-                client.batch_segment_members(audience.mailchimp_id, self.collection_id.segment_id, batch.body())
-            self.env["mailchimp.consent"]._record_exclusions(audience, check.excluded)
-            if self.send_mode == "schedule":
-                client.schedule_campaign(self.campaign_id.mailchimp_id,
-                                         self.schedule_time.strftime("%Y-%m-%dT%H:%M:%S+00:00"))
-            else:
-                client.send_campaign(self.campaign_id.mailchimp_id)
-            self.env["mailchimp.campaign"]._import_one(audience, self.campaign_id.mailchimp_id)
-        message = (self.env._("Campaign scheduled: %s", self._summary(check)) if self.send_mode == "schedule"
-                   else self.env._("Campaign sent: %s", self._summary(check)))
-        return backend._notification(message, title=self.title or self.subject, close=True)
+        self._check_rights()
+        kind = "schedule" if self.send_mode == "schedule" else "send"
+        operation = self.env["mailchimp.remote.operation"]._open_operation(kind, self.campaign_id)
+        if not operation:
+            self._check_schedule()
+            check = self._recipient_check()
+            self.env["mailchimp.consent"]._record_exclusions(self.audience_id, check.excluded)
+            params = {"segment_id": self.collection_id.segment_id,
+                      "excluded_emails": [recipient.email for recipient, _reason in check.excluded]}
+            if kind == "schedule":
+                params["schedule_time"] = self.schedule_time.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+            operation = self._queue_operation(kind, params)
+        self.write({"state": "queued", "operation_id": operation.id})
+        return self._reopen()
+
+    def action_refresh(self):
+        """Show the operation's progress as it is now."""
+        self.ensure_one()
+        return self._reopen()
 
     # ------------------------------------------------------------ helpers
 
@@ -133,6 +146,14 @@ class MailchimpCollectionCampaignWizard(models.TransientModel):
         backend._check_manager()
         self.collection_id.check_access("write")
         return backend
+
+    def _queue_operation(self, kind, params):
+        audience = self.audience_id
+        operation = self.env["mailchimp.remote.operation"]._queue(kind, self.campaign_id, {
+            "audience_id": audience.id, "campaign_id": self.campaign_id.id, "company_id": audience.company_id.id,
+            "params": params})
+        self.operation_id = operation
+        return operation
 
     def _check_schedule(self):
         if self.send_mode != "schedule":

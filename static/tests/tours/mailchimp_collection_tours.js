@@ -57,8 +57,12 @@ registry.category("web_tour.tours").add("mailchimp_sync_collection_campaign", {
             run: "click",
         },
         {
-            content: "Sent",
-            trigger: ".o_notification:contains('Campaign sent')",
+            content: "The send is queued: the dialog shows its progress",
+            trigger: ".modal div[name='operation_state']:contains('Queued')",
+        },
+        {
+            content: "and the button to see its outcome",
+            trigger: ".modal button[name='action_refresh']",
         },
     ],
 });
