@@ -17,6 +17,8 @@ import logging
 from collections import namedtuple
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
+from psycopg2.errors import UniqueViolation
 
 from ..mailchimp_sync.json_http import ServiceError
 from ..mailchimp_sync.remote_operations import (
@@ -108,11 +110,18 @@ class MailchimpRemoteOperation(models.Model):
         Rights are the caller's to check, before: the journal is written as superuser.
         """
         operation = self._open_operation(kind, target)
-        if not operation:
-            operation = self.sudo().create({
-                **values, "kind": kind, "user_id": self.env.uid,
-                "open_key": open_key(kind, f"{target._name},{target.id}")})
-            self.env.ref("mailchimp_sync.ir_cron_mailchimp_remote_operations")._trigger()
+        if operation:
+            return operation
+        try:
+            with self.env.cr.savepoint():
+                operation = self.sudo().create({
+                    **values, "kind": kind, "user_id": self.env.uid,
+                    "open_key": open_key(kind, f"{target._name},{target.id}")})
+        except UniqueViolation:
+            # queued by a request running at the same time, not visible to this one: this one is undone
+            raise UserError(self.env._(
+                "This was just asked for by another request; its progress shows in Remote operations.")) from None
+        self.env.ref("mailchimp_sync.ir_cron_mailchimp_remote_operations")._trigger()
         return operation
 
     # ------------------------------------------------------------ the worker
@@ -133,10 +142,11 @@ class MailchimpRemoteOperation(models.Model):
                 operation.with_company(operation.company_id)._process()
             finally:
                 self.env.cr.execute("SELECT pg_advisory_unlock(%s, %s)", (OPERATION_LOCK_CLASS, operation.id))
+            skipped.append(operation.id)  # queued again after an unknown outcome: for the next round
 
     @api.model
     def _claim(self, skipped):
-        """The next open operation no other worker holds, locked; ``skipped`` collects those held."""
+        """The next open operation no other worker holds, locked; ``skipped``: those held or done this round."""
         cr = self.env.cr
         while True:
             cr.execute("""
@@ -156,7 +166,11 @@ class MailchimpRemoteOperation(models.Model):
 
     def _process(self):
         self.ensure_one()
-        handler = self._handlers()[self.kind]
+        handler = self._handlers().get(self.kind)
+        if not handler:
+            self._end(FAILED, self.env._("Odoo has no worker for this kind of operation."))
+            self._commit()
+            return
         if self.state == RUNNING and not self._resolved(handler):
             return
         self.write({"state": RUNNING, "attempts": self.attempts + 1, "date_start": fields.Datetime.now()})
@@ -203,10 +217,12 @@ class MailchimpRemoteOperation(models.Model):
             return
         # No answer or a server error: the call may have been made. Ask, as for a killed worker.
         self._commit()
-        if self._resolved(handler):
-            state = after_unknown_failure(self.attempts)
-            self.write({"state": state, "message": str(error),
-                        "open_key": self.open_key if state == QUEUED else False})
+        if not self._resolved(handler):
+            return
+        if after_unknown_failure(self.attempts) == QUEUED:
+            self.write({"state": QUEUED, "message": str(error)})
+        else:
+            self._end(FAILED, str(error))
 
     def _end(self, state, message):
         """Record the outcome; an ended operation frees its target for a new one and forgets what it needed."""

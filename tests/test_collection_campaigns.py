@@ -7,6 +7,7 @@ from datetime import timedelta
 from odoo import fields
 from odoo.addons.mailchimp_sync.mailchimp_sync.campaign_check import BOX_UNTICKED
 from odoo.addons.mailchimp_sync.mailchimp_sync.gdpr import SOURCE_GDPR_EXCLUSION
+from odoo.addons.mailchimp_sync.models.mailchimp_remote_operation import OPERATION_LOCK_CLASS
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
 
@@ -197,6 +198,35 @@ class TestCollectionCampaigns(MailchimpSyncCase):
         segment = [m["email_address"] for m in self.client.iter_segment_members(self.list_id,
                                                                                  wizard.collection_id.segment_id)]
         self.assertEqual(segment, ["killed_before.ok@acme-example.com"], "the excluded left the segment first")
+
+    def test_a_send_left_unanswered_is_checked_in_mailchimp_queued_again_and_sent_once(self):
+        wizard = self.confirmed_campaign("unanswered")
+        self.standin.faults.add(status=503, path_contains="/actions/send", method="POST")
+        wizard.action_confirm()
+
+        self.run_worker()
+        self.assertEqual((wizard.operation_state, wizard.operation_id.attempts), ("queued", 1),
+                         "Mailchimp says the campaign is still a draft: it is sent again")
+        self.assertIn("503", wizard.operation_message)
+        self.run_worker()
+
+        self.assertEqual((wizard.operation_state, wizard.operation_id.attempts), ("done", 2))
+        self.assertEqual(self.client.get_campaign(wizard.campaign_id.mailchimp_id)["status"], "sent")
+
+    def test_an_operation_its_live_worker_holds_is_left_to_it(self):
+        wizard = self.confirmed_campaign("held")
+        wizard.action_confirm()
+        operation = wizard.operation_id.sudo()
+        operation.write({"state": "running", "attempts": 1})
+        with self.env.registry.cursor() as worker:
+            worker.execute("SELECT pg_advisory_lock(%s, %s)", (OPERATION_LOCK_CLASS, operation.id))
+            try:
+                self.run_worker()
+            finally:
+                worker.execute("SELECT pg_advisory_unlock(%s, %s)", (OPERATION_LOCK_CLASS, operation.id))
+
+        self.assertEqual((operation.state, operation.attempts), ("running", 1))
+        self.assertFalse(self.send_requests(wizard), "the campaign is neither checked nor sent")
 
     def test_a_send_mailchimp_refuses_fails_with_its_answer_and_frees_the_campaign(self):
         wizard = self.confirmed_campaign("refused")
