@@ -190,8 +190,11 @@ class MailchimpRemoteOperation(models.Model):
         self._commit()
 
     def _resolved(self, handler):
-        """For an operation found running: ask the service. True when the call must be made (again)."""
-        _logger.info("Remote operation %s (%s) was left running: asking the service", self.id, self.kind)
+        """For a call whose answer was lost (its worker killed, or no answer): ask the service.
+
+        Returns True when the service says it was not made: the call is to be made (again).
+        """
+        _logger.info("Remote operation %s (%s): outcome unknown, asking the service", self.id, self.kind)
         try:
             outcome = handler.resolve() if handler.resolve else None
         except ServiceError as error:
@@ -201,10 +204,10 @@ class MailchimpRemoteOperation(models.Model):
         if outcome == OUTCOME_REDO:
             return True
         if outcome == OUTCOME_DONE:
-            self._end(DONE, self.env._("Made before its worker stopped; the service confirms it."))
+            self._end(DONE, self.env._("Made; its answer was lost and the service confirms it."))
         else:
             self._end(NEEDS_CHECK, self.env._(
-                "Its worker stopped during the call and the service cannot tell whether it was made: check it there."))
+                "The call's answer was lost and the service cannot tell whether it was made: check it there."))
         self._commit()
         return False
 

@@ -228,6 +228,18 @@ class TestCollectionCampaigns(MailchimpSyncCase):
         self.assertEqual((operation.state, operation.attempts), ("running", 1))
         self.assertFalse(self.send_requests(wizard), "the campaign is neither checked nor sent")
 
+    def test_a_test_email_whose_answer_was_lost_is_not_sent_again_but_left_to_check(self):
+        wizard = self.new_campaign(self.collection_of("test_lost"))
+        wizard.test_emails = "me@acme-example.com"
+        wizard.action_send_test()
+        wizard.operation_id.sudo().write({"state": "running", "attempts": 1})
+        tests_before = len(self.standin.store.test_emails_sent)
+
+        self.run_worker()
+
+        self.assertEqual(wizard.operation_state, "needs_check", "Mailchimp cannot tell whether a test went out")
+        self.assertEqual(len(self.standin.store.test_emails_sent), tests_before)
+
     def test_a_send_mailchimp_refuses_fails_with_its_answer_and_frees_the_campaign(self):
         wizard = self.confirmed_campaign("refused")
         self.client.send_campaign(wizard.campaign_id.mailchimp_id)  # sent from Mailchimp meanwhile
