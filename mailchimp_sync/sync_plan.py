@@ -222,8 +222,7 @@ def manual_subscription_status(current: str | None, subscribe: bool, double_opti
     return STATUS_SUBSCRIBED
 
 
-def manual_subscription_fallback(status: str, refused_in_compliance: bool) -> str | None:
-    """What to send after Mailchimp refused ``status`` (None: nothing): ``pending`` for a compliance refusal."""
-    if status == STATUS_SUBSCRIBED and refused_in_compliance:
-        return STATUS_PENDING
-    return None
+def manual_subscription_fallback(status: str) -> str | None:
+    """What to send after Mailchimp refused ``status`` for its compliance rule (None: nothing): ``pending``
+    instead of ``subscribed`` (:class:`~.errors.MailchimpComplianceError`)."""
+    return STATUS_PENDING if status == STATUS_SUBSCRIBED else None

@@ -26,8 +26,8 @@ from ..mailchimp_sync.const import (
 )
 from ..mailchimp_sync.duplicates import email_key
 from ..mailchimp_sync.eligibility import normalize_email
-from ..mailchimp_sync.errors import MailchimpError
-from ..mailchimp_sync.gdpr import explain_forgotten, is_forgotten_refusal
+from ..mailchimp_sync.errors import MailchimpComplianceError, MailchimpError, MailchimpForgottenError
+from ..mailchimp_sync.gdpr import explain_forgotten
 from ..mailchimp_sync.inbound import parse_mailchimp_time
 from ..mailchimp_sync.member_payload import payload_hash, subscriber_hash
 from ..mailchimp_sync.panel import panel_addresses, status_class, subscription_changes
@@ -178,8 +178,10 @@ class ResPartner(models.Model):
         try:
             with self.env.cr.savepoint():
                 answer = self._mailchimp_panel_push(client, audience, email, owner, status)
+        except MailchimpForgottenError:
+            return {**result, "error": explain_forgotten(email)}
         except MailchimpError as error:
-            return {**result, "error": explain_forgotten(email) if is_forgotten_refusal(str(error)) else str(error)}
+            return {**result, "error": str(error)}
         status = answer.get("status")
         message = False
         if status == STATUS_PENDING:
@@ -203,8 +205,8 @@ class ResPartner(models.Model):
                 "status": status, "status_if_new": status}
         try:
             answer = client.upsert_member(audience.mailchimp_id, email, body)
-        except MailchimpError as error:
-            fallback = manual_subscription_fallback(status, "compliance state" in str(error).lower())
+        except MailchimpComplianceError:
+            fallback = manual_subscription_fallback(status)
             if not fallback:
                 raise
             answer = client.upsert_member(audience.mailchimp_id, email, {**body, "status": fallback,
