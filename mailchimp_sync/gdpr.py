@@ -32,9 +32,9 @@ CONSENT_SOURCES = {
     SOURCE_GDPR_EXCLUSION: "Campaign GDPR exclusion",
     SOURCE_ERASURE: "Forget in Mailchimp",
 }
-# The ``source`` words of the inbound paths (``mailchimp.audience._apply_remote_changes``).
+# The ``source`` words of the paths that apply remote changes (``mailchimp.audience._apply_remote_changes``).
 INBOUND_SOURCES = {"webhook": SOURCE_WEBHOOK, "SMS": SOURCE_SMS, "import": SOURCE_IMPORT,
-                   "Mailchimp": SOURCE_RECONCILIATION}
+                   "Mailchimp": SOURCE_RECONCILIATION, SOURCE_DIALOG: SOURCE_DIALOG}
 
 PURPOSE_EMAIL = "email"
 CONSENT_PURPOSES = {PURPOSE_EMAIL: "Email", "direct_mail": "Direct mail",
