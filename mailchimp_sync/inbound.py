@@ -1,4 +1,4 @@
-"""Mailchimp → Odoo: what a webhook event, a member read from the API or Mailchimp's answer says changed, in one shape.
+"""Mailchimp → Odoo: what a webhook event, a member read from the API or an answer says changed, in one shape.
 
 Webhooks (:mod:`.webhooks`), the reconciliation pull, the member import, SMS
 sign-ups and the answer to the panel dialog's status write all end as a

@@ -40,18 +40,18 @@ from ..mailchimp_sync.const import (
     STATUS_UNSUBSCRIBED,
     WEBHOOK_CAMPAIGN,
 )
+from ..mailchimp_sync.duplicates import email_key
+from ..mailchimp_sync.gdpr import SOURCE_DIALOG
 from ..mailchimp_sync.inbound import (
     RemoteChange,
     change_from_event,
     change_from_member,
     full_name,
 )
-from ..mailchimp_sync.duplicates import email_key
-from ..mailchimp_sync.gdpr import SOURCE_DIALOG
 from ..mailchimp_sync.member_payload import build_member, payload_hash, subscriber_hash
 from ..mailchimp_sync.panel import split_addresses
-from ..mailchimp_sync.sync_plan import WANTED_STATUSES
 from ..mailchimp_sync.sms_signup import parse_sms_signup
+from ..mailchimp_sync.sync_plan import WANTED_STATUSES
 from ..mailchimp_sync.webhooks import new_secret
 from .sync_engine import AudienceSync
 

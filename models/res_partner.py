@@ -75,7 +75,8 @@ class ResPartner(models.Model):
         next sync” would never end.
         """
         members = self.mailchimp_member_ids
-        gone = members.filtered(lambda member: member.status in RESUBSCRIBED_BY_CONTACT_ONLY and not member.left_by_odoo)
+        gone = members.filtered(
+            lambda member: member.status in RESUBSCRIBED_BY_CONTACT_ONLY and not member.left_by_odoo)
         if gone:
             if gone[0].status == STATUS_DELETED:
                 return self.env._("Not synced: deleted permanently from Mailchimp; only the contact can sign up again")
