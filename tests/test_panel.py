@@ -281,6 +281,28 @@ class TestPanel(PanelWorld, MailchimpCase):
         writes = [entry for entry in self.requests_since(before) if entry[0] != "GET"]
         self.assertEqual(writes, [], "the next run sends nothing back for either (no echo)")
 
+    def test_leaving_one_audience_keeps_the_box_while_another_still_has_the_customer(self):
+        customer = self.env["res.partner"].create({"name": "Two Lists", "email": "two@acme-panel.com"})
+        self.save(customer, "two@acme-panel.com", {"Newsletter": True, "Events": True})
+        self.webhook("unsubscribe", "two@acme-panel.com", action="unsub")
+        statuses = {member.audience_id.name: member.status for member in customer.mailchimp_member_ids}
+        self.assertEqual(statuses, {"Newsletter": "unsubscribed", "Events": "subscribed"})
+        self.assertTrue(customer.mailchimp_subscribe, "the Events member still gets campaigns")
+        self.save(customer, "two@acme-panel.com", {"Events": False})
+        self.assertFalse(customer.mailchimp_subscribe, "in no audience any more")
+
+    def test_a_second_address_of_a_customer_in_the_same_audience_is_noted_only(self):
+        customer = self.env["res.partner"].create({"name": "Two Addresses",
+                                                   "email": "first@acme-panel.com; second@acme-panel.com"})
+        self.save(customer, "first@acme-panel.com", {"Partners": True})
+        self.save(customer, "second@acme-panel.com", {"Partners": True})
+        self.assertEqual(self.standin.store.get_member(self.list_ids["Partners"], "second@acme-panel.com")["status"],
+                         "subscribed")
+        member = customer.mailchimp_member_ids
+        self.assertEqual((member.email, member.status), ("first@acme-panel.com", "subscribed"),
+                         "one member per customer and audience: it keeps the first address")
+        self.assertIn("second@acme-panel.com subscribed by", customer.message_ids[0].body)
+
     # ------------------------------------------------------------ rights
 
     def test_a_user_without_a_mailchimp_group_sees_no_panel_and_cannot_call_it(self):
