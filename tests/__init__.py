@@ -24,3 +24,4 @@ from . import test_ui_collections
 from . import test_oauth
 from . import test_gdpr
 from . import test_backends
+from . import test_upgrade
