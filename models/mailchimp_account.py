@@ -14,15 +14,7 @@ from odoo.exceptions import ValidationError
 from odoo.tools import email_split
 
 from ..mailchimp_sync.client import MailchimpClient
-from ..mailchimp_sync.const import (
-    STATUS_ARCHIVED,
-    STATUS_CLEANED,
-    STATUS_DELETED,
-    STATUS_PENDING,
-    STATUS_SUBSCRIBED,
-    STATUS_TRANSACTIONAL,
-    STATUS_UNSUBSCRIBED,
-)
+from ..mailchimp_sync import const
 from ..mailchimp_sync.credentials import Credentials
 from ..mailchimp_sync.sync_plan import ON_ARCHIVE_ARCHIVE, ON_ARCHIVE_UNSUBSCRIBE
 
@@ -35,7 +27,7 @@ REPORT_CHANGES = "changes"
 REPORT_FAILURES = "failures"
 
 # Only the contact can change these: Mailchimp refuses to subscribe a cleaned or deleted address again.
-LOCKED_STATUSES = (STATUS_CLEANED, STATUS_DELETED)
+LOCKED_STATUSES = (const.STATUS_CLEANED, const.STATUS_DELETED)
 
 
 class MailchimpAccount(models.Model):
@@ -164,13 +156,13 @@ class MailchimpAccount(models.Model):
 
     def _panel_statuses(self):
         return {
-            STATUS_SUBSCRIBED: self.env._("Subscribed"),
-            STATUS_UNSUBSCRIBED: self.env._("Unsubscribed"),
-            STATUS_PENDING: self.env._("Waiting for confirmation"),
-            STATUS_CLEANED: self.env._("Cleaned (bounced)"),
-            STATUS_ARCHIVED: self.env._("Archived"),
-            STATUS_DELETED: self.env._("Deleted"),
-            STATUS_TRANSACTIONAL: self.env._("Transactional"),
+            const.STATUS_SUBSCRIBED: self.env._("Subscribed"),
+            const.STATUS_UNSUBSCRIBED: self.env._("Unsubscribed"),
+            const.STATUS_PENDING: self.env._("Waiting for confirmation"),
+            const.STATUS_CLEANED: self.env._("Cleaned (bounced)"),
+            const.STATUS_ARCHIVED: self.env._("Archived"),
+            const.STATUS_DELETED: self.env._("Deleted"),
+            const.STATUS_TRANSACTIONAL: self.env._("Transactional"),
         }
 
     def _panel_shown(self):

@@ -67,6 +67,13 @@ class TestBackendCompanies(MailchimpCase):
                 self.assertEqual(requests(), before, f"{service} was asked before the refusal")
                 self.assertTrue(account.is_connected, "company A's credentials are untouched")
 
+    def test_another_companys_admin_cannot_start_mailchimps_oauth_app_flow_on_its_account(self):
+        wizard = self.dialog(self.account, self.admin_b, {"auth_method": "oauth_app", "oauth_client_id": "app",
+                                                          "oauth_client_secret": "app-secret"})
+        with self.assertRaises(AccessError):
+            wizard.action_connect_oauth_app()
+        self.assertFalse(self.account.sudo().oauth_pending_client_secret, "nothing kept for company A")
+
     def test_the_companys_own_admin_opens_verifies_and_disconnects(self):
         for service, (account, typed, requests) in self.services.items():
             with self.subTest(service=service):
