@@ -28,6 +28,7 @@ from ..mailchimp_sync.oauth import (
     redirect_uri,
 )
 from .mailchimp_account import AUTH_OAUTH
+from .mailchimp_transaction import commits_allowed
 
 _logger = logging.getLogger(__name__)
 
@@ -116,7 +117,7 @@ class MailchimpAccount(models.Model):
         _logger.warning("Mailchimp refused the credentials of account %s (401): flagged as reconnect needed",
                         self.id)
         self.sudo().write(values)
-        if keep_on_rollback and self.env["mailchimp.audience"]._commits_allowed():
+        if keep_on_rollback and commits_allowed():
             registry, account_id = self.env.registry, self.id
 
             def flag_after_rollback():

@@ -17,6 +17,7 @@ from ..mailchimp_sync.campaigns import (
     report_values,
 )
 from ..mailchimp_sync.errors import MailchimpError
+from .mailchimp_transaction import commit_if_allowed
 
 _logger = logging.getLogger(__name__)
 
@@ -173,5 +174,5 @@ class MailchimpCampaign(models.Model):
                 audience._import_campaigns()
             except UserError as error:
                 _logger.warning("Mailchimp campaign import of %s failed: %s", audience.name, error)
-            audience._commit_if_allowed()
+            commit_if_allowed(self.env)
         self.env["ir.cron"]._notify_progress(done=len(audiences), remaining=0)

@@ -53,6 +53,7 @@ from ..mailchimp_sync.panel import split_addresses
 from ..mailchimp_sync.sms_signup import parse_sms_signup
 from ..mailchimp_sync.sync_plan import WANTED_STATUSES
 from ..mailchimp_sync.webhooks import new_secret
+from .mailchimp_transaction import commit_if_allowed
 from .sync_engine import AudienceSync
 
 _logger = logging.getLogger(__name__)
@@ -206,7 +207,7 @@ class MailchimpAudience(models.Model):
                 audience._reconcile()
             except UserError as error:
                 _logger.warning("Mailchimp pull of %s failed: %s", audience.name, error)
-            self._commit_if_allowed()
+            commit_if_allowed(self.env)
 
     def _import_members(self):
         """Import every member, a page at a time from ``import_offset``: a crash resumes at the last page."""
@@ -224,7 +225,7 @@ class MailchimpAudience(models.Model):
                 self._gdpr_from_members(members, "import")
                 self.write({"import_offset": self.import_offset + len(members),
                             "import_total": int(page.get("total_items") or 0), "import_summary": json.dumps(summary)})
-                self._commit_if_allowed()
+                commit_if_allowed(self.env)
                 if not members or self.import_offset >= self.import_total:
                     break
         self.import_state = "done"

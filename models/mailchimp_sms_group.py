@@ -35,6 +35,7 @@ from ..mailchimp_sync.sms_groups import (
     UPDATE,
     match_group_contacts,
 )
+from .mailchimp_transaction import commit_if_allowed, undo_since_commit
 
 _logger = logging.getLogger(__name__)
 
@@ -170,17 +171,16 @@ class MailchimpSmsGroup(models.Model):
     def _run(self):
         """One run of the import; a failure ends it as "Failed: <reason>" and the next run resumes."""
         self.ensure_one()
-        Audience = self.env["mailchimp.audience"]
         try:
             self.write({"state": STATE_SYNCING, "failure": False})
-            Audience._commit_if_allowed()
+            commit_if_allowed(self.env)
             self._run_phases()
         except (ServiceError, UserError) as error:
-            Audience._undo_since_commit()
+            undo_since_commit(self.env)
             _logger.warning("SerwerSMS sync of %s failed: %s", self.name, error)
             self.write({"state": STATE_FAILED, "failure": str(error.args[0] if isinstance(error, UserError) else error),
                         "failed_attempts": self.failed_attempts + 1})
-        Audience._commit_if_allowed()
+        commit_if_allowed(self.env)
 
     def _run_phases(self):
         if self.phase == PHASE_COLLECT:
@@ -207,7 +207,7 @@ class MailchimpSmsGroup(models.Model):
                 "members_total": int(page.get("total_items") or 0),
                 "no_phone_count": self.no_phone_count + sum(1 for row in new_rows if not row.get("phone")),
             })
-            self.env["mailchimp.audience"]._commit_if_allowed()
+            commit_if_allowed(self.env)
             if not members or self.members_read >= self.members_total:
                 break
         self.phase = PHASE_IMPORT
@@ -223,7 +223,7 @@ class MailchimpSmsGroup(models.Model):
         arrived.write({"state": "sent"})
         (uncertain - arrived).write({"state": "queued"})
         self.imported_count += len(arrived)
-        self.env["mailchimp.audience"]._commit_if_allowed()
+        commit_if_allowed(self.env)
 
     def _import_waiting(self, sms):
         """Phase 2: the waiting contacts in chunks; the count grows with each chunk the gateway took."""
@@ -234,18 +234,18 @@ class MailchimpSmsGroup(models.Model):
             if not rows:
                 break
             rows.write({"state": "sending"})
-            self.env["mailchimp.audience"]._commit_if_allowed()
+            commit_if_allowed(self.env)
             try:
                 answer = sms.import_contacts(self.name, [row._sms_contact().as_gateway() for row in rows])
             except ServiceError as error:
                 if getattr(error, "code", None) is not None:  # the gateway answered: it imported nothing
                     rows.write({"state": "queued"})
-                    self.env["mailchimp.audience"]._commit_if_allowed()
+                    commit_if_allowed(self.env)
                 raise
             rows.write({"state": "sent"})
             self.write({"imported_count": self.imported_count + int(answer.get("correct") or 0),
                         "rejected_count": self.rejected_count + int(answer.get("failed") or 0)})
-            self.env["mailchimp.audience"]._commit_if_allowed()
+            commit_if_allowed(self.env)
             self.env.invalidate_all()
         self.phase = PHASE_CHECK
 
