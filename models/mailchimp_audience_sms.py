@@ -26,7 +26,7 @@ class MailchimpAudience(models.Model):
         self.check_access("write")
         account = self.account_id
         with backend._user_errors():
-            sms_account = self.env["mailchimp.sms.account"]._for_company(self.company_id)
+            sms_account = self.env["mailchimp.sms.account"]._for_company(self.company_id, create=True)
             account._credentials()
             sms_account._credentials()
             name = group_name(self.name, fields.Datetime.context_timestamp(self, fields.Datetime.now()))

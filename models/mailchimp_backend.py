@@ -89,11 +89,16 @@ class MailchimpBackend(models.AbstractModel):
     # ------------------------------------------------------------ which account
 
     @api.model
-    def _for_company(self, company=None):
-        """The account of ``company`` (default: the current one), created empty on first use."""
+    def _for_company(self, company=None, create=False):
+        """The account of ``company`` (default: the current one); an empty recordset when it has none yet.
+
+        Reads (computes, the customer's panel) never write: only where writing is expected
+        (opening the settings, a button or dialog that acts on the account) does ``create=True``
+        make the company's empty account on first use.
+        """
         company = company or self.env.company
         account = self.sudo().search([("company_id", "=", company.id)], limit=1)
-        if not account:
+        if not account and create:
             account = self.sudo().create({"company_id": company.id})
         return account.with_env(self.env)
 

@@ -16,7 +16,7 @@ class ResConfigSettings(models.TransientModel):
     @api.depends("company_id")
     def _compute_mailchimp_sms_account_id(self):
         for settings in self:
-            settings.mailchimp_sms_account_id = self.env["mailchimp.sms.account"]._for_company(settings.company_id)
+            settings.mailchimp_sms_account_id = self.env["mailchimp.sms.account"]._for_company(settings.company_id, create=True)
 
     def action_mailchimp_sms_connect(self):
         return self.mailchimp_sms_account_id.action_open_connect_wizard()

@@ -27,7 +27,8 @@ class ResPartner(models.Model):
         for name in registry.descendants(["mailchimp.backend"], "_inherit"):
             model = self.env[name]
             if not model._abstract and not model._transient and model._panel_key:
-                backends[model._panel_key] = model._for_company()
+                # a company with no account yet gets an unsaved one: reading the panel writes nothing
+                backends[model._panel_key] = model._for_company() or model.new({"company_id": self.env.company.id})
         return backends
 
     def customer_panel_providers(self):

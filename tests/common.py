@@ -42,7 +42,7 @@ class MailchimpStandinMixin:
     @classmethod
     def connect_account(cls, company, standin, report_email="reports@acme-example.com"):
         """The company's account, pointed at ``standin`` as an admin would after “Verify and save”."""
-        account = cls.env["mailchimp.account"]._for_company(company).sudo()
+        account = cls.env["mailchimp.account"]._for_company(company, create=True).sudo()
         account.write({"report_email": report_email})
         account._connect(Credentials.from_api_key(standin.api_key, base_url=standin.base_url))
         return account

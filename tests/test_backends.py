@@ -35,9 +35,9 @@ class TestBackendCompanies(MailchimpCase):
                                     company_ids=[(6, 0, cls.company_a.ids)], groups=ADMIN_GROUPS)
         cls.admin_b = new_test_user(cls.env, login="backend_admin_b", company_id=cls.company_b.id,
                                     company_ids=[(6, 0, cls.company_b.ids)], groups=ADMIN_GROUPS)
-        sms = cls.env["mailchimp.sms.account"]._for_company(cls.company_a)
+        sms = cls.env["mailchimp.sms.account"]._for_company(cls.company_a, create=True)
         sms._connect(SmsCredentials.from_token(cls.gateway.token, base_url=cls.gateway.base_url))
-        cm = cls.env["mailchimp.cm.account"]._for_company(cls.company_a)
+        cm = cls.env["mailchimp.cm.account"]._for_company(cls.company_a, create=True)
         cm._connect(CampaignMonitorCredentials.from_key(cls.cm.api_key, cls.cm.client_id, base_url=cls.cm.base_url))
         cls.services = {
             "Mailchimp": (cls.account, {"api_key": cls.standin.api_key, "base_url": cls.standin.base_url},
@@ -102,8 +102,8 @@ class TestBackendCompanies(MailchimpCase):
         for model in ("mailchimp.account", "mailchimp.sms.account", "mailchimp.cm.account"):
             with self.subTest(model=model):
                 Backend = self.env[model]
-                account_b = Backend._for_company(self.company_b)
-                self.assertNotEqual(account_b, Backend._for_company(self.company_a))
+                account_b = Backend._for_company(self.company_b, create=True)
+                self.assertNotEqual(account_b, Backend._for_company(self.company_a, create=True))
                 self.assertFalse(account_b.is_connected)
                 self.assertFalse(Backend.with_user(self.admin_b).search([("company_id", "=", self.company_a.id)]))
 

@@ -38,7 +38,7 @@ class CampaignMonitorWorld:
         for list_id, name in CM_LISTS.items():
             cls.cm.store.add_list(list_id, name)
         cls.seed_cm_office()
-        cls.env["mailchimp.cm.account"]._for_company().sudo()._connect(
+        cls.env["mailchimp.cm.account"]._for_company(create=True).sudo()._connect(
             CampaignMonitorCredentials.from_key(cls.cm.api_key, cls.cm.client_id, base_url=cls.cm.base_url))
 
     @classmethod
@@ -63,7 +63,7 @@ class TestCampaignMonitorAccount(MailchimpCase):
         cls.addClassCleanup(cls.cm.stop)
         cls.manager = new_test_user(cls.env, login="cm_manager",
                                     groups="base.group_user,mailchimp_sync.group_mailchimp_manager")
-        cls.cm_account = cls.env["mailchimp.cm.account"]._for_company()
+        cls.cm_account = cls.env["mailchimp.cm.account"]._for_company(create=True)
 
     def wizard(self, api_key, client_id=None, user=None):
         Wizard = self.env["mailchimp.cm.connect.wizard"].with_user(user) if user else self.env["mailchimp.cm.connect.wizard"]

@@ -97,7 +97,7 @@ class TestSettings(MailchimpCase):
                     ("mailchimp_cm_account_id", "mailchimp.cm.account", "action_mailchimp_cm_connect"))
         for field, model, button in services:
             with self.subTest(model=model):
-                account = self.env[model]._for_company()
+                account = self.env[model]._for_company(create=True)
                 self.assertEqual(settings[field], account)
                 action = getattr(settings, button)()
                 self.assertEqual((action["res_model"], action["context"]["default_account_id"]),

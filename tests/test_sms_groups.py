@@ -43,7 +43,7 @@ class TestSmsGroups(MailchimpSyncCase, HttpCase):
         cls.gateway = SmsStandinServer().start()
         cls.addClassCleanup(cls.gateway.stop)
         cls.env.company.country_id = cls.env.ref("base.pl")
-        cls.sms_account = cls.env["mailchimp.sms.account"]._for_company()
+        cls.sms_account = cls.env["mailchimp.sms.account"]._for_company(create=True)
         cls.sms_account._connect(SmsCredentials.from_token(cls.gateway.token, base_url=cls.gateway.base_url))
         cls.client.batch_subscribe(cls.list_id, member_items())
         cls.client.batch_subscribe(cls.list_id, [{"email_address": "gone@acme-example.com", "status_if_new":
