@@ -1,10 +1,11 @@
 """An audience copied into a SerwerSMS contact group, then kept current (issue #11).
 
-"Start sync" on the audience creates the group at the gateway (its name
-``MC_<audience>_<YYYYMMDD>_<HHMMSS>``) and a record here; the scheduled job
-does the rest in the background, in three resumable phases, committing after
-each page or chunk so that the count grows on the screen and a crash loses
-nothing:
+"Start sync" on the audience only makes a record here (the group's name
+``MC_<audience>_<YYYYMMDD>_<HHMMSS>``) and wakes the scheduled job, which does
+the rest in the background: it creates the group at the gateway (a group whose
+answer was lost is found again by its name), then works in three resumable
+phases, committing after each page or chunk so that the count grows on the
+screen and a crash loses nothing:
 
 1. *collect*: the audience's subscribed members are read from Mailchimp page
    by page (``members_read`` is where it is); each becomes a contact row with
@@ -183,15 +184,22 @@ class MailchimpSmsGroup(models.Model):
         commit_if_allowed(self.env)
 
     def _run_phases(self):
+        sms = self.env["mailchimp.sms.account"]._for_company(self.company_id)._client()
+        if not self.gateway_group_id:
+            self._create_gateway_group(sms)
         if self.phase == PHASE_COLLECT:
             self._collect_members(self.audience_id._client())
-        sms = self.env["mailchimp.sms.account"]._for_company(self.company_id)._client()
         if self.phase == PHASE_IMPORT:
             self._settle_uncertain_chunks(sms)
             self._import_waiting(sms)
         if self.phase == PHASE_CHECK:
             self._check_group(sms)
         self.write({"state": STATE_DONE, "date_done": fields.Datetime.now(), "failed_attempts": 0})
+
+    def _create_gateway_group(self, sms):
+        """The group at SerwerSMS; one that a run made but never heard back about is found by its name."""
+        self.gateway_group_id = sms.find_group(self.name) or sms.add_group(self.name)
+        commit_if_allowed(self.env)
 
     def _collect_members(self, client):
         """Phase 1: read the subscribed members page by page, from ``members_read``; commit each page."""

@@ -157,12 +157,16 @@ class TestSmsGroups(MailchimpSyncCase, HttpCase):
     # ------------------------------------------------------------ start sync
 
     def test_start_sync_imports_the_subscribed_members_with_a_mobile_number_in_chunks(self):
-        self.audience.action_sms_start_sync()
+        mailchimp_calls, gateway_calls = len(self.standin.request_log), len(self.gateway.calls())
+        action = self.audience.action_sms_start_sync()
         group = self.audience.sms_group_ids
+        self.assertEqual(action["params"]["title"], "SMS sync queued")
         self.assertRegex(group.name, r"^MC_Customers_\d{8}_\d{6}$")
         self.assertEqual(group.status_text, "Ready to sync")
-        self.assertEqual(self.gateway.store.group_by_name(group.name)["id"], group.gateway_group_id)
+        self.assertEqual((len(self.standin.request_log), len(self.gateway.calls())), (mailchimp_calls, gateway_calls),
+                         "the button only queues: the scheduled job creates the group and fills it")
         self.run_job(chunk=2, page=3)
+        self.assertEqual(self.gateway.store.group_by_name(group.name)["id"], group.gateway_group_id)
         self.assertEqual(group.status_text, "Sync finished")
         self.assertTrue(group.date_done and group.live)
         self.assertEqual((group.members_total, group.imported_count, group.rejected_count, group.no_phone_count),
@@ -219,12 +223,13 @@ class TestSmsGroups(MailchimpSyncCase, HttpCase):
 
     def test_errors_the_gateway_answers_with_http_200_reach_the_user_as_sentences(self):
         self.gateway.store.arm_error(1002, action="groups/add")
-        with self.assertRaisesRegex(UserError, r"^SerwerSMS error 1002, InvalidRole: The user does not have "
-                                               r"permission to use the API\.$"):
-            self.audience.action_sms_start_sync()
-        self.assertFalse(self.audience.sms_group_ids)
         self.audience.action_sms_start_sync()
         group = self.audience.sms_group_ids
+        self.run_job()
+        self.assertEqual(group.status_text, "Failed: SerwerSMS error 1002, InvalidRole: The user does not have "
+                                            "permission to use the API.")
+        self.assertFalse(group.gateway_group_id)
+        group.action_resume()
         self.gateway.store.arm_error(1005, action="contacts/import", message="No permission")
         self.run_job()
         self.assertEqual(group.status_text, "Failed: SerwerSMS error 1005, InvalidRole: No permission.")
@@ -232,6 +237,18 @@ class TestSmsGroups(MailchimpSyncCase, HttpCase):
         group.action_resume()
         self.run_job()
         self.assertEqual(group.status_text, "Sync finished")
+        self.assertEqual(sorted(self.in_gateway(group).values()), IMPORTED)
+
+    def test_a_group_whose_creation_answer_was_lost_is_found_by_its_name(self):
+        self.audience.action_sms_start_sync()
+        group = self.audience.sms_group_ids
+        self.gateway.lose_answer("groups/add")  # the gateway makes the group, its answer is lost
+        self.run_job()
+        self.assertEqual(group.state, "failed")
+        self.run_job()
+        self.assertEqual(group.state, "done")
+        self.assertEqual(len(self.gateway.calls("groups/add")), 1, "the group is not made twice")
+        self.assertEqual(self.gateway.store.group_by_name(group.name)["id"], group.gateway_group_id)
         self.assertEqual(sorted(self.in_gateway(group).values()), IMPORTED)
 
     def test_start_sync_without_serwersms_says_so_before_any_call(self):
