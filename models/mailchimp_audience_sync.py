@@ -130,7 +130,8 @@ class MailchimpAudience(models.Model):
     def _run_transaction(self):
         """Undo the unfinished part of a run that raised, so the run can still be closed and reported.
 
-        Each batch is committed (:func:`~.mailchimp_transaction.commit_if_allowed`): only what followed the last commit is lost.
+        Each batch is committed (:func:`~.mailchimp_transaction.commit_if_allowed`): only what followed the
+        last commit is lost.
         """
         try:
             yield

@@ -60,7 +60,8 @@ class MailchimpCollection(models.Model):
     skip_count = fields.Integer(string="Left out count", compute="_compute_skip_count")
     sync_state = fields.Selection(
         [(SYNC_QUEUED, "Queued"), (SYNC_RUNNING, "Running"), (SYNC_DONE, "Synced"), (SYNC_FAILED, "Failed")],
-        string="Sync", readonly=True, copy=False, help="Where the last “Sync collection” is: the scheduled job does it.")
+        string="Sync", readonly=True, copy=False,
+        help="Where the last “Sync collection” is: the scheduled job does it.")
     sync_message = fields.Char(string="Sync result", readonly=True, copy=False)
     sync_requested_by = fields.Many2one("res.users", readonly=True, copy=False,
                                         help="Who pressed “Sync collection”: the job syncs with their rights.")
