@@ -1,6 +1,6 @@
 {
     "name": "Mailchimp Sync",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "summary": "Keep customers and a Mailchimp audience in sync, both ways",
     "category": "Marketing/Email Marketing",
     "author": "mailchimp_sync maintainers",
@@ -32,8 +32,10 @@
         "security/mailchimp_sms_security.xml",
         "data/mailchimp_sms_cron_data.xml",
         "views/mailchimp_sms_views.xml",
+        "views/mailchimp_sms_account_views.xml",
         "views/mailchimp_sms_settings_views.xml",
         "security/mailchimp_cm_security.xml",
+        "views/mailchimp_cm_account_views.xml",
         "views/mailchimp_cm_views.xml",
         "security/mailchimp_remote_operation_security.xml",
         "data/mailchimp_remote_operation_data.xml",

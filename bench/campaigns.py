@@ -66,7 +66,7 @@ def _connect(env, recipients):
     """The company's account on the stand-in bench/run started; the bench audience; half the readers as customers."""
     from odoo.addons.mailchimp_sync.mailchimp_sync.credentials import Credentials
 
-    account = env["mailchimp.account"]._for_company()
+    account = env["mailchimp.account"]._for_company(create=True)
     account.write({"report_email": "bench@acme-example.com"})
     account._connect(Credentials.from_api_key(os.environ["BENCH_STANDIN_KEY"],
                                               base_url=os.environ["BENCH_STANDIN_URL"] + "/3.0"))

@@ -45,7 +45,7 @@ def reset_peak_rss():
 
 def prepare(env):
     """Connect to the stand-in bench/run started in its own process (its memory is not counted)."""
-    account = env["mailchimp.account"]._for_company()
+    account = env["mailchimp.account"]._for_company(create=True)
     account.write({"report_email": "bench@acme-example.com"})
     account._connect(Credentials.from_api_key(os.environ["BENCH_STANDIN_KEY"],
                                               base_url=os.environ["BENCH_STANDIN_URL"] + "/3.0"))

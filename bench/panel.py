@@ -34,7 +34,7 @@ def list_body(name):
 
 
 def prepare(env):
-    account = env["mailchimp.account"]._for_company()
+    account = env["mailchimp.account"]._for_company(create=True)
     account.write({"report_email": "bench@acme-example.com"})
     account._connect(Credentials.from_api_key(os.environ["BENCH_STANDIN_KEY"], base_url=f"{ROOT}/3.0"))
     client = account._client()

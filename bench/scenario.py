@@ -115,7 +115,7 @@ def main(env, partner_count, in_flight, latency, create):
 
 
 def _prepare_audience(env, standin, in_flight):
-    account = env["mailchimp.account"]._for_company()
+    account = env["mailchimp.account"]._for_company(create=True)
     account.write({"report_email": "bench@acme-example.com", "report_policy": "always",
                    **({"max_in_flight": in_flight} if in_flight else {})})
     account._connect(Credentials.from_api_key(standin.api_key, base_url=standin.base_url))

@@ -17,7 +17,8 @@ from typing import Any
 
 from .const import CREATED, FAILED, UPDATED  # also re-exported for callers
 from .datatypes import BatchResult, MemberOutcome  # also re-exported for callers
-from .gdpr import explain_forgotten, is_forgotten_refusal
+from .errors import MailchimpComplianceError, MailchimpForgottenError, batch_refusal
+from .gdpr import explain_forgotten
 
 
 def parse_batch_response(response: Mapping[str, Any]) -> BatchResult:
@@ -34,7 +35,8 @@ def parse_batch_response(response: Mapping[str, Any]) -> BatchResult:
         email = _email_key(error.get("email_address"))
         if email:
             outcomes[email] = MemberOutcome(
-                email=email, outcome=FAILED, message=error_message(error), error_code=error.get("error_code")
+                email=email, outcome=FAILED, message=error_message(error), error_code=error.get("error_code"),
+                in_compliance_state=batch_refusal(error.get("error")) is MailchimpComplianceError,
             )
         else:
             unattributed.append(error_message(error))
@@ -50,7 +52,7 @@ def parse_batch_response(response: Mapping[str, Any]) -> BatchResult:
 def error_message(error: Mapping[str, Any]) -> str:
     """E.g. "Mailchimp rejected the contact: Your merge fields were invalid. (PHONE: Please enter a valid phone)"."""
     reason = (error.get("error") or "").strip() or "no reason given"
-    if is_forgotten_refusal(reason):
+    if batch_refusal(reason) is MailchimpForgottenError:
         reason = explain_forgotten(error.get("email_address") or "The address")
     message = f"Mailchimp rejected the contact: {reason}"
     field_name = (error.get("field") or "").strip()

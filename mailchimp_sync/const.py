@@ -29,6 +29,13 @@ ELLIPSIS = "…"
 # Odoo's record of a member erased with "Delete permanently (GDPR)": not a status Mailchimp reports.
 STATUS_DELETED = "deleted"
 
+# A member with one of these gets no campaigns of the audience any more; the sync leaves it so unless Odoo
+# caused it (``left_by_odoo``): no update, no rename, no status.
+OUT_OF_AUDIENCE_STATUSES = (STATUS_UNSUBSCRIBED, STATUS_CLEANED, STATUS_ARCHIVED, STATUS_DELETED)
+# Of those, the ones only the contact can come back from (Mailchimp's compliance rules; an archived member
+# can be brought back by the API): the partner form says "only the contact can subscribe again".
+RESUBSCRIBED_BY_CONTACT_ONLY = (STATUS_UNSUBSCRIBED, STATUS_CLEANED, STATUS_DELETED)
+
 # Why a partner is not synced: stable codes (the Odoo layer stores them in a
 # selection field) and the sentence shown for each. ``check_eligibility``
 # produces the first six; ``left_in_mailchimp`` is set by ``sync_plan.plan_sync``

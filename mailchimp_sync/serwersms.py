@@ -181,6 +181,11 @@ class SerwerSmsClient(JsonHttpClient):
     def delete_group(self, group_id):
         return self.call("groups/delete", idempotent=True, id=group_id)
 
+    def find_group(self, name):
+        """The id of the group named exactly ``name``, or None: finds a group whose ``add_group`` answer was lost."""
+        found = self.call("groups/index", idempotent=True, search=name, page=1, limit=PAGE_LIMIT).get("items") or []
+        return next((group["id"] for group in found if group.get("name") == name), None)
+
     # ------------------------------------------------------------ contacts
 
     def import_contacts(self, group_name, contacts):

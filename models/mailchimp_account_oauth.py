@@ -28,6 +28,7 @@ from ..mailchimp_sync.oauth import (
     redirect_uri,
 )
 from .mailchimp_account import AUTH_OAUTH
+from .mailchimp_transaction import commits_allowed
 
 _logger = logging.getLogger(__name__)
 
@@ -116,7 +117,7 @@ class MailchimpAccount(models.Model):
         _logger.warning("Mailchimp refused the credentials of account %s (401): flagged as reconnect needed",
                         self.id)
         self.sudo().write(values)
-        if keep_on_rollback and self.env["mailchimp.audience"]._commits_allowed():
+        if keep_on_rollback and commits_allowed():
             registry, account_id = self.env.registry, self.id
 
             def flag_after_rollback():
@@ -135,7 +136,7 @@ class MailchimpAccount(models.Model):
         stored nowhere). A new state replaces any earlier pending one: only the last "Connect" can complete.
         """
         self.ensure_one()
-        self.env["mailchimp.backend"]._check_system()
+        self._check_credentials_access()
         client_id, client_secret = (client_id or "").strip(), (client_secret or "").strip()
         if not client_id or not client_secret:
             raise MailchimpConfigError("Type the client ID and the client secret of the app registered in Mailchimp.")
@@ -162,7 +163,7 @@ class MailchimpAccount(models.Model):
         if not account or not nonce_matches(account.sudo().oauth_state_nonce, nonce):
             return None, self.env._("This answer from Mailchimp was used already or replaced by a newer “Connect”: "
                                     "nothing was stored. Start again from the settings.")
-        account.env["mailchimp.backend"]._check_system()
+        account._check_credentials_access()
         pending = account.sudo().read(PENDING_APP_FIELDS)[0]
         account.sudo().write(dict.fromkeys(("oauth_state_nonce", *PENDING_APP_FIELDS), False))
         try:

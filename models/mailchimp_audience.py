@@ -33,7 +33,7 @@ class MailchimpAudience(models.Model):
         backend = self.env["mailchimp.backend"]
         backend._check_manager()
         self.check_access("create")
-        account = self.env["mailchimp.account"]._for_company()
+        account = self.env["mailchimp.account"]._for_company(create=True)
         with backend._user_errors():
             lists = account._client().get_lists()
         audiences = self._upsert_from_lists(account, lists)

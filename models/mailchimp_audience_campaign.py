@@ -1,4 +1,4 @@
-"""The campaigns of an audience: the "Import campaigns" button and the import itself."""
+"""The campaigns of an audience: the "Import campaigns" button (queued for the scheduled job) and the import."""
 from collections import Counter
 
 from odoo import fields, models
@@ -9,6 +9,9 @@ class MailchimpAudience(models.Model):
 
     campaign_ids = fields.One2many("mailchimp.campaign", "audience_id", string="Campaigns")
     campaign_count = fields.Integer(compute="_compute_campaign_count")
+    campaign_import_requested = fields.Boolean(
+        readonly=True, copy=False, help="“Import campaigns” was pressed; the scheduled job picks it up.")
+    campaign_import_result = fields.Char(string="Last campaign import", readonly=True, copy=False)
 
     def _compute_campaign_count(self):
         counts = dict(self.env["mailchimp.campaign"]._read_group(
@@ -17,11 +20,11 @@ class MailchimpAudience(models.Model):
             audience.campaign_count = counts.get(audience, 0)
 
     def action_import_campaigns(self):
-        """Button: import this audience's campaigns (new or changed), their reports and activity."""
+        """Button: queue the import of this audience's campaigns (new or changed), their reports and activity."""
         self.env["mailchimp.backend"]._check_manager()
         self.env["mailchimp.campaign"].check_access("create")
         self.check_access("read")
-        return self._campaign_import_notification(self._import_campaigns())
+        return self._queue_campaign_import()
 
     def action_view_campaigns(self):
         self.ensure_one()
@@ -42,10 +45,20 @@ class MailchimpAudience(models.Model):
                 counts += Campaign._import_documents(audience, client, documents)
         return counts
 
-    def _campaign_import_notification(self, counts):
-        return self.env["mailchimp.backend"]._notification(
-            self.env._("%(new)s new campaigns, %(updated)s updated, %(reports)s reports read, "
-                       "%(activity)s opens, clicks and bounces added.",
-                       new=counts["new"], updated=counts["updated"], reports=counts["reports"],
-                       activity=counts["activity"]),
-            title=self.env._("Campaigns imported"), reload=True)
+    def _queue_campaign_import(self):
+        """Hand the import of these audiences' campaigns to the scheduled job; rights are the caller's to check."""
+        backend = self.env["mailchimp.backend"]
+        with backend._user_errors():
+            for account in self.account_id:
+                account._credentials()
+        self.sudo().write({"campaign_import_requested": True})
+        self.env.ref("mailchimp_sync.ir_cron_mailchimp_import_campaigns")._trigger()
+        return backend._notification(
+            self.env._("The import of the campaigns is queued; its result shows on the audience."),
+            title=self.env._("Import queued"), reload=True)
+
+    def _campaign_import_sentence(self, counts):
+        return self.env._("%(new)s new campaigns, %(updated)s updated, %(reports)s reports read, "
+                          "%(activity)s opens, clicks and bounces added.",
+                          new=counts["new"], updated=counts["updated"], reports=counts["reports"],
+                          activity=counts["activity"])

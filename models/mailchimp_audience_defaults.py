@@ -30,7 +30,7 @@ class MailchimpAudience(models.Model):
         """List button: the dialog that creates an audience in Mailchimp, prefilled with the account's defaults."""
         self.env["mailchimp.backend"]._check_manager()
         self.check_access("create")
-        account = self.env["mailchimp.account"]._for_company()
+        account = self.env["mailchimp.account"]._for_company(create=True)
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Create audience"),

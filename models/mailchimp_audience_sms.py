@@ -1,4 +1,4 @@
-"""The SMS side of an audience (issue #11): its SerwerSMS groups, "Start sync", and the hooks of live updates.
+"""The SMS side of an audience (issue #11): its SerwerSMS groups, "Start sync" (queued), the hooks of live updates.
 
 The rest of the add-on tells this file when a member may have changed, with one
 call each: :meth:`_sms_members_changed` (webhooks, reconciliation, SMS sign-ups)
@@ -19,27 +19,28 @@ class MailchimpAudience(models.Model):
     sms_group_ids = fields.One2many("mailchimp.sms.group", "audience_id", string="SMS groups")
 
     def action_sms_start_sync(self):
-        """Button: a fresh group at SerwerSMS, filled in the background with the subscribed members' numbers."""
+        """Button: queue a fresh SerwerSMS group; the scheduled job creates it at the gateway and fills it with the
+        subscribed members' numbers. Rights and credentials are checked here; nothing is asked of either service.
+        """
         self.ensure_one()
         backend = self.env["mailchimp.backend"]
         backend._check_manager()
         self.check_access("write")
         account = self.account_id
         with backend._user_errors():
+            sms_account = self.env["mailchimp.sms.account"]._for_company(self.company_id, create=True)
             account._credentials()
-            account._sms_credentials()
-            name = group_name(self.name, fields.Datetime.context_timestamp(self, fields.Datetime.now()))
-            if self.env["mailchimp.sms.group"].sudo().search_count([("company_id", "=", self.company_id.id),
-                                                                     ("name", "=", name)]):
-                raise UserError(self.env._("A group named %s was created this very second; press Start sync again "
-                                           "in a moment (SerwerSMS imports into a group by its name).", name))
-            gateway_group_id = account._sms_client().add_group(name)
-        self.env["mailchimp.sms.group"].create({
-            "audience_id": self.id, "name": name, "gateway_group_id": gateway_group_id, "requested_by": self.env.uid})
+            sms_account._credentials()
+        name = group_name(self.name, fields.Datetime.context_timestamp(self, fields.Datetime.now()))
+        if self.env["mailchimp.sms.group"].sudo().search_count([("company_id", "=", self.company_id.id),
+                                                                 ("name", "=", name)]):
+            raise UserError(self.env._("A group named %s was created this very second; press Start sync again "
+                                       "in a moment (SerwerSMS imports into a group by its name).", name))
+        self.env["mailchimp.sms.group"].create({"audience_id": self.id, "name": name, "requested_by": self.env.uid})
         self.env["mailchimp.sms.group"]._trigger_job()
         return backend._notification(
-            self.env._("Group %s created at SerwerSMS; the contacts are imported in the background and the count "
-                       "grows on the SMS tab.", name), title=self.env._("SMS sync started"), reload=True)
+            self.env._("Group %s queued: the scheduled job creates it at SerwerSMS and imports the contacts; the "
+                       "count grows on the SMS tab.", name), title=self.env._("SMS sync queued"), reload=True)
 
     # ------------------------------------------------------------ hooks of live updates
 

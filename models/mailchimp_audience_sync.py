@@ -5,11 +5,12 @@ The work of a run is :class:`~.sync_engine.AudienceSync`'s; the decisions are th
 import logging
 from contextlib import contextmanager
 
-from odoo import api, fields, models, modules, tools
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from psycopg2.extensions import TRANSACTION_STATUS_INERROR
 
 from ..mailchimp_sync.errors import MailchimpError
+from .mailchimp_transaction import commit_if_allowed, undo_since_commit
 from .sync_engine import AudienceSync
 
 _logger = logging.getLogger(__name__)
@@ -81,7 +82,7 @@ class MailchimpAudience(models.Model):
                 continue
             if audience.sync_requested:
                 audience.write({"sync_requested": False, "sync_requested_by": False})
-            self._commit_if_allowed()
+            commit_if_allowed(self.env)
         self.env["ir.cron"]._notify_progress(done=len(audiences), remaining=0)
 
     def _check_sync_possible(self):
@@ -122,19 +123,20 @@ class MailchimpAudience(models.Model):
                     "the next run continues.", error=f"{type(error).__name__}: {error}".strip())})
             self._sms_after_sync_run(run)
             run._send_report()
-            self._commit_if_allowed()
+            commit_if_allowed(self.env)
         return run
 
     @contextmanager
     def _run_transaction(self):
         """Undo the unfinished part of a run that raised, so the run can still be closed and reported.
 
-        Each batch is committed (:meth:`_commit_if_allowed`): only what followed the last commit is lost.
+        Each batch is committed (:func:`~.mailchimp_transaction.commit_if_allowed`): only what followed the
+        last commit is lost.
         """
         try:
             yield
         except Exception:
-            self._undo_since_commit()
+            undo_since_commit(self.env)
             raise
 
     def _start_run(self, trigger, user):
@@ -142,7 +144,7 @@ class MailchimpAudience(models.Model):
         Run.search([("audience_id", "=", self.id), ("state", "=", "running")]).write(
             {"state": "interrupted", "date_end": fields.Datetime.now()})
         run = Run.create({"audience_id": self.id, "trigger": trigger, "user_id": user.id})
-        self._commit_if_allowed()
+        commit_if_allowed(self.env)
         return run
 
     @contextmanager
@@ -163,35 +165,8 @@ class MailchimpAudience(models.Model):
             if cr._cnx.info.transaction_status == TRANSACTION_STATUS_INERROR:
                 # e.g. a commit refused for a concurrent update: the transaction takes no command until
                 # undone, and what followed the last commit is lost anyway; the error itself goes on
-                self._undo_since_commit()
+                undo_since_commit(self.env)
             cr.execute("SELECT pg_advisory_unlock(%s, %s)", (SYNC_LOCK_CLASS, self.id))
 
     def _run_sync(self, run):
         AudienceSync(self, run, self._client()).execute()
-
-    @api.model
-    def _commits_allowed(self):
-        return not tools.config["test_enable"] and not modules.module.current_test
-
-    @api.model
-    def _commit_if_allowed(self):
-        """Commit a finished batch so that a crash loses nothing.
-
-        Tests may not commit: there a savepoint stands for the commit, so that an
-        error undoes what followed it and nothing before, as in production.
-        """
-        if self._commits_allowed():
-            self.env.cr.commit()  # pylint: disable=invalid-commit
-        else:
-            self.env.cr.flush()
-            self.env.cr.execute("SAVEPOINT mailchimp_sync_commit")
-
-    @api.model
-    def _undo_since_commit(self):
-        cr = self.env.cr
-        if self._commits_allowed():
-            cr.rollback()
-        else:
-            cr.clear()
-            cr.execute("ROLLBACK TO SAVEPOINT mailchimp_sync_commit")
-

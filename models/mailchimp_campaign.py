@@ -17,6 +17,7 @@ from ..mailchimp_sync.campaigns import (
     report_values,
 )
 from ..mailchimp_sync.errors import MailchimpError
+from .mailchimp_transaction import commit_if_allowed
 
 _logger = logging.getLogger(__name__)
 
@@ -73,7 +74,7 @@ class MailchimpCampaign(models.Model):
     # ------------------------------------------------------------ actions
 
     def action_import_campaigns(self):
-        """List-header button: import the campaigns of every audience of the current company."""
+        """List-header button: queue the import of the campaigns of every audience of the current company."""
         backend = self.env["mailchimp.backend"]
         backend._check_manager()
         self.check_access("create")
@@ -81,7 +82,7 @@ class MailchimpCampaign(models.Model):
         audiences = self.env["mailchimp.audience"].search([("account_id", "=", account.id)])
         if not audiences:
             raise UserError(self.env._("No audience yet: press “Refresh audiences” first."))
-        return audiences._campaign_import_notification(audiences._import_campaigns())
+        return audiences._queue_campaign_import()
 
     def action_open_in_mailchimp(self):
         self.ensure_one()
@@ -164,14 +165,18 @@ class MailchimpCampaign(models.Model):
 
     @api.model
     def _cron_import_campaigns(self):
-        """Scheduled job: import the campaigns of every connected audience, one audience after the other."""
+        """Scheduled job: import the campaigns of every connected audience, one audience after the other (those
+        queued by “Import campaigns” among them); each audience's result shows on it.
+        """
         audiences = self.env["mailchimp.audience"].search([("account_id.is_connected", "=", True)])
         for done, audience in enumerate(audiences, start=1):
             self.env["ir.cron"]._notify_progress(done=done - 1, remaining=len(audiences) - done + 1)
             audience = audience.with_company(audience.company_id)
             try:
-                audience._import_campaigns()
+                result = audience._campaign_import_sentence(audience._import_campaigns())
             except UserError as error:
                 _logger.warning("Mailchimp campaign import of %s failed: %s", audience.name, error)
-            audience._commit_if_allowed()
+                result = self.env._("Failed: %s", error.args[0])
+            audience.write({"campaign_import_requested": False, "campaign_import_result": result})
+            commit_if_allowed(self.env)
         self.env["ir.cron"]._notify_progress(done=len(audiences), remaining=0)

@@ -1,15 +1,26 @@
-"""Contact collections: customers picked by hand or by a domain, kept in Mailchimp as a static segment."""
+"""Contact collections: customers picked by hand or by a domain, kept in Mailchimp as a static segment.
+
+"Sync collection" only queues the collection; the scheduled job
+(:meth:`MailchimpCollection._cron_sync_collections`) does the sync, out of the
+button's request, and the form shows it queued, running, then its result.
+"""
+import logging
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.safe_eval import safe_eval
 
 from ..mailchimp_sync.collections import plan_collection, segment_batches
 from .mailchimp_audience_collection import PUSH_CONTEXT_KEY
+from .mailchimp_transaction import commit_if_allowed, undo_since_commit
+
+_logger = logging.getLogger(__name__)
 
 KIND_STATIC = "static"
 KIND_DYNAMIC = "dynamic"
 CAMPAIGN_MARKETING = "marketing"
 CAMPAIGN_SYSTEM = "system"
+SYNC_QUEUED, SYNC_RUNNING, SYNC_DONE, SYNC_FAILED = "queued", "running", "done", "failed"
 
 
 class MailchimpCollection(models.Model):
@@ -47,6 +58,13 @@ class MailchimpCollection(models.Model):
     mailchimp_count = fields.Integer(string="Members in Mailchimp", readonly=True, copy=False)
     skip_ids = fields.One2many("mailchimp.collection.skip", "collection_id", string="Left out", readonly=True)
     skip_count = fields.Integer(string="Left out count", compute="_compute_skip_count")
+    sync_state = fields.Selection(
+        [(SYNC_QUEUED, "Queued"), (SYNC_RUNNING, "Running"), (SYNC_DONE, "Synced"), (SYNC_FAILED, "Failed")],
+        string="Sync", readonly=True, copy=False,
+        help="Where the last “Sync collection” is: the scheduled job does it.")
+    sync_message = fields.Char(string="Sync result", readonly=True, copy=False)
+    sync_requested_by = fields.Many2one("res.users", readonly=True, copy=False,
+                                        help="Who pressed “Sync collection”: the job syncs with their rights.")
 
     @api.depends("skip_ids")
     def _compute_skip_count(self):
@@ -80,16 +98,20 @@ class MailchimpCollection(models.Model):
     # ------------------------------------------------------------ sync
 
     def action_sync_collection(self):
-        """Button: make the collection's segment in Mailchimp hold exactly its subscribed, eligible customers."""
+        """Button: queue the collection for the scheduled job, which makes its segment in Mailchimp hold exactly
+        its subscribed, eligible customers. Rights and credentials are checked here, before anything is queued.
+        """
         backend = self.env["mailchimp.backend"]
         backend._check_manager()
         self.check_access("write")
-        for collection in self:
-            collection._sync_segment()
+        with backend._user_errors():
+            for account in self.audience_id.account_id:
+                account._credentials()
+        self.write({"sync_state": SYNC_QUEUED, "sync_message": False, "sync_requested_by": self.env.uid})
+        self.env.ref("mailchimp_sync.ir_cron_mailchimp_collections")._trigger()
         return backend._notification(
-            self.env._("Collection synced: %(count)s in the segment, %(skipped)s left out.",
-                       count=sum(self.mapped("mailchimp_count")), skipped=sum(self.mapped("skip_count"))),
-            title=self.env._("Collection synced"), reload=True)
+            self.env._("Collection queued: it is synced in the background; the form shows when it is done."),
+            title=self.env._("Sync queued"), reload=True)
 
     def action_new_campaign(self):
         """Button: the dialog that creates a campaign to the collection's segment, tests it and sends it."""
@@ -105,6 +127,43 @@ class MailchimpCollection(models.Model):
             "target": "new",
             "context": {"default_collection_id": self.id},
         }
+
+    @api.model
+    def _cron_sync_collections(self):
+        """Scheduled job: sync the queued collections, one after the other, each committed when it ends.
+
+        A collection left "Running" by a job that died is synced again (a segment sync can be repeated).
+        """
+        collections = self.search([("sync_state", "in", (SYNC_QUEUED, SYNC_RUNNING))], order="id")
+        for done, collection in enumerate(collections):
+            self.env["ir.cron"]._notify_progress(done=done, remaining=len(collections) - done)
+            collection._run_queued_sync()
+        self.env["ir.cron"]._notify_progress(done=len(collections), remaining=0)
+
+    def _run_queued_sync(self):
+        """Sync one queued collection as who queued it (their rights, their ``uid`` in the rule); a failure is
+        recorded on the collection, whose earlier result stays.
+        """
+        self.ensure_one()
+        self.write({"sync_state": SYNC_RUNNING})
+        commit_if_allowed(self.env)
+        collection = self.with_user(self.sync_requested_by or self.env.user).with_company(self.company_id)
+        try:
+            collection.env["mailchimp.backend"]._check_manager()
+            collection._sync_segment()
+            result = {"sync_state": SYNC_DONE, "sync_message": self.env._(
+                "%(count)s in the segment, %(skipped)s left out.", count=self.mailchimp_count,
+                skipped=self.skip_count)}
+        except UserError as error:
+            undo_since_commit(self.env)
+            result = {"sync_state": SYNC_FAILED, "sync_message": error.args[0]}
+        except Exception as error:  # noqa: BLE001 - whatever broke, the collection says so
+            _logger.exception("Mailchimp sync of the collection %s failed", self.name)
+            undo_since_commit(self.env)
+            result = {"sync_state": SYNC_FAILED, "sync_message": self.env._(
+                "The sync stopped on an error in Odoo (%(error)s).", error=f"{type(error).__name__}: {error}".strip())}
+        self.write(result)
+        commit_if_allowed(self.env)
 
     def _sync_segment(self):
         self.ensure_one()

@@ -34,6 +34,7 @@ from ..mailchimp_sync.remote_operations import (
     open_key,
     refused,
 )
+from .mailchimp_transaction import commit_if_allowed
 
 _logger = logging.getLogger(__name__)
 
@@ -234,4 +235,4 @@ class MailchimpRemoteOperation(models.Model):
 
     def _commit(self):
         """Commit (a savepoint in tests): what the worker records must outlive what follows."""
-        self.env["mailchimp.audience"]._commit_if_allowed()
+        commit_if_allowed(self.env)

@@ -16,6 +16,7 @@ from odoo.tools import SQL
 from ..mailchimp_sync.json_http import ServiceError
 from ..mailchimp_sync.member_payload import subscriber_hash
 from ..mailchimp_sync.sms_groups import contact_for_member, plan_live_change
+from .mailchimp_transaction import commit_if_allowed
 from .mailchimp_sms_group import STATE_DONE
 
 _logger = logging.getLogger(__name__)
@@ -76,7 +77,7 @@ class MailchimpSmsChange(models.Model):
             changes = self.sudo().search([("id", ">", last_id), ("attempts", "<", MAX_ATTEMPTS)], limit=limit)
             for change in changes.filtered(lambda change: not change.audience_id._sms_groups_importing()):
                 change._apply()
-                self.env["mailchimp.audience"]._commit_if_allowed()
+                commit_if_allowed(self.env)
                 handled += 1
             if len(changes) < limit:
                 return handled
@@ -109,7 +110,7 @@ class MailchimpSmsChange(models.Model):
         outcome = contact_for_member(member or {"email_address": self.email}, Contact._partner_phones(partner),
                                      audience.company_id.country_id.code)
         status = member.get("status") if member else None
-        sms = audience.account_id._sms_client()
+        sms = self.env["mailchimp.sms.account"]._for_company(audience.company_id)._client()
         for group in groups:
             row = Contact._row_of(group, self.email, partner)
             action = plan_live_change(status, outcome.contact, row._known() if row else None)

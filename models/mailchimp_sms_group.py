@@ -1,10 +1,11 @@
 """An audience copied into a SerwerSMS contact group, then kept current (issue #11).
 
-"Start sync" on the audience creates the group at the gateway (its name
-``MC_<audience>_<YYYYMMDD>_<HHMMSS>``) and a record here; the scheduled job
-does the rest in the background, in three resumable phases, committing after
-each page or chunk so that the count grows on the screen and a crash loses
-nothing:
+"Start sync" on the audience only makes a record here (the group's name
+``MC_<audience>_<YYYYMMDD>_<HHMMSS>``) and wakes the scheduled job, which does
+the rest in the background: it creates the group at the gateway (a group whose
+answer was lost is found again by its name), then works in three resumable
+phases, committing after each page or chunk so that the count grows on the
+screen and a crash loses nothing:
 
 1. *collect*: the audience's subscribed members are read from Mailchimp page
    by page (``members_read`` is where it is); each becomes a contact row with
@@ -35,6 +36,7 @@ from ..mailchimp_sync.sms_groups import (
     UPDATE,
     match_group_contacts,
 )
+from .mailchimp_transaction import commit_if_allowed, undo_since_commit
 
 _logger = logging.getLogger(__name__)
 
@@ -121,7 +123,8 @@ class MailchimpSmsGroup(models.Model):
         for group in self.filtered(lambda group: not group.deleted_at_gateway):
             with backend._user_errors():
                 try:
-                    group.audience_id.account_id._sms_client().delete_group(group.gateway_group_id)
+                    sms = self.env["mailchimp.sms.account"]._for_company(group.company_id)._client()
+                    sms.delete_group(group.gateway_group_id)
                 except ServiceError as error:
                     if getattr(error, "code", None) != CODE_INVALID_ID:  # already gone: deleted all the same
                         raise
@@ -169,29 +172,34 @@ class MailchimpSmsGroup(models.Model):
     def _run(self):
         """One run of the import; a failure ends it as "Failed: <reason>" and the next run resumes."""
         self.ensure_one()
-        Audience = self.env["mailchimp.audience"]
         try:
             self.write({"state": STATE_SYNCING, "failure": False})
-            Audience._commit_if_allowed()
+            commit_if_allowed(self.env)
             self._run_phases()
         except (ServiceError, UserError) as error:
-            Audience._undo_since_commit()
+            undo_since_commit(self.env)
             _logger.warning("SerwerSMS sync of %s failed: %s", self.name, error)
             self.write({"state": STATE_FAILED, "failure": str(error.args[0] if isinstance(error, UserError) else error),
                         "failed_attempts": self.failed_attempts + 1})
-        Audience._commit_if_allowed()
+        commit_if_allowed(self.env)
 
     def _run_phases(self):
-        account = self.audience_id.account_id
+        sms = self.env["mailchimp.sms.account"]._for_company(self.company_id)._client()
+        if not self.gateway_group_id:
+            self._create_gateway_group(sms)
         if self.phase == PHASE_COLLECT:
             self._collect_members(self.audience_id._client())
-        sms = account._sms_client()
         if self.phase == PHASE_IMPORT:
             self._settle_uncertain_chunks(sms)
             self._import_waiting(sms)
         if self.phase == PHASE_CHECK:
             self._check_group(sms)
         self.write({"state": STATE_DONE, "date_done": fields.Datetime.now(), "failed_attempts": 0})
+
+    def _create_gateway_group(self, sms):
+        """The group at SerwerSMS; one that a run made but never heard back about is found by its name."""
+        self.gateway_group_id = sms.find_group(self.name) or sms.add_group(self.name)
+        commit_if_allowed(self.env)
 
     def _collect_members(self, client):
         """Phase 1: read the subscribed members page by page, from ``members_read``; commit each page."""
@@ -207,7 +215,7 @@ class MailchimpSmsGroup(models.Model):
                 "members_total": int(page.get("total_items") or 0),
                 "no_phone_count": self.no_phone_count + sum(1 for row in new_rows if not row.get("phone")),
             })
-            self.env["mailchimp.audience"]._commit_if_allowed()
+            commit_if_allowed(self.env)
             if not members or self.members_read >= self.members_total:
                 break
         self.phase = PHASE_IMPORT
@@ -223,7 +231,7 @@ class MailchimpSmsGroup(models.Model):
         arrived.write({"state": "sent"})
         (uncertain - arrived).write({"state": "queued"})
         self.imported_count += len(arrived)
-        self.env["mailchimp.audience"]._commit_if_allowed()
+        commit_if_allowed(self.env)
 
     def _import_waiting(self, sms):
         """Phase 2: the waiting contacts in chunks; the count grows with each chunk the gateway took."""
@@ -234,18 +242,18 @@ class MailchimpSmsGroup(models.Model):
             if not rows:
                 break
             rows.write({"state": "sending"})
-            self.env["mailchimp.audience"]._commit_if_allowed()
+            commit_if_allowed(self.env)
             try:
                 answer = sms.import_contacts(self.name, [row._sms_contact().as_gateway() for row in rows])
             except ServiceError as error:
                 if getattr(error, "code", None) is not None:  # the gateway answered: it imported nothing
                     rows.write({"state": "queued"})
-                    self.env["mailchimp.audience"]._commit_if_allowed()
+                    commit_if_allowed(self.env)
                 raise
             rows.write({"state": "sent"})
             self.write({"imported_count": self.imported_count + int(answer.get("correct") or 0),
                         "rejected_count": self.rejected_count + int(answer.get("failed") or 0)})
-            self.env["mailchimp.audience"]._commit_if_allowed()
+            commit_if_allowed(self.env)
             self.env.invalidate_all()
         self.phase = PHASE_CHECK
 

@@ -6,6 +6,7 @@ from odoo import api, fields, models
 
 from ..mailchimp_sync.const import WEBHOOK_CAMPAIGN, WEBHOOK_EVENT_TYPES
 from ..mailchimp_sync.webhooks import WebhookError, event_key, parse_webhook
+from .mailchimp_transaction import commit_if_allowed
 
 _logger = logging.getLogger(__name__)
 
@@ -83,7 +84,7 @@ class MailchimpWebhookEvent(models.Model):
         record = self.sudo().search([("audience_id", "=", audience.id), ("event_key", "=", key)], limit=1)
         if not record:
             record = self.sudo().create({"audience_id": audience.id, "event_key": key, **values})
-            audience._commit_if_allowed()
+            commit_if_allowed(self.env)
         elif record.state == "failed":
             record.state = "new"  # a redelivery is a retry
         return record

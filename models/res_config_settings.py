@@ -29,7 +29,7 @@ class ResConfigSettings(models.TransientModel):
     @api.depends("company_id")
     def _compute_mailchimp_account_id(self):
         for settings in self:
-            settings.mailchimp_account_id = self.env["mailchimp.account"]._for_company(settings.company_id)
+            settings.mailchimp_account_id = self.env["mailchimp.account"]._for_company(settings.company_id, create=True)
 
     def action_mailchimp_connect(self):
         return self.mailchimp_account_id.action_open_connect_wizard()

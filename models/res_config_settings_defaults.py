@@ -6,4 +6,4 @@ class ResConfigSettings(models.TransientModel):
 
     def action_mailchimp_audience_defaults(self):
         """Settings button: the company's audience defaults."""
-        return self.env["mailchimp.account"]._for_company().action_open_audience_defaults()
+        return self.env["mailchimp.account"]._for_company(create=True).action_open_audience_defaults()

@@ -1,18 +1,14 @@
 from odoo import api, fields, models
 
 from ..mailchimp_sync.const import (
-    STATUS_CLEANED,
+    RESUBSCRIBED_BY_CONTACT_ONLY,
     STATUS_DELETED,
     STATUS_PENDING,
     STATUS_SUBSCRIBED,
-    STATUS_UNSUBSCRIBED,
 )
 from ..mailchimp_sync.duplicates import pick_owner
 from ..mailchimp_sync.eligibility import REASONS, check_eligibility
 from ..mailchimp_sync.member_payload import PartnerData
-
-# Mailchimp statuses only the contact can leave (compliance): the add-on never re-subscribes them.
-LEFT_IN_MAILCHIMP = (STATUS_UNSUBSCRIBED, STATUS_CLEANED, STATUS_DELETED)
 
 # Fields whose change can change a customer's member item (its own or its company's).
 SYNCED_PARTNER_FIELDS = frozenset({
@@ -79,7 +75,8 @@ class ResPartner(models.Model):
         next sync” would never end.
         """
         members = self.mailchimp_member_ids
-        gone = members.filtered(lambda member: member.status in LEFT_IN_MAILCHIMP and not member.left_by_odoo)
+        gone = members.filtered(
+            lambda member: member.status in RESUBSCRIBED_BY_CONTACT_ONLY and not member.left_by_odoo)
         if gone:
             if gone[0].status == STATUS_DELETED:
                 return self.env._("Not synced: deleted permanently from Mailchimp; only the contact can sign up again")

@@ -77,7 +77,7 @@ class ResPartner(models.Model):
         self.ensure_one()
         self.env["mailchimp.backend"]._check_manager()
         self.check_access("write")
-        account = self.env["mailchimp.account"]._for_company(self.company_id or self.env.company)
+        account = self.env["mailchimp.account"]._for_company(self.company_id or self.env.company, create=True)
         emails = self._mailchimp_erasure_emails()
         if not emails:
             raise UserError(self.env._("%s has no email address: there is nothing to forget in Mailchimp.",

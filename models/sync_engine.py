@@ -39,6 +39,7 @@ from ..mailchimp_sync.sync_plan import (
     plan_sync,
 )
 from ..mailchimp_sync.times import parse_mailchimp_time_naive
+from .mailchimp_transaction import commit_if_allowed
 
 _logger = logging.getLogger(__name__)
 
@@ -89,7 +90,7 @@ class AudienceSync:
             self.client.get_list(self.audience.mailchimp_id), fields.Datetime.now()))
 
     def _commit(self):
-        self.audience._commit_if_allowed()
+        commit_if_allowed(self.audience.env)
 
     # ------------------------------------------------------------ what to read, in SQL
 

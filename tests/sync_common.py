@@ -55,6 +55,11 @@ class MailchimpSyncCase(MailchimpCase):
     def sync(self):
         return self.audience._sync_members(trigger="manual")
 
+    def sync_collection(self, collection, user=None):
+        """Press “Sync collection” (as ``user``), then run the scheduled job that does the sync."""
+        collection.with_user(user or self.env.user).action_sync_collection()
+        self.env.ref("mailchimp_sync.ir_cron_mailchimp_collections").method_direct_trigger()
+
     def remote(self, email):
         """The member in Mailchimp, or None."""
         try:

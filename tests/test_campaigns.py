@@ -55,8 +55,11 @@ class TestCampaigns(MailchimpSyncCase):
     def requests_to(self, fragment, since=0):
         return [entry for entry in self.standin.request_log[since:] if fragment in entry[1]]
 
-    def import_now(self):
-        return self.env["mailchimp.campaign"].action_import_campaigns()
+    def import_now(self, button=None):
+        """Press “Import campaigns” (the list's, by default), then run the scheduled job that imports them."""
+        action = (button or self.env["mailchimp.campaign"].action_import_campaigns)()
+        self.assertEqual(action["params"]["title"], "Import queued")
+        self.env.ref("mailchimp_sync.ir_cron_mailchimp_import_campaigns").method_direct_trigger()
 
     # ------------------------------------------------------------ scenarios
 
@@ -68,8 +71,9 @@ class TestCampaigns(MailchimpSyncCase):
         self.activity(sent_id, "jan@acme-example.com", "click", url=URL)
         self.activity(sent_id, "maria@acme-example.com", "open")
         self.activity(sent_id, "ola@acme-example.com", "bounce", type="soft")
-        action = self.import_now()
-        self.assertIn("new campaigns", action["params"]["message"])
+        self.import_now()
+        self.assertRegex(self.audience.campaign_import_result, r"^\d+ new campaigns, \d+ updated")
+        self.assertFalse(self.audience.campaign_import_requested)
         campaign, draft = self.campaign(sent_id), self.campaign(draft_id)
         self.assertEqual((draft.status, draft.send_time, draft.emails_sent), ("save", False, 0))
         self.assertEqual((campaign.title, campaign.subject, campaign.status, campaign.type, campaign.audience_id),
@@ -93,7 +97,7 @@ class TestCampaigns(MailchimpSyncCase):
         self.assertEqual(recipients["ola@acme-example.com"].bounce_type, "soft")
         self.assertEqual(len(campaign.activity_ids), 5)
         # the audience's button reads the same, and charts group rates per month
-        self.audience.with_user(self.manager).action_import_campaigns()
+        self.import_now(self.audience.with_user(self.manager).action_import_campaigns)
         groups = self.env["mailchimp.campaign"].read_group(
             [("id", "=", campaign.id)], ["open_rate:avg", "click_rate:avg"], ["send_time:month"])
         self.assertAlmostEqual(groups[0]["open_rate"], campaign.open_rate)
@@ -131,14 +135,14 @@ class TestCampaigns(MailchimpSyncCase):
         for n in (3, 1150):
             self.standin.store.record_activity(sent_id, f"reader{n}@acme-example.com", "open")
         before = len(self.standin.request_log)
-        big.action_import_campaigns()
+        self.import_now(big.action_import_campaigns)
         pages = self.requests_to(f"/reports/{sent_id}/email-activity", before)
         self.assertEqual([(call[2]["count"], call[2]["offset"]) for call in pages], [("1000", "0"), ("1000", "1000")])
         campaign = self.campaign(sent_id)
         self.assertEqual(campaign.emails_sent, 1200)
         self.assertEqual(sorted(campaign.activity_ids.mapped("email")),
                          ["reader1150@acme-example.com", "reader3@acme-example.com"])
-        big.action_import_campaigns()
+        self.import_now(big.action_import_campaigns)
         self.assertEqual(len(campaign.activity_ids), 2)
 
     def test_reports_are_frozen_thirty_days_after_sending(self):
@@ -190,6 +194,17 @@ class TestCampaigns(MailchimpSyncCase):
         self.env["mailchimp.campaign"]._cron_import_campaigns()
         self.assertEqual(self.campaign(sent_id).status, "sent")
 
+    def test_import_campaigns_only_queues_and_the_scheduled_job_imports(self):
+        sent_id = self.send_campaign("Queued offer")
+        before = len(self.standin.request_log)
+        self.audience.with_user(self.manager).action_import_campaigns()
+        self.assertEqual(self.standin.request_log[before:], [], "the button asks Mailchimp nothing")
+        self.assertTrue(self.audience.campaign_import_requested)
+        self.assertFalse(self.campaign(sent_id))
+        self.env.ref("mailchimp_sync.ir_cron_mailchimp_import_campaigns").method_direct_trigger()
+        self.assertEqual(self.campaign(sent_id).title, "Queued offer")
+        self.assertFalse(self.audience.campaign_import_requested)
+
     def test_only_managers_import_and_refused_calls_ask_mailchimp_nothing(self):
         sent_id = self.send_campaign("Rights")
         for user in (self.internal, self.mc_user):
@@ -203,7 +218,7 @@ class TestCampaigns(MailchimpSyncCase):
             self.assertEqual(self.standin.request_log[before:], [], f"{user.login} reached Mailchimp")
         with self.assertRaises(AccessError):
             self.env["mailchimp.campaign"].with_user(self.internal).search([])
-        self.env["mailchimp.campaign"].with_user(self.manager).action_import_campaigns()
+        self.import_now(self.env["mailchimp.campaign"].with_user(self.manager).action_import_campaigns)
         campaign = self.env["mailchimp.campaign"].with_user(self.mc_user).search([("mailchimp_id", "=", sent_id)])
         self.assertEqual(campaign.title, "Rights")
         with self.assertRaises(AccessError):
@@ -260,12 +275,13 @@ class TestCampaignsDemo(MailchimpDemoCase):
 
     def test_a_restarted_demo_imports_nothing_twice(self):
         """tools/run restarts the stand-in on the day the database was made: same campaigns, same times."""
-        _audience, counts = self.start_demo()
+        audience, counts = self.start_demo()
         added = self.env["mailchimp.campaign.activity"].search_count([])
         self.assertEqual(counts["activity"], added)
         seed = {**read_seed(self.standin_seed), "anchor": self.standin.store.now().date().isoformat()}
         with StandinServer(seed=seed) as restarted:
             self.connect_account(self.env.company, restarted)
-            again = self.env["mailchimp.campaign"].action_import_campaigns()
-        self.assertIn("0 new campaigns, 0 updated", again["params"]["message"])
+            self.env["mailchimp.campaign"].action_import_campaigns()
+            self.env.ref("mailchimp_sync.ir_cron_mailchimp_import_campaigns").method_direct_trigger()
+        self.assertIn("0 new campaigns, 0 updated", audience.campaign_import_result)
         self.assertEqual(self.env["mailchimp.campaign.activity"].search_count([]), added)

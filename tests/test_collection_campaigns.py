@@ -33,7 +33,7 @@ class TestCollectionCampaigns(MailchimpSyncCase):
         collection = self.env["mailchimp.collection"].create({
             "name": prefix, "audience_id": self.audience.id, "campaign_type": campaign_type,
             "partner_ids": [(6, 0, customers.ids)]})
-        collection.action_sync_collection()
+        self.sync_collection(collection)
         customers[1].mailchimp_subscribe = False
         self.client.update_member(self.list_id, f"{prefix}.left@acme-example.com", {"status": "unsubscribed"})
         return collection
@@ -60,6 +60,19 @@ class TestCollectionCampaigns(MailchimpSyncCase):
     def exclusion_consents(self, collection):
         return self.env["mailchimp.consent"].sudo().search(
             [("partner_id", "in", collection.partner_ids.ids), ("source", "=", SOURCE_GDPR_EXCLUSION)])
+
+    def test_a_campaign_waits_for_the_collection_sync(self):
+        collection = self.env["mailchimp.collection"].create({
+            "name": "unsynced", "audience_id": self.audience.id,
+            "partner_ids": [(6, 0, self.customer("new", "unsynced.new@acme-example.com").ids)]})
+        action = collection.action_new_campaign()
+        wizard = self.env[action["res_model"]].with_context(action["context"]).create(
+            {"subject": "Offer", "body_html": "<p>Hi</p>"})
+        requests_before = len(self.standin.request_log)
+
+        with self.assertRaisesRegex(UserError, "Sync collection"):
+            wizard.action_create_campaign()
+        self.assertEqual(len(self.standin.request_log), requests_before)
 
     def test_a_marketing_campaign_excludes_who_has_no_consent_and_is_sent_to_the_others(self):
         collection = self.collection_of("mkt")

@@ -1,5 +1,8 @@
 """Contact collections (#10) kept as static segments — against the stand-in."""
+from unittest.mock import patch
+
 from odoo.addons.mailchimp_sync.mailchimp_sync.const import NOT_OPTED_IN, REASONS
+from odoo.addons.mailchimp_sync.models.mailchimp_transaction import SAVEPOINT
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
 
@@ -35,7 +38,7 @@ class TestCollections(MailchimpSyncCase):
         unticked = self.customer("Ola", "ola@acme-example.com", subscribe=False)
         collection = self.collection("VIP", partner_ids=[(6, 0, (member | newcomer | unticked).ids)])
 
-        collection.with_user(self.manager).action_sync_collection()
+        self.sync_collection(collection, user=self.manager)
 
         self.assertEqual(self.segment_emails(collection), ["jan@acme-example.com", "maria@acme-example.com"])
         self.assertEqual(self.remote("maria@acme-example.com")["status"], "subscribed",
@@ -47,10 +50,47 @@ class TestCollections(MailchimpSyncCase):
         self.assertTrue(collection.last_sync)
 
         collection.partner_ids = [(3, newcomer.id)]
-        collection.action_sync_collection()
+        self.sync_collection(collection)
 
         self.assertEqual(self.segment_emails(collection), ["jan@acme-example.com"])
         self.assertEqual(collection.mailchimp_count, 1)
+
+    def test_sync_collection_only_queues_it_and_the_scheduled_job_syncs_it(self):
+        jan = self.customer("Jan", "jan.queued@acme-example.com")
+        collection = self.collection("Queued", partner_ids=[(6, 0, jan.ids)])
+        cron = self.env.ref("mailchimp_sync.ir_cron_mailchimp_collections")
+        triggers_before = self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
+        requests_before = len(self.standin.request_log)
+
+        with patch.object(self.env.cr, "execute", wraps=self.env.cr.execute) as execute:
+            action = collection.with_user(self.manager).action_sync_collection()
+
+        self.assertEqual(action["params"]["type"], "success")
+        self.assertEqual(len(self.standin.request_log), requests_before, "the button asks Mailchimp nothing")
+        self.assertFalse([call for call in execute.call_args_list if SAVEPOINT in str(call.args[0])],
+                         "the button commits nothing (in tests a savepoint stands for a commit)")
+        self.assertEqual((collection.sync_state, collection.sync_requested_by), ("queued", self.manager))
+        self.assertEqual(self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]), triggers_before + 1)
+        self.assertIsNone(self.remote("jan.queued@acme-example.com"))
+
+        cron.method_direct_trigger()
+
+        self.assertEqual(collection.sync_state, "done")
+        self.assertEqual(collection.sync_message, "1 in the segment, 0 left out.")
+        self.assertEqual(self.segment_emails(collection), ["jan.queued@acme-example.com"])
+        self.assertEqual(self.audience.last_run_id.user_id, self.manager, "the push ran as who pressed the button")
+
+    def test_a_failed_collection_sync_says_why_on_the_collection(self):
+        jan = self.customer("Jan", "jan.fails@acme-example.com")
+        self.sync()
+        collection = self.collection("Fails", partner_ids=[(6, 0, jan.ids)])
+        self.standin.faults.add(status=503, times=None, path_contains="/segments")
+
+        self.sync_collection(collection)
+
+        self.assertEqual(collection.sync_state, "failed")
+        self.assertIn("503", collection.sync_message)
+        self.assertFalse(collection.segment_id)
 
     def test_a_collection_unsubscribed_in_mailchimp_leaves_the_member_out(self):
         jan = self.customer("Jan", "jan.left@acme-example.com")
@@ -59,7 +99,7 @@ class TestCollections(MailchimpSyncCase):
         self.member_of(jan).status = "unsubscribed"
         collection = self.collection("News", partner_ids=[(6, 0, jan.ids)])
 
-        collection.action_sync_collection()
+        self.sync_collection(collection)
 
         self.assertEqual(self.segment_emails(collection), [])
         self.assertIn("not subscribed in Mailchimp", collection.skip_ids.reason)
@@ -72,14 +112,14 @@ class TestCollections(MailchimpSyncCase):
         self.sync()
         collection = self.collection("Bulk", kind="dynamic", domain="[('email', 'ilike', '@bulk-example.com')]")
 
-        collection.action_sync_collection()
+        self.sync_collection(collection)
 
         self.assertEqual(collection.mailchimp_count, 1100)
         adds = self.segment_calls(collection)
         self.assertEqual(len(adds), 3, "1 100 additions: batches of 500, 500 and 100")
 
         collection.domain = "[('email', 'ilike', '@bulk-example.com'), ('comment', 'ilike', 'even')]"
-        collection.action_sync_collection()
+        self.sync_collection(collection)
 
         self.assertEqual(collection.mailchimp_count, 550)
         self.assertEqual(len(self.segment_calls(collection)), 3 + 2, "550 removals: batches of 500 and 50")

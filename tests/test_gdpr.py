@@ -258,7 +258,7 @@ class TestCampaignConsentCheck(MailchimpSyncCase):
         self.sync()
         collection = self.env["mailchimp.collection"].create({
             "name": "GDPR check", "audience_id": self.audience.id, "partner_ids": [(6, 0, customers.ids)]})
-        collection.action_sync_collection()
+        self.sync_collection(collection)
         ok, blacklisted, withdrawn = customers
         self.env["mail.blacklist"]._add(blacklisted.email)
         self.env.invalidate_all()  # a new request would read is_blacklisted afresh

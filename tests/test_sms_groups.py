@@ -43,7 +43,8 @@ class TestSmsGroups(MailchimpSyncCase, HttpCase):
         cls.gateway = SmsStandinServer().start()
         cls.addClassCleanup(cls.gateway.stop)
         cls.env.company.country_id = cls.env.ref("base.pl")
-        cls.account._sms_connect(SmsCredentials.from_token(cls.gateway.token, base_url=cls.gateway.base_url))
+        cls.sms_account = cls.env["mailchimp.sms.account"]._for_company(create=True)
+        cls.sms_account._connect(SmsCredentials.from_token(cls.gateway.token, base_url=cls.gateway.base_url))
         cls.client.batch_subscribe(cls.list_id, member_items())
         cls.client.batch_subscribe(cls.list_id, [{"email_address": "gone@acme-example.com", "status_if_new":
                                                   "unsubscribed", "merge_fields": {"PHONE": "+48500600799"}}])
@@ -111,7 +112,7 @@ class TestSmsGroups(MailchimpSyncCase, HttpCase):
 
     def test_verify_saves_only_what_the_gateway_accepts(self):
         Wizard = self.env["mailchimp.sms.connect.wizard"]
-        account = self.account
+        account = self.sms_account
         wizard = Wizard.create({"account_id": account.id, "auth_method": "login", "username": "api_user",
                                 "password": "wrong", "base_url": self.gateway.base_url})
         action = wizard.action_verify_and_save()
@@ -119,9 +120,9 @@ class TestSmsGroups(MailchimpSyncCase, HttpCase):
         self.assertEqual(wizard.error, "SerwerSMS refused the credentials: SerwerSMS error 1001, InvalidUser: "
                                        "Incorrect login or password.")
         self.assertFalse(wizard.password, "the refused password is kept nowhere")
-        self.assertEqual((account.sms_auth_method, account.sms_username, account.sms_password),
+        self.assertEqual((account.auth_method, account.username, account.password),
                          ("token", False, False), "nothing stored")
-        self.assertEqual(account.sms_token, self.gateway.token)
+        self.assertEqual(account.token, self.gateway.token)
         wizard = Wizard.create({"account_id": account.id, "auth_method": "token", "token": "  ",
                                 "base_url": self.gateway.base_url})
         calls = len(self.gateway.calls())
@@ -134,7 +135,7 @@ class TestSmsGroups(MailchimpSyncCase, HttpCase):
                                 "password": password, "base_url": self.gateway.base_url})
         action = wizard.action_verify_and_save()
         self.assertEqual(action["params"]["message"], "SerwerSMS account verified: api_user")
-        self.assertEqual((account.sms_auth_method, account.sms_username, account.sms_account_name),
+        self.assertEqual((account.auth_method, account.username, account.account_name),
                          ("login", "api_user", "api_user"))
         self.assertFalse(wizard.password)
 
@@ -143,25 +144,29 @@ class TestSmsGroups(MailchimpSyncCase, HttpCase):
                                 groups="base.group_user,mailchimp_sync.group_mailchimp_manager")
         calls = len(self.gateway.calls())
         with self.assertRaises(AccessError):
-            self.account.with_user(manager)._sms_connect(
+            self.sms_account.with_user(manager)._connect(
                 SmsCredentials.from_token(self.gateway.token, base_url=self.gateway.base_url))
         with self.assertRaises(AccessError):
-            self.account.with_user(manager).action_open_sms_connect_wizard()
+            self.sms_account.with_user(manager).action_open_connect_wizard()
         with self.assertRaises(AccessError):
-            self.account.with_user(manager).action_sms_disconnect()
+            self.sms_account.with_user(manager).action_disconnect()
         with self.assertRaises(AccessError):
-            self.account.with_user(manager).read(["sms_token"])
+            self.sms_account.with_user(manager).read(["token"])
         self.assertEqual(len(self.gateway.calls()), calls)
 
     # ------------------------------------------------------------ start sync
 
     def test_start_sync_imports_the_subscribed_members_with_a_mobile_number_in_chunks(self):
-        self.audience.action_sms_start_sync()
+        mailchimp_calls, gateway_calls = len(self.standin.request_log), len(self.gateway.calls())
+        action = self.audience.action_sms_start_sync()
         group = self.audience.sms_group_ids
+        self.assertEqual(action["params"]["title"], "SMS sync queued")
         self.assertRegex(group.name, r"^MC_Customers_\d{8}_\d{6}$")
         self.assertEqual(group.status_text, "Ready to sync")
-        self.assertEqual(self.gateway.store.group_by_name(group.name)["id"], group.gateway_group_id)
+        self.assertEqual((len(self.standin.request_log), len(self.gateway.calls())), (mailchimp_calls, gateway_calls),
+                         "the button only queues: the scheduled job creates the group and fills it")
         self.run_job(chunk=2, page=3)
+        self.assertEqual(self.gateway.store.group_by_name(group.name)["id"], group.gateway_group_id)
         self.assertEqual(group.status_text, "Sync finished")
         self.assertTrue(group.date_done and group.live)
         self.assertEqual((group.members_total, group.imported_count, group.rejected_count, group.no_phone_count),
@@ -218,12 +223,13 @@ class TestSmsGroups(MailchimpSyncCase, HttpCase):
 
     def test_errors_the_gateway_answers_with_http_200_reach_the_user_as_sentences(self):
         self.gateway.store.arm_error(1002, action="groups/add")
-        with self.assertRaisesRegex(UserError, r"^SerwerSMS error 1002, InvalidRole: The user does not have "
-                                               r"permission to use the API\.$"):
-            self.audience.action_sms_start_sync()
-        self.assertFalse(self.audience.sms_group_ids)
         self.audience.action_sms_start_sync()
         group = self.audience.sms_group_ids
+        self.run_job()
+        self.assertEqual(group.status_text, "Failed: SerwerSMS error 1002, InvalidRole: The user does not have "
+                                            "permission to use the API.")
+        self.assertFalse(group.gateway_group_id)
+        group.action_resume()
         self.gateway.store.arm_error(1005, action="contacts/import", message="No permission")
         self.run_job()
         self.assertEqual(group.status_text, "Failed: SerwerSMS error 1005, InvalidRole: No permission.")
@@ -233,8 +239,20 @@ class TestSmsGroups(MailchimpSyncCase, HttpCase):
         self.assertEqual(group.status_text, "Sync finished")
         self.assertEqual(sorted(self.in_gateway(group).values()), IMPORTED)
 
+    def test_a_group_whose_creation_answer_was_lost_is_found_by_its_name(self):
+        self.audience.action_sms_start_sync()
+        group = self.audience.sms_group_ids
+        self.gateway.lose_answer("groups/add")  # the gateway makes the group, its answer is lost
+        self.run_job()
+        self.assertEqual(group.state, "failed")
+        self.run_job()
+        self.assertEqual(group.state, "done")
+        self.assertEqual(len(self.gateway.calls("groups/add")), 1, "the group is not made twice")
+        self.assertEqual(self.gateway.store.group_by_name(group.name)["id"], group.gateway_group_id)
+        self.assertEqual(sorted(self.in_gateway(group).values()), IMPORTED)
+
     def test_start_sync_without_serwersms_says_so_before_any_call(self):
-        self.account.action_sms_disconnect()
+        self.sms_account.action_disconnect()
         calls = len(self.gateway.calls())
         with self.assertRaisesRegex(UserError, "SerwerSMS is not connected"):
             self.audience.action_sms_start_sync()

@@ -3,6 +3,7 @@ from unittest.mock import patch
 
 import psycopg2
 from odoo.addons.mailchimp_sync.models.mailchimp_audience_sync import SYNC_LOCK_CLASS
+from odoo.addons.mailchimp_sync.models.mailchimp_transaction import commit_if_allowed
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
@@ -177,7 +178,7 @@ class TestSyncEngine(MailchimpSyncCase):
         """A commit refused for a concurrent update leaves an aborted transaction: the lock must still go."""
         with self.assertRaises(psycopg2.errors.DivisionByZero), mute_logger("odoo.sql_db"), \
                 self.audience._sync_lock():
-            self.audience._commit_if_allowed()
+            commit_if_allowed(self.env)
             self.env.cr.execute("SELECT 1 / 0")
         with self.registry.cursor() as other_cr:
             other_cr.execute("SELECT pg_try_advisory_lock(%s, %s)", (SYNC_LOCK_CLASS, self.audience.id))

@@ -26,6 +26,7 @@ class TestUiCollections(MailchimpStandinMixin, HttpCase):
             "name": "TOUR-VIP", "audience_id": audience.id, "partner_ids": [(6, 0, customers.ids)]})
         audience._sync_members()
         collection.action_sync_collection()
+        self.env.ref("mailchimp_sync.ir_cron_mailchimp_collections").method_direct_trigger()
         customers[1].mailchimp_subscribe = False  # after the segment was synced: the GDPR check excludes it
 
         self.start_tour("/odoo", "mailchimp_sync_collection_campaign", login="admin")

@@ -7,6 +7,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.mailchimp_sync.models.mailchimp_inbound import MailchimpAudience
+from odoo.addons.mailchimp_sync.models.mailchimp_transaction import undo_since_commit
 
 from .common import new_list_body
 from .sync_common import MailchimpSyncCase
@@ -347,7 +348,7 @@ class TestWebhooks(MailchimpSyncCase, HttpCase):
             try:
                 big._import_members()
             except MemoryError:
-                big._undo_since_commit()  # what the worker's death does: back to the last commit
+                undo_since_commit(big.env)  # what the worker's death does: back to the last commit
         self.assertEqual((big.import_state, big.import_offset), ("running", 1000), "the first page is kept")
         self.env["mailchimp.audience"]._cron_reconcile()
         self.assertEqual((big.import_state, big.import_offset), ("done", 1500))

@@ -65,12 +65,14 @@ class MailchimpCollectionCampaignWizard(models.TransientModel):
     # ------------------------------------------------------------ steps
 
     def action_create_campaign(self):
-        """Create the draft campaign in Mailchimp, to the collection's segment (synced first)."""
+        """Create the draft campaign in Mailchimp, to the collection's segment (made by its sync)."""
         self.ensure_one()
         backend = self._check_rights()
         collection = self.collection_id
         if not collection.segment_id:
-            collection._sync_segment()
+            raise UserError(self.env._(
+                "The collection %s has no segment in Mailchimp yet: press “Sync collection” and create the campaign "
+                "when the sync is done.", collection.name))
         audience = collection.audience_id
         body = {
             "type": "regular",

@@ -182,9 +182,9 @@ def test_cleaned_and_erased_addresses_cannot_be_ticked(current, reason):
 
 
 def test_a_compliance_refusal_of_subscribed_falls_back_to_pending():
-    assert manual_subscription_fallback("subscribed", refused_in_compliance=True) == "pending"
-    assert manual_subscription_fallback("subscribed", refused_in_compliance=False) is None
-    assert manual_subscription_fallback("pending", refused_in_compliance=True) is None
+    assert manual_subscription_fallback("subscribed") == "pending"
+    assert manual_subscription_fallback("pending") is None
+    assert manual_subscription_fallback("unsubscribed") is None
 
 
 # ------------------------------------------------------------------ against the stand-in

@@ -178,3 +178,13 @@ def test_a_lost_answer_means_the_gateway_acted_but_the_client_does_not_know(gate
     with pytest.raises(SerwerSmsError):
         client.import_contacts("MC_lost", [{"phone": "+48500600700", "email": "a@acme-example.com"}])
     assert [item["email"] for item in client.iter_contacts(group_id)] == ["a@acme-example.com"]
+
+
+def test_a_group_whose_answer_was_lost_is_found_by_its_exact_name(gateway, make_sms_client):
+    client = make_sms_client()
+    client.add_group("MC_found_2")
+    gateway.lose_answer("groups/add")
+    with pytest.raises(SerwerSmsError):
+        client.add_group("MC_found")
+    assert client.find_group("MC_found") == gateway.store.group_by_name("MC_found")["id"]
+    assert client.find_group("MC_nowhere") is None
