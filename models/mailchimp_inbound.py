@@ -24,7 +24,6 @@ from urllib.parse import quote
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import email_normalize
 
 from ..mailchimp_sync.const import (
     STATUS_ARCHIVED,
@@ -34,6 +33,7 @@ from ..mailchimp_sync.const import (
     STATUS_UNSUBSCRIBED,
     WEBHOOK_CAMPAIGN,
 )
+from ..mailchimp_sync.eligibility import email_key
 from ..mailchimp_sync.inbound import (
     RemoteChange,
     change_from_event,
@@ -353,20 +353,20 @@ class MailchimpAudience(models.Model):
         members = self.env["mailchimp.member"].sudo().search(
             [("audience_id", "=", self.id), ("mailchimp_id", "in", list(hashes))])
         member_by_hash = {member.mailchimp_id: member for member in members}
-        normalized = {email_normalize(email) for email in emails} - {False}
+        keys = {email_key(email) for email in emails} - {None}
         partners = self.env["res.partner"].sudo().with_context(active_test=False).search([
-            ("email_normalized", "in", list(normalized)), ("company_id", "in", [False, self.company_id.id]),
-        ], order="is_company desc, id") if normalized else []
+            ("mailchimp_email_key", "in", list(keys)), ("company_id", "in", [False, self.company_id.id]),
+        ], order="is_company desc, id") if keys else []
         partner_by_email = {}
         for partner in partners:
-            partner_by_email.setdefault(partner.email_normalized, partner)
+            partner_by_email.setdefault(partner.mailchimp_email_key, partner)
         bindings = {}
         for email in emails:
             member = member_by_hash.get(subscriber_hash(email))
             if member and member.partner_id:
                 bindings[subscriber_hash(email)] = (member, member.partner_id.sudo())
             else:
-                bindings[subscriber_hash(email)] = (member or None, partner_by_email.get(email_normalize(email)))
+                bindings[subscriber_hash(email)] = (member or None, partner_by_email.get(email_key(email)))
         return bindings
 
     def _create_new_subscribers(self, changes, batch):

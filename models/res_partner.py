@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 from ..mailchimp_sync.const import (
     STATUS_CLEANED,
@@ -8,11 +9,13 @@ from ..mailchimp_sync.const import (
     STATUS_UNSUBSCRIBED,
 )
 from ..mailchimp_sync.duplicates import pick_owner
-from ..mailchimp_sync.eligibility import REASONS, check_eligibility
+from ..mailchimp_sync.eligibility import REASONS, check_eligibility, email_key
 from ..mailchimp_sync.member_payload import PartnerData
 
 # Mailchimp statuses only the contact can leave (compliance): the add-on never re-subscribes them.
 LEFT_IN_MAILCHIMP = (STATUS_UNSUBSCRIBED, STATUS_CLEANED, STATUS_DELETED)
+
+FILL_BATCH = 10_000  # customers per UPDATE when the email identity is filled on upgrade
 
 # Fields whose change can change a customer's member item (its own or its company's).
 SYNCED_PARTNER_FIELDS = frozenset({
@@ -24,6 +27,10 @@ SYNCED_PARTNER_FIELDS = frozenset({
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    mailchimp_email_key = fields.Char(
+        string="Email identity", compute="_compute_mailchimp_email_key", store=True, index=True,
+        help="The address as Mailchimp identifies it (ASCII domain, lower-cased): customers, members and "
+             "deliveries from Mailchimp are matched on it.")
     mailchimp_subscribe = fields.Boolean(
         string="Mailchimp subscription", tracking=True,
         help="Tick to keep this customer subscribed to the Mailchimp audience of its groups.")
@@ -35,6 +42,32 @@ class ResPartner(models.Model):
     mailchimp_sync_state = fields.Char(
         string="Mailchimp sync", compute="_compute_mailchimp_sync_state",
         groups="mailchimp_sync.group_mailchimp_user")
+
+    @api.depends("email")
+    def _compute_mailchimp_email_key(self):
+        for partner in self:
+            partner.mailchimp_email_key = email_key(partner.email)
+
+    @api.model
+    def _mailchimp_fill_email_keys(self, batch_size=FILL_BATCH):
+        """Fill the email identity of every customer (the upgrade that adds it), a batch at a time.
+
+        Straight in SQL, keyset-paged: a large table is never held in memory or in the ORM's cache.
+        """
+        self.flush_model(["email"])
+        cr, last = self.env.cr, 0
+        while True:
+            cr.execute(SQL("SELECT id, email FROM res_partner WHERE id > %s ORDER BY id LIMIT %s", last, batch_size))
+            rows = cr.fetchall()
+            if not rows:
+                break
+            keys = SQL(", ").join(SQL("(%s::int, %s::varchar)", partner_id, email_key(email))
+                                  for partner_id, email in rows)
+            cr.execute(SQL("""UPDATE res_partner AS partner SET mailchimp_email_key = filled.key
+                                FROM (VALUES %s) AS filled(id, key)
+                               WHERE partner.id = filled.id""", keys))
+            last = rows[-1][0]
+        self.invalidate_model(["mailchimp_email_key"])
 
     @api.depends("email", "active", "is_blacklisted", "mailchimp_subscribe", "category_id.mailchimp_interest_id",
                  "mailchimp_member_ids.status", "mailchimp_member_ids.need_sync", "mailchimp_member_ids.last_error",
@@ -58,15 +91,16 @@ class ResPartner(models.Model):
         It comes before the customer's own members: a member left from before the duplicate
         appeared is not what the customer has in Mailchimp any more.
         """
-        if not self.email_normalized:
+        key = self.mailchimp_email_key
+        if not key:
             return None
         others = self.with_context(active_test=False).search(
-            [("email_normalized", "=", self.email_normalized), ("id", "not in", self._origin.ids)])
+            [("mailchimp_email_key", "=", key), ("id", "not in", self._origin.ids)])
         rivals = [other_data for other_data in (other._mailchimp_partner_data() for other in others)
                   if check_eligibility(other_data).eligible]
         if not rivals:
             return None
-        owner = pick_owner(self.email_normalized, [data, *rivals]).kept_partner_id
+        owner = pick_owner(key, [data, *rivals]).kept_partner_id
         if owner == self.id:
             return None
         return self.env._("Not synced: same email as %s", self.browse(owner).display_name)

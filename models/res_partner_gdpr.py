@@ -1,8 +1,9 @@
 """The customer's consent records, the box's changes as consent, and "Forget in Mailchimp" (right to erasure)."""
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import email_normalize, email_split
+from odoo.tools import email_split
 
+from ..mailchimp_sync.eligibility import email_key
 from ..mailchimp_sync.errors import MailchimpError
 from ..mailchimp_sync.gdpr import CONSENT_ERASED, CONSENT_GIVEN, CONSENT_WITHDRAWN, SOURCE_ERASURE, SOURCE_USER
 from ..mailchimp_sync.member_payload import subscriber_hash
@@ -102,7 +103,7 @@ class ResPartner(models.Model):
         """The customer's addresses (its field may hold several) and those its member bindings have."""
         addresses = email_split(self.email or "") + self.sudo().with_context(
             active_test=False).mailchimp_member_ids.filtered("email").mapped("email")
-        return list(dict.fromkeys(filter(None, (email_normalize(address) for address in addresses))))
+        return list(dict.fromkeys(filter(None, (email_key(address) for address in addresses))))
 
     def _mailchimp_delete_permanently(self, client, audiences, emails):
         """``(audiences erased from, failure sentences)``; an address that is not a member (404) is fine."""

@@ -133,16 +133,20 @@ class AudienceSync:
     def _decide_duplicates(self):
         """Who keeps each address that several candidates share (or that another customer's member has).
 
-        Only those customers are read here; the core decides with its one rule.
+        Addresses are compared by their identity (``res.partner.mailchimp_email_key``, the core's
+        ``email_key``; a member's ``mailchimp_id`` is its hash). Only those customers are read here;
+        the core decides with its one rule.
         """
+        self.env["res.partner"].flush_model(["mailchimp_email_key"])
+        self.env["mailchimp.member"].flush_model(["mailchimp_id", "audience_id", "partner_id"])
         self.env.cr.execute(SQL(
             """SELECT p.id FROM res_partner p
-                WHERE p.id IN (%s) AND p.email_normalized IN (
-                    SELECT c.email_normalized FROM res_partner c WHERE c.id IN (%s)
-                     GROUP BY c.email_normalized HAVING count(*) > 1)
+                WHERE p.id IN (%s) AND p.mailchimp_email_key IN (
+                    SELECT c.mailchimp_email_key FROM res_partner c WHERE c.id IN (%s)
+                     GROUP BY c.mailchimp_email_key HAVING count(*) > 1)
                UNION
                SELECT p.id FROM res_partner p
-                 JOIN mailchimp_member m ON lower(m.email) = p.email_normalized AND m.audience_id = %s
+                 JOIN mailchimp_member m ON m.mailchimp_id = md5(p.mailchimp_email_key) AND m.audience_id = %s
                                         AND m.partner_id IS DISTINCT FROM p.id
                 WHERE p.id IN (%s)""",
             self._candidate_ids_sql(), self._candidate_ids_sql(), self.audience.id, self._candidate_ids_sql(),
