@@ -43,7 +43,7 @@ from ..mailchimp_sync.inbound import (
 from ..mailchimp_sync.member_payload import build_member, payload_hash, subscriber_hash
 from ..mailchimp_sync.sms_signup import parse_sms_signup
 from ..mailchimp_sync.webhooks import new_secret
-from .sync_engine import AudienceSync
+from .sync_engine import MemberItems
 
 _logger = logging.getLogger(__name__)
 
@@ -520,15 +520,10 @@ class MailchimpAudience(models.Model):
                       "mailchimp_id": subscriber_hash(payload["email_address"])})
 
     def _item_engine(self):
-        """What building a customer's member item needs (the schema and tag links), read once."""
-        engine = AudienceSync(self, run=None, client=None)
-        engine.interest_by_tag = self._mapped_tags()
-        engine.schema = self._audience_schema(engine.interest_by_tag)
-        return engine
+        """What building customers' member items needs (the schema and tag links, read once): a :class:`MemberItems`."""
+        return MemberItems(self)
 
     @staticmethod
     def _current_item(engine, partner):
         """The customer's member item as it is now; its hash on the binding means no run pushes it back (no echo)."""
-        [data] = engine._partner_data(partner.ids)
-        built = build_member(data, engine.schema)
-        return built if built.subscribes else None
+        return engine.current_item(partner)
