@@ -10,6 +10,7 @@ from ..mailchimp_sync.const import (
 )
 from ..mailchimp_sync.duplicates import pick_owner
 from ..mailchimp_sync.eligibility import REASONS, check_eligibility, email_key
+from ..mailchimp_sync.gdpr import CONSENT_GIVEN, CONSENT_WITHDRAWN
 from ..mailchimp_sync.member_payload import PartnerData
 
 # Mailchimp statuses only the contact can leave (compliance): the add-on never re-subscribes them.
@@ -161,24 +162,44 @@ class ResPartner(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        """The one create path of the Mailchimp side, in this order: the company's members marked dirty,
+        then the ticked boxes recorded as consent (not for customers Mailchimp brought)."""
         partners = super().create(vals_list)
         partners.parent_id._mailchimp_mark_dirty()
+        if not self.env.context.get("mailchimp_from_remote"):
+            partners.filtered("mailchimp_subscribe")._mailchimp_record_box(CONSENT_GIVEN)
         return partners
 
     def write(self, vals):
-        """Edits only mark members dirty: the sync run pushes them, never ``write()``.
+        """The one write path of the Mailchimp side of a customer; its steps run in this order:
 
-        What Mailchimp itself changed (context ``mailchimp_from_remote``) marks nothing:
-        pushing it back would be an echo at best, and undo a newer change at worst.
+        1. a user's change of the box is dated (Mailchimp's own later changes win over older ones),
+           and the customers whose box it changes are noted;
+        2. the write;
+        3. the members of the customer (and of its companies, before and after) are marked dirty:
+           the sync run pushes them, never ``write()``;
+        4. the box's change is recorded as consent given or withdrawn (GDPR);
+        5. a new address gets the campaign activity recorded for it before it was a customer's.
+
+        What Mailchimp itself changed (context ``mailchimp_from_remote``) skips 1, 3 and 4: pushing
+        it back would be an echo at best and undo a newer change at worst, and the inbound path
+        records its consent where it applies the change.
         """
-        if "mailchimp_subscribe" in vals and not self.env.context.get("mailchimp_from_remote"):
+        from_remote = self.env.context.get("mailchimp_from_remote")
+        box_changed = self.browse()
+        if "mailchimp_subscribe" in vals and not from_remote:
+            ticked = bool(vals["mailchimp_subscribe"])
             vals = {**vals, "mailchimp_subscribe_date": fields.Datetime.now()}
+            box_changed = self.filtered(lambda partner: partner.mailchimp_subscribe != ticked)
         parents_before = self.parent_id
         result = super().write(vals)
-        if self.env.context.get("mailchimp_from_remote"):
-            return result
-        if SYNCED_PARTNER_FIELDS.intersection(vals) or self._mailchimp_is_representative_change(vals):
-            (self | self.parent_id | parents_before)._mailchimp_mark_dirty()
+        if not from_remote:
+            if SYNCED_PARTNER_FIELDS.intersection(vals) or self._mailchimp_is_representative_change(vals):
+                (self | self.parent_id | parents_before)._mailchimp_mark_dirty()
+            if box_changed:
+                box_changed._mailchimp_record_box(CONSENT_GIVEN if ticked else CONSENT_WITHDRAWN)
+        if vals.get("email"):
+            self._mailchimp_link_campaign_activity()
         return result
 
     def unlink(self):
