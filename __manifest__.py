@@ -32,8 +32,10 @@
         "security/mailchimp_sms_security.xml",
         "data/mailchimp_sms_cron_data.xml",
         "views/mailchimp_sms_views.xml",
+        "views/mailchimp_sms_account_views.xml",
         "views/mailchimp_sms_settings_views.xml",
         "security/mailchimp_cm_security.xml",
+        "views/mailchimp_cm_account_views.xml",
         "views/mailchimp_cm_views.xml",
     ],
     "demo": [

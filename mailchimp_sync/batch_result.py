@@ -12,15 +12,13 @@ the failure.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
-from itertools import islice
-from typing import Any, TypeVar
+from collections.abc import Mapping
+from typing import Any
 
-from .const import BATCH_LIMIT, CREATED, FAILED, UPDATED  # also re-exported for callers
+from .const import CREATED, FAILED, UPDATED  # also re-exported for callers
 from .datatypes import BatchResult, MemberOutcome  # also re-exported for callers
-from .gdpr import explain_forgotten, is_forgotten_refusal
-
-ItemT = TypeVar("ItemT")
+from .errors import MailchimpComplianceError, MailchimpForgottenError, batch_refusal
+from .gdpr import explain_forgotten
 
 
 def parse_batch_response(response: Mapping[str, Any]) -> BatchResult:
@@ -37,7 +35,8 @@ def parse_batch_response(response: Mapping[str, Any]) -> BatchResult:
         email = _email_key(error.get("email_address"))
         if email:
             outcomes[email] = MemberOutcome(
-                email=email, outcome=FAILED, message=error_message(error), error_code=error.get("error_code")
+                email=email, outcome=FAILED, message=error_message(error), error_code=error.get("error_code"),
+                in_compliance_state=batch_refusal(error.get("error")) is MailchimpComplianceError,
             )
         else:
             unattributed.append(error_message(error))
@@ -53,7 +52,7 @@ def parse_batch_response(response: Mapping[str, Any]) -> BatchResult:
 def error_message(error: Mapping[str, Any]) -> str:
     """E.g. "Mailchimp rejected the contact: Your merge fields were invalid. (PHONE: Please enter a valid phone)"."""
     reason = (error.get("error") or "").strip() or "no reason given"
-    if is_forgotten_refusal(reason):
+    if batch_refusal(reason) is MailchimpForgottenError:
         reason = explain_forgotten(error.get("email_address") or "The address")
     message = f"Mailchimp rejected the contact: {reason}"
     field_name = (error.get("field") or "").strip()
@@ -62,15 +61,6 @@ def error_message(error: Mapping[str, Any]) -> str:
         detail = ": ".join(part for part in (field_name, field_message) if part)
         message = f"{message} ({detail})"
     return message
-
-
-def chunked(items: Iterable[ItemT], size: int = BATCH_LIMIT) -> Iterator[list[ItemT]]:
-    """Split ``items`` into lists of at most ``size`` (1..BATCH_LIMIT) items."""
-    if not 1 <= size <= BATCH_LIMIT:
-        raise ValueError(f"batch size must be between 1 and {BATCH_LIMIT}, got {size}")
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch
 
 
 def _email_key(email: str | None) -> str:

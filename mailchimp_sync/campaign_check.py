@@ -1,9 +1,10 @@
 """The consent (GDPR) check before a marketing campaign is sent to a collection's segment.
 
-A member of the segment receives a marketing campaign only when Odoo holds its
-consent (the Mailchimp box ticked, the address not blacklisted, no consent
-withdrawn) and Mailchimp has it subscribed. Everyone else is excluded with
-every reason, and the Odoo layer removes them from the segment before sending.
+A member of the segment receives a marketing campaign only when it is a
+customer of the collection in Odoo, Odoo holds its consent (the Mailchimp box
+ticked, the address not blacklisted, no consent withdrawn) and Mailchimp has it
+subscribed. Everyone else is excluded with every reason, and the Odoo layer
+removes them from the segment before sending.
 A system (transactional) campaign is exempt: nobody is excluded.
 
 Schedules: Mailchimp schedules campaigns on the quarter-hour only

@@ -15,15 +15,14 @@ safe to repeat), the key masked in every message and log line. The official
 and it would be a second HTTP stack with its own error types to translate.
 """
 import logging
-import re
 from dataclasses import dataclass, field
 
 from .json_http import (
+    CodedServiceError,
     JsonHttpClient,
     ServiceConnectionError,
-    ServiceError,
     ServiceRetryError,
-    end_sentence,
+    clean_base_url,
 )
 
 _logger = logging.getLogger(__name__)
@@ -41,7 +40,7 @@ INACTIVE_STATES = frozenset({STATE_UNSUBSCRIBED, STATE_DELETED})
 CONSENT_UNCHANGED = "Unchanged"
 
 
-class CampaignMonitorError(ServiceError):
+class CampaignMonitorError(CodedServiceError):
     """An error answered by Campaign Monitor (``{"Code", "Message"}``), or no answer at all.
 
     ``code`` is Campaign Monitor's code (e.g. 50 "Must supply a valid HTTP Basic
@@ -50,27 +49,11 @@ class CampaignMonitorError(ServiceError):
 
     service = "Campaign Monitor"
 
-    def __init__(self, message=None, *, status=None, title="", detail="", code=None):
-        self.code = code
-        super().__init__(message, status=status, title=title, detail=detail)
-
     @classmethod
     def from_body(cls, status, body, fallback_text=""):
         body = body if isinstance(body, dict) else {}
-        code = body.get("Code")
-        try:
-            code = int(code)
-        except (TypeError, ValueError):
-            code = None
-        return cls(status=status, code=code, detail=str(body.get("Message") or fallback_text or f"HTTP {status}"))
-
-    def parts(self):
-        return {**super().parts(), "code": self.code}
-
-    def _render(self):
-        if self.code is None:
-            return super()._render()
-        return end_sentence(f"Campaign Monitor error {self.code}: {self.detail}")
+        return cls(status=status, code=body.get("Code"),
+                   detail=str(body.get("Message") or fallback_text or f"HTTP {status}"))
 
 
 class CampaignMonitorConfigError(CampaignMonitorError):
@@ -104,7 +87,7 @@ class CampaignMonitorCredentials:
             raise CampaignMonitorConfigError(
                 "The Campaign Monitor API key or client ID has blanks or slashes in it: copy them again from "
                 "Account settings → API keys.")
-        return cls(api_key, client_id, _clean_base_url(base_url))
+        return cls(api_key, client_id, clean_base_url(base_url, CampaignMonitorConfigError))
 
     @property
     def base_url(self):
@@ -186,9 +169,3 @@ class CampaignMonitorClient(JsonHttpClient):
         return self.request("POST", f"subscribers/{list_id}/unsubscribe.json", json_body={"EmailAddress": email},
                             idempotent=True)
 
-
-def _clean_base_url(base_url):
-    base_url = (base_url or "").strip().rstrip("/")
-    if base_url and not re.match(r"^https?://", base_url):
-        raise CampaignMonitorConfigError("The Campaign Monitor base URL must start with http:// or https://.")
-    return base_url

@@ -1,8 +1,9 @@
 """Campaign Monitor in the customer's panel: the :class:`~.panel_providers.PanelProvider` over its API.
 
 * Lists: the client's lists (``lists.json``), each with the address's state from
-  ``listsforemail.json`` (Active green, Unsubscribed red, Unconfirmed orange,
-  Bounced and Deleted grey).
+  ``listsforemail.json``, shown with the word and colour of
+  :data:`CAMPAIGN_MONITOR_STATUS_WORDS` (Active green, Unsubscribed red,
+  Unconfirmed orange, Bounced and Deleted grey).
 * Campaigns and activity: the subscriber's history of every list that has the
   address (``history.json``: the campaigns it got, newest first, with their
   ``Open`` and ``Click`` actions). A campaign sent to two lists is counted once;
@@ -24,16 +25,16 @@ from .campaign_monitor import (
     STATE_UNSUBSCRIBED,
     CampaignMonitorError,
 )
-from .panel_providers import LAST_CAMPAIGNS, PanelProvider
+from .panel_providers import LAST_CAMPAIGNS, PanelProvider, StatusWord, _lt, status_word
 
-STATE_CLASSES = {
-    STATE_ACTIVE: "text-success",
-    STATE_UNSUBSCRIBED: "text-danger",
-    STATE_UNCONFIRMED: "text-warning",
-    STATE_BOUNCED: "text-muted",
-    STATE_DELETED: "text-muted",
+# Campaign Monitor's subscriber states as the panel and the dialog show them (word and Bootstrap text colour).
+CAMPAIGN_MONITOR_STATUS_WORDS = {
+    STATE_ACTIVE: StatusWord(_lt("Subscribed (Active)"), "text-success"),
+    STATE_UNSUBSCRIBED: StatusWord(_lt("Unsubscribed"), "text-danger"),
+    STATE_UNCONFIRMED: StatusWord(_lt("Not confirmed"), "text-warning"),
+    STATE_BOUNCED: StatusWord(_lt("Bounced"), "text-muted"),
+    STATE_DELETED: StatusWord(_lt("Deleted"), "text-muted"),
 }
-NOT_IN_LIST_CLASS = "text-muted"
 # Ticked in the dialog: receives campaigns, or will once the contact confirms.
 WANTED_STATES = frozenset({STATE_ACTIVE, STATE_UNCONFIRMED})
 # Campaign Monitor sends nothing to a bounced address whatever is asked: only the contact can come back.
@@ -42,7 +43,8 @@ OPEN, CLICK = "Open", "Click"
 
 
 def state_class(state: str | None) -> str:
-    return STATE_CLASSES.get(state, NOT_IN_LIST_CLASS)
+    """The Bootstrap text colour of a subscriber state (None: not in the list)."""
+    return status_word(CAMPAIGN_MONITOR_STATUS_WORDS, state).css
 
 
 def list_row(list_id: str, name: str, state: str | None) -> dict:
@@ -105,6 +107,7 @@ class CampaignMonitorPanelProvider(PanelProvider):
 
     members_only = True
     subscribed_status = STATE_ACTIVE
+    status_words = CAMPAIGN_MONITOR_STATUS_WORDS
 
     def __init__(self, client, max_retries=None):
         self.client = client

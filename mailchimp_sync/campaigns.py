@@ -18,26 +18,17 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from .inbound import parse_mailchimp_time
+from .times import parse_mailchimp_time_naive
 
 REPORT_WINDOW = timedelta(days=30)
 ACTIVITY_MARGIN = timedelta(hours=1)
 ACTIONS = ("open", "click", "bounce")
-BOUNCE_TYPES = ("hard", "soft")
 STATUS_SENT = "sent"
 ADMIN_URL = "https://{dc}.admin.mailchimp.com/campaigns/show?id={web_id}"
-
-
-def parse_time(value) -> datetime | None:
-    """Mailchimp's ISO 8601 time as a naive UTC datetime (None when empty or odd)."""
-    if not value:
-        return None
-    moment = parse_mailchimp_time(value)
-    return moment.replace(tzinfo=None) if moment else None
 
 
 def iso(moment: datetime) -> str:
@@ -82,7 +73,7 @@ def campaign_values(campaign: Mapping, dc: str) -> dict:
         "subject": settings.get("subject_line") or "",
         "type": campaign.get("type") or "",
         "status": campaign.get("status") or "",
-        "send_time": parse_time(campaign.get("send_time")),
+        "send_time": parse_mailchimp_time_naive(campaign.get("send_time")),
         "emails_sent": _int(campaign.get("emails_sent")),
         "url": campaign_url(campaign, dc),
     }
@@ -166,7 +157,7 @@ def activity_rows(entry: Mapping) -> list[ActivityRow]:
     rows = []
     for event in entry.get("activity") or []:
         action = event.get("action")
-        timestamp = parse_time(event.get("timestamp"))
+        timestamp = parse_mailchimp_time_naive(event.get("timestamp"))
         if action not in ACTIONS or timestamp is None:
             continue
         url = str(event.get("url") or "") if action == "click" else ""
@@ -177,33 +168,3 @@ def activity_rows(entry: Mapping) -> list[ActivityRow]:
         seen[identity] += 1
     return rows
 
-
-@dataclass
-class RecipientSummary:
-    """What one address did with one campaign."""
-
-    email: str
-    opens: int = 0
-    first_open: datetime | None = None
-    last_open: datetime | None = None
-    clicks: int = 0
-    urls: list[str] = field(default_factory=list)
-    bounce_type: str = ""
-
-
-def summarize(rows: Iterable[ActivityRow]) -> dict[str, RecipientSummary]:
-    """Per address (lowercased): opens count, first/last open, clicks count, clicked URLs, bounce."""
-    summaries: dict[str, RecipientSummary] = {}
-    for row in sorted(rows, key=lambda r: r.timestamp):
-        summary = summaries.setdefault(row.email.lower(), RecipientSummary(row.email))
-        if row.action == "open":
-            summary.opens += 1
-            summary.first_open = summary.first_open or row.timestamp
-            summary.last_open = row.timestamp
-        elif row.action == "click":
-            summary.clicks += 1
-            if row.url and row.url not in summary.urls:
-                summary.urls.append(row.url)
-        elif row.action == "bounce":
-            summary.bounce_type = row.bounce_type or summary.bounce_type
-    return summaries

@@ -54,9 +54,6 @@ class MailchimpClient(JsonHttpClient):
 
     # ------------------------------------------------------------- helpers
 
-    def get(self, path, **params):
-        return self.request("GET", path, params=params or None)
-
     def iter_collection(self, path, items_key, *, page_size=MAX_PAGE_SIZE, **params):
         """Yield every item of a paged collection (``count``/``offset``/``total_items``)."""
         offset = 0

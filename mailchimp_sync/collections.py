@@ -1,8 +1,13 @@
-"""A contact collection kept in Mailchimp as a static segment: what to add and remove, in batches.
+"""A contact collection kept in Mailchimp as a static segment: who is in it, what to add and remove, in batches.
 
-Mailchimp compares addresses case-insensitively (the subscriber hash is the MD5
-of the lower-cased address), so the difference is computed on lower-cased
-addresses and sent with the address as Odoo has it.
+:func:`plan_collection` sorts the collection's customers: a subscribed member
+eligible by the sync's rules is in the segment, an eligible one who is not a
+subscribed member yet is pushed first, everyone else is left out with every
+reason (a collection never subscribes anybody by itself).
+:func:`segment_batches` turns the segment's current addresses into the wanted
+ones. Mailchimp compares addresses case-insensitively (the subscriber hash is
+the MD5 of the lower-cased address), so the difference is computed on
+lower-cased addresses and sent with the address as Odoo has it.
 """
 from dataclasses import dataclass
 

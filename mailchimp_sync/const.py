@@ -29,10 +29,18 @@ ELLIPSIS = "…"
 # Odoo's record of a member erased with "Delete permanently (GDPR)": not a status Mailchimp reports.
 STATUS_DELETED = "deleted"
 
+# A member with one of these gets no campaigns of the audience any more; the sync leaves it so unless Odoo
+# caused it (``left_by_odoo``): no update, no rename, no status.
+OUT_OF_AUDIENCE_STATUSES = (STATUS_UNSUBSCRIBED, STATUS_CLEANED, STATUS_ARCHIVED, STATUS_DELETED)
+# Of those, the ones only the contact can come back from (Mailchimp's compliance rules; an archived member
+# can be brought back by the API): the partner form says "only the contact can subscribe again".
+RESUBSCRIBED_BY_CONTACT_ONLY = (STATUS_UNSUBSCRIBED, STATUS_CLEANED, STATUS_DELETED)
+
 # Why a partner is not synced: stable codes (the Odoo layer stores them in a
 # selection field) and the sentence shown for each. ``check_eligibility``
-# produces all but the last; ``duplicate_email`` is set for partners held back
-# by ``duplicates.resolve_duplicates``.
+# produces the first six; ``left_in_mailchimp`` is set by ``sync_plan.plan_sync``
+# for whoever left in Mailchimp, ``duplicate_email`` for partners held back by
+# ``duplicates.resolve_duplicates``.
 NO_MAPPED_GROUP = "no_mapped_group"
 NOT_OPTED_IN = "not_opted_in"
 NO_EMAIL = "no_email"

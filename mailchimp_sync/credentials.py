@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from .errors import MailchimpConfigError
-from .json_http import redact
+from .json_http import clean_base_url, redact
 
 API_KEY_RE = re.compile(r"^(?P<secret>[0-9a-f]{32})-(?P<dc>[a-z]{2,4}[0-9]{1,3})$")
 DC_RE = re.compile(r"^[a-z]{2,4}[0-9]{1,3}$")
@@ -34,7 +34,7 @@ class Credentials:
         match = API_KEY_RE.match(api_key)
         if not match:
             raise MailchimpConfigError(f"The Mailchimp API key is malformed: expected {API_KEY_FORM}.")
-        return cls("api_key", match.group(0), match.group("dc"), _clean_base_url(base_url))
+        return cls("api_key", match.group(0), match.group("dc"), clean_base_url(base_url, MailchimpConfigError))
 
     @classmethod
     def from_oauth(cls, access_token, dc, base_url=None):
@@ -47,7 +47,7 @@ class Credentials:
             raise MailchimpConfigError(
                 "The Mailchimp data centre of the OAuth token is malformed: expected e.g. us6."
             )
-        return cls("oauth", token, dc, _clean_base_url(base_url))
+        return cls("oauth", token, dc, clean_base_url(base_url, MailchimpConfigError))
 
     @property
     def base_url(self):
@@ -73,9 +73,3 @@ class Credentials:
         """``text`` with the secret (or any part of the key) replaced by ``***``."""
         return redact(text, self.secrets)
 
-
-def _clean_base_url(base_url):
-    base_url = (base_url or "").strip().rstrip("/")
-    if base_url and not re.match(r"^https?://", base_url):
-        raise MailchimpConfigError("The Mailchimp base URL must start with http:// or https://.")
-    return base_url

@@ -264,11 +264,8 @@ class MemberOutcome:
     message: str = ""
     error_code: str | None = None
     last_changed: str | None = None
-
-    @property
-    def in_compliance_state(self) -> bool:
-        """Mailchimp refused ``subscribed`` because the contact unsubscribed or bounced (api-facts 1.5)."""
-        return "compliance state" in self.message.lower()
+    in_compliance_state: bool = False
+    """Mailchimp refused ``subscribed`` because the contact unsubscribed or bounced (api-facts 1.5)."""
 
     @property
     def failed(self) -> bool:

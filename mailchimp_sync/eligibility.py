@@ -6,7 +6,8 @@ A customer is eligible only when ALL of these hold:
 2. its "Mailchimp subscription" box is ticked                  -> else ``not_opted_in``
 3. it has an email address ...                                 -> else ``no_email``
    ... and the address is syntactically valid                  -> else ``invalid_email``
-4. it is not archived                                          -> else ``archived``
+4. its address is not blacklisted in Odoo                      -> else ``blacklisted``
+5. it is not archived                                          -> else ``archived``
 
 Every failing rule is reported (not just the first one), so the partner form can
 tell the user everything that must change. The codes and their sentences are

@@ -10,7 +10,7 @@ hash: a changed mapping re-pushes the members whose item changes, nobody else).
 
 Types (Mailchimp's merge field types):
 
-* ``text`` takes any field (char, text, selection, many2one, numbers, dates);
+* ``text`` takes a char, text, selection, many2one, boolean, number or date field (not html);
 * ``number`` an integer, float or monetary field;
 * ``date`` a date or datetime field (sent as ``YYYY-MM-DD``);
 * ``phone`` the customer's ``phone`` or ``mobile`` (E.164, as PHONE; a number

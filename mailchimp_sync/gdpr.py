@@ -32,17 +32,14 @@ CONSENT_SOURCES = {
     SOURCE_GDPR_EXCLUSION: "Campaign GDPR exclusion",
     SOURCE_ERASURE: "Forget in Mailchimp",
 }
-# The ``source`` words of the inbound paths (``mailchimp.audience._apply_remote_changes``).
+# The ``source`` words of the paths that apply remote changes (``mailchimp.audience._apply_remote_changes``).
 INBOUND_SOURCES = {"webhook": SOURCE_WEBHOOK, "SMS": SOURCE_SMS, "import": SOURCE_IMPORT,
-                   "Mailchimp": SOURCE_RECONCILIATION}
+                   "Mailchimp": SOURCE_RECONCILIATION, SOURCE_DIALOG: SOURCE_DIALOG}
 
 PURPOSE_EMAIL = "email"
 CONSENT_PURPOSES = {PURPOSE_EMAIL: "Email", "direct_mail": "Direct mail",
                     "online_ads": "Customized online advertising"}
 """What a consent is for; Mailchimp's usual GDPR fields are one each (an audience's are mapped to them)."""
-
-FORGOTTEN_TITLE = "Forgotten Email Not Subscribed"
-
 
 def consent_state_for_status(status):
     """The consent a member status stands for, or None when it says nothing about consent."""
@@ -68,12 +65,6 @@ def new_consents(rows, latest):
         latest[key] = row["state"]
         kept.append(row)
     return kept
-
-
-def is_forgotten_refusal(text):
-    """True for Mailchimp's refusal to re-add an address that was deleted permanently."""
-    text = (text or "").lower()
-    return FORGOTTEN_TITLE.lower() in text or "was permanently deleted and cannot be re-imported" in text
 
 
 def explain_forgotten(email):

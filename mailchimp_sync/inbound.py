@@ -1,8 +1,9 @@
-"""Mailchimp → Odoo: what a webhook event or a member read from the API says changed, in one shape.
+"""Mailchimp → Odoo: what a webhook event, a member read from the API or an answer says changed, in one shape.
 
-Webhooks (:mod:`.webhooks`), the reconciliation pull and the member import all
-end as a :class:`RemoteChange`, which the Odoo layer applies with one set of
-rules (``models/mailchimp_inbound.py``).
+Webhooks (:mod:`.webhooks`), the reconciliation pull, the member import, SMS
+sign-ups and the answer to the panel dialog's status write all end as a
+:class:`RemoteChange`, which the Odoo layer applies with one set of rules
+(``mailchimp.audience._apply_remote_changes`` in ``models/mailchimp_inbound.py``).
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from .const import (
     WEBHOOK_UNSUBSCRIBE,
     WEBHOOK_UPEMAIL,
 )
+from .times import parse_mailchimp_time
 from .webhook_types import WebhookEvent
 from .webhooks import resolve_group_names
 
@@ -35,6 +37,8 @@ class RemoteChange:
     ``status`` is None when the change does not touch it (profile, upemail);
     ``interests`` maps an interest id to ticked or not, for the categories the
     source covers only (None: interests not told); ``changed_at`` is UTC.
+    ``partner_id`` is the customer the change is about when its source knows
+    it (the panel's dialog acts on one); None: found by the binding or the address.
     """
 
     email: str
@@ -47,6 +51,7 @@ class RemoteChange:
     interests: Mapping[str, bool] | None = None
     reason: str = ""
     campaign_id: str = ""
+    partner_id: int | None = None
 
 
 def change_from_member(member: Mapping) -> RemoteChange:
@@ -63,6 +68,20 @@ def change_from_member(member: Mapping) -> RemoteChange:
         interests={str(key): bool(value) for key, value in interests.items()} if isinstance(interests, Mapping)
         else None,
         reason=str(member.get("unsubscribe_reason") or ""),
+    )
+
+
+def change_from_answer(member: Mapping, email: str, partner_id: int | None = None) -> RemoteChange:
+    """Mailchimp's answer to a status write of the panel's dialog for ``email``: the status it has now.
+
+    Only the status is told: names, phone and groups went the other way (from
+    the customer's item), so nothing of them comes back.
+    """
+    return RemoteChange(
+        email=str(member.get("email_address") or email),
+        changed_at=parse_mailchimp_time(member.get("last_changed")) or datetime.now(timezone.utc),
+        status=member.get("status") or None,
+        partner_id=partner_id,
     )
 
 
@@ -110,15 +129,6 @@ def full_name(change: RemoteChange) -> str | None:
     """"First Last" from the merges, None when Mailchimp has no name."""
     name = " ".join(part for part in (change.first_name, change.last_name) if part)
     return name or None
-
-
-def parse_mailchimp_time(value) -> datetime | None:
-    """Mailchimp's ``2015-10-21T15:41:36+00:00`` as an aware UTC datetime (None if absent or odd)."""
-    try:
-        parsed = datetime.fromisoformat(str(value))
-    except (TypeError, ValueError):
-        return None
-    return parsed.astimezone(timezone.utc) if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
 def _text_or_none(value) -> str | None:

@@ -1,4 +1,4 @@
-"""One JSON-over-HTTP client for the core's API clients (Mailchimp today).
+"""One JSON-over-HTTP client for the core's API clients (Mailchimp, SerwerSMS, Campaign Monitor).
 
 :class:`JsonHttpClient` owns a ``requests`` session and does what every call
 to a JSON API needs: a bounded connection pool (callers wait for a free
@@ -13,7 +13,9 @@ a 429, or no connection was made (refused, unknown host, connect timeout).
 Whether a connection was made is read from the exception types that
 ``requests`` and ``urllib3`` chain together, never from their messages.
 
-A service plugs in by subclassing (:class:`~.client.MailchimpClient` does):
+A service plugs in by subclassing (:class:`~.client.MailchimpClient`,
+:class:`~.serwersms.SerwerSmsClient` and
+:class:`~.campaign_monitor.CampaignMonitorClient` do):
 
 * ``service``: its name in messages ("Mailchimp could not be reached at …");
 * ``error_class``, ``connection_error_class``, ``retry_error_class``: the
@@ -23,6 +25,9 @@ A service plugs in by subclassing (:class:`~.client.MailchimpClient` does):
   sees every response, so an API that answers its errors with HTTP 200 and an
   error document in the body maps them here;
 * ``logger`` and ``user_agent``.
+
+Each service's credentials check the base URL they are given (a stand-in's) with
+:func:`clean_base_url`.
 """
 import email.utils
 import logging
@@ -42,6 +47,7 @@ NO_CONNECTION_ERRORS = (
     urllib3.exceptions.NewConnectionError,
     urllib3.exceptions.ConnectTimeoutError,
 )
+HTTP_URL_RE = re.compile(r"^https?://")
 MASK = "***"
 USER_AGENT = "mailchimp_sync-odoo/18.0"
 
@@ -75,6 +81,29 @@ class ServiceError(Exception):
         if self.title:
             head = f"{head} ({self.title})"
         return end_sentence(f"{head}: {self.detail}" if self.detail else head)
+
+
+class CodedServiceError(ServiceError):
+    """An error of a service that numbers its errors; ``code`` is its number, None when it gave none.
+
+    ``str(error)`` is then "<service> error <code>: <detail>." (:meth:`code_label` may say more than the number).
+    """
+
+    def __init__(self, message=None, *, status=None, title="", detail="", code=None):
+        self.code = error_code(code)
+        super().__init__(message, status=status, title=title, detail=detail)
+
+    def parts(self):
+        return {**super().parts(), "code": self.code}
+
+    def code_label(self):
+        """What the sentence names the error by after "<service> error"."""
+        return str(self.code)
+
+    def _render(self):
+        if self.code is None:
+            return super()._render()
+        return end_sentence(f"{self.service} error {self.code_label()}: {self.detail}")
 
 
 class ServiceConnectionError(ServiceError):
@@ -294,6 +323,25 @@ def redact(text, secrets):
     for secret in sorted(filter(None, secrets), key=len, reverse=True):
         text = text.replace(secret, MASK)
     return text
+
+
+def clean_base_url(base_url, config_error_class):
+    """``base_url`` without blanks or a trailing slash (``""`` when not given, for the service's default).
+
+    Raises ``config_error_class`` (a service's configuration error) when it is not an http(s) URL.
+    """
+    base_url = (base_url or "").strip().rstrip("/")
+    if base_url and not HTTP_URL_RE.match(base_url):
+        raise config_error_class(f"The {config_error_class.service} base URL must start with http:// or https://.")
+    return base_url
+
+
+def error_code(value):
+    """A service's error code as a number, None when absent or not a number."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def end_sentence(text):

@@ -2,19 +2,28 @@
 
 Status (Mailchimp compliance rules, api-facts 1.5/1.6):
 
-* An eligible partner (see :mod:`.eligibility`) is sent with
-  ``status_if_new: "subscribed"`` and NEVER with ``status: "subscribed"``. Mailchimp
-  applies ``status_if_new`` only to an address it does not know yet. Forcing
-  ``status`` would try to resubscribe people who unsubscribed themselves, bounced
-  or are under compliance review: Mailchimp rejects that ("Member In Compliance
-  State") and we must not push them back anyway. Consequence: ticking the box again
-  for a member that is unsubscribed in Mailchimp does not resubscribe it; only the
-  contact can do that (for instance through a double opt-in / ``pending`` flow).
-* A partner that is not eligible but still has a valid address (box unticked, no
-  mapped group any more, archived) is sent as ``status: "unsubscribed"`` with
-  nothing else: people who left get no profile updates. Send it only for members
-  that were pushed before, because batch subscribe would otherwise *create* an
-  unsubscribed contact. Batch calls need ``update_existing: true`` for it to apply.
+* The item of an eligible partner (see :mod:`.eligibility`) carries
+  ``status_if_new: "subscribed"`` and no ``status``. Mailchimp applies
+  ``status_if_new`` only to an address it does not know yet. Forcing ``status``
+  would try to resubscribe people who unsubscribed themselves, bounced or are
+  under compliance review: Mailchimp rejects that ("Member In Compliance State")
+  and we must not push them back anyway. Consequence: ticking the box again for a
+  member who unsubscribed in Mailchimp does not resubscribe it; only the contact
+  can do that (for instance through a double opt-in / ``pending`` flow).
+* ``status: "subscribed"`` is sent in one case only, and not by this module:
+  :func:`.sync_plan.plan_sync` re-subscribes a member that Odoo itself
+  unsubscribed or archived (``left_by_odoo``: box unticked, group unmapped,
+  customer archived) once the customer is eligible again, under the same
+  address (``KIND_RESUBSCRIBE``); when Mailchimp refuses with its compliance
+  rule, the engine sends ``pending`` instead (:func:`.sync_plan.confirmation_push`).
+  A user's own tick in the panel's dialog follows
+  :func:`.sync_plan.manual_subscription_status`.
+* :func:`unsubscribe_payload` is the item of a partner that left (box unticked,
+  no mapped group any more; an archived one when the audience unsubscribes
+  rather than archives): ``status: "unsubscribed"`` with nothing else, so people
+  who left get no profile updates. It is sent only for members that were pushed
+  before, because batch subscribe would otherwise *create* an unsubscribed
+  contact; batch calls need ``update_existing: true`` for it to apply.
 * Without a valid address there is nothing to address: ``payload`` is None.
 
 Address: ``email_address`` is :func:`.eligibility.normalize_email` of the customer's
@@ -37,12 +46,14 @@ Merge fields (only tags that exist in the audience are sent):
   ("500 600 700" in PL -> "+48500600700"). A number that cannot be parsed or is
   not a valid number is reported as a warning and the next candidate is tried; if
   none works, PHONE is omitted (Mailchimp keeps what it had) rather than cleared.
-* Representative columns: see :mod:`.representatives`. FNAME, LNAME and PHONE
-  always come from the partner itself; representative fields mapped to them are
+* Representative columns: see :mod:`.representatives`; customer fields mapped to
+  merge tags: see :mod:`.field_merges`. FNAME, LNAME and PHONE always come from
+  the partner itself; representative fields and field merges on them are
   ignored (:data:`RESERVED_MERGE_TAGS`, for the settings to forbid).
 * Empty values are sent as ``""`` so Mailchimp forgets data removed in Odoo.
-  All values are strings. Text values longer than the field size (default 255)
-  are cut to exactly that size, ending with "…", and reported.
+  Values are strings, except a mapped number (a number) or address (an object).
+  Text values longer than the field size (default 255) are cut to exactly that
+  size, ending with "…", and reported.
 
 Interests: every interest the add-on manages (those mapped tags point to) is sent,
 True when the partner has a tag mapped to it, False otherwise. Interests the

@@ -12,18 +12,17 @@ a revoked one answers 401 until the account is connected again.
 """
 import hashlib
 import hmac
-import re
 import secrets
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from .credentials import DC_RE
 from .errors import MailchimpError
-from .json_http import JsonHttpClient
+from .json_http import HTTP_URL_RE, JsonHttpClient
 
 OAUTH_SERVER_URL = "https://login.mailchimp.com/oauth2"
 STATE_TTL_SECONDS = 600
 CALLBACK_PATH = "/mailchimp/oauth/callback"
-_DC_RE = re.compile(r"^[a-z]{2,4}[0-9]{1,3}$")
 
 
 class OAuthStateError(ValueError):
@@ -116,7 +115,7 @@ def parse_metadata(body):
     body = body if isinstance(body, dict) else {}
     dc = str(body.get("dc") or "").strip()
     endpoint = str(body.get("api_endpoint") or "").strip()
-    if not _DC_RE.match(dc) or not re.match(r"^https?://", endpoint):
+    if not DC_RE.match(dc) or not HTTP_URL_RE.match(endpoint):
         raise MailchimpError(title="Invalid Response",
                              detail="Mailchimp's OAuth metadata has no data centre or API endpoint.")
     login = body.get("login") if isinstance(body.get("login"), dict) else {}

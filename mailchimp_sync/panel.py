@@ -8,7 +8,8 @@
 * :func:`address_panel` turns, for one address, the member documents of every
   audience (``GET /lists/{id}/members/{hash}``, None when not a member) and their
   activity (``GET …/activity``: ``sent``, ``open``, ``click`` events with the
-  campaign) into the panel's data: audiences with a status and its colour, the
+  campaign) into the panel's data: audiences with a status and its colour
+  (:data:`MAILCHIMP_STATUS_WORDS`, the words the panel shows too), the
   last campaigns received with opened/clicked marks, and the average open and
   click rates (Mailchimp's member ``stats``), weighted by campaigns received.
 * :func:`subscription_changes` is what **Save changes** of the dialog sends:
@@ -26,7 +27,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from email.utils import getaddresses
 
-from .campaigns import parse_time
 from .const import (
     STATUS_ARCHIVED,
     STATUS_CLEANED,
@@ -38,22 +38,20 @@ from .const import (
 )
 from .duplicates import email_key
 from .eligibility import normalize_email
-from .panel_providers import PanelProvider
+from .panel_providers import LAST_CAMPAIGNS, PanelProvider, StatusWord, _lt, status_word
 from .sync_plan import WANTED_STATUSES
+from .times import parse_mailchimp_time_naive
 
-LAST_CAMPAIGNS = 3
-
-# Bootstrap text colours of the statuses (the panel and the dialog).
-STATUS_CLASSES = {
-    STATUS_SUBSCRIBED: "text-success",
-    STATUS_UNSUBSCRIBED: "text-danger",
-    STATUS_PENDING: "text-warning",
-    STATUS_CLEANED: "text-muted",
-    STATUS_ARCHIVED: "text-muted",
-    STATUS_DELETED: "text-muted",
-    STATUS_TRANSACTIONAL: "text-muted",
+# Mailchimp's member statuses as the panel and the dialog show them (word and Bootstrap text colour).
+MAILCHIMP_STATUS_WORDS = {
+    STATUS_SUBSCRIBED: StatusWord(_lt("Subscribed"), "text-success"),
+    STATUS_UNSUBSCRIBED: StatusWord(_lt("Unsubscribed"), "text-danger"),
+    STATUS_PENDING: StatusWord(_lt("Waiting for confirmation"), "text-warning"),
+    STATUS_CLEANED: StatusWord(_lt("Cleaned (bounced)"), "text-muted"),
+    STATUS_ARCHIVED: StatusWord(_lt("Archived"), "text-muted"),
+    STATUS_DELETED: StatusWord(_lt("Deleted"), "text-muted"),
+    STATUS_TRANSACTIONAL: StatusWord(_lt("Transactional"), "text-muted"),
 }
-NOT_A_MEMBER_CLASS = "text-muted"
 
 
 @dataclass(frozen=True)
@@ -98,7 +96,8 @@ def panel_addresses(partner_id: int, partner_name: str, email_field: str | None,
 
 
 def status_class(status: str | None) -> str:
-    return STATUS_CLASSES.get(status, NOT_A_MEMBER_CLASS)
+    """The Bootstrap text colour of a Mailchimp status (None: not a member)."""
+    return status_word(MAILCHIMP_STATUS_WORDS, status).css
 
 
 def is_wanted(status: str | None) -> bool:
@@ -142,7 +141,7 @@ def last_campaigns(events: Iterable[Mapping], limit: int = LAST_CAMPAIGNS) -> li
     campaigns: dict[str, dict] = {}
     for event in events:
         campaign_id = event.get("campaign_id")
-        moment = parse_time(event.get("timestamp"))
+        moment = parse_mailchimp_time_naive(event.get("timestamp"))
         if not campaign_id or moment is None:
             continue
         campaign = campaigns.setdefault(campaign_id, {
@@ -220,6 +219,7 @@ class MailchimpPanelProvider(PanelProvider):
     """
 
     subscribed_status = STATUS_SUBSCRIBED
+    status_words = MAILCHIMP_STATUS_WORDS
 
     def __init__(self, client, audiences: Iterable[tuple[str, str]], max_retries: int | None = None,
                  parallel: int = 4):

@@ -10,15 +10,59 @@ Rows, as JSON-ready dicts:
 
 * a list: ``{list_id, name, status, css, wanted, locked}`` (``status`` the
   provider's own word, None when the address is not in the list; ``css`` its
-  Bootstrap text colour; ``wanted`` ticked in the dialog; ``locked`` only the
-  contact can change it);
+  Bootstrap text colour from the provider's :attr:`PanelProvider.status_words`;
+  ``wanted`` ticked in the dialog; ``locked`` only the contact can change it);
 * a campaign: ``{campaign_id, title, sent_at, opened, opened_at, clicked, clicked_at}``;
 * activity: ``{avg_open_rate, avg_click_rate}`` (0 to 1), None without campaigns;
 * a change's result: ``{list_id, name, status, css, message, error}``.
+
+How a status is shown (its word and colour) is the provider's table of
+:class:`StatusWord`, ``status_words``: the words are English, marked with
+:func:`_lt` so that Odoo's term extraction finds them; the Odoo layer
+translates them when it hands them to the widget
+(:func:`status_words_payload` with ``env._``).
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+
 LAST_CAMPAIGNS = 3
+
+
+def _lt(text: str) -> str:
+    """``text`` as it is: marks a word for Odoo's term extraction (it collects ``_lt("…")``); Odoo translates it."""
+    return text
+
+
+@dataclass(frozen=True)
+class StatusWord:
+    """How the panel and its dialog show one status: the word (English, translated by Odoo) and its text colour."""
+
+    label: str
+    css: str
+
+
+NOT_A_MEMBER = StatusWord(_lt("Not a member"), "text-muted")
+
+
+def status_word(words: Mapping[str, StatusWord], status: str | None) -> StatusWord:
+    """The word of ``status`` in a provider's table: :data:`NOT_A_MEMBER` for None, the status itself when unknown."""
+    if not status:
+        return NOT_A_MEMBER
+    return words.get(status) or StatusWord(status, NOT_A_MEMBER.css)
+
+
+def status_words_payload(words: Mapping[str, StatusWord], translate=lambda text: text) -> dict:
+    """A provider's table as the panel's widget takes it.
+
+    ``{"statuses": {status: {"label", "css"}}, "none": {"label", "css"}}``.
+
+    ``translate`` is the Odoo layer's ``env._`` (the words are English); ``none`` is how "not a member" shows.
+    """
+    def shown(word):
+        return {"label": translate(word.label), "css": word.css}
+    return {"statuses": {status: shown(word) for status, word in words.items()}, "none": shown(NOT_A_MEMBER)}
 
 
 class PanelProvider:
@@ -28,6 +72,8 @@ class PanelProvider:
     members_only = False
     #: The status a subscribed address has (counted in the panel's header).
     subscribed_status = None
+    #: ``{status: StatusWord}``: every status of the provider, with its word and colour.
+    status_words: Mapping[str, StatusWord] = {}
 
     def lists_for(self, email: str) -> list[dict]:
         """Every list of the account, with the address's state in it (None: not in it)."""

@@ -15,15 +15,14 @@ the gateway certainly did not act on it), secrets masked in every message and
 log line, errors as one sentence.
 """
 import logging
-import re
 from dataclasses import dataclass, field
 
 from .json_http import (
+    CodedServiceError,
     JsonHttpClient,
     ServiceConnectionError,
-    ServiceError,
     ServiceRetryError,
-    end_sentence,
+    clean_base_url,
     redact,
 )
 
@@ -38,12 +37,11 @@ KIND_TOKEN = "token"
 KIND_LOGIN = "login"
 
 # Error codes of the gateway (https://dev.serwersms.pl/en/https-api-v2/general-communications).
-CODE_INVALID_USER = 1001
 CODE_INVALID_ID = 1004
 AUTH_ERROR_CODES = frozenset({1001, 1002, 1003, 1005, 1007})
 
 
-class SerwerSmsError(ServiceError):
+class SerwerSmsError(CodedServiceError):
     """An error answered by SerwerSMS (HTTP 200 with an ``error`` object, or an HTTP error), or no answer.
 
     ``code`` and ``error_type`` are the gateway's (``1001``, ``InvalidUser``);
@@ -53,19 +51,13 @@ class SerwerSmsError(ServiceError):
     service = "SerwerSMS"
 
     def __init__(self, message=None, *, status=None, title="", detail="", code=None, error_type=""):
-        self.code = code
         self.error_type = error_type or ""
-        super().__init__(message, status=status, title=title, detail=detail)
+        super().__init__(message, status=status, title=title, detail=detail, code=code)
 
     @classmethod
     def from_body(cls, error):
         """The error of a body's ``error`` object (``{code, type, message}``)."""
-        code = error.get("code")
-        try:
-            code = int(code)
-        except (TypeError, ValueError):
-            code = None
-        return cls(status=200, code=code, error_type=str(error.get("type") or ""),
+        return cls(status=200, code=error.get("code"), error_type=str(error.get("type") or ""),
                    detail=str(error.get("message") or "no message"))
 
     @property
@@ -74,13 +66,10 @@ class SerwerSmsError(ServiceError):
         return self.code in AUTH_ERROR_CODES
 
     def parts(self):
-        return {**super().parts(), "code": self.code, "error_type": self.error_type}
+        return {**super().parts(), "error_type": self.error_type}
 
-    def _render(self):
-        if self.code is None:
-            return super()._render()
-        kind = f", {self.error_type}" if self.error_type else ""
-        return end_sentence(f"SerwerSMS error {self.code}{kind}: {self.detail}")
+    def code_label(self):
+        return f"{self.code}, {self.error_type}" if self.error_type else str(self.code)
 
 
 class SerwerSmsConfigError(SerwerSmsError):
@@ -112,14 +101,15 @@ class SmsCredentials:
             raise SerwerSmsConfigError("The SerwerSMS API token is empty.")
         if any(char.isspace() for char in token):
             raise SerwerSmsConfigError("The SerwerSMS API token has blanks in it: paste it again as the panel shows it.")
-        return cls(KIND_TOKEN, token=token, base_url_override=_clean_base_url(base_url))
+        return cls(KIND_TOKEN, token=token, base_url_override=clean_base_url(base_url, SerwerSmsConfigError))
 
     @classmethod
     def from_login(cls, username, password, base_url=None):
         username = (username or "").strip()
         if not username or not password:
             raise SerwerSmsConfigError("The SerwerSMS API user needs a user name and a password.")
-        return cls(KIND_LOGIN, username=username, password=password, base_url_override=_clean_base_url(base_url))
+        return cls(KIND_LOGIN, username=username, password=password,
+                   base_url_override=clean_base_url(base_url, SerwerSmsConfigError))
 
     @property
     def base_url(self):
@@ -191,9 +181,6 @@ class SerwerSmsClient(JsonHttpClient):
     def delete_group(self, group_id):
         return self.call("groups/delete", idempotent=True, id=group_id)
 
-    def list_groups(self, search=None):
-        return self.call("groups/index", idempotent=True, search=search, page=1, limit=PAGE_LIMIT).get("items") or []
-
     # ------------------------------------------------------------ contacts
 
     def import_contacts(self, group_name, contacts):
@@ -226,9 +213,3 @@ class SerwerSmsClient(JsonHttpClient):
                 return
             page += 1
 
-
-def _clean_base_url(base_url):
-    base_url = (base_url or "").strip().rstrip("/")
-    if base_url and not re.match(r"^https?://", base_url):
-        raise SerwerSmsConfigError("The SerwerSMS base URL must start with http:// or https://.")
-    return base_url

@@ -29,6 +29,7 @@ from .const import (
     ARCHIVED,
     DUPLICATE_EMAIL,
     LEFT_IN_MAILCHIMP,
+    OUT_OF_AUDIENCE_STATUSES,
     STATUS_ARCHIVED,
     STATUS_CLEANED,
     STATUS_DELETED,
@@ -61,9 +62,6 @@ KIND_UPDATE = "update"  # a known member's profile: no status at all
 KIND_RESUBSCRIBE = "resubscribe"  # undo Odoo's own unsubscribe or archive: status subscribed
 KIND_CONFIRM = "confirm"  # Mailchimp refused the re-subscription: status pending (opt-in email)
 KIND_UNSUBSCRIBE = "unsubscribe"
-
-# Statuses a member leaves only by the contact's (or Mailchimp's) hand, unless Odoo caused them.
-LEFT_STATUSES = (STATUS_UNSUBSCRIBED, STATUS_CLEANED, STATUS_ARCHIVED, STATUS_DELETED)
 
 
 def plan_sync(partners: list[PartnerData], known: dict[int, KnownMember], schema: AudienceSchema,
@@ -131,7 +129,7 @@ def _plan_subscriber(plan: SyncPlan, partner: PartnerData, built: BuiltMember, m
             return
         plan.pushes.append(_push(KIND_SUBSCRIBE, payload, digest, partner.partner_id, member, built.warnings))
         return
-    if member.status in LEFT_STATUSES and not member.left_by_odoo or member.status == STATUS_CLEANED:
+    if member.status in OUT_OF_AUDIENCE_STATUSES and not member.left_by_odoo or member.status == STATUS_CLEANED:
         plan.skips.append(Skip(partner.partner_id, member.member_key, LEFT_IN_MAILCHIMP))
         return
     renamed = email_key(member.email) != email_key(payload["email_address"])
@@ -222,8 +220,7 @@ def manual_subscription_status(current: str | None, subscribe: bool, double_opti
     return STATUS_SUBSCRIBED
 
 
-def manual_subscription_fallback(status: str, refused_in_compliance: bool) -> str | None:
-    """What to send after Mailchimp refused ``status`` (None: nothing): ``pending`` for a compliance refusal."""
-    if status == STATUS_SUBSCRIBED and refused_in_compliance:
-        return STATUS_PENDING
-    return None
+def manual_subscription_fallback(status: str) -> str | None:
+    """What to send after Mailchimp refused ``status`` for its compliance rule (None: nothing): ``pending``
+    instead of ``subscribed`` (:class:`~.errors.MailchimpComplianceError`)."""
+    return STATUS_PENDING if status == STATUS_SUBSCRIBED else None

@@ -37,8 +37,8 @@ from . import res_partner_gdpr
 from . import mailchimp_audience_gdpr
 from . import res_config_settings
 from . import res_config_settings_oauth
-from . import mailchimp_account_sms
-from . import mailchimp_account_cm
+from . import mailchimp_sms_account
+from . import mailchimp_cm_account
 from . import mailchimp_cm_panel_cache
 from . import res_partner_customer_panel
 from . import res_config_settings_cm

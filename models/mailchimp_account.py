@@ -1,4 +1,4 @@
-"""A company's Mailchimp account: credentials, report and archive settings, the shared client.
+"""A company's Mailchimp account (the Mailchimp backend): credentials, report and archive settings.
 
 Secrets (API key, OAuth token) are fields readable by system administrators
 only (``groups="base.group_system"``): Odoo checks field groups on ``read``,
@@ -8,13 +8,13 @@ they do not leak the way ``ir.config_parameter`` settings do through
 :meth:`_connect`, after Mailchimp accepted them.
 """
 import logging
-import threading
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import email_split
 
 from ..mailchimp_sync.client import MailchimpClient
+from ..mailchimp_sync import const
 from ..mailchimp_sync.credentials import Credentials
 from ..mailchimp_sync.sync_plan import ON_ARCHIVE_ARCHIVE, ON_ARCHIVE_UNSUBSCRIBE
 
@@ -26,19 +26,22 @@ REPORT_ALWAYS = "always"
 REPORT_CHANGES = "changes"
 REPORT_FAILURES = "failures"
 
-# One client per account, for the credentials it had when the client was made.
-_clients = {}
-_clients_lock = threading.Lock()
+# Only the contact can change these: Mailchimp refuses to subscribe a cleaned or deleted address again.
+LOCKED_STATUSES = (const.STATUS_CLEANED, const.STATUS_DELETED)
 
 
 class MailchimpAccount(models.Model):
     _name = "mailchimp.account"
+    _inherit = "mailchimp.backend"
     _description = "Mailchimp account"
     _order = "company_id, id"
+    _service_name = "Mailchimp"
+    _connect_wizard = "mailchimp.connect.wizard"
+    _secret_fields = ("api_key", "oauth_token")
+    _label_field = "mailchimp_account_name"
+    _panel_key = "mailchimp"
 
     name = fields.Char(compute="_compute_name", store=True)
-    company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company, ondelete="cascade", index=True)
     auth_method = fields.Selection(
         [(AUTH_API_KEY, "API key"), (AUTH_OAUTH, "OAuth access token")],
         string="Authentication", default=AUTH_API_KEY, required=True, readonly=True)
@@ -51,9 +54,7 @@ class MailchimpAccount(models.Model):
     credential_hint = fields.Char(
         string="Credentials", compute="_compute_credential_hint", groups="base.group_system",
         help="The end of the stored key or token, to recognise it without showing it.")
-    is_connected = fields.Boolean(string="Connected", readonly=True, copy=False)
     mailchimp_account_name = fields.Char(string="Mailchimp account", readonly=True, copy=False)
-    verified_date = fields.Datetime(string="Verified on", readonly=True, copy=False)
     report_email = fields.Char(
         string="Sync report email",
         help="Where the report of every sync run goes; several addresses separated by commas. "
@@ -110,18 +111,7 @@ class MailchimpAccount(models.Model):
                     "The sync report email “%(email)s” is not an email address (several are separated by commas).",
                     email=account.report_email))
 
-    # ------------------------------------------------------------ which account
-
-    @api.model
-    def _for_company(self, company=None):
-        """The account of ``company`` (default: the current one), created empty on first use."""
-        company = company or self.env.company
-        account = self.sudo().search([("company_id", "=", company.id)], limit=1)
-        if not account:
-            account = self.sudo().create({"company_id": company.id})
-        return account.with_env(self.env)
-
-    # ------------------------------------------------------------ credentials and client
+    # ------------------------------------------------------------ the backend's hooks
 
     def _credentials(self):
         """The stored credentials; raises :class:`MailchimpConfigError` before any call when unusable."""
@@ -131,81 +121,59 @@ class MailchimpAccount(models.Model):
             return Credentials.from_oauth(account.oauth_token, account.oauth_dc, base_url=account.base_url)
         return Credentials.from_api_key(account.api_key, base_url=account.base_url)
 
-    def _client(self):
-        """The account's shared Mailchimp client (see :meth:`_shared_client`)."""
-        return self._shared_client(MailchimpClient, self._credentials())
+    def _new_client(self, credentials):
+        return MailchimpClient(credentials, **self._client_options())
 
-    def _shared_client(self, client_class, credentials):
-        """The account's shared ``client_class`` client: connections stay open between calls.
-
-        Keyed by account, service and credentials: rotated credentials replace (and
-        close) the old client at the next call, in every worker.
-        """
-        self.ensure_one()
-        key = (self.id, client_class)
-        with _clients_lock:
-            known = _clients.get(key)
-            if known and known[0] == credentials:
-                return known[1]
-            client = client_class(credentials, **self._client_options())
-            _clients[key] = (credentials, client)
-        if known:
-            known[1].close()
-        return client
-
-    @api.model
-    def _client_options(self):
-        """Keyword arguments of :class:`MailchimpClient` (timeouts, retries); tests shorten the backoff."""
-        return {}
-
-    def _connect(self, credentials):
-        """Verify ``credentials`` with Mailchimp; store them only if Mailchimp accepted them.
-
-        Returns the account name Mailchimp gave; raises :class:`MailchimpError`
-        (nothing stored) otherwise.
-        """
-        self.ensure_one()
-        self.env["mailchimp.backend"]._check_system()
-        with MailchimpClient(credentials, **self._client_options()) as client:
+    def _verify(self, credentials):
+        """A ping, then the account's name as Mailchimp gives it."""
+        with self._new_client(credentials) as client:
             client.ping()
             remote = client.get_account()
-        name = remote.get("account_name") or remote.get("account_id") or ""
-        self.sudo().write({
+        return remote.get("account_name") or remote.get("account_id") or ""
+
+    def _credential_values(self, credentials):
+        return {
             "auth_method": credentials.kind,
             "api_key": credentials.secret if credentials.kind == AUTH_API_KEY else False,
             "oauth_token": credentials.secret if credentials.kind == AUTH_OAUTH else False,
             "oauth_dc": credentials.dc,
             "base_url": credentials.base_url_override or False,
-            "is_connected": True,
-            "mailchimp_account_name": name,
-            "verified_date": fields.Datetime.now(),
-        })
-        return name
-
-    # ------------------------------------------------------------ buttons
-
-    def action_open_connect_wizard(self):
-        """Button: the dialog where a key or token is typed, verified and only then saved."""
-        self.ensure_one()
-        self.env["mailchimp.backend"]._check_system()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Connect to Mailchimp"),
-            "res_model": "mailchimp.connect.wizard",
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "new",
-            "context": {"default_account_id": self.id, "default_auth_method": self.auth_method,
-                        "default_oauth_dc": self.oauth_dc, "default_base_url": self.sudo().base_url},
         }
 
-    def action_disconnect(self):
-        """Button: forget the stored credentials (Mailchimp is not called)."""
-        self.env["mailchimp.backend"]._check_system()
-        self.sudo().write({"api_key": False, "oauth_token": False, "is_connected": False,
-                           "mailchimp_account_name": False, "verified_date": False})
-        return self.env["mailchimp.backend"]._notification(
-            self.env._("Mailchimp credentials removed."), reload=True)
+    def _connect_wizard_defaults(self):
+        return {"auth_method": self.auth_method, "oauth_dc": self.oauth_dc, "base_url": self.sudo().base_url}
+
+    @api.model
+    def _personal_data_models(self):
+        return ["mailchimp.member", "mailchimp.panel.cache", "mailchimp.webhook.event",
+                "mailchimp.campaign.recipient", "mailchimp.campaign.activity", "mailchimp.consent"]
+
+    # ------------------------------------------------------------ the customer's panel
+
+    def _panel_section(self):
+        return {**super()._panel_section(), "lists_label": self.env._("Audiences"),
+                "empty_label": self.env._("Not in any audience"), "locked_statuses": list(LOCKED_STATUSES)}
+
+    def _panel_statuses(self):
+        return {
+            const.STATUS_SUBSCRIBED: self.env._("Subscribed"),
+            const.STATUS_UNSUBSCRIBED: self.env._("Unsubscribed"),
+            const.STATUS_PENDING: self.env._("Waiting for confirmation"),
+            const.STATUS_CLEANED: self.env._("Cleaned (bounced)"),
+            const.STATUS_ARCHIVED: self.env._("Archived"),
+            const.STATUS_DELETED: self.env._("Deleted"),
+            const.STATUS_TRANSACTIONAL: self.env._("Transactional"),
+        }
+
+    def _panel_shown(self):
+        """Always shown: the section itself says when Mailchimp is not connected."""
+        return True
+
+    def _panel_data(self, partner, email=None, refresh=False):
+        return partner.mailchimp_panel(email=email, refresh=refresh)
+
+    def _panel_apply(self, partner, email, original, wanted):
+        return partner.mailchimp_panel_save(email, original, wanted)
 
 
 def report_addresses(text):

@@ -12,7 +12,7 @@ class MailchimpAccount(models.Model):
         """Button: the account's contact from Mailchimp, list defaults from one of its audiences."""
         self.ensure_one()
         backend = self.env["mailchimp.backend"]
-        backend._check_system()
+        self._check_credentials_access()
         with backend._user_errors():
             client = self._client()
             root = client.get_account()

@@ -135,7 +135,7 @@ class MailchimpAccount(models.Model):
         stored nowhere). A new state replaces any earlier pending one: only the last "Connect" can complete.
         """
         self.ensure_one()
-        self.env["mailchimp.backend"]._check_system()
+        self._check_credentials_access()
         client_id, client_secret = (client_id or "").strip(), (client_secret or "").strip()
         if not client_id or not client_secret:
             raise MailchimpConfigError("Type the client ID and the client secret of the app registered in Mailchimp.")
@@ -162,7 +162,7 @@ class MailchimpAccount(models.Model):
         if not account or not nonce_matches(account.sudo().oauth_state_nonce, nonce):
             return None, self.env._("This answer from Mailchimp was used already or replaced by a newer “Connect”: "
                                     "nothing was stored. Start again from the settings.")
-        account.env["mailchimp.backend"]._check_system()
+        account._check_credentials_access()
         pending = account.sudo().read(PENDING_APP_FIELDS)[0]
         account.sudo().write(dict.fromkeys(("oauth_state_nonce", *PENDING_APP_FIELDS), False))
         try:

@@ -28,10 +28,11 @@ class MailchimpAudience(models.Model):
         return {permission.mailchimp_id: permission.purpose
                 for permission in self.sudo().marketing_permission_ids if permission.purpose}
 
-    def _consent_rows(self, partner, change, source, note=None):
+    def _consent_rows(self, partner, change, source, note=None, author=None):
         """The consent row of a remote change (none when its status says nothing about consent).
 
-        Nobody in Odoo did it: the person (webhook, SMS) or Mailchimp (import, reconciliation).
+        ``author`` is the user who made it in Odoo (the panel's dialog); without one, nobody in
+        Odoo did: the person (webhook, SMS) or Mailchimp (import, reconciliation).
         """
         state = consent_state_for_status(change.status)
         if not state:
@@ -39,7 +40,7 @@ class MailchimpAudience(models.Model):
         consent_source = INBOUND_SOURCES.get(source, source)
         text = note if consent_source == SOURCE_SMS else None
         return [self.env["mailchimp.consent"]._row(partner, self, state, consent_source, text=text,
-                                                   email=change.email, user=self.env["res.users"])]
+                                                   email=change.email, user=author or self.env["res.users"])]
 
     def _gdpr_from_members(self, members, source):
         """Store the GDPR fields the members show, and record what members chose for the mapped ones."""

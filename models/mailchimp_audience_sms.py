@@ -26,14 +26,15 @@ class MailchimpAudience(models.Model):
         self.check_access("write")
         account = self.account_id
         with backend._user_errors():
+            sms_account = self.env["mailchimp.sms.account"]._for_company(self.company_id)
             account._credentials()
-            account._sms_credentials()
+            sms_account._credentials()
             name = group_name(self.name, fields.Datetime.context_timestamp(self, fields.Datetime.now()))
             if self.env["mailchimp.sms.group"].sudo().search_count([("company_id", "=", self.company_id.id),
                                                                      ("name", "=", name)]):
                 raise UserError(self.env._("A group named %s was created this very second; press Start sync again "
                                            "in a moment (SerwerSMS imports into a group by its name).", name))
-            gateway_group_id = account._sms_client().add_group(name)
+            gateway_group_id = sms_account._client().add_group(name)
         self.env["mailchimp.sms.group"].create({
             "audience_id": self.id, "name": name, "gateway_group_id": gateway_group_id, "requested_by": self.env.uid})
         self.env["mailchimp.sms.group"]._trigger_job()

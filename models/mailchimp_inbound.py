@@ -1,15 +1,21 @@
-"""Mailchimp → Odoo for an audience: webhooks, reconciliation, member import, SMS sign-ups.
+"""Mailchimp → Odoo for an audience: webhooks, reconciliation, member import, SMS sign-ups, the panel's dialog.
 
 Every path turns what Mailchimp says into a :class:`RemoteChange` (the core's
-``inbound`` module) and applies it with :meth:`_apply_remote_change`, one set
+``inbound`` module) and applies it with :meth:`_apply_remote_changes`, one set
 of rules:
 
-* the customer is found by the member binding, else by normalized email among
-  the audience's company's customers (and those of no company); a subscriber
-  Odoo does not know becomes a customer when the audience says so;
+* the customer is the one the change names (the dialog's), else found by the
+  member binding, else by normalized email among the audience's company's
+  customers (and those of no company); a subscriber Odoo does not know becomes
+  a customer when the audience says so;
+* a customer has one member per audience: a change of another of its
+  addresses, while the member keeps one that is still the customer's, is
+  noted (and recorded as consent) only;
 * subscription status: the later change wins (Mailchimp's change time against
-  the customer's last change of its box); what the contact or Mailchimp did is
-  stored on the binding as not done by Odoo, so a push never undoes it;
+  the customer's last change of its box); the box stays ticked while one of
+  the customer's members gets (or awaits) campaigns; what the contact,
+  Mailchimp or a user in the dialog did is stored on the binding as not done
+  by Odoo's sync, so a push never undoes it;
 * names, phone and groups (→ the company's tags linked to them): the later
   change wins, compared with the customer's last write;
 * cleaned: the address goes to Odoo's ``mail.blacklist`` with the reason;
@@ -34,6 +40,7 @@ from ..mailchimp_sync.const import (
     WEBHOOK_CAMPAIGN,
 )
 from ..mailchimp_sync.eligibility import email_key
+from ..mailchimp_sync.gdpr import SOURCE_DIALOG
 from ..mailchimp_sync.inbound import (
     RemoteChange,
     change_from_event,
@@ -41,7 +48,9 @@ from ..mailchimp_sync.inbound import (
     full_name,
 )
 from ..mailchimp_sync.member_payload import build_member, payload_hash, subscriber_hash
+from ..mailchimp_sync.panel import split_addresses
 from ..mailchimp_sync.sms_signup import parse_sms_signup
+from ..mailchimp_sync.sync_plan import WANTED_STATUSES
 from ..mailchimp_sync.webhooks import new_secret
 from .sync_engine import MemberItems
 
@@ -62,7 +71,7 @@ class InboundBatch:
     def __init__(self, bindings):
         self.bindings = bindings  # {subscriber hash: (member or None, partner or None)}, kept current
         self.created = {}  # {subscriber hash: True} for customers created ahead for their first change
-        self.notes = []  # [(partner, what Mailchimp changed)], in order
+        self.notes = []  # [(partner, chatter note)], in order
         self.touched = {}  # {member: partner} whose item hash is stored at the end
         self.consents = []  # consent record rows, created together at the end
 
@@ -288,13 +297,22 @@ class MailchimpAudience(models.Model):
 
     # ------------------------------------------------------------ the rules
 
-    def _apply_remote_change(self, change, source, push=False, phone=None, engine=None, note=None):
+    def _apply_remote_change(self, change, source, push=False, phone=None, engine=None, note=None, author=None,
+                             noted_on=None):
         """Apply one :class:`RemoteChange`; returns ``(outcome word, partner or None)``."""
-        [result] = self._apply_remote_changes([change], source, push=push, phone=phone, engine=engine, note=note)
+        [result] = self._apply_remote_changes([change], source, push=push, phone=phone, engine=engine, note=note,
+                                              author=author, noted_on=noted_on)
         return result
 
-    def _apply_remote_changes(self, changes, source, push=False, phone=None, engine=None, note=None):
+    def _apply_remote_changes(self, changes, source, push=False, phone=None, engine=None, note=None, author=None,
+                              noted_on=None):
         """Apply :class:`RemoteChange` s in their order; ``[(outcome word, partner or None)]``, one per change.
+
+        ``source`` says where they come from ("webhook", "Mailchimp" for the hourly pull,
+        "import", "SMS", "dialog"); ``author`` is the user who made them in Odoo (the
+        dialog's; none: the person or Mailchimp did), named in the note and the consent
+        record; ``noted_on`` is another customer whose chatter gets the notes too (the
+        form the dialog was opened on).
 
         What they share is done once for all: finding the members and customers of their
         addresses, creating the customers (and members) of new subscribers, writing the
@@ -305,16 +323,27 @@ class MailchimpAudience(models.Model):
         engine = engine or self._item_engine()
         self._sms_members_changed(changes, source)
         batch = InboundBatch(self._find_bindings([change.email for change in changes]))
+        self._bind_named_customers(changes, batch)
         self._create_new_subscribers(changes, batch)
-        results = [self._apply_change(change, source, engine, batch, phone, note) for change in changes]
-        self._log_notes(batch.notes, source)
+        results = [self._apply_change(change, source, engine, batch, phone, note, author) for change in changes]
+        self._log_notes(batch.notes, noted_on)
         self.env["mailchimp.consent"]._record_many(batch.consents)
         self._store_item_hashes(engine, batch.touched, push)
         return results
 
-    def _apply_change(self, change, source, engine, batch, phone, note):
+    def _bind_named_customers(self, changes, batch):
+        """A change that names its customer is about that one, whoever else has the address."""
+        Partner = self.env["res.partner"].sudo()
+        for change in changes:
+            if change.partner_id:
+                key = subscriber_hash(change.email)
+                batch.bindings[key] = (batch.bindings[key][0], Partner.browse(change.partner_id))
+
+    def _apply_change(self, change, source, engine, batch, phone, note, author):
         key = subscriber_hash(change.email)
-        member, partner = batch.bindings[key] if key in batch.bindings else self._find_binding(change.email)
+        if key not in batch.bindings:  # the old address of an earlier email change of the batch
+            batch.bindings.update(self._find_bindings([change.email]))
+        member, partner = batch.bindings[key]
         outcome = "created" if batch.created.pop(key, False) else "linked" if partner and not member else "updated"
         if not partner:
             if change.status not in (STATUS_SUBSCRIBED, STATUS_PENDING) or not self.create_partners:
@@ -324,14 +353,14 @@ class MailchimpAudience(models.Model):
         partner = partner.with_context(**REMOTE_CONTEXT)
         if member and not member.partner_id:
             member.partner_id = partner
-        member = member or self._bind(partner)
+        member = member or self._bind(partner, change.email)
         batch.bindings[key] = (member, partner)
         mapped = engine.interest_by_tag
-        notes = self._apply_status(partner, member, change) + self._apply_profile(partner, change, mapped)
-        batch.consents += self._consent_rows(partner, change, source, note)
-        if change.status in (STATUS_SUBSCRIBED, STATUS_PENDING):
+        notes = self._apply_status(partner, member, change, source) + self._apply_profile(partner, change, mapped)
+        batch.consents += self._consent_rows(partner, change, source, note, author)
+        if change.status in WANTED_STATUSES:
             notes += self._ensure_signup_tag(partner, mapped)
-        if change.new_email:
+        if change.new_email and member:
             notes += self._apply_new_email(partner, member, change.new_email)
             del batch.bindings[key]
             batch.bindings[subscriber_hash(change.new_email)] = (member, partner)
@@ -340,10 +369,11 @@ class MailchimpAudience(models.Model):
         if phone and not partner.mobile:
             partner.mobile = phone
         if notes and source != "import":  # an import says what it did in one summary
-            batch.notes.append((partner, "; ".join(notes)))
+            batch.notes.append((partner, self._change_note(change, source, notes, author)))
         elif outcome == "updated":
             outcome = "unchanged"
-        batch.touched[member] = partner
+        if member:
+            batch.touched[member] = partner
         return outcome, partner
 
     def _find_bindings(self, emails):
@@ -389,12 +419,22 @@ class MailchimpAudience(models.Model):
             batch.bindings[key] = (member, partner)
             batch.created[key] = True
 
-    def _log_notes(self, notes, source):
-        """One chatter note per change, written together (oldest first)."""
+    def _change_note(self, change, source, notes, author):
+        """The chatter note of a change: what Mailchimp changed, or which address a user changed from the panel."""
+        if source == SOURCE_DIALOG:
+            head = self.env._("Mailchimp (%(audience)s): %(email)s %(what)s by %(user)s from the Mailchimp panel",
+                              audience=self.name, email=change.email, what=notes[0], user=author.name)
+            return "; ".join([head, *notes[1:]])
+        return self.env._("Mailchimp (%(origin)s, %(audience)s): %(what)s", origin=source, audience=self.name,
+                          what="; ".join(notes))
+
+    def _log_notes(self, notes, noted_on=None):
+        """One chatter note per change, written together (oldest first); ``noted_on`` gets each one too."""
+        if noted_on:
+            notes = [pair for partner, body in notes
+                     for pair in ([(partner, body)] if partner == noted_on else [(partner, body), (noted_on, body)])]
         rounds = []
-        for partner, what in notes:
-            body = self.env._("Mailchimp (%(origin)s, %(audience)s): %(what)s", origin=source, audience=self.name,
-                              what=what)
+        for partner, body in notes:
             target = next((bodies for bodies in rounds if partner.id not in bodies), None)
             if target is None:
                 target = {}
@@ -427,33 +467,51 @@ class MailchimpAudience(models.Model):
             "company_id": self.company_id.id,
         }
 
-    def _bind(self, partner):
+    def _bind(self, partner, email):
+        """The customer's member in this audience (created when it has none), or None when that member is
+        bound to another address that is still one of the customer's: one member per customer and audience."""
         Member = self.env["mailchimp.member"].sudo()
         member = Member.search([("audience_id", "=", self.id), ("partner_id", "=", partner.id)], limit=1)
-        return member or Member.create({"audience_id": self.id, "partner_id": partner.id, "need_sync": False})
+        if not member:
+            return Member.create({"audience_id": self.id, "partner_id": partner.id, "need_sync": False})
+        kept = member.email and email_key(member.email) != email_key(email)
+        if kept and email_key(member.email) in {email_key(address) for address in split_addresses(partner.email)}:
+            return None
+        return member
 
-    def _apply_status(self, partner, member, change):
-        """The later change wins; what the contact or Mailchimp did is never Odoo's to undo."""
+    def _apply_status(self, partner, member, change, source):
+        """The later change wins; what the contact, Mailchimp or a user in the dialog did is never the sync's to
+        undo. Without a member (another address of the customer's) only the box may follow."""
         if change.status is None:
             return []
         changed_at = change.changed_at.astimezone(timezone.utc).replace(tzinfo=None)
-        member.write({"status": change.status, "email": change.email, "mailchimp_id": subscriber_hash(change.email),
-                      "left_by_odoo": False, "last_changed": changed_at, "skip_reason": False})
-        notes = [self._status_note(change)]
-        box_changed_later = partner.mailchimp_subscribe_date and partner.mailchimp_subscribe_date > changed_at
-        wanted = change.status in (STATUS_SUBSCRIBED, STATUS_PENDING)
-        if change.status in (STATUS_SUBSCRIBED, STATUS_PENDING, STATUS_UNSUBSCRIBED, STATUS_CLEANED) \
-                and partner.mailchimp_subscribe != wanted and not box_changed_later:
-            partner.write({"mailchimp_subscribe": wanted})
+        if member:
+            member.write({"status": change.status, "email": change.email,
+                          "mailchimp_id": subscriber_hash(change.email), "left_by_odoo": False,
+                          "last_changed": changed_at, "skip_reason": False})
+        self._follow_box(partner, change.status, changed_at)
         if change.status == STATUS_CLEANED:
             self.env["mail.blacklist"].sudo()._add(change.email, message=self.env._(
                 "Cleaned in Mailchimp (%s)", change.reason or self.env._("bounced")))
-        return notes
+        return [self._status_note(change, source)]
 
-    def _status_note(self, change):
+    def _follow_box(self, partner, status, changed_at):
+        """The box follows a later change: ticked while one of the customer's members gets (or awaits) campaigns,
+        unticked when none does any more (the other audiences' members are not the contact's to leave)."""
+        if status not in (*WANTED_STATUSES, STATUS_UNSUBSCRIBED, STATUS_CLEANED):
+            return
+        if partner.mailchimp_subscribe_date and partner.mailchimp_subscribe_date > changed_at:
+            return
+        wanted = status in WANTED_STATUSES or any(
+            other in WANTED_STATUSES for other in partner.sudo().mailchimp_member_ids.mapped("status"))
+        if partner.mailchimp_subscribe != wanted:
+            partner.write({"mailchimp_subscribe": wanted})
+
+    def _status_note(self, change, source):
         words = {
             STATUS_SUBSCRIBED: self.env._("subscribed"),
-            STATUS_PENDING: self.env._("waiting for confirmation"),
+            STATUS_PENDING: (self.env._("asked to confirm (Mailchimp sent the confirmation email)")
+                             if source == SOURCE_DIALOG else self.env._("waiting for confirmation")),
             STATUS_UNSUBSCRIBED: self.env._("unsubscribed"),
             STATUS_CLEANED: self.env._("cleaned (the address bounced); added to the blacklist"),
             STATUS_ARCHIVED: self.env._("archived"),

@@ -109,7 +109,7 @@ class MailchimpSmsChange(models.Model):
         outcome = contact_for_member(member or {"email_address": self.email}, Contact._partner_phones(partner),
                                      audience.company_id.country_id.code)
         status = member.get("status") if member else None
-        sms = audience.account_id._sms_client()
+        sms = self.env["mailchimp.sms.account"]._for_company(audience.company_id)._client()
         for group in groups:
             row = Contact._row_of(group, self.email, partner)
             action = plan_live_change(status, outcome.contact, row._known() if row else None)

@@ -121,7 +121,8 @@ class MailchimpSmsGroup(models.Model):
         for group in self.filtered(lambda group: not group.deleted_at_gateway):
             with backend._user_errors():
                 try:
-                    group.audience_id.account_id._sms_client().delete_group(group.gateway_group_id)
+                    sms = self.env["mailchimp.sms.account"]._for_company(group.company_id)._client()
+                    sms.delete_group(group.gateway_group_id)
                 except ServiceError as error:
                     if getattr(error, "code", None) != CODE_INVALID_ID:  # already gone: deleted all the same
                         raise
@@ -182,10 +183,9 @@ class MailchimpSmsGroup(models.Model):
         Audience._commit_if_allowed()
 
     def _run_phases(self):
-        account = self.audience_id.account_id
         if self.phase == PHASE_COLLECT:
             self._collect_members(self.audience_id._client())
-        sms = account._sms_client()
+        sms = self.env["mailchimp.sms.account"]._for_company(self.company_id)._client()
         if self.phase == PHASE_IMPORT:
             self._settle_uncertain_chunks(sms)
             self._import_waiting(sms)

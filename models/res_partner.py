@@ -2,19 +2,15 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..mailchimp_sync.const import (
-    STATUS_CLEANED,
+    RESUBSCRIBED_BY_CONTACT_ONLY,
     STATUS_DELETED,
     STATUS_PENDING,
     STATUS_SUBSCRIBED,
-    STATUS_UNSUBSCRIBED,
 )
 from ..mailchimp_sync.duplicates import pick_owner
 from ..mailchimp_sync.eligibility import REASONS, check_eligibility, email_key
 from ..mailchimp_sync.gdpr import CONSENT_GIVEN, CONSENT_WITHDRAWN
 from ..mailchimp_sync.member_payload import PartnerData
-
-# Mailchimp statuses only the contact can leave (compliance): the add-on never re-subscribes them.
-LEFT_IN_MAILCHIMP = (STATUS_UNSUBSCRIBED, STATUS_CLEANED, STATUS_DELETED)
 
 FILL_BATCH = 10_000  # customers per UPDATE when the email identity is filled on upgrade
 
@@ -114,7 +110,8 @@ class ResPartner(models.Model):
         next sync” would never end.
         """
         members = self.mailchimp_member_ids
-        gone = members.filtered(lambda member: member.status in LEFT_IN_MAILCHIMP and not member.left_by_odoo)
+        gone = members.filtered(
+            lambda member: member.status in RESUBSCRIBED_BY_CONTACT_ONLY and not member.left_by_odoo)
         if gone:
             if gone[0].status == STATUS_DELETED:
                 return self.env._("Not synced: deleted permanently from Mailchimp; only the contact can sign up again")

@@ -8,32 +8,29 @@ company's account only; what it shows comes from the core's
 
 The dialog's **Save changes** applies each changed box at once
 (:func:`~..mailchimp_sync.sync_plan.manual_subscription_status`: who
-unsubscribed is asked to confirm, ``pending``), then lets Odoo reflect it as a
-webhook would: the member binding takes Mailchimp's answer, the box follows
-whether any audience still has the address, a subscriber gets the audience's
-sign-up tag, the chatter says who did what, and the binding stores the
-customer's item hash so that the next run sends nothing back (no echo).
+unsubscribed is asked to confirm, ``pending``), then hands Mailchimp's answer,
+as a :class:`~..mailchimp_sync.inbound.RemoteChange` of source "dialog" with
+the user as author, to the function that applies every remote change
+(``mailchimp.audience._apply_remote_changes``): the member binding takes
+Mailchimp's answer, the box follows whether any audience still has the
+customer, a subscriber gets the audience's sign-up tag, the chatter says who
+did what, and the binding stores the customer's item hash so that the next
+run sends nothing back (no echo).
 """
 import json
 
 from odoo import fields, models
 from odoo.exceptions import UserError
 
-from ..mailchimp_sync.const import (
-    STATUS_PENDING,
-    STATUS_SUBSCRIBED,
-    STATUS_UNSUBSCRIBED,
-)
+from ..mailchimp_sync.const import STATUS_PENDING, STATUS_SUBSCRIBED, STATUS_UNSUBSCRIBED
 from ..mailchimp_sync.duplicates import email_key
 from ..mailchimp_sync.eligibility import normalize_email
-from ..mailchimp_sync.errors import MailchimpError
-from ..mailchimp_sync.gdpr import explain_forgotten, is_forgotten_refusal
-from ..mailchimp_sync.inbound import parse_mailchimp_time
-from ..mailchimp_sync.member_payload import payload_hash, subscriber_hash
+from ..mailchimp_sync.errors import MailchimpComplianceError, MailchimpError, MailchimpForgottenError
+from ..mailchimp_sync.gdpr import SOURCE_DIALOG, explain_forgotten
+from ..mailchimp_sync.inbound import change_from_answer
 from ..mailchimp_sync.panel import panel_addresses, status_class, subscription_changes
 from ..mailchimp_sync.sync_plan import (
     REFUSED_CLEANED,
-    WANTED_STATUSES,
     manual_subscription_fallback,
     manual_subscription_status,
 )
@@ -177,9 +174,11 @@ class ResPartner(models.Model):
             return {**result, "status": unchanged, "css": status_class(unchanged)}
         try:
             with self.env.cr.savepoint():
-                answer = self._mailchimp_panel_push(client, audience, email, owner, status)
+                answer = self._mailchimp_panel_write(client, audience.sudo(), email, owner, status)
+        except MailchimpForgottenError:
+            return {**result, "error": explain_forgotten(email)}
         except MailchimpError as error:
-            return {**result, "error": explain_forgotten(email) if is_forgotten_refusal(str(error)) else str(error)}
+            return {**result, "error": str(error)}
         status = answer.get("status")
         message = False
         if status == STATUS_PENDING:
@@ -187,77 +186,40 @@ class ResPartner(models.Model):
                                  email)
         return {**result, "status": status, "css": status_class(status), "message": message}
 
-    def _mailchimp_panel_push(self, client, audience, email, owner, status):
-        """Send ``status`` (with the customer's whole item when it is synced under this address); Odoo follows."""
+    def _mailchimp_panel_write(self, client, audience, email, owner, status):
+        """Send ``status``, then let Odoo follow Mailchimp's answer as it follows every remote change
+        (``mailchimp.audience._apply_remote_change``: binding, box, tags, consent, note, item hash).
+
+        A subscriber first gets the audience's sign-up tag and the box, so that the item sent is
+        the one the sync would send (no echo).
+        """
         partner = owner.sudo().with_context(**REMOTE_CONTEXT)
-        audience = audience.sudo()
         engine = audience._item_engine()
         tag_notes = []
         if status != STATUS_UNSUBSCRIBED:
             tag_notes = audience._ensure_signup_tag(partner, engine.interest_by_tag)
             partner.write({"mailchimp_subscribe": True, "mailchimp_subscribe_date": fields.Datetime.now()})
+        answer = self._mailchimp_panel_upsert(client, audience, email, partner, engine, status)
+        audience._apply_remote_change(change_from_answer(answer, email, partner.id), SOURCE_DIALOG, engine=engine,
+                                      note="; ".join(tag_notes) or None, author=self.env.user, noted_on=self)
+        return answer
+
+    def _mailchimp_panel_upsert(self, client, audience, email, partner, engine, status):
+        """Mailchimp's answer to ``status`` (with the customer's whole item when it is synced under this address);
+        a subscription Mailchimp refuses for its compliance rule is asked again as ``pending``."""
         item = audience._current_item(engine, partner) if status != STATUS_UNSUBSCRIBED else None
         if item is not None and email_key(item.payload["email_address"]) != email_key(email):
             item = None
-        body = {**(item.payload if item else {"email_address": normalize_email(email) or email}),
-                "status": status, "status_if_new": status}
+        body = item.payload if item else {"email_address": normalize_email(email) or email}
         try:
-            answer = client.upsert_member(audience.mailchimp_id, email, body)
-        except MailchimpError as error:
-            fallback = manual_subscription_fallback(status, "compliance state" in str(error).lower())
+            return client.upsert_member(audience.mailchimp_id, email, {**body, "status": status,
+                                                                       "status_if_new": status})
+        except MailchimpComplianceError:
+            fallback = manual_subscription_fallback(status)
             if not fallback:
                 raise
-            answer = client.upsert_member(audience.mailchimp_id, email, {**body, "status": fallback,
-                                                                          "status_if_new": fallback})
-        self._mailchimp_panel_bind(audience, email, partner, answer, item)
-        self.env["mailchimp.consent"]._record_status(partner, audience, answer.get("status"), "dialog", email=email)
-        self._mailchimp_panel_sync_box(partner)
-        self._mailchimp_panel_note(partner, audience, email, answer.get("status"), tag_notes)
-        return answer
-
-    def _mailchimp_panel_bind(self, audience, email, partner, answer, item):
-        """The member binding takes Mailchimp's answer, as from a webhook: not left by Odoo, nothing to push back.
-
-        A customer whose field holds several addresses has one binding per audience: a
-        second address of it in the same audience is noted in the chatter only.
-        """
-        Member = self.env["mailchimp.member"].sudo()
-        member = Member.search([("audience_id", "=", audience.id), ("mailchimp_id", "=", subscriber_hash(email))],
-                               limit=1)
-        if not member:
-            if Member.search_count([("audience_id", "=", audience.id), ("partner_id", "=", partner.id)]):
-                return
-            member = Member.create({"audience_id": audience.id, "partner_id": partner.id, "need_sync": False})
-        changed_at = parse_mailchimp_time(answer.get("last_changed"))
-        member.write({
-            "partner_id": member.partner_id.id or partner.id,
-            "status": answer.get("status"), "email": answer.get("email_address") or email,
-            "mailchimp_id": subscriber_hash(answer.get("email_address") or email),
-            "last_changed": changed_at and changed_at.replace(tzinfo=None), "left_by_odoo": False,
-            "skip_reason": False, "need_sync": False, "last_error": False, "error_hash": False,
-            "last_sync": fields.Datetime.now(),
-            **({"payload_hash": payload_hash(item.payload)} if item else {}),
-        })
-
-    def _mailchimp_panel_sync_box(self, partner):
-        """The box stays ticked while one of the customer's members gets (or awaits) campaigns."""
-        wanted = any(status in WANTED_STATUSES for status in partner.mailchimp_member_ids.mapped("status"))
-        if partner.mailchimp_subscribe != wanted:
-            partner.write({"mailchimp_subscribe": wanted, "mailchimp_subscribe_date": fields.Datetime.now()})
-
-    def _mailchimp_panel_note(self, partner, audience, email, status, tag_notes):
-        words = {
-            STATUS_SUBSCRIBED: self.env._("subscribed"),
-            STATUS_PENDING: self.env._("asked to confirm (Mailchimp sent the confirmation email)"),
-            STATUS_UNSUBSCRIBED: self.env._("unsubscribed"),
-        }
-        body = self.env._("Mailchimp (%(audience)s): %(email)s %(what)s by %(user)s from the Mailchimp panel",
-                          audience=audience.name, email=email, what=words.get(status, status),
-                          user=self.env.user.name)
-        if tag_notes:
-            body = f"{body}; {'; '.join(tag_notes)}"
-        for record in (partner | self.sudo()):
-            record.message_post(body=body)
+            return client.upsert_member(audience.mailchimp_id, email, {**body, "status": fallback,
+                                                                       "status_if_new": fallback})
 
     def _mailchimp_refusal(self, reason, email):
         if reason == REFUSED_CLEANED:

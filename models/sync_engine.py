@@ -19,7 +19,6 @@ this module does the work of a run:
 import logging
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import replace
-from datetime import datetime, timezone
 
 from odoo import fields
 from odoo.tools import SQL
@@ -39,6 +38,7 @@ from ..mailchimp_sync.sync_plan import (
     is_eligible,
     plan_sync,
 )
+from ..mailchimp_sync.times import parse_mailchimp_time_naive
 
 _logger = logging.getLogger(__name__)
 
@@ -401,7 +401,7 @@ class AudienceSync:
                 counts["failed_count"] += 1
                 continue
             rows.append(_member_row(push, status=outcome.status, synced_at=now,
-                                    last_changed=_parse_mailchimp_datetime(outcome.last_changed)))
+                                    last_changed=parse_mailchimp_time_naive(outcome.last_changed)))
             counts[_count_field(push, outcome)] += 1
             lines += [_run_line("warning", push, warning.message) for warning in push.warnings]
         self.env["mailchimp.member"]._write_push_results(rows)
@@ -448,12 +448,3 @@ def _member_row(push, status=None, error=None, synced_at=None, last_changed=None
         "last_changed": last_changed,
         "left_by_odoo": None if error else push.kind == KIND_UNSUBSCRIBE,
     }
-
-
-def _parse_mailchimp_datetime(value):
-    """Mailchimp's ``2015-10-21T15:41:36+00:00`` as a naive UTC datetime (None if absent or odd)."""
-    try:
-        parsed = datetime.fromisoformat(value)
-    except (TypeError, ValueError):
-        return None
-    return parsed.astimezone(timezone.utc).replace(tzinfo=None) if parsed.tzinfo else parsed

@@ -23,4 +23,6 @@ from . import test_collection_campaigns
 from . import test_ui_collections
 from . import test_oauth
 from . import test_gdpr
+from . import test_backends
+from . import test_upgrade
 from . import test_email_identity

@@ -5,7 +5,7 @@ from odoo.tests import TransactionCase
 from odoo.tools.misc import file_path
 
 from odoo.addons.mailchimp_sync.mailchimp_sync.credentials import Credentials
-from odoo.addons.mailchimp_sync.models.mailchimp_account import MailchimpAccount
+from odoo.addons.mailchimp_sync.models.mailchimp_backend import MailchimpBackend
 from odoo.addons.mailchimp_sync.standins.mailchimp import StandinServer
 
 # A plain number: Odoo's test HTTP guard compares the timeout with 10 and cannot take a tuple.
@@ -34,7 +34,7 @@ class MailchimpStandinMixin:
         super().setUpClass()
         cls.standin = StandinServer(seed=cls.standin_seed).start()
         cls.addClassCleanup(cls.standin.stop)
-        patcher = patch.object(MailchimpAccount, "_client_options", lambda self: dict(FAST_RETRIES))
+        patcher = patch.object(MailchimpBackend, "_client_options", lambda self: dict(FAST_RETRIES))
         patcher.start()
         cls.addClassCleanup(patcher.stop)
         cls.account = cls.connect_account(cls.env.company, cls.standin)

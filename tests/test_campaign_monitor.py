@@ -38,7 +38,7 @@ class CampaignMonitorWorld:
         for list_id, name in CM_LISTS.items():
             cls.cm.store.add_list(list_id, name)
         cls.seed_cm_office()
-        cls.env["mailchimp.account"]._for_company().sudo()._cm_connect(
+        cls.env["mailchimp.cm.account"]._for_company().sudo()._connect(
             CampaignMonitorCredentials.from_key(cls.cm.api_key, cls.cm.client_id, base_url=cls.cm.base_url))
 
     @classmethod
@@ -63,18 +63,19 @@ class TestCampaignMonitorAccount(MailchimpCase):
         cls.addClassCleanup(cls.cm.stop)
         cls.manager = new_test_user(cls.env, login="cm_manager",
                                     groups="base.group_user,mailchimp_sync.group_mailchimp_manager")
+        cls.cm_account = cls.env["mailchimp.cm.account"]._for_company()
 
     def wizard(self, api_key, client_id=None, user=None):
         Wizard = self.env["mailchimp.cm.connect.wizard"].with_user(user) if user else self.env["mailchimp.cm.connect.wizard"]
-        return Wizard.create({"account_id": self.account.id, "api_key": api_key,
+        return Wizard.create({"account_id": self.cm_account.id, "api_key": api_key,
                               "client_id": client_id or self.cm.client_id, "base_url": self.cm.base_url})
 
     def test_a_good_key_is_verified_with_the_clients_details_then_saved(self):
         action = self.wizard(self.cm.api_key).action_verify_and_save()
         self.assertEqual(action["params"]["message"], "Campaign Monitor client verified: Demo Newsletters")
         self.assertEqual(self.cm.calls("GET")[-1].path, f"/api/v3.3/clients/{self.cm.client_id}.json")
-        self.assertTrue(self.account.cm_is_connected)
-        self.assertEqual((self.account.cm_api_key, self.account.cm_client_name),
+        self.assertTrue(self.cm_account.is_connected)
+        self.assertEqual((self.cm_account.api_key, self.cm_account.client_name),
                          (self.cm.api_key, "Demo Newsletters"))
         self.assertFalse(self.env["mailchimp.cm.connect.wizard"].search([]).api_key, "the dialog forgets the key")
 
@@ -85,11 +86,11 @@ class TestCampaignMonitorAccount(MailchimpCase):
         self.assertEqual(action["res_id"], wizard.id, "the dialog stays open")
         self.assertEqual(wizard.error, "Campaign Monitor refused the key: Campaign Monitor error 100: Invalid API Key.")
         self.assertFalse(wizard.api_key)
-        self.assertEqual(self.account.cm_api_key, self.cm.api_key, "the working key is kept")
+        self.assertEqual(self.cm_account.api_key, self.cm.api_key, "the working key is kept")
         wizard = self.wizard(self.cm.api_key, client_id="not-our-client")
         wizard.action_verify_and_save()
         self.assertIn("error 102: Invalid ClientID", wizard.error)
-        self.assertEqual(self.account.cm_client_id, self.cm.client_id)
+        self.assertEqual(self.cm_account.client_id, self.cm.client_id)
 
     def test_only_system_administrators_connect_and_read_the_key(self):
         self.wizard(self.cm.api_key).action_verify_and_save()
@@ -97,17 +98,17 @@ class TestCampaignMonitorAccount(MailchimpCase):
         with self.assertRaises(AccessError):
             self.wizard(self.cm.api_key, user=self.manager).action_verify_and_save()
         with self.assertRaises(AccessError):
-            self.account.with_user(self.manager).action_open_cm_connect_wizard()
+            self.cm_account.with_user(self.manager).action_open_connect_wizard()
         self.assertEqual(self.cm.request_log[before:], [], "refused before any request")
-        account = self.account.with_user(self.manager)
+        account = self.cm_account.with_user(self.manager)
         with self.assertRaises(AccessError):
-            account.read(["cm_api_key"])
-        self.assertTrue(account.cm_is_connected)
+            account.read(["api_key"])
+        self.assertTrue(account.is_connected)
 
     def test_disconnect_forgets_the_key(self):
         self.wizard(self.cm.api_key).action_verify_and_save()
-        self.account.action_cm_disconnect()
-        self.assertFalse(self.account.cm_is_connected or self.account.cm_api_key)
+        self.cm_account.action_disconnect()
+        self.assertFalse(self.cm_account.is_connected or self.cm_account.api_key)
 
 
 @tagged("post_install", "-at_install")

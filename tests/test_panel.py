@@ -1,8 +1,9 @@
 """The customer's Mailchimp panel and its subscription dialog, against the stand-in (and in Chromium)."""
+import urllib.parse
 from datetime import timedelta
 
 from odoo import fields
-from odoo.addons.mailchimp_sync.mailchimp_sync.member_payload import subscriber_hash
+from odoo.addons.mailchimp_sync.mailchimp_sync.member_payload import payload_hash, subscriber_hash
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 
@@ -229,6 +230,78 @@ class TestPanel(PanelWorld, MailchimpCase):
         self.assertEqual(contact.mailchimp_member_ids.mapped("status"), ["subscribed"])
         self.assertTrue(contact.mailchimp_subscribe)
         self.assertIn("Partners", self.company.message_ids[0].body, "the note is on the form the user is on too")
+
+    def webhook(self, event_type, email, **data):
+        """A webhook event of the Newsletter for ``email``, stored and applied as the endpoint's worker does."""
+        newsletter = self.audiences["Newsletter"]
+        fired_at = fields.Datetime.to_string(fields.Datetime.now() + timedelta(minutes=1))
+        pairs = [("type", event_type), ("fired_at", fired_at), ("data[list_id]", newsletter.mailchimp_id),
+                 ("data[email]", email), *((f"data[{key}]", value) for key, value in data.items())]
+        Event = self.env["mailchimp.webhook.event"]
+        event = Event._store_webhook(newsletter, urllib.parse.urlencode(pairs).encode("ascii"))
+        Event._apply_waiting(newsletter)
+        self.assertEqual(event.state, "done")
+
+    def newsletter_state(self, partner):
+        """What Odoo keeps of a customer's Newsletter subscription: box, tag, binding, consent, item hash."""
+        newsletter = self.audiences["Newsletter"]
+        member = partner.mailchimp_member_ids.filtered(lambda member: member.audience_id == newsletter)
+        current = newsletter._current_item(newsletter._item_engine(), partner)
+        consents = self.env["mailchimp.consent"].search([("partner_id", "=", partner.id),
+                                                         ("audience_id", "=", newsletter.id)])
+        return {"box": partner.mailchimp_subscribe, "tagged": self.readers in partner.category_id,
+                "status": member.status, "left_by_odoo": member.left_by_odoo, "need_sync": member.need_sync,
+                "item_hash_stored": bool(current) and member.payload_hash == payload_hash(current.payload),
+                "consents": consents.mapped("state")}
+
+    def test_a_change_from_the_dialog_and_the_same_from_a_webhook_leave_the_same_state(self):
+        """One apply path: the dialog's answer from Mailchimp is applied as a webhook's event is."""
+        by_dialog = self.env["res.partner"].create({"name": "Dialog Reader", "email": "dialog@acme-panel.com"})
+        by_webhook = self.env["res.partner"].create({"name": "Webhook Reader", "email": "webhook@acme-panel.com"})
+        self.save(by_dialog, "dialog@acme-panel.com", {"Newsletter": True})
+        self.webhook("subscribe", "webhook@acme-panel.com")
+        subscribed = self.newsletter_state(by_dialog)
+        self.assertEqual(subscribed, {"box": True, "tagged": True, "status": "subscribed", "left_by_odoo": False,
+                                      "need_sync": False, "item_hash_stored": True, "consents": ["given"]})
+        self.assertEqual(self.newsletter_state(by_webhook), subscribed)
+
+        self.save(by_dialog, "dialog@acme-panel.com", {"Newsletter": False})
+        self.webhook("unsubscribe", "webhook@acme-panel.com", action="unsub")
+        unsubscribed = self.newsletter_state(by_dialog)
+        self.assertEqual((unsubscribed["box"], unsubscribed["status"], unsubscribed["consents"]),
+                         (False, "unsubscribed", ["withdrawn", "given"]))
+        self.assertEqual(self.newsletter_state(by_webhook), unsubscribed)
+        consents = self.env["mailchimp.consent"].search([("partner_id", "in", (by_dialog | by_webhook).ids)])
+        self.assertEqual({(consent.partner_id, consent.source, consent.user_id) for consent in consents},
+                         {(by_dialog, "dialog", self.env.user), (by_webhook, "webhook", self.env["res.users"])},
+                         "only the source and who did it differ")
+
+        before = len(self.standin.request_log)
+        self.audiences["Newsletter"]._sync_members(trigger="manual")
+        writes = [entry for entry in self.requests_since(before) if entry[0] != "GET"]
+        self.assertEqual(writes, [], "the next run sends nothing back for either (no echo)")
+
+    def test_leaving_one_audience_keeps_the_box_while_another_still_has_the_customer(self):
+        customer = self.env["res.partner"].create({"name": "Two Lists", "email": "two@acme-panel.com"})
+        self.save(customer, "two@acme-panel.com", {"Newsletter": True, "Events": True})
+        self.webhook("unsubscribe", "two@acme-panel.com", action="unsub")
+        statuses = {member.audience_id.name: member.status for member in customer.mailchimp_member_ids}
+        self.assertEqual(statuses, {"Newsletter": "unsubscribed", "Events": "subscribed"})
+        self.assertTrue(customer.mailchimp_subscribe, "the Events member still gets campaigns")
+        self.save(customer, "two@acme-panel.com", {"Events": False})
+        self.assertFalse(customer.mailchimp_subscribe, "in no audience any more")
+
+    def test_a_second_address_of_a_customer_in_the_same_audience_is_noted_only(self):
+        customer = self.env["res.partner"].create({"name": "Two Addresses",
+                                                   "email": "first@acme-panel.com; second@acme-panel.com"})
+        self.save(customer, "first@acme-panel.com", {"Partners": True})
+        self.save(customer, "second@acme-panel.com", {"Partners": True})
+        self.assertEqual(self.standin.store.get_member(self.list_ids["Partners"], "second@acme-panel.com")["status"],
+                         "subscribed")
+        member = customer.mailchimp_member_ids
+        self.assertEqual((member.email, member.status), ("first@acme-panel.com", "subscribed"),
+                         "one member per customer and audience: it keeps the first address")
+        self.assertIn("second@acme-panel.com subscribed by", customer.message_ids[0].body)
 
     # ------------------------------------------------------------ rights
 

@@ -90,3 +90,15 @@ class TestSettings(MailchimpCase):
         self.account.action_disconnect()
         self.assertFalse(self.stored_key())
         self.assertFalse(self.account.is_connected)
+
+    def test_the_settings_show_each_services_record_and_open_its_connect_dialog(self):
+        settings = self.env["res.config.settings"].create({})
+        services = (("mailchimp_sms_account_id", "mailchimp.sms.account", "action_mailchimp_sms_connect"),
+                    ("mailchimp_cm_account_id", "mailchimp.cm.account", "action_mailchimp_cm_connect"))
+        for field, model, button in services:
+            with self.subTest(model=model):
+                account = self.env[model]._for_company()
+                self.assertEqual(settings[field], account)
+                action = getattr(settings, button)()
+                self.assertEqual((action["res_model"], action["context"]["default_account_id"]),
+                                 (account._connect_wizard, account.id))

@@ -43,7 +43,8 @@ class TestSmsGroups(MailchimpSyncCase, HttpCase):
         cls.gateway = SmsStandinServer().start()
         cls.addClassCleanup(cls.gateway.stop)
         cls.env.company.country_id = cls.env.ref("base.pl")
-        cls.account._sms_connect(SmsCredentials.from_token(cls.gateway.token, base_url=cls.gateway.base_url))
+        cls.sms_account = cls.env["mailchimp.sms.account"]._for_company()
+        cls.sms_account._connect(SmsCredentials.from_token(cls.gateway.token, base_url=cls.gateway.base_url))
         cls.client.batch_subscribe(cls.list_id, member_items())
         cls.client.batch_subscribe(cls.list_id, [{"email_address": "gone@acme-example.com", "status_if_new":
                                                   "unsubscribed", "merge_fields": {"PHONE": "+48500600799"}}])
@@ -111,7 +112,7 @@ class TestSmsGroups(MailchimpSyncCase, HttpCase):
 
     def test_verify_saves_only_what_the_gateway_accepts(self):
         Wizard = self.env["mailchimp.sms.connect.wizard"]
-        account = self.account
+        account = self.sms_account
         wizard = Wizard.create({"account_id": account.id, "auth_method": "login", "username": "api_user",
                                 "password": "wrong", "base_url": self.gateway.base_url})
         action = wizard.action_verify_and_save()
@@ -119,9 +120,9 @@ class TestSmsGroups(MailchimpSyncCase, HttpCase):
         self.assertEqual(wizard.error, "SerwerSMS refused the credentials: SerwerSMS error 1001, InvalidUser: "
                                        "Incorrect login or password.")
         self.assertFalse(wizard.password, "the refused password is kept nowhere")
-        self.assertEqual((account.sms_auth_method, account.sms_username, account.sms_password),
+        self.assertEqual((account.auth_method, account.username, account.password),
                          ("token", False, False), "nothing stored")
-        self.assertEqual(account.sms_token, self.gateway.token)
+        self.assertEqual(account.token, self.gateway.token)
         wizard = Wizard.create({"account_id": account.id, "auth_method": "token", "token": "  ",
                                 "base_url": self.gateway.base_url})
         calls = len(self.gateway.calls())
@@ -134,7 +135,7 @@ class TestSmsGroups(MailchimpSyncCase, HttpCase):
                                 "password": password, "base_url": self.gateway.base_url})
         action = wizard.action_verify_and_save()
         self.assertEqual(action["params"]["message"], "SerwerSMS account verified: api_user")
-        self.assertEqual((account.sms_auth_method, account.sms_username, account.sms_account_name),
+        self.assertEqual((account.auth_method, account.username, account.account_name),
                          ("login", "api_user", "api_user"))
         self.assertFalse(wizard.password)
 
@@ -143,14 +144,14 @@ class TestSmsGroups(MailchimpSyncCase, HttpCase):
                                 groups="base.group_user,mailchimp_sync.group_mailchimp_manager")
         calls = len(self.gateway.calls())
         with self.assertRaises(AccessError):
-            self.account.with_user(manager)._sms_connect(
+            self.sms_account.with_user(manager)._connect(
                 SmsCredentials.from_token(self.gateway.token, base_url=self.gateway.base_url))
         with self.assertRaises(AccessError):
-            self.account.with_user(manager).action_open_sms_connect_wizard()
+            self.sms_account.with_user(manager).action_open_connect_wizard()
         with self.assertRaises(AccessError):
-            self.account.with_user(manager).action_sms_disconnect()
+            self.sms_account.with_user(manager).action_disconnect()
         with self.assertRaises(AccessError):
-            self.account.with_user(manager).read(["sms_token"])
+            self.sms_account.with_user(manager).read(["token"])
         self.assertEqual(len(self.gateway.calls()), calls)
 
     # ------------------------------------------------------------ start sync
@@ -234,7 +235,7 @@ class TestSmsGroups(MailchimpSyncCase, HttpCase):
         self.assertEqual(sorted(self.in_gateway(group).values()), IMPORTED)
 
     def test_start_sync_without_serwersms_says_so_before_any_call(self):
-        self.account.action_sms_disconnect()
+        self.sms_account.action_disconnect()
         calls = len(self.gateway.calls())
         with self.assertRaisesRegex(UserError, "SerwerSMS is not connected"):
             self.audience.action_sms_start_sync()

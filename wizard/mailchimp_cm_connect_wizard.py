@@ -18,6 +18,7 @@ class MailchimpCmConnectWizard(models.TransientModel):
     _config_error = CampaignMonitorConfigError
     _refusal_error = CampaignMonitorError
 
+    account_id = fields.Many2one("mailchimp.cm.account", required=True, ondelete="cascade")
     api_key = fields.Char(string="API key", help="Campaign Monitor: Account settings → API keys.")
     client_id = fields.Char(string="Client ID", help="Campaign Monitor: Account settings → API keys, the client's ID.")
     base_url = fields.Char(
@@ -26,7 +27,7 @@ class MailchimpCmConnectWizard(models.TransientModel):
 
     def _verify_and_store(self):
         credentials = CampaignMonitorCredentials.from_key(self.api_key, self.client_id, base_url=self.base_url)
-        return self.env._("Campaign Monitor client verified: %s", self.account_id._cm_connect(credentials))
+        return self.env._("Campaign Monitor client verified: %s", self.account_id._connect(credentials))
 
     def _refusal_sentence(self, error):
         return self.env._("Campaign Monitor refused the key: %s", error)

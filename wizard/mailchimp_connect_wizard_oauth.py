@@ -22,7 +22,7 @@ class MailchimpConnectWizard(models.TransientModel):
     def action_connect_oauth_app(self):
         """Button "Connect to Mailchimp": the browser goes to Mailchimp, which sends it back to the callback."""
         self.ensure_one()
-        self.env["mailchimp.backend"]._check_system()
+        self.account_id._check_credentials_access()
         try:
             action = self.account_id._oauth_start(self.oauth_client_id, self.oauth_client_secret,
                                                   self.oauth_server_url)

@@ -19,13 +19,13 @@ class MailchimpCredentialsWizard(models.AbstractModel):
     _config_error = Exception  # the credentials are not well-formed: its message is shown as it is
     _refusal_error = Exception  # the service refused them: shown after _refusal_sentence
 
-    account_id = fields.Many2one("mailchimp.account", required=True, ondelete="cascade")
+    account_id = fields.Many2one("mailchimp.account", required=True, ondelete="cascade")  # each service's own model
     error = fields.Text(readonly=True)
 
     def action_verify_and_save(self):
         self.ensure_one()
         backend = self.env["mailchimp.backend"]
-        backend._check_system()  # before any request: a remote call cannot be rolled back
+        self.account_id._check_credentials_access()  # before any request: a remote call cannot be rolled back
         try:
             message = self._verify_and_store()
         except self._config_error as error:

@@ -20,6 +20,7 @@ class MailchimpSmsConnectWizard(models.TransientModel):
     _config_error = SerwerSmsConfigError
     _refusal_error = SerwerSmsError
 
+    account_id = fields.Many2one("mailchimp.sms.account", required=True, ondelete="cascade")
     auth_method = fields.Selection(
         [(KIND_TOKEN, "API token"), (KIND_LOGIN, "API user (user name and password)")], string="Method",
         default=KIND_TOKEN, required=True)
@@ -30,7 +31,7 @@ class MailchimpSmsConnectWizard(models.TransientModel):
         string="Base URL", help="Leave empty for SerwerSMS.pl itself; e.g. http://127.0.0.1:8766 for a stand-in.")
 
     def _verify_and_store(self):
-        label = self.account_id._sms_connect(self._typed_credentials())
+        label = self.account_id._connect(self._typed_credentials())
         return self.env._("SerwerSMS account verified: %s", label)
 
     def _typed_credentials(self):

@@ -8,14 +8,10 @@ its error documents ``{"Code", "Message"}``.
 import base64
 import binascii
 import json
-import time
 import urllib.parse
-from http import HTTPStatus
 
-from ..mailchimp.faults import FaultInjector
 from ..mailchimp.server import LoggedRequest, ServedOnLoopback
 from ..mailchimp.server import _Handler as MailchimpHandler
-from ..mailchimp.server import _HttpServer as HttpServer
 from .demo import seed_demo
 from .store import ApiError, Store, invalid_key
 
@@ -32,13 +28,8 @@ class CampaignMonitorStandinServer(ServedOnLoopback):
         self.store = Store()
         if demo:
             seed_demo(self.store)
-        self.faults = FaultInjector()
-        self.request_log = []
-        self._httpd = HttpServer((host, port), self, _Handler)
-        self.port = self._httpd.server_address[1]
-        self.root_url = f"http://{host}:{self.port}"
+        self.root_url = self._serve_on(host, port, _Handler)
         self.base_url = f"{self.root_url}{API_PREFIX}"
-        self._thread = None
 
     @property
     def api_key(self):
@@ -86,37 +77,24 @@ class _Handler(MailchimpHandler):
         try:
             body = json.loads(raw.decode("utf-8")) if raw.strip() else None
         except ValueError:
-            self._send(400, {"Code": 400, "Message": "Failed to deserialize your request."})
+            self._send_json(400, {"Code": 400, "Message": "Failed to deserialize your request."})
             return
         if url.path.startswith(CONTROL_PREFIX + "/"):
-            self._send(*standin.control(self.command, url.path[len(CONTROL_PREFIX):], body or {}))
+            self._send_json(*standin.control(self.command, url.path[len(CONTROL_PREFIX):], body or {}))
             return
         if not url.path.startswith(API_PREFIX + "/"):
-            self._send(404, {"Code": 404, "Message": "Not found"})
+            self._send_json(404, {"Code": 404, "Message": "Not found"})
             return
         standin.request_log.append(LoggedRequest(self.command, url.path, query))
         fault = standin.faults.take(self.command, self.path)  # with the query: a fault can aim at one address
-        if fault is not None and self._play(fault):
+        if fault is not None and self._answer_fault(fault, _error_document):
             return
         try:
             standin.store.authenticate(self._api_key())
             status, payload = standin.store.handle(self.command, url.path[len(API_PREFIX):], query, body)
         except ApiError as error:
             status, payload = error.status, error.as_body()
-        self._send(status, payload)
-
-    def _play(self, fault):
-        """Apply an armed fault; True when it answered (or dropped) instead of the API."""
-        if fault.delay:
-            time.sleep(fault.delay)
-        if fault.drop:
-            self._drop_connection()
-            return True
-        if fault.status:
-            self._send(fault.status, {"Code": fault.status, "Message": fault.detail or HTTPStatus(fault.status).phrase},
-                       {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else None)
-            return True
-        return False
+        self._send_json(status, payload)
 
     def _api_key(self):
         """The Basic user name (Campaign Monitor's API key); a missing or unreadable header is refused."""
@@ -129,7 +107,7 @@ class _Handler(MailchimpHandler):
             raise invalid_key() from None
         return user
 
-    def _send(self, status, payload, headers=None):
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
-        self._finish(b"" if payload is None else json.dumps(payload).encode("utf-8"), headers)
+
+def _error_document(status, message):
+    """Campaign Monitor's error body."""
+    return {"Code": status, "Message": message}

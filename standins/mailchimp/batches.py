@@ -71,10 +71,7 @@ class Batches:
 
     def get(self, batch_id):
         with self._lock:
-            batch = self._batches.get(batch_id)
-        if batch is None:
-            raise errors.not_found()
-        return batch
+            return errors.found(self._batches.get(batch_id))
 
     def status(self, batch_id):
         batch = self.get(batch_id)
@@ -84,11 +81,8 @@ class Batches:
     def collection(self, query):
         with self._lock:
             batches = list(self._batches.values())
-        return {
-            "batches": [self.document(b, finished=b.polled) for b in util.page(batches, query)],
-            "total_items": len(batches),
-            "_links": [self.store.link("self", "/batches")],
-        }
+        return self.store.page_document("batches", batches, query, lambda b: self.document(b, finished=b.polled),
+                                        "/batches")
 
     def delete(self, batch_id):
         self.get(batch_id)

@@ -77,6 +77,13 @@ def not_found():
     return ApiError(404, "Resource Not Found", "The requested resource could not be found.")
 
 
+def found(record):
+    """``record``, or 404 Resource Not Found when it is None."""
+    if record is None:
+        raise not_found()
+    return record
+
+
 def method_not_allowed(allowed_methods):
     return ApiError(
         405,

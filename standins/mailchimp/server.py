@@ -40,10 +40,22 @@ class LoggedRequest(NamedTuple):
 class ServedOnLoopback:
     """Serving a stand-in's ``_httpd`` in a daemon thread, and stopping it (shared by the stand-ins).
 
-    A subclass sets ``_httpd`` (bound at construction), ``port``, ``_thread = None`` and ``thread_name``.
+    A subclass calls :meth:`_serve_on` at construction and sets ``thread_name``.
     """
 
     thread_name = "standin"
+
+    def _serve_on(self, host, port, handler=None):
+        """Bind to ``host:port`` (0: a free port) with no fault armed and an empty request log; the root URL.
+
+        The socket is bound at once, so the URL is usable before :meth:`start`.
+        """
+        self.faults = FaultInjector()
+        self.request_log = []
+        self._httpd = _HttpServer((host, port), self, handler)
+        self.port = self._httpd.server_address[1]
+        self._thread = None
+        return f"http://{host}:{self.port}"
 
     def start(self):
         """Serve in a daemon thread; returns self."""
@@ -97,20 +109,15 @@ class StandinServer(ServedOnLoopback):
                  validate_webhook_urls=True, max_connections=DEFAULT_MAX_CONNECTIONS):
         if "server" in host:
             raise ValueError("the SDK rewrites 'server' anywhere in the URL; choose another host name")
-        self.faults = FaultInjector()
         self.max_connections = max_connections
-        self.request_log = []
         self._in_flight = {}
         self._in_flight_lock = threading.Lock()
-        self._httpd = _HttpServer((host, port), self)
         self.host = host
-        self.port = self._httpd.server_address[1]
-        self.root_url = f"http://{host}:{self.port}"
+        self.root_url = self._serve_on(host, port)
         self.base_url = self.root_url + API_PREFIX
         self.store = Store(seed, dc, self.base_url, self.root_url, validate_webhook_urls)
         self.api = Api(self.store)
         self.control = Control(self)
-        self._thread = None
         self._issued_codes = {}
         self.oauth_apps = {}
         self.deny_next_authorization = False
@@ -390,6 +397,25 @@ class _Handler(BaseHTTPRequestHandler):
         self._send_json(302, None, {"Location": target + separator + urllib.parse.urlencode(params)})
 
     # -- writing ---------------------------------------------------------------
+
+    def _answer_fault(self, fault, error_document):
+        """Play an armed fault in the API's place: its delay, then a dropped connection or its error status.
+
+        ``error_document(status, message)`` is the service's error body. False when the fault only
+        delayed the call (the API answers it after all). Used by the SerwerSMS and Campaign Monitor
+        stand-ins; the Mailchimp API path frees its connection slot before answering (:meth:`_api_reply`).
+        """
+        if fault.delay:
+            time.sleep(fault.delay)
+        if fault.drop:
+            self._drop_connection()
+            return True
+        if fault.status:
+            headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else None
+            self._send_json(fault.status, error_document(fault.status, fault.detail or HTTPStatus(fault.status).phrase),
+                            headers)
+            return True
+        return False
 
     def _send_json(self, status, payload, headers=None):
         body = b"" if payload is None else json.dumps(payload).encode("utf-8")

@@ -3,9 +3,8 @@
 ``Store`` is what ``StandinServer.store`` exposes to tests. Besides the methods
 the HTTP layer uses, the interesting entry points for tests are:
 
-* inspection: :meth:`Store.list_ids`, :meth:`Store.find_list_id`,
-  :meth:`Store.get_member`, :meth:`Store.members`, :meth:`Store.merge_field_tags`,
-  ``webhook_deliveries``, ``test_emails_sent``;
+* inspection: :meth:`Store.list_ids`, :meth:`Store.get_member`, :meth:`Store.members`,
+  :meth:`Store.is_forgotten`, ``webhook_deliveries``, ``test_emails_sent``;
 * pre-population without webhooks: :meth:`Store.seed_member`, :meth:`Store.create_list`,
   :meth:`Store.add_merge_field`, :meth:`Store.add_interest_category`, :meth:`Store.add_interest`;
 * user/admin side (fire webhooks): ``user_subscribe``, ``user_unsubscribe``,
@@ -64,10 +63,6 @@ class Store(StoreCore, ListsMixin, MembersMixin, SegmentsMixin, WebhooksMixin,
             audience = self.audience(list_id)
             return [self.member_document(audience, m) for m in audience.members.values()
                     if status is None or m.status == status]
-
-    def merge_field_tags(self, list_id):
-        with self._lock:
-            return [f.tag for f in self.audience(list_id).merge_fields]
 
     def is_forgotten(self, list_id, email):
         with self._lock:

@@ -22,9 +22,13 @@ class CampaignsMixin:
     """Campaign resources; ``record_activity`` feeds reports and member activity."""
 
     def campaign(self, campaign_id):
-        campaign = self.campaigns.get(campaign_id)
-        if campaign is None:
-            raise errors.not_found()
+        return errors.found(self.campaigns.get(campaign_id))
+
+    def unsent_campaign(self, campaign_id):
+        """The campaign, or 400 when it was sent already (a sent campaign cannot be updated)."""
+        campaign = self.campaign(campaign_id)
+        if campaign.status == "sent":
+            raise errors.bad_request("This campaign has already been sent and cannot be updated.")
         return campaign
 
     def create_campaign(self, body):
@@ -38,8 +42,7 @@ class CampaignsMixin:
             settings = {**SETTINGS_DEFAULTS, **(body.get("settings") or {})}
             campaign = Campaign(id=self.new_hex_id(), web_id=self.new_web_id(), type=body["type"],
                                 create_time=self.now(), recipients=dict(recipients), settings=settings)
-            if isinstance(body.get("tracking"), dict):
-                campaign.tracking.update(body["tracking"])
+            util.merge_from(campaign, body, ("tracking",))
             self.campaigns[campaign.id] = campaign
             return campaign
 
@@ -58,17 +61,12 @@ class CampaignsMixin:
     def update_campaign(self, campaign_id, body):
         body = body if isinstance(body, dict) else {}
         with self.write():
-            campaign = self.campaign(campaign_id)
-            if campaign.status == "sent":
-                raise errors.bad_request("This campaign has already been sent and cannot be updated.")
+            campaign = self.unsent_campaign(campaign_id)
             if isinstance(body.get("recipients"), dict):
                 recipients = {**campaign.recipients, **body["recipients"]}
                 self._check_recipients(recipients)
                 campaign.recipients = recipients
-            if isinstance(body.get("settings"), dict):
-                campaign.settings.update(body["settings"])
-            if isinstance(body.get("tracking"), dict):
-                campaign.tracking.update(body["tracking"])
+            util.merge_from(campaign, body, ("settings", "tracking"))
             return campaign
 
     def delete_campaign(self, campaign_id):
@@ -79,9 +77,7 @@ class CampaignsMixin:
     def set_campaign_content(self, campaign_id, body):
         body = body if isinstance(body, dict) else {}
         with self.write():
-            campaign = self.campaign(campaign_id)
-            if campaign.status == "sent":
-                raise errors.bad_request("This campaign has already been sent and cannot be updated.")
+            campaign = self.unsent_campaign(campaign_id)
             html = body.get("html") or (body.get("archive") or {}).get("archive_content") or ""
             if body.get("template"):
                 html = "\n".join(str(v) for v in (body["template"].get("sections") or {}).values())
@@ -226,16 +222,10 @@ class CampaignsMixin:
     def campaigns_collection(self, query):
         with self._lock:
             campaigns = list(self.campaigns.values())
-            for key in ("status", "type"):
-                if query.get(key):
-                    campaigns = [c for c in campaigns if getattr(c, key) == query[key]]
+            campaigns = util.matching(campaigns, query, "status", "type")
             if query.get("list_id"):
                 campaigns = [c for c in campaigns if c.recipients.get("list_id") == query["list_id"]]
-            return {
-                "campaigns": [self.campaign_document(c) for c in util.page(campaigns, query)],
-                "total_items": len(campaigns),
-                "_links": [self.link("self", "/campaigns")],
-            }
+            return self.page_document("campaigns", campaigns, query, self.campaign_document, "/campaigns")
 
     def seed_campaign(self, list_id, settings, send_time, sent_to=None, activity=(), campaign_id=None,
                       campaign_type="regular", html="", web_id=None):
@@ -362,11 +352,7 @@ class CampaignsMixin:
     def reports_collection(self, query):
         with self._lock:
             sent = [c for c in self.campaigns.values() if c.status == "sent"]
-            return {
-                "reports": [self.report_document(c) for c in util.page(sent, query)],
-                "total_items": len(sent),
-                "_links": [self.link("self", "/reports")],
-            }
+            return self.page_document("reports", sent, query, self.report_document, "/reports")
 
     def sent_campaign(self, campaign_id):
         campaign = self.campaign(campaign_id)

@@ -5,7 +5,7 @@ import threading
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 
-from . import errors
+from . import errors, util
 
 
 class StoreCore:
@@ -144,6 +144,15 @@ class StoreCore:
             "login_url": "https://login.mailchimp.com",
             "api_endpoint": self.root_url,
         }
+
+    def page_document(self, key, items, query, document, path, **parents):
+        """A paged collection as Mailchimp answers it.
+
+        The ``count``/``offset`` page of ``items``, each as ``document(item)``, under ``key``; then
+        ``parents`` (``list_id=…``), ``total_items`` (all of ``items``) and the self link of ``path``.
+        """
+        return {key: [document(item) for item in util.page(items, query)], **parents,
+                "total_items": len(items), "_links": [self.link("self", path)]}
 
     def link(self, rel, path, method="GET"):
         return {

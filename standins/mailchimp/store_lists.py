@@ -48,15 +48,7 @@ class ListsMixin:
 
     def audience(self, list_id):
         """The :class:`Audience` record, or 404 Resource Not Found."""
-        audience = self.audiences.get(list_id)
-        if audience is None:
-            raise errors.not_found()
-        return audience
-
-    def find_list_id(self, name):
-        """Id of the audience called ``name`` (for tests and the demo)."""
-        with self._lock:
-            return next(a.id for a in self.audiences.values() if a.name == name)
+        return errors.found(self.audiences.get(list_id))
 
     # -- lists ---------------------------------------------------------------
 
@@ -114,17 +106,10 @@ class ListsMixin:
     def update_list(self, list_id, body):
         with self.write():
             audience = self.audience(list_id)
-            for key in ("name", "permission_reminder", "notify_on_subscribe",
-                        "notify_on_unsubscribe", "visibility"):
-                if key in body:
-                    setattr(audience, key, body[key])
-            for key in ("email_type_option", "use_archive_bar", "double_optin"):
-                if key in body:
-                    setattr(audience, key, bool(body[key]))
-            if isinstance(body.get("contact"), dict):
-                audience.contact.update(body["contact"])
-            if isinstance(body.get("campaign_defaults"), dict):
-                audience.campaign_defaults.update(body["campaign_defaults"])
+            util.update_from(audience, body, ("name", "permission_reminder", "notify_on_subscribe",
+                                              "notify_on_unsubscribe", "visibility"))
+            util.update_from(audience, body, ("email_type_option", "use_archive_bar", "double_optin"), bool)
+            util.merge_from(audience, body, ("contact", "campaign_defaults"))
             return audience
 
     def delete_list(self, list_id):
@@ -238,19 +223,14 @@ class ListsMixin:
 
     def merge_field(self, list_id, merge_id):
         audience = self.audience(list_id)
-        found = next((f for f in audience.merge_fields if str(f.merge_id) == str(merge_id)), None)
-        if found is None:
-            raise errors.not_found()
-        return found
+        return errors.found(next((f for f in audience.merge_fields if str(f.merge_id) == str(merge_id)), None))
 
     def update_merge_field(self, list_id, merge_id, body):
         with self.write():
             merge_field = self.merge_field(list_id, merge_id)
-            for key in ("name", "required", "default_value", "public", "display_order", "help_text"):
-                if key in body:
-                    setattr(merge_field, key, body[key])
-            if isinstance(body.get("options"), dict):
-                merge_field.options.update(body["options"])
+            util.update_from(merge_field, body, ("name", "required", "default_value", "public", "display_order",
+                                                 "help_text"))
+            util.merge_from(merge_field, body, ("options",))
             return merge_field
 
     def delete_merge_field(self, list_id, merge_id):
@@ -280,16 +260,11 @@ class ListsMixin:
     def merge_fields_collection(self, list_id, query):
         with self._lock:
             fields = self.audience(list_id).merge_fields
-            if query.get("type"):
-                fields = [f for f in fields if f.type == query["type"]]
+            fields = util.matching(fields, query, "type")
             if query.get("required") not in (None, ""):
                 fields = [f for f in fields if f.required == util.parse_bool(query["required"])]
-            return {
-                "merge_fields": [self.merge_field_document(list_id, f) for f in util.page(fields, query)],
-                "list_id": list_id,
-                "total_items": len(fields),
-                "_links": [self.link("self", f"/lists/{list_id}/merge-fields")],
-            }
+            return self.page_document("merge_fields", fields, query, lambda f: self.merge_field_document(list_id, f),
+                                      f"/lists/{list_id}/merge-fields", list_id=list_id)
 
     # -- interest categories and interests -----------------------------------
 
@@ -315,17 +290,12 @@ class ListsMixin:
 
     def interest_category(self, list_id, category_id):
         audience = self.audience(list_id)
-        found = next((c for c in audience.categories if c.id == category_id), None)
-        if found is None:
-            raise errors.not_found()
-        return found
+        return errors.found(next((c for c in audience.categories if c.id == category_id), None))
 
     def update_interest_category(self, list_id, category_id, body):
         with self.write():
             category = self.interest_category(list_id, category_id)
-            for key in ("title", "display_order", "type"):
-                if key in body:
-                    setattr(category, key, body[key])
+            util.update_from(category, body, ("title", "display_order", "type"))
             return category
 
     def delete_interest_category(self, list_id, category_id):
@@ -353,14 +323,9 @@ class ListsMixin:
     def categories_collection(self, list_id, query):
         with self._lock:
             categories = self.audience(list_id).categories
-            if query.get("type"):
-                categories = [c for c in categories if c.type == query["type"]]
-            return {
-                "list_id": list_id,
-                "categories": [self.category_document(list_id, c) for c in util.page(categories, query)],
-                "total_items": len(categories),
-                "_links": [self.link("self", f"/lists/{list_id}/interest-categories")],
-            }
+            categories = util.matching(categories, query, "type")
+            return self.page_document("categories", categories, query, lambda c: self.category_document(list_id, c),
+                                      f"/lists/{list_id}/interest-categories", list_id=list_id)
 
     def add_interest(self, list_id, category_id, body, interest_id=None):
         if not body.get("name"):
@@ -384,17 +349,12 @@ class ListsMixin:
 
     def interest(self, list_id, category_id, interest_id):
         category = self.interest_category(list_id, category_id)
-        found = next((i for i in category.interests if i.id == interest_id), None)
-        if found is None:
-            raise errors.not_found()
-        return found
+        return errors.found(next((i for i in category.interests if i.id == interest_id), None))
 
     def update_interest(self, list_id, category_id, interest_id, body):
         with self.write():
             interest = self.interest(list_id, category_id, interest_id)
-            for key in ("name", "display_order"):
-                if key in body:
-                    setattr(interest, key, body[key])
+            util.update_from(interest, body, ("name", "display_order"))
             return interest
 
     def delete_interest(self, list_id, category_id, interest_id):
@@ -422,11 +382,6 @@ class ListsMixin:
     def interests_collection(self, list_id, category_id, query):
         with self._lock:
             interests = self.interest_category(list_id, category_id).interests
-            return {
-                "interests": [self.interest_document(list_id, i) for i in util.page(interests, query)],
-                "list_id": list_id,
-                "category_id": category_id,
-                "total_items": len(interests),
-                "_links": [self.link(
-                    "self", f"/lists/{list_id}/interest-categories/{category_id}/interests")],
-            }
+            return self.page_document("interests", interests, query, lambda i: self.interest_document(list_id, i),
+                                      f"/lists/{list_id}/interest-categories/{category_id}/interests",
+                                      list_id=list_id, category_id=category_id)

@@ -60,10 +60,7 @@ class MembersMixin:
         return member
 
     def member(self, audience, key):
-        member = self.find_member(audience, key)
-        if member is None:
-            raise errors.not_found()
-        return member
+        return errors.found(self.find_member(audience, key))
 
     # -- documents -------------------------------------------------------------
 
@@ -129,12 +126,8 @@ class MembersMixin:
         with self._lock:
             audience = self.audience(list_id)
             members = self._filter_members(audience, list(audience.members.values()), query)
-            return {
-                "members": [self.member_document(audience, m) for m in util.page(members, query)],
-                "list_id": list_id,
-                "total_items": len(members),
-                "_links": [self.link("self", f"/lists/{list_id}/members")],
-            }
+            return self.page_document("members", members, query, lambda m: self.member_document(audience, m),
+                                      f"/lists/{list_id}/members", list_id=list_id)
 
     def _filter_members(self, audience, members, query):
         """Apply the GET /members query filters; archived only when asked for."""

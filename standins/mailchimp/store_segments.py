@@ -129,15 +129,9 @@ class SegmentsMixin:
 
     def segments_collection(self, list_id, query):
         with self._lock:
-            segments = list(self.audience(list_id).segments.values())
-            if query.get("type"):
-                segments = [s for s in segments if s.type == query["type"]]
-            return {
-                "segments": [self.segment_document(list_id, s) for s in util.page(segments, query)],
-                "list_id": list_id,
-                "total_items": len(segments),
-                "_links": [self.link("self", f"/lists/{list_id}/segments")],
-            }
+            segments = util.matching(self.audience(list_id).segments.values(), query, "type")
+            return self.page_document("segments", segments, query, lambda s: self.segment_document(list_id, s),
+                                      f"/lists/{list_id}/segments", list_id=list_id)
 
     def batch_segment_members(self, list_id, segment_id, body):
         """``POST /lists/{id}/segments/{seg}``: add/remove up to 500 emails each."""
@@ -212,11 +206,8 @@ class SegmentsMixin:
             audience = self.audience(list_id)
             segment = self.segment(list_id, segment_id)
             members = [audience.members[h] for h in self.segment_member_ids(audience, segment)]
-            return {
-                "members": [self.member_document(audience, m) for m in util.page(members, query)],
-                "total_items": len(members),
-                "_links": [self.link("self", f"/lists/{list_id}/segments/{segment.id}/members")],
-            }
+            return self.page_document("members", members, query, lambda m: self.member_document(audience, m),
+                                      f"/lists/{list_id}/segments/{segment.id}/members")
 
     # -- conditions ------------------------------------------------------------
 

@@ -76,6 +76,26 @@ def _int_param(query, name, default):
         raise errors.field_error(name, f"{name} must be an integer") from None
 
 
+def update_from(record, body, keys, convert=None):
+    """Set each of ``keys`` the PATCH ``body`` names on ``record`` (through ``convert`` when given)."""
+    for key in keys:
+        if key in body:
+            setattr(record, key, convert(body[key]) if convert else body[key])
+
+
+def merge_from(record, body, keys):
+    """Merge each object of ``keys`` the PATCH ``body`` holds into the same dict of ``record``."""
+    for key in keys:
+        if isinstance(body.get(key), dict):
+            getattr(record, key).update(body[key])
+
+
+def matching(items, query, *attributes):
+    """The ``items`` whose ``attributes`` equal the query's values (an attribute the query leaves empty: any)."""
+    wanted = {name: query[name] for name in attributes if query.get(name)}
+    return [item for item in items if all(getattr(item, name) == value for name, value in wanted.items())]
+
+
 def page(items, query):
     """Slice ``items`` by the ``count``/``offset`` query parameters."""
     count, offset = paging(query)

@@ -83,10 +83,7 @@ class WebhooksMixin:
         raise errors.field_error("url", URL_NOT_VALIDATED)
 
     def webhook(self, list_id, webhook_id):
-        webhook = self.audience(list_id).webhooks.get(webhook_id)
-        if webhook is None:
-            raise errors.not_found()
-        return webhook
+        return errors.found(self.audience(list_id).webhooks.get(webhook_id))
 
     def update_webhook(self, list_id, webhook_id, body):
         body = body if isinstance(body, dict) else {}

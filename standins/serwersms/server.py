@@ -6,15 +6,11 @@ armed with :attr:`SmsStandinServer.faults` (the Mailchimp stand-in's injector);
 gateway errors with :meth:`Store.arm_error`.
 """
 import json
-import time
 import urllib.parse
-from http import HTTPStatus
 from typing import NamedTuple
 
-from ..mailchimp.faults import FaultInjector
 from ..mailchimp.server import ServedOnLoopback
 from ..mailchimp.server import _Handler as MailchimpHandler
-from ..mailchimp.server import _HttpServer as HttpServer
 from .store import GatewayError, Store
 
 CONTROL_PREFIX = "/_standin"
@@ -35,13 +31,8 @@ class SmsStandinServer(ServedOnLoopback):
 
     def __init__(self, port=0, host="127.0.0.1"):
         self.store = Store()
-        self.faults = FaultInjector()
-        self.request_log = []
         self.lost_answers = {}  # action -> how many answers to lose after acting
-        self._httpd = HttpServer((host, port), self, _Handler)
-        self.port = self._httpd.server_address[1]
-        self.base_url = f"http://{host}:{self.port}"
-        self._thread = None
+        self.base_url = self._serve_on(host, port, _Handler)
 
     @property
     def token(self):
@@ -116,27 +107,19 @@ class _Handler(MailchimpHandler):
             body = None
         if path.startswith(CONTROL_PREFIX + "/"):
             status, payload = standin.control(self.command, path[len(CONTROL_PREFIX):], body or {})
-            self._send(status, payload)
+            self._send_json(status, payload)
             return
         if not path.endswith(".json"):
-            self._send(200, GatewayError(1000).as_body())
+            self._send_json(200, GatewayError(1000).as_body())
             return
         action = path.strip("/")[:-len(".json")]
         standin.request_log.append(LoggedCall(action, {key: value for key, value in (body or {}).items()
                                                         if key not in SECRET_FIELDS}))
         fault = standin.faults.take("POST", path)
-        if fault is not None:
-            if fault.delay:
-                time.sleep(fault.delay)
-            if fault.drop:
-                self._drop_connection()
-                return
-            if fault.status:
-                self._send(fault.status, {"message": fault.detail or HTTPStatus(fault.status).phrase},
-                           {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else None)
-                return
+        if fault is not None and self._answer_fault(fault, lambda _status, message: {"message": message}):
+            return
         if not isinstance(body, dict):
-            self._send(200, GatewayError(1006, "Incorrect data format", "InvalidData").as_body())
+            self._send_json(200, GatewayError(1006, "Incorrect data format", "InvalidData").as_body())
             return
         try:
             payload = standin.store.handle(action, body, self.headers.get("Authorization"))
@@ -145,11 +128,7 @@ class _Handler(MailchimpHandler):
         if standin._take_lost_answer(action):
             self._drop_connection()
             return
-        self._send(200, payload)
+        self._send_json(200, payload)
 
     do_GET = do_DELETE = do_POST
 
-    def _send(self, status, payload, headers=None):
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
-        self._finish(json.dumps(payload).encode("utf-8"), headers)

@@ -1,6 +1,4 @@
-import pytest
-
-from mailchimp_sync.batch_result import CREATED, FAILED, UPDATED, chunked, parse_batch_response
+from mailchimp_sync.batch_result import CREATED, FAILED, UPDATED, parse_batch_response
 
 MIXED_RESPONSE = {
     "new_members": [{"id": "h1", "email_address": "New@Acme.pl", "status": "subscribed"}],
@@ -74,21 +72,3 @@ def test_errors_without_email_are_kept_and_empty_response_is_fine():
     assert result.outcomes == {}
     assert result.unattributed_errors == ("Mailchimp rejected the contact: Oops",)
     assert empty.outcomes == {} and empty.error_count == 0
-
-
-def test_chunked_splits_into_batches_of_at_most_500_by_default():
-    batches = list(chunked(range(1201)))
-
-    assert [len(batch) for batch in batches] == [500, 500, 201]
-    assert [item for batch in batches for item in batch] == list(range(1201))
-
-
-def test_chunked_handles_custom_size_and_empty_input():
-    assert list(chunked("abcde", size=2)) == [["a", "b"], ["c", "d"], ["e"]]
-    assert list(chunked([])) == []
-
-
-@pytest.mark.parametrize("size", [0, 501])
-def test_chunked_refuses_sizes_mailchimp_would_reject(size):
-    with pytest.raises(ValueError):
-        list(chunked([1], size=size))

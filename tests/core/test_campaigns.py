@@ -70,19 +70,6 @@ def test_activity_rows_rank_events_of_the_same_second():
     assert core.activity_rows({"email_address": "", "activity": entry["activity"]}) == []
 
 
-def test_summarize_per_recipient():
-    entry = {"email_address": "jan@acme.pl", "activity": [
-        {"action": "open", "timestamp": "2026-03-01T11:00:00+00:00"},
-        {"action": "open", "timestamp": "2026-03-01T10:00:00+00:00"},
-        {"action": "click", "timestamp": "2026-03-01T10:01:00+00:00", "url": "https://a"},
-        {"action": "click", "timestamp": "2026-03-01T10:02:00+00:00", "url": "https://a"},
-        {"action": "click", "timestamp": "2026-03-01T10:03:00+00:00", "url": "https://b"},
-    ]}
-    summary = core.summarize(core.activity_rows(entry))["jan@acme.pl"]
-    assert (summary.opens, summary.first_open, summary.last_open) == (2, T0, T0 + timedelta(hours=1))
-    assert (summary.clicks, summary.urls) == (3, ["https://a", "https://b"])
-
-
 @pytest.fixture(scope="module")
 def server():
     with StandinServer(seed=DEMO_SEED, validate_webhook_urls=False) as srv:

@@ -4,11 +4,14 @@ import threading
 
 import pytest
 
+from mailchimp_sync.batch_result import parse_batch_response
 from mailchimp_sync.client import MailchimpClient, subscriber_hash
 from mailchimp_sync.credentials import Credentials
 from mailchimp_sync.errors import (
+    MailchimpComplianceError,
     MailchimpConnectionError,
     MailchimpError,
+    MailchimpForgottenError,
     MailchimpRetryError,
 )
 from standins.mailchimp import StandinServer
@@ -250,3 +253,37 @@ def test_members_changed_since_include_the_archived_ones(make_client, standin):
                 for member in client.iter_members_changed_since(list_id, "2000-01-01T00:00:00+00:00")}
     assert statuses["kept@acme-example.com"] == "subscribed"
     assert statuses["archived@acme-example.com"] == "archived"
+
+
+def test_mailchimps_refusals_of_a_member_write_raise_their_own_classes(make_client, standin, new_list):
+    client = make_client()
+    list_id = new_list(client, "Refusals")
+    standin.store.seed_member(list_id, "left@acme-example.com", status="unsubscribed")
+    with pytest.raises(MailchimpComplianceError) as refused:
+        client.upsert_member(list_id, "left@acme-example.com",
+                             {"email_address": "left@acme-example.com", "status": "subscribed"})
+    assert (refused.value.status, refused.value.title) == (400, "Member In Compliance State")
+    assert client.upsert_member(list_id, "left@acme-example.com", {
+        "email_address": "left@acme-example.com", "status": "pending"})["status"] == "pending"
+    client.upsert_member(list_id, "gone@acme-example.com",
+                         {"email_address": "gone@acme-example.com", "status_if_new": "subscribed"})
+    client.delete_member_permanently(list_id, "gone@acme-example.com")
+    with pytest.raises(MailchimpForgottenError):
+        client.upsert_member(list_id, "gone@acme-example.com",
+                             {"email_address": "gone@acme-example.com", "status_if_new": "subscribed"})
+
+
+def test_a_batch_subscribe_tells_which_member_mailchimp_refused_for_compliance(make_client, standin, new_list):
+    client = make_client()
+    list_id = new_list(client, "Batch refusals")
+    standin.store.seed_member(list_id, "left@acme-example.com", status="unsubscribed")
+    client.upsert_member(list_id, "gone@acme-example.com",
+                         {"email_address": "gone@acme-example.com", "status_if_new": "subscribed"})
+    client.delete_member_permanently(list_id, "gone@acme-example.com")
+    result = parse_batch_response(client.batch_subscribe(list_id, [
+        {"email_address": email, "status": "subscribed"}
+        for email in ("left@acme-example.com", "gone@acme-example.com", "new@acme-example.com")]))
+    assert result.outcomes["left@acme-example.com"].in_compliance_state
+    assert "permanently deleted from Mailchimp" in result.outcomes["gone@acme-example.com"].message
+    assert not result.outcomes["gone@acme-example.com"].in_compliance_state
+    assert not result.outcomes["new@acme-example.com"].failed

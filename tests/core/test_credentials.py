@@ -1,7 +1,9 @@
 import pytest
 
+from mailchimp_sync.campaign_monitor import CampaignMonitorConfigError, CampaignMonitorCredentials
 from mailchimp_sync.credentials import Credentials
 from mailchimp_sync.errors import MailchimpConfigError
+from mailchimp_sync.serwersms import SerwerSmsConfigError, SmsCredentials
 
 GOOD_KEY = "0123456789abcdef0123456789abcdef-us6"
 
@@ -45,9 +47,21 @@ def test_base_url_override_for_the_stand_in():
     assert credentials.base_url == "http://127.0.0.1:8765/3.0"
 
 
-def test_base_url_override_must_be_http():
-    with pytest.raises(MailchimpConfigError, match="http"):
-        Credentials.from_api_key(GOOD_KEY, base_url="ftp://127.0.0.1/3.0")
+@pytest.mark.parametrize("make, error_class, message", [
+    (lambda url: Credentials.from_api_key(GOOD_KEY, base_url=url), MailchimpConfigError,
+     "The Mailchimp base URL must start with http:// or https://."),
+    (lambda url: Credentials.from_oauth("token", "us6", base_url=url), MailchimpConfigError,
+     "The Mailchimp base URL must start with http:// or https://."),
+    (lambda url: SmsCredentials.from_login("api-user", "secret", base_url=url), SerwerSmsConfigError,
+     "The SerwerSMS base URL must start with http:// or https://."),
+    (lambda url: CampaignMonitorCredentials.from_key("cm-key", "client-1", base_url=url), CampaignMonitorConfigError,
+     "The Campaign Monitor base URL must start with http:// or https://."),
+])
+def test_every_service_refuses_a_base_url_that_is_not_http_in_its_own_words(make, error_class, message):
+    with pytest.raises(error_class) as refused:
+        make("ftp://127.0.0.1/3.0")
+    assert str(refused.value) == message
+    assert make(" http://127.0.0.1:8765/api/ ").base_url == "http://127.0.0.1:8765/api"
 
 
 def test_oauth_token_uses_bearer_and_given_data_centre():

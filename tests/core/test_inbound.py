@@ -2,7 +2,7 @@
 from datetime import datetime, timezone
 from urllib.parse import urlencode
 
-from mailchimp_sync.inbound import change_from_event, change_from_member, full_name
+from mailchimp_sync.inbound import change_from_answer, change_from_event, change_from_member, full_name
 from mailchimp_sync.webhooks import parse_webhook
 
 GROUPS = {"cat1": {"Wholesale": "int-w", "Retail": "int-r", "Walk, 2015": "int-walk"}}
@@ -27,6 +27,17 @@ def test_a_member_read_from_the_api():
     assert full_name(change) == "Jan Kowalski"
     assert change.interests == {"int-w": True, "int-r": False}
     assert change.changed_at == datetime(2026, 11, 27, 10, 0, tzinfo=timezone.utc)
+
+
+def test_the_answer_to_a_dialogs_write_tells_its_status_only():
+    change = change_from_answer({
+        "email_address": "Ola@Acme.pl", "status": "pending", "last_changed": "2026-11-27T10:00:00+00:00",
+        "merge_fields": {"FNAME": "Ola", "LNAME": "Nowak", "PHONE": "+48 600"}, "interests": {"abc": True},
+    }, "ola@acme.pl", partner_id=7)
+    assert (change.email, change.status, change.partner_id) == ("Ola@Acme.pl", "pending", 7)
+    assert change.changed_at == datetime(2026, 11, 27, 10, 0, tzinfo=timezone.utc)
+    assert (change.first_name, change.last_name, change.phone, change.interests) == (None, None, None, None)
+    assert change_from_answer({"status": "unsubscribed"}, "ola@acme.pl").email == "ola@acme.pl"
 
 
 def test_subscribe_names_its_groups_and_every_known_group_of_the_category_is_decided():

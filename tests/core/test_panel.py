@@ -2,6 +2,15 @@
 import pytest
 import requests
 
+from mailchimp_sync.campaign_monitor import (
+    STATE_ACTIVE,
+    STATE_BOUNCED,
+    STATE_DELETED,
+    STATE_UNCONFIRMED,
+    STATE_UNSUBSCRIBED,
+)
+from mailchimp_sync.campaign_monitor_panel import CampaignMonitorPanelProvider
+from mailchimp_sync.const import MEMBER_STATUSES, STATUS_DELETED
 from mailchimp_sync.errors import MailchimpError
 from mailchimp_sync.panel import (
     MailchimpPanelProvider,
@@ -13,7 +22,13 @@ from mailchimp_sync.panel import (
     split_addresses,
     subscription_changes,
 )
-from mailchimp_sync.panel_providers import provider_panel
+from mailchimp_sync.panel_providers import (
+    NOT_A_MEMBER,
+    StatusWord,
+    provider_panel,
+    status_word,
+    status_words_payload,
+)
 from mailchimp_sync.sync_plan import (
     REFUSED_CLEANED,
     REFUSED_DELETED,
@@ -167,9 +182,9 @@ def test_cleaned_and_erased_addresses_cannot_be_ticked(current, reason):
 
 
 def test_a_compliance_refusal_of_subscribed_falls_back_to_pending():
-    assert manual_subscription_fallback("subscribed", refused_in_compliance=True) == "pending"
-    assert manual_subscription_fallback("subscribed", refused_in_compliance=False) is None
-    assert manual_subscription_fallback("pending", refused_in_compliance=True) is None
+    assert manual_subscription_fallback("subscribed") == "pending"
+    assert manual_subscription_fallback("pending") is None
+    assert manual_subscription_fallback("unsubscribed") is None
 
 
 # ------------------------------------------------------------------ against the stand-in
@@ -211,3 +226,26 @@ def test_a_read_with_no_retry_fails_at_the_first_error(make_client, standin, sle
         client.find_member("any", "a@acme.pl", max_retries=0)
     assert failed.value.status == 503
     assert sleeps.delays == []
+
+
+@pytest.mark.parametrize("provider, statuses", [
+    (MailchimpPanelProvider, (*MEMBER_STATUSES, STATUS_DELETED)),
+    (CampaignMonitorPanelProvider, (STATE_ACTIVE, STATE_UNSUBSCRIBED, STATE_UNCONFIRMED, STATE_BOUNCED, STATE_DELETED)),
+])
+def test_every_status_a_provider_reports_has_a_word_and_a_colour(provider, statuses):
+    assert set(provider.status_words) == set(statuses)
+    assert all(word.label and word.css.startswith("text-") for word in provider.status_words.values())
+
+
+def test_a_status_without_a_word_is_shown_as_it_is_and_no_status_as_not_a_member():
+    words = MailchimpPanelProvider.status_words
+    assert status_word(words, "pending") == StatusWord("Waiting for confirmation", "text-warning")
+    assert status_word(words, "vip") == StatusWord("vip", "text-muted")
+    assert status_word(words, None) == NOT_A_MEMBER == StatusWord("Not a member", "text-muted")
+
+
+def test_the_widget_gets_every_status_word_translated_and_the_not_a_member_word():
+    payload = status_words_payload(CampaignMonitorPanelProvider.status_words, translate=str.upper)
+    assert payload["statuses"]["Unconfirmed"] == {"label": "NOT CONFIRMED", "css": "text-warning"}
+    assert set(payload["statuses"]) == set(CampaignMonitorPanelProvider.status_words)
+    assert payload["none"] == {"label": "NOT A MEMBER", "css": "text-muted"}

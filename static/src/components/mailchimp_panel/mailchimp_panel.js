@@ -80,7 +80,7 @@ export class ProviderPanel extends Component {
     }
 
     statusLabel(status) {
-        return statusLabel(status);
+        return statusLabel(this.props.provider, status);
     }
 
     formatMoment(value) {

@@ -1,20 +1,12 @@
-import { _t } from "@web/core/l10n/translation";
+/**
+ * The word a provider uses for one of its statuses, as the panel and the dialog show it. The words come from
+ * the server with the provider's section (`statuses`, `none_label`): the widget knows no provider's words.
+ */
+export function statusLabel(provider, status) {
+    return status ? provider.statuses?.[status] || status : provider.none_label;
+}
 
-/** Words of the providers' statuses (Mailchimp's lower-case, Campaign Monitor's capitalised), as the panel and the dialog show them. */
-export function statusLabel(status) {
-    const labels = {
-        subscribed: _t("Subscribed"),
-        unsubscribed: _t("Unsubscribed"),
-        pending: _t("Waiting for confirmation"),
-        cleaned: _t("Cleaned (bounced)"),
-        archived: _t("Archived"),
-        deleted: _t("Deleted"),
-        transactional: _t("Transactional"),
-        Active: _t("Subscribed (Active)"),
-        Unsubscribed: _t("Unsubscribed"),
-        Unconfirmed: _t("Not confirmed"),
-        Bounced: _t("Bounced"),
-        Deleted: _t("Deleted"),
-    };
-    return status ? labels[status] || status : _t("Not a member");
+/** Whether only the contact can change the address's state in this list (the row or the provider says so). */
+export function isLocked(provider, row) {
+    return Boolean(row.locked) || (provider.locked_statuses || []).includes(row.status);
 }

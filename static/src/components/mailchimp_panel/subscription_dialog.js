@@ -2,10 +2,7 @@ import { Component, useState } from "@odoo/owl";
 import { Dialog } from "@web/core/dialog/dialog";
 import { _t } from "@web/core/l10n/translation";
 import { useService } from "@web/core/utils/hooks";
-import { statusLabel } from "./status";
-
-// Mailchimp's statuses that nobody but the contact can change (a provider may also say so with `locked`).
-const LOCKED_STATUSES = ["cleaned", "deleted"];
+import { isLocked, statusLabel } from "./status";
 
 /**
  * Subscribe/unsubscribe one address at one provider: a box per list, ticked when the address is subscribed
@@ -54,11 +51,11 @@ export class SubscriptionDialog extends Component {
     }
 
     isLocked(audience) {
-        return Boolean(audience.locked) || LOCKED_STATUSES.includes(audience.status);
+        return isLocked(this.props.provider, audience);
     }
 
     statusLabel(status) {
-        return statusLabel(status);
+        return statusLabel(this.props.provider, status);
     }
 
     toggle(audience, ev) {

@@ -1,0 +1,1 @@
+from . import fake_news_account

@@ -1,0 +1,56 @@
+"""A database made by the base revision keeps its data through ``-u mailchimp_sync`` (issue #17).
+
+Runs only in ``tools/test``'s upgrade step (tag ``mailchimp_sync_upgrade``, not
+``standard``): that step seeds :data:`.upgrade_seed.SEED` with the base
+revision's code, then updates the module and runs this class. Another change
+that migrates data adds one test method here (and, when it needs rows the
+seed does not make yet, a line to :func:`.upgrade_seed.seed`).
+"""
+from odoo.tests import TransactionCase, tagged
+
+from .upgrade_seed import SEED
+
+
+@tagged("-standard", "-at_install", "post_install", "mailchimp_sync_upgrade")
+class TestUpgrade(TransactionCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.audience = cls.env["mailchimp.audience"].search([("mailchimp_id", "=", SEED["audience"]["mailchimp_id"])])
+        cls.account = cls.audience.account_id.sudo()
+        cls.partner = cls.env["res.partner"].search([("email", "=", SEED["partner"]["email"])])
+
+    def assert_values(self, record, expected):
+        self.assertEqual({name: record[name] for name in expected}, expected)
+
+    def test_the_mailchimp_account_keeps_its_credentials_and_settings(self):
+        self.assertEqual(len(self.audience), 1, "the audience survived")
+        self.assert_values(self.account, SEED["mailchimp"])
+
+    def test_serwersms_credentials_are_on_the_companys_serwersms_account(self):
+        sms = self.env["mailchimp.sms.account"].sudo().search([("company_id", "=", self.account.company_id.id)])
+        self.assert_values(sms, {name.removeprefix("sms_"): value for name, value in SEED["sms"].items()})
+        self.assertEqual(sms._credentials().label, SEED["sms"]["sms_username"])
+
+    def test_campaign_monitor_credentials_are_on_the_companys_campaign_monitor_account(self):
+        cm = self.env["mailchimp.cm.account"].sudo().search([("company_id", "=", self.account.company_id.id)])
+        self.assert_values(cm, {name.removeprefix("cm_"): value for name, value in SEED["cm"].items()})
+        self.assertEqual(cm._credentials().client_id, SEED["cm"]["cm_client_id"])
+
+    def test_bindings_runs_and_events_survive(self):
+        member = self.env["mailchimp.member"].search([("audience_id", "=", self.audience.id)])
+        self.assertEqual(member.partner_id, self.partner)
+        self.assert_values(member, SEED["member"])
+        run = self.env["mailchimp.sync.run"].search([("audience_id", "=", self.audience.id)])
+        self.assert_values(run, SEED["run"])
+        event = self.env["mailchimp.webhook.event"].search([("audience_id", "=", self.audience.id)])
+        self.assert_values(event, SEED["event"])
+        self.assertEqual(event.partner_id, self.partner)
+
+    def test_existing_customers_get_their_email_identity(self):
+        idn = self.env["res.partner"].search([("name", "=", SEED["idn_partner"]["name"])])
+        self.assertEqual(idn.mailchimp_email_key, "upgrade@xn--mnchen-3ya.de")
+        self.assertEqual(self.partner.mailchimp_email_key, SEED["partner"]["email"])
+        self.assertFalse(self.env["res.partner"].with_context(active_test=False).search_count(
+            [("email", "!=", False), ("mailchimp_email_key", "=", False)]), "every address has its identity")

@@ -1,0 +1,43 @@
+"""The data an upgrade must keep, put into a database made by the base revision (``tools/test``'s upgrade step).
+
+``tools/test`` installs the module as it was at ``BASE_REVISION``, runs
+:func:`seed` in ``odoo-bin shell`` with that code, then updates the module with
+the current code and runs ``test_upgrade.TestUpgrade``, which reads
+:data:`SEED` back. This file is plain Python: the base revision's code writes
+the rows, so only fields that existed then are used here.
+"""
+
+BASE_REVISION = "79a3b90"
+
+SEED = {
+    "mailchimp": {"api_key": "0123456789abcdef0123456789abcdef-us6", "base_url": "http://127.0.0.1:9/3.0",
+                  "is_connected": True, "mailchimp_account_name": "Upgrade Co",
+                  "report_email": "reports@upgrade-example.com"},
+    "sms": {"sms_auth_method": "login", "sms_username": "upgrade_user", "sms_password": "upgrade-password",
+            "sms_base_url": "http://127.0.0.1:9/sms", "sms_is_connected": True, "sms_account_name": "upgrade_user"},
+    "cm": {"cm_api_key": "upgrade-cm-key", "cm_client_id": "upgrade-cm-client", "cm_base_url": "http://127.0.0.1:9/cm",
+           "cm_is_connected": True, "cm_client_name": "Upgrade CM client"},
+    "audience": {"name": "Upgrade news", "mailchimp_id": "upgrade01"},
+    "partner": {"name": "Upgrade Customer", "email": "upgrade.customer@upgrade-example.com"},
+    "idn_partner": {"name": "Upgrade Munich", "email": " Upgrade@MÜNCHEN.de"},
+    "member": {"email": "upgrade.customer@upgrade-example.com", "status": "subscribed",
+               "mailchimp_id": "0f1e2d3c4b5a69788796a5b4c3d2e1f0"},
+    "run": {"trigger": "manual", "state": "done"},
+    "event": {"event_type": "subscribe", "event_key": "upgrade-event-1", "state": "done",
+              "email": "upgrade.customer@upgrade-example.com", "raw": "type=subscribe"},
+}
+
+
+def seed(env):
+    """A connected Mailchimp, SerwerSMS and Campaign Monitor account, an audience with a member, a run, an event."""
+    account = env["mailchimp.account"].sudo()._for_company()
+    account.write({**SEED["mailchimp"], **SEED["sms"], **SEED["cm"]})
+    audience = env["mailchimp.audience"].sudo().create({**SEED["audience"], "account_id": account.id})
+    partner = env["res.partner"].create(SEED["partner"])
+    env["res.partner"].create(SEED["idn_partner"])
+    env["mailchimp.member"].sudo().create({**SEED["member"], "audience_id": audience.id, "partner_id": partner.id})
+    env["mailchimp.sync.run"].sudo().create({**SEED["run"], "audience_id": audience.id})
+    env["mailchimp.webhook.event"].sudo().create({**SEED["event"], "audience_id": audience.id,
+                                                  "partner_id": partner.id})
+    env.cr.commit()
+    print("MCS_UPGRADE_SEEDED", account.id, audience.id)
