@@ -13,6 +13,7 @@ Talking to the services
 * ``oauth``: Mailchimp's OAuth2 flow (authorize URL, signed ``state``, token exchange, metadata).
 * ``serwersms``: the SerwerSMS.pl client, its credentials and errors.
 * ``campaign_monitor``: the Campaign Monitor client, its credentials and errors.
+* ``client_cache``: the shared clients, one per key (database, model, record) and credentials, thread-safe.
 
 Shared vocabulary
 
