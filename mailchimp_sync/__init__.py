@@ -23,7 +23,7 @@ Shared vocabulary
 
 The sync rules (Odoo → Mailchimp)
 
-* ``eligibility``: who is kept subscribed (the five rules), and the address as Mailchimp gets it.
+* ``eligibility``: who is kept subscribed (the five rules), the address as Mailchimp gets it, and its identity.
 * ``duplicates``: which customer owns an address several customers share.
 * ``member_payload``: the one place that builds a member item (status, merge fields, interests, language).
 * ``representatives``: a company's contacts rendered into merge tag columns.

@@ -2,7 +2,7 @@
 
 Mailchimp identifies members by the lower-cased address, so two Odoo partners with
 the same email would overwrite each other's merge fields and interests on every
-sync. Among eligible partners sharing an address (compared case-insensitively):
+sync. Among eligible partners sharing an address (one :func:`.eligibility.email_key`):
 
 1. a company is kept over individual contacts: a shared address is usually the
    company's generic one (``office@acme.pl``) copied onto its contacts, and the
@@ -24,17 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from .datatypes import Conflict, PartnerData  # Conflict also re-exported for callers
-from .eligibility import normalize_email
-
-
-def email_key(email: str | None) -> str | None:
-    """Case-insensitive identity of an address, as Mailchimp sees it; None if blank.
-
-    The ASCII form sent to Mailchimp (:func:`.eligibility.normalize_email`), lower-cased: an
-    internationalized domain typed in Unicode or in punycode is one address, one member.
-    """
-    normalized = normalize_email(email) or (email or "").strip()
-    return normalized.lower() or None
+from .eligibility import email_key  # the identity of an address; also imported from here by callers
 
 
 def preference(partner: PartnerData) -> tuple[bool, int]:

@@ -26,15 +26,20 @@ the customer typed into Unicode. The customer's record keeps what was typed. An
 address whose local part is not ASCII (``jörg@acme.de``, SMTPUTF8) has no ASCII
 form and cannot be a Mailchimp member: it counts as invalid here
 (:func:`is_valid_email`), and the customer is not eligible (``invalid_email``).
-Mailchimp identifies a member by the lower-cased address anyway (see
-``member_payload.subscriber_hash``), so comparisons between partners are made on
-``email.lower()`` of this form. An address written with a display name
-(``Jane <jane@acme.pl>``) or a list of addresses is invalid: the user must store
-one plain address on the customer.
+An address written with a display name (``Jane <jane@acme.pl>``) or a list of
+addresses is invalid: the user must store one plain address on the customer.
+
+Identity (:func:`email_key`): Mailchimp identifies a member by the lower-cased
+address, so two addresses are one member, one customer's address, when their
+ASCII forms are equal case-insensitively. ``email_key`` is THE identity of an
+address everywhere: the core (duplicates, the subscriber hash, the panel) and
+Odoo (the stored, indexed ``res.partner.mailchimp_email_key`` that SQL and every
+look-up by address use) call it, never a form of their own.
 """
 
 from __future__ import annotations
 
+from email.utils import getaddresses
 from functools import lru_cache
 
 from email_validator import EmailNotValidError, validate_email
@@ -69,6 +74,26 @@ def _validated(candidate: str) -> str | None:
         return None
     # ``ascii_email``: local part as given, domain in lower-case IDNA; None when the local part needs SMTPUTF8.
     return validated.ascii_email or None
+
+
+def email_key(email: str | None) -> str | None:
+    """The identity of an address: its ASCII form, lower-cased; None when blank.
+
+    ``b@münchen.de``, ``B@XN--MNCHEN-3YA.DE`` and `` b@xn--mnchen-3ya.de `` are one key. One address
+    written with a display name (``Jane <b@acme.pl>``) is that address, as Odoo's ``email_normalized``
+    has it. Text that is no address has no ASCII form: its key is the text, stripped and lower-cased,
+    so that it still equals itself (such a customer is never eligible, see ``invalid_email``).
+    """
+    text = (email or "").strip()
+    if not text:
+        return None
+    return (normalize_email(text) or normalize_email(_single_address(text)) or text).lower()
+
+
+def _single_address(text: str) -> str | None:
+    """The address of ``Name <address>``; None for a list of addresses."""
+    addresses = getaddresses([text])
+    return addresses[0][1] if len(addresses) == 1 else None
 
 
 def is_valid_email(email: str | None) -> bool:

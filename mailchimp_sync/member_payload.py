@@ -85,7 +85,7 @@ from .const import DEFAULT_TEXT_SIZE, STATUS_SUBSCRIBED, STATUS_UNSUBSCRIBED
 from .datatypes import AudienceSchema, BuiltMember, PartnerData, PayloadWarning  # also re-exported for callers
 
 PHONE_CACHE_SIZE = 131072  # about 30 MB at most
-from .eligibility import check_eligibility, normalize_email
+from .eligibility import check_eligibility, email_key, normalize_email
 from .field_merges import field_merge_values
 from .representatives import render_representative_columns, truncate_to_size
 
@@ -292,5 +292,5 @@ def payload_hash(payload: Mapping[str, Any]) -> str:
 
 
 def subscriber_hash(email: str) -> str:
-    """Mailchimp member id: MD5 of the lower-cased address (not a security use)."""
-    return hashlib.md5(email.strip().lower().encode("utf-8"), usedforsecurity=False).hexdigest()
+    """Mailchimp member id: MD5 of :func:`.eligibility.email_key` of the address (not a security use)."""
+    return hashlib.md5((email_key(email) or "").encode("utf-8"), usedforsecurity=False).hexdigest()

@@ -96,20 +96,21 @@ class MailchimpAudience(models.Model):
 
     # ------------------------------------------------------------ the run
 
-    def _sync_members(self, trigger="manual", user=None):
+    def _sync_members(self, trigger="manual", user=None, partner_ids=None):
         """Push the audience's customers to Mailchimp; returns the run (also when it failed).
 
         ``user`` is who asked for the run (“Sync now”); the scheduled job runs as OdooBot.
+        ``partner_ids`` limits the run to these customers (a collection's); None: the whole audience.
         """
         self.ensure_one()
         if self.env.company != self.company_id:  # the tag → group mapping is per company
-            return self.with_company(self.company_id)._sync_members(trigger, user)
+            return self.with_company(self.company_id)._sync_members(trigger, user, partner_ids)
         self._check_sync_possible()
         with self._sync_lock():
             run = self._start_run(trigger, user or self.env.user)
             try:
                 with self._run_transaction():
-                    self._run_sync(run)
+                    self._run_sync(run, partner_ids)
                 run.write({"state": "done", "date_end": fields.Datetime.now()})
             except MailchimpError as error:
                 _logger.warning("Mailchimp sync of %s failed: %s", self.name, error)
@@ -168,5 +169,5 @@ class MailchimpAudience(models.Model):
                 undo_since_commit(self.env)
             cr.execute("SELECT pg_advisory_unlock(%s, %s)", (SYNC_LOCK_CLASS, self.id))
 
-    def _run_sync(self, run):
-        AudienceSync(self, run, self._client()).execute()
+    def _run_sync(self, run, partner_ids=None):
+        AudienceSync(self, run, self._client(), partner_ids).execute()

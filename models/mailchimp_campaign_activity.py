@@ -4,20 +4,13 @@ One record per event (partner × campaign × action × time × URL); the address
 so that an event of someone not yet a customer is linked when the customer appears
 (:meth:`_link_partners`, called when customers are created or get an email).
 """
-from functools import lru_cache
-
 from odoo import api, fields, models
-from odoo.tools import SQL, email_normalize
+from odoo.tools import SQL
 
 from ..mailchimp_sync.campaigns import activity_rows
+from ..mailchimp_sync.eligibility import email_key
 
 IMPORT_CHUNK = 1000
-
-
-@lru_cache(maxsize=100_000)
-def _normalized_email(email):
-    """Odoo's ``email_normalized`` of an address (parsing it is slow; every campaign brings the same addresses)."""
-    return email_normalize(email) or email.lower()
 
 
 class MailchimpCampaignActivity(models.Model):
@@ -32,7 +25,8 @@ class MailchimpCampaignActivity(models.Model):
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True, index="btree_not_null",
                                  ondelete="set null")
     email = fields.Char(required=True, readonly=True)
-    email_normalized = fields.Char(required=True, readonly=True, index=True)
+    email_normalized = fields.Char(required=True, readonly=True, index=True,
+                                   help="The address's identity (ASCII domain, lower-cased): customers are found by it.")
     action = fields.Selection([("open", "Open"), ("click", "Click"), ("bounce", "Bounce")],
                               required=True, readonly=True)
     timestamp = fields.Datetime(required=True, readonly=True)
@@ -67,7 +61,7 @@ class MailchimpCampaignActivity(models.Model):
         The customers are found with one query per chunk.
         """
         by_key = {row.key: row for row in rows}
-        emails = {email: _normalized_email(email) for email in {row.email for row in rows}}
+        emails = {email: email_key(email) for email in {row.email for row in rows}}
         partners = self._partners_by_email(set(emails.values()), campaign.company_id)
         values = SQL(", ").join(
             SQL("(%s::int, %s, %s, %s, %s::timestamp, %s, %s, %s)",
@@ -99,14 +93,14 @@ class MailchimpCampaignActivity(models.Model):
         if not emails:
             return {}
         partners = self.env["res.partner"].sudo().search_fetch(
-            [("email_normalized", "in", list(emails)), ("company_id", "in", [company.id, False])],
-            ["email_normalized"], order="id desc")
-        return {partner.email_normalized: partner.id for partner in partners}
+            [("mailchimp_email_key", "in", list(emails)), ("company_id", "in", [company.id, False])],
+            ["mailchimp_email_key"], order="id desc")
+        return {partner.mailchimp_email_key: partner.id for partner in partners}
 
     @api.model
     def _link_partners(self, partners):
         """Give ``partners`` the events of their address that belong to nobody yet (they appeared later)."""
-        emails = {partner.email_normalized for partner in partners if partner.email_normalized}
+        emails = {partner.mailchimp_email_key for partner in partners if partner.mailchimp_email_key}
         if not emails:
             return
         orphans = self.sudo().search([("partner_id", "=", False), ("email_normalized", "in", list(emails))])

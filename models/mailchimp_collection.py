@@ -11,7 +11,6 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools.safe_eval import safe_eval
 
 from ..mailchimp_sync.collections import plan_collection, segment_batches
-from .mailchimp_audience_collection import PUSH_CONTEXT_KEY
 from .mailchimp_transaction import commit_if_allowed, undo_since_commit
 
 _logger = logging.getLogger(__name__)
@@ -205,7 +204,7 @@ class MailchimpCollection(models.Model):
 
     def _push_first(self, partner_ids):
         """Push the customers who are not subscribed members yet, by the sync's own rules (a sync run)."""
-        run = self.audience_id.with_context(**{PUSH_CONTEXT_KEY: list(partner_ids)})._sync_members(trigger="manual")
+        run = self.audience_id._sync_members(trigger="manual", partner_ids=partner_ids)
         if run.state == "failed":
             raise UserError(self.env._("The customers could not be pushed to Mailchimp first: %s", run.message))
 

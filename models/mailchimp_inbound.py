@@ -30,7 +30,6 @@ from urllib.parse import quote
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import email_normalize
 
 from ..mailchimp_sync.const import (
     STATUS_ARCHIVED,
@@ -40,7 +39,7 @@ from ..mailchimp_sync.const import (
     STATUS_UNSUBSCRIBED,
     WEBHOOK_CAMPAIGN,
 )
-from ..mailchimp_sync.duplicates import email_key
+from ..mailchimp_sync.eligibility import email_key
 from ..mailchimp_sync.gdpr import SOURCE_DIALOG
 from ..mailchimp_sync.inbound import (
     RemoteChange,
@@ -54,7 +53,7 @@ from ..mailchimp_sync.sms_signup import parse_sms_signup
 from ..mailchimp_sync.sync_plan import WANTED_STATUSES
 from ..mailchimp_sync.webhooks import new_secret
 from .mailchimp_transaction import commit_if_allowed
-from .sync_engine import AudienceSync
+from .sync_engine import MemberItems
 
 _logger = logging.getLogger(__name__)
 
@@ -385,20 +384,20 @@ class MailchimpAudience(models.Model):
         members = self.env["mailchimp.member"].sudo().search(
             [("audience_id", "=", self.id), ("mailchimp_id", "in", list(hashes))])
         member_by_hash = {member.mailchimp_id: member for member in members}
-        normalized = {email_normalize(email) for email in emails} - {False}
+        keys = {email_key(email) for email in emails} - {None}
         partners = self.env["res.partner"].sudo().with_context(active_test=False).search([
-            ("email_normalized", "in", list(normalized)), ("company_id", "in", [False, self.company_id.id]),
-        ], order="is_company desc, id") if normalized else []
+            ("mailchimp_email_key", "in", list(keys)), ("company_id", "in", [False, self.company_id.id]),
+        ], order="is_company desc, id") if keys else []
         partner_by_email = {}
         for partner in partners:
-            partner_by_email.setdefault(partner.email_normalized, partner)
+            partner_by_email.setdefault(partner.mailchimp_email_key, partner)
         bindings = {}
         for email in emails:
             member = member_by_hash.get(subscriber_hash(email))
             if member and member.partner_id:
                 bindings[subscriber_hash(email)] = (member, member.partner_id.sudo())
             else:
-                bindings[subscriber_hash(email)] = (member or None, partner_by_email.get(email_normalize(email)))
+                bindings[subscriber_hash(email)] = (member or None, partner_by_email.get(email_key(email)))
         return bindings
 
     def _create_new_subscribers(self, changes, batch):
@@ -580,15 +579,10 @@ class MailchimpAudience(models.Model):
                       "mailchimp_id": subscriber_hash(payload["email_address"])})
 
     def _item_engine(self):
-        """What building a customer's member item needs (the schema and tag links), read once."""
-        engine = AudienceSync(self, run=None, client=None)
-        engine.interest_by_tag = self._mapped_tags()
-        engine.schema = self._audience_schema(engine.interest_by_tag)
-        return engine
+        """What building customers' member items needs (the schema and tag links, read once): a :class:`MemberItems`."""
+        return MemberItems(self)
 
     @staticmethod
     def _current_item(engine, partner):
         """The customer's member item as it is now; its hash on the binding means no run pushes it back (no echo)."""
-        [data] = engine._partner_data(partner.ids)
-        built = build_member(data, engine.schema)
-        return built if built.subscribes else None
+        return engine.current_item(partner)

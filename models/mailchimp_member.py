@@ -30,7 +30,9 @@ class MailchimpMember(models.Model):
     audience_id = fields.Many2one("mailchimp.audience", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="audience_id.company_id", store=True, index=True)
     email = fields.Char(readonly=True, help="The address this member has in Mailchimp.")
-    mailchimp_id = fields.Char(string="Mailchimp ID", readonly=True, help="MD5 of the lowercased address.")
+    mailchimp_id = fields.Char(string="Mailchimp ID", readonly=True, index=True,
+                               help="MD5 of the address's identity (lower-cased, ASCII domain): "
+                                    "the member is found by it.")
     status = fields.Selection(MEMBER_STATUS_SELECTION, readonly=True, help="The member's status in Mailchimp.")
     last_changed = fields.Datetime(readonly=True, help="When Mailchimp last changed the member.")
     last_sync = fields.Datetime(readonly=True)

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 from ..mailchimp_sync.const import (
     RESUBSCRIBED_BY_CONTACT_ONLY,
@@ -7,8 +8,11 @@ from ..mailchimp_sync.const import (
     STATUS_SUBSCRIBED,
 )
 from ..mailchimp_sync.duplicates import pick_owner
-from ..mailchimp_sync.eligibility import REASONS, check_eligibility
+from ..mailchimp_sync.eligibility import REASONS, check_eligibility, email_key
+from ..mailchimp_sync.gdpr import CONSENT_GIVEN, CONSENT_WITHDRAWN
 from ..mailchimp_sync.member_payload import PartnerData
+
+FILL_BATCH = 10_000  # customers per UPDATE when the email identity is filled on upgrade
 
 # Fields whose change can change a customer's member item (its own or its company's).
 SYNCED_PARTNER_FIELDS = frozenset({
@@ -20,6 +24,10 @@ SYNCED_PARTNER_FIELDS = frozenset({
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    mailchimp_email_key = fields.Char(
+        string="Email identity", compute="_compute_mailchimp_email_key", store=True, index=True,
+        help="The address as Mailchimp identifies it (ASCII domain, lower-cased): customers, members and "
+             "deliveries from Mailchimp are matched on it.")
     mailchimp_subscribe = fields.Boolean(
         string="Mailchimp subscription", tracking=True,
         help="Tick to keep this customer subscribed to the Mailchimp audience of its groups.")
@@ -31,6 +39,32 @@ class ResPartner(models.Model):
     mailchimp_sync_state = fields.Char(
         string="Mailchimp sync", compute="_compute_mailchimp_sync_state",
         groups="mailchimp_sync.group_mailchimp_user")
+
+    @api.depends("email")
+    def _compute_mailchimp_email_key(self):
+        for partner in self:
+            partner.mailchimp_email_key = email_key(partner.email)
+
+    @api.model
+    def _mailchimp_fill_email_keys(self, batch_size=FILL_BATCH):
+        """Fill the email identity of every customer (the upgrade that adds it), a batch at a time.
+
+        Straight in SQL, keyset-paged: a large table is never held in memory or in the ORM's cache.
+        """
+        self.flush_model(["email"])
+        cr, last = self.env.cr, 0
+        while True:
+            cr.execute(SQL("SELECT id, email FROM res_partner WHERE id > %s ORDER BY id LIMIT %s", last, batch_size))
+            rows = cr.fetchall()
+            if not rows:
+                break
+            keys = SQL(", ").join(SQL("(%s::int, %s::varchar)", partner_id, email_key(email))
+                                  for partner_id, email in rows)
+            cr.execute(SQL("""UPDATE res_partner AS partner SET mailchimp_email_key = filled.key
+                                FROM (VALUES %s) AS filled(id, key)
+                               WHERE partner.id = filled.id""", keys))
+            last = rows[-1][0]
+        self.invalidate_model(["mailchimp_email_key"])
 
     @api.depends("email", "active", "is_blacklisted", "mailchimp_subscribe", "category_id.mailchimp_interest_id",
                  "mailchimp_member_ids.status", "mailchimp_member_ids.need_sync", "mailchimp_member_ids.last_error",
@@ -54,15 +88,16 @@ class ResPartner(models.Model):
         It comes before the customer's own members: a member left from before the duplicate
         appeared is not what the customer has in Mailchimp any more.
         """
-        if not self.email_normalized:
+        key = self.mailchimp_email_key
+        if not key:
             return None
         others = self.with_context(active_test=False).search(
-            [("email_normalized", "=", self.email_normalized), ("id", "not in", self._origin.ids)])
+            [("mailchimp_email_key", "=", key), ("id", "not in", self._origin.ids)])
         rivals = [other_data for other_data in (other._mailchimp_partner_data() for other in others)
                   if check_eligibility(other_data).eligible]
         if not rivals:
             return None
-        owner = pick_owner(self.email_normalized, [data, *rivals]).kept_partner_id
+        owner = pick_owner(key, [data, *rivals]).kept_partner_id
         if owner == self.id:
             return None
         return self.env._("Not synced: same email as %s", self.browse(owner).display_name)
@@ -124,24 +159,44 @@ class ResPartner(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        """The one create path of the Mailchimp side, in this order: the company's members marked dirty,
+        then the ticked boxes recorded as consent (not for customers Mailchimp brought)."""
         partners = super().create(vals_list)
         partners.parent_id._mailchimp_mark_dirty()
+        if not self.env.context.get("mailchimp_from_remote"):
+            partners.filtered("mailchimp_subscribe")._mailchimp_record_box(CONSENT_GIVEN)
         return partners
 
     def write(self, vals):
-        """Edits only mark members dirty: the sync run pushes them, never ``write()``.
+        """The one write path of the Mailchimp side of a customer; its steps run in this order:
 
-        What Mailchimp itself changed (context ``mailchimp_from_remote``) marks nothing:
-        pushing it back would be an echo at best, and undo a newer change at worst.
+        1. a user's change of the box is dated (Mailchimp's own later changes win over older ones),
+           and the customers whose box it changes are noted;
+        2. the write;
+        3. the members of the customer (and of its companies, before and after) are marked dirty:
+           the sync run pushes them, never ``write()``;
+        4. the box's change is recorded as consent given or withdrawn (GDPR);
+        5. a new address gets the campaign activity recorded for it before it was a customer's.
+
+        What Mailchimp itself changed (context ``mailchimp_from_remote``) skips 1, 3 and 4: pushing
+        it back would be an echo at best and undo a newer change at worst, and the inbound path
+        records its consent where it applies the change.
         """
-        if "mailchimp_subscribe" in vals and not self.env.context.get("mailchimp_from_remote"):
+        from_remote = self.env.context.get("mailchimp_from_remote")
+        box_changed = self.browse()
+        if "mailchimp_subscribe" in vals and not from_remote:
+            ticked = bool(vals["mailchimp_subscribe"])
             vals = {**vals, "mailchimp_subscribe_date": fields.Datetime.now()}
+            box_changed = self.filtered(lambda partner: partner.mailchimp_subscribe != ticked)
         parents_before = self.parent_id
         result = super().write(vals)
-        if self.env.context.get("mailchimp_from_remote"):
-            return result
-        if SYNCED_PARTNER_FIELDS.intersection(vals) or self._mailchimp_is_representative_change(vals):
-            (self | self.parent_id | parents_before)._mailchimp_mark_dirty()
+        if not from_remote:
+            if SYNCED_PARTNER_FIELDS.intersection(vals) or self._mailchimp_is_representative_change(vals):
+                (self | self.parent_id | parents_before)._mailchimp_mark_dirty()
+            if box_changed:
+                box_changed._mailchimp_record_box(CONSENT_GIVEN if ticked else CONSENT_WITHDRAWN)
+        if vals.get("email"):
+            self._mailchimp_link_campaign_activity()
         return result
 
     def unlink(self):

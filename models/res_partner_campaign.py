@@ -21,11 +21,9 @@ class ResPartner(models.Model):
         self.env["mailchimp.campaign.activity"]._link_partners(partners.filtered("email"))
         return partners
 
-    def write(self, vals):
-        result = super().write(vals)
-        if vals.get("email"):
-            self.env["mailchimp.campaign.activity"]._link_partners(self)
-        return result
+    def _mailchimp_link_campaign_activity(self):
+        """A step of ``res.partner``'s write (see ``res_partner.py``): a new address gets its activity."""
+        self.env["mailchimp.campaign.activity"]._link_partners(self)
 
     def action_view_mailchimp_campaigns(self):
         self.ensure_one()

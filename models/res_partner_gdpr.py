@@ -1,10 +1,11 @@
 """The customer's consent records, the box's changes as consent, and "Forget in Mailchimp" (right to erasure)."""
-from odoo import api, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError
-from odoo.tools import email_normalize, email_split
+from odoo.tools import email_split
 
+from ..mailchimp_sync.eligibility import email_key
 from ..mailchimp_sync.errors import MailchimpError
-from ..mailchimp_sync.gdpr import CONSENT_ERASED, CONSENT_GIVEN, CONSENT_WITHDRAWN, SOURCE_ERASURE, SOURCE_USER
+from ..mailchimp_sync.gdpr import CONSENT_ERASED, SOURCE_ERASURE, SOURCE_USER
 from ..mailchimp_sync.member_payload import subscriber_hash
 from .mailchimp_inbound import REMOTE_CONTEXT
 
@@ -21,26 +22,10 @@ class ResPartner(models.Model):
         for partner in self:
             partner.mailchimp_consent_count = counts.get(partner, 0)
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        partners = super().create(vals_list)
-        if not self.env.context.get("mailchimp_from_remote"):
-            partners.filtered("mailchimp_subscribe")._mailchimp_record_box(CONSENT_GIVEN)
-        return partners
-
-    def write(self, vals):
-        """A user ticking or unticking the box gives or withdraws consent; Mailchimp's own changes record
-        themselves where they are applied (context ``mailchimp_from_remote``)."""
-        if "mailchimp_subscribe" not in vals or self.env.context.get("mailchimp_from_remote"):
-            return super().write(vals)
-        wanted = bool(vals["mailchimp_subscribe"])
-        changed = self.filtered(lambda partner: partner.mailchimp_subscribe != wanted)
-        result = super().write(vals)
-        changed._mailchimp_record_box(CONSENT_GIVEN if wanted else CONSENT_WITHDRAWN)
-        return result
-
     def _mailchimp_record_box(self, state):
-        """One record per active audience of each customer's company (the box is for all of them)."""
+        """A user ticking or unticking the box gives or withdraws consent (a step of ``res.partner``'s
+        write and create, see ``res_partner.py``): one record per active audience of each customer's
+        company (the box is for all of them)."""
         Consent = self.env["mailchimp.consent"]
         audiences_by_company = {}
         rows = []
@@ -102,7 +87,7 @@ class ResPartner(models.Model):
         """The customer's addresses (its field may hold several) and those its member bindings have."""
         addresses = email_split(self.email or "") + self.sudo().with_context(
             active_test=False).mailchimp_member_ids.filtered("email").mapped("email")
-        return list(dict.fromkeys(filter(None, (email_normalize(address) for address in addresses))))
+        return list(dict.fromkeys(filter(None, (email_key(address) for address in addresses))))
 
     def _mailchimp_delete_permanently(self, client, audiences, emails):
         """``(audiences erased from, failure sentences)``; an address that is not a member (404) is fine."""

@@ -26,7 +26,7 @@ from odoo.tools import SQL
 from ..mailchimp_sync.batch_result import CREATED, parse_batch_response
 from ..mailchimp_sync.const import BATCH_LIMIT, STATUS_ARCHIVED, STATUS_UNSUBSCRIBED
 from ..mailchimp_sync.errors import MailchimpError
-from ..mailchimp_sync.member_payload import subscriber_hash
+from ..mailchimp_sync.member_payload import build_member, subscriber_hash
 from ..mailchimp_sync.representatives import RepresentativeData
 from ..mailchimp_sync.sync_plan import (
     KIND_RESUBSCRIBE,
@@ -46,21 +46,83 @@ _logger = logging.getLogger(__name__)
 CHUNK_SIZE = 1000
 
 
-class AudienceSync:
-    """One run of one audience; :meth:`execute` does it all and raises what it cannot handle."""
+class MemberItems:
+    """What building customers' member items for one audience needs, read once: the audience's schema
+    and tag → group links, and the customers' data as the core sees them.
 
-    def __init__(self, audience, run, client):
+    The sync run builds every item with it; the inbound changes and the panel build a customer's
+    current item with it (its hash stored on the binding means no run pushes it back).
+    """
+
+    def __init__(self, audience):
+        self.audience = audience
+        self.env = audience.env
+        self.interest_by_tag = audience._mapped_tags()
+        self.schema = audience._audience_schema(self.interest_by_tag)
+
+    def partner_data(self, partner_ids):
+        """The core's :class:`PartnerData` of the customers, in their order, with all the audience maps."""
+        partners = self.env["res.partner"].with_context(active_test=False).browse(partner_ids)
+        representatives = self._representatives_by_company(partners)
+        data = [partner._mailchimp_partner_data(self.interest_by_tag, representatives.get(partner.id, ()))
+                for partner in partners]
+        data = self._with_field_values(data)
+        if not self.schema.marketing_permissions:
+            return data
+        purposes = self.env["mailchimp.consent"]._consented_purposes(self.audience, partner_ids)
+        return [replace(one, consented_purposes=purposes.get(one.partner_id, frozenset())) for one in data]
+
+    _partner_data = partner_data  # the name the inbound apply path reads it by
+
+    def current_item(self, partner):
+        """The customer's member item as it is now, or None when the customer is not subscribed."""
+        [data] = self.partner_data(partner.ids)
+        built = build_member(data, self.schema)
+        return built if built.subscribes else None
+
+    def _with_field_values(self, data):
+        """``data`` with the customer fields the audience maps to merge tags, read once for the chunk."""
+        if not self.schema.field_merges:
+            return data
+        values = self.audience.field_merge_ids._plain_values([one.partner_id for one in data])
+        return [replace(one, field_values=values.get(one.partner_id, {})) for one in data]
+
+    def _representatives_by_company(self, partners):
+        field_names = sorted({field.field_name for field in self.schema.representative_fields if field.merge_tag})
+        companies = partners.filtered("is_company")
+        if not field_names or not companies:
+            return {}
+        contacts = self.env["res.partner"].search_read(
+            [("parent_id", "in", companies.ids), ("type", "=", "contact")],
+            ["parent_id", "name", *field_names], order="parent_id, id")
+        by_company = {}
+        for contact in contacts:
+            values = {name: contact[name] or "" for name in field_names}
+            by_company.setdefault(contact["parent_id"][0], []).append(
+                RepresentativeData(name=contact["name"] or "", values=values))
+        return by_company
+
+
+class AudienceSync:
+    """One run of one audience; :meth:`execute` does it all and raises what it cannot handle.
+
+    ``partner_ids`` limits the run to these customers (a collection's, pushed first): their
+    members are created or updated by the rules of every run, and no other member is touched
+    (no orphan is archived). None: the whole audience.
+    """
+
+    def __init__(self, audience, run, client, partner_ids=None):
         self.audience = audience
         self.env = audience.env
         self.run = run
         self.client = client
+        self.partner_ids = None if partner_ids is None else list(partner_ids)
         account = audience.account_id
         self.on_archive = account.on_archive
         self.max_in_flight = max(1, min(account.max_in_flight or 1, 10))
         self.batch_size = int(self.env.context.get("mailchimp_batch_size") or BATCH_LIMIT)
         self.chunk_size = int(self.env.context.get("mailchimp_chunk_size") or CHUNK_SIZE)
-        self.schema = None
-        self.interest_by_tag = {}
+        self.items = None
         self.duplicates = None
         self.waiting = []  # pushes not yet in a batch
         self.in_flight = {}  # future -> batch of pushes
@@ -71,8 +133,7 @@ class AudienceSync:
     def execute(self):
         warnings = self.audience._refresh_schema(self.client) or []
         self.run._add_lines([{"kind": "warning", "message": warning} for warning in warnings])
-        self.interest_by_tag = self.audience._mapped_tags()
-        self.schema = self.audience._audience_schema(self.interest_by_tag)
+        self.items = MemberItems(self.audience)
         self.run.write({"total_count": self._count(self._candidate_ids_sql()) + self._count(self._orphan_ids_sql())})
         self.duplicates = self._decide_duplicates()
         self.run._add_conflicts(self.duplicates.conflicts)
@@ -95,7 +156,14 @@ class AudienceSync:
     # ------------------------------------------------------------ what to read, in SQL
 
     def _candidate_ids_sql(self):
-        """Customers of the audience's company or of none, with a mapped tag, a ticked box or a member."""
+        """Customers of the audience's company or of none, with a mapped tag, a ticked box or a member
+        (only ``partner_ids`` among them, when the run is limited)."""
+        candidates = self._audience_candidate_ids_sql()
+        if self.partner_ids is None:
+            return candidates
+        return SQL("SELECT id FROM (%s) AS candidates WHERE id = ANY(%s)", candidates, self.partner_ids)
+
+    def _audience_candidate_ids_sql(self):
         relation = self.env["res.partner"]._fields["category_id"]
         return SQL(
             """SELECT p.id FROM res_partner p
@@ -104,11 +172,13 @@ class AudienceSync:
                        OR EXISTS (SELECT 1 FROM %s tag WHERE tag.%s = p.id AND tag.%s = ANY(%s))
                        OR EXISTS (SELECT 1 FROM mailchimp_member m WHERE m.partner_id = p.id AND m.audience_id = %s))""",
             self.audience.company_id.id, SQL.identifier(relation.relation), SQL.identifier(relation.column1),
-            SQL.identifier(relation.column2), list(self.interest_by_tag), self.audience.id,
+            SQL.identifier(relation.column2), list(self.items.interest_by_tag), self.audience.id,
         )
 
     def _orphan_ids_sql(self):
-        """Members whose customer was deleted or now belongs to another company."""
+        """Members whose customer was deleted or now belongs to another company (none in a limited run)."""
+        if self.partner_ids is not None:
+            return SQL("SELECT id FROM mailchimp_member WHERE FALSE")
         return SQL(
             """SELECT m.id FROM mailchimp_member m LEFT JOIN res_partner p ON p.id = m.partner_id
                 WHERE m.audience_id = %s AND (m.partner_id IS NULL OR p.company_id != %s)""",
@@ -134,16 +204,20 @@ class AudienceSync:
     def _decide_duplicates(self):
         """Who keeps each address that several candidates share (or that another customer's member has).
 
-        Only those customers are read here; the core decides with its one rule.
+        Addresses are compared by their identity (``res.partner.mailchimp_email_key``, the core's
+        ``email_key``; a member's ``mailchimp_id`` is its hash). Only those customers are read here;
+        the core decides with its one rule.
         """
+        self.env["res.partner"].flush_model(["mailchimp_email_key"])
+        self.env["mailchimp.member"].flush_model(["mailchimp_id", "audience_id", "partner_id"])
         self.env.cr.execute(SQL(
             """SELECT p.id FROM res_partner p
-                WHERE p.id IN (%s) AND p.email_normalized IN (
-                    SELECT c.email_normalized FROM res_partner c WHERE c.id IN (%s)
-                     GROUP BY c.email_normalized HAVING count(*) > 1)
+                WHERE p.id IN (%s) AND p.mailchimp_email_key IN (
+                    SELECT c.mailchimp_email_key FROM res_partner c WHERE c.id IN (%s)
+                     GROUP BY c.mailchimp_email_key HAVING count(*) > 1)
                UNION
                SELECT p.id FROM res_partner p
-                 JOIN mailchimp_member m ON lower(m.email) = p.email_normalized AND m.audience_id = %s
+                 JOIN mailchimp_member m ON m.mailchimp_id = md5(p.mailchimp_email_key) AND m.audience_id = %s
                                         AND m.partner_id IS DISTINCT FROM p.id
                 WHERE p.id IN (%s)""",
             self._candidate_ids_sql(), self._candidate_ids_sql(), self.audience.id, self._candidate_ids_sql(),
@@ -151,43 +225,10 @@ class AudienceSync:
         partner_ids = [row[0] for row in self.env.cr.fetchall()]
         eligible = []
         for start in range(0, len(partner_ids), self.chunk_size):
-            eligible += [data for data in self._partner_data(partner_ids[start:start + self.chunk_size])
-                         if is_eligible(data, self.schema)]
+            eligible += [data for data in self.items.partner_data(partner_ids[start:start + self.chunk_size])
+                         if is_eligible(data, self.items.schema)]
             self.env.invalidate_all()
         return decide_duplicates(eligible)
-
-    def _partner_data(self, partner_ids):
-        partners = self.env["res.partner"].with_context(active_test=False).browse(partner_ids)
-        representatives = self._representatives_by_company(partners)
-        data = [partner._mailchimp_partner_data(self.interest_by_tag, representatives.get(partner.id, ()))
-                for partner in partners]
-        data = self._with_field_values(data)
-        if not self.schema or not self.schema.marketing_permissions:
-            return data
-        purposes = self.env["mailchimp.consent"]._consented_purposes(self.audience, partner_ids)
-        return [replace(one, consented_purposes=purposes.get(one.partner_id, frozenset())) for one in data]
-
-    def _with_field_values(self, data):
-        """``data`` with the customer fields the audience maps to merge tags, read once for the chunk."""
-        if not self.schema or not self.schema.field_merges:
-            return data
-        values = self.audience.field_merge_ids._plain_values([one.partner_id for one in data])
-        return [replace(one, field_values=values.get(one.partner_id, {})) for one in data]
-
-    def _representatives_by_company(self, partners):
-        field_names = sorted({field.field_name for field in self.schema.representative_fields if field.merge_tag})
-        companies = partners.filtered("is_company")
-        if not field_names or not companies:
-            return {}
-        contacts = self.env["res.partner"].search_read(
-            [("parent_id", "in", companies.ids), ("type", "=", "contact")],
-            ["parent_id", "name", *field_names], order="parent_id, id")
-        by_company = {}
-        for contact in contacts:
-            values = {name: contact[name] or "" for name in field_names}
-            by_company.setdefault(contact["parent_id"][0], []).append(
-                RepresentativeData(name=contact["name"] or "", values=values))
-        return by_company
 
     def _known_members(self, domain):
         members = self.env["mailchimp.member"].search([("audience_id", "=", self.audience.id), *domain])
@@ -198,14 +239,14 @@ class AudienceSync:
     # ------------------------------------------------------------ one chunk
 
     def _sync_partners(self, pool, partner_ids):
-        data = self._partner_data(partner_ids)
+        data = self.items.partner_data(partner_ids)
         known = {member.partner_id: member for member in self._known_members([("partner_id", "in", partner_ids)])}
-        plan = plan_sync(data, known, self.schema, on_archive=self.on_archive, duplicates=self.duplicates)
+        plan = plan_sync(data, known, self.items.schema, on_archive=self.on_archive, duplicates=self.duplicates)
         self._apply(pool, plan, len(partner_ids))
 
     def _sync_orphans(self, pool, member_ids):
         orphans = self._known_members([("id", "in", member_ids)])
-        plan = plan_sync([], {}, self.schema, orphans, on_archive=self.on_archive, duplicates=self.duplicates)
+        plan = plan_sync([], {}, self.items.schema, orphans, on_archive=self.on_archive, duplicates=self.duplicates)
         self._apply(pool, plan, len(member_ids))
 
     def _apply(self, pool, plan, checked):

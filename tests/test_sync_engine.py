@@ -101,10 +101,10 @@ class TestSyncEngine(MailchimpSyncCase):
         self.audience.sync_requested = True
         real = type(self.audience)._run_sync
 
-        def run_sync(audience, run):
+        def run_sync(audience, run, partner_ids=None):
             if audience == other:
                 raise ZeroDivisionError("broken audience")
-            return real(audience, run)
+            return real(audience, run, partner_ids)
 
         with patch.object(type(self.audience), "_run_sync", run_sync), \
                 self.assertLogs("odoo.addons.mailchimp_sync.models.mailchimp_audience_sync", "ERROR"):
@@ -112,6 +112,18 @@ class TestSyncEngine(MailchimpSyncCase):
         self.assertEqual(other.last_run_id.state, "failed")
         self.assertEqual(self.audience.last_run_id.state, "done")
         self.assertFalse(self.audience.sync_requested)
+
+    def test_a_run_limited_to_some_customers_pushes_only_them_and_archives_no_other_member(self):
+        gone = self.customer("Gone", "gone.limited@acme-example.com")
+        self.sync()
+        gone.unlink()
+        chosen = self.customer("Chosen", "chosen.limited@acme-example.com")
+        self.customer("Not chosen", "not.chosen.limited@acme-example.com")
+        run = self.audience._sync_members(trigger="manual", partner_ids=chosen.ids)
+        self.assertEqual((run.state, run.created_count, run.archived_count), ("done", 1, 0))
+        self.assertEqual(self.remote("chosen.limited@acme-example.com")["status"], "subscribed")
+        self.assertIsNone(self.remote("not.chosen.limited@acme-example.com"))
+        self.assertEqual(self.remote("gone.limited@acme-example.com")["status"], "subscribed")
 
     def test_batch_calls_overlap_up_to_the_accounts_limit(self):
         self.customers(9)

@@ -107,3 +107,27 @@ class TestSyncRules(MailchimpSyncCase):
         partner.write({"phone": "+48 600 700 800"})
         self.assertEqual(len(self.standin.request_log), requests_before)
         self.assertTrue(self.member_of(partner).need_sync)
+
+    def test_ticking_and_unticking_the_box_records_consent_and_marks_the_member(self):
+        partner = self.customer("Boxed", "boxed@acme-example.com")
+        self.sync()
+        member = self.member_of(partner)
+        Consent = self.env["mailchimp.consent"]
+        for ticked, state in ((False, "withdrawn"), (True, "given")):
+            with self.subTest(ticked=ticked):
+                self.assertFalse(member.need_sync)
+                partner.write({"mailchimp_subscribe": ticked})
+                self.assertTrue(member.need_sync, "the next run pushes the change")
+                last = Consent.search([("partner_id", "=", partner.id), ("audience_id", "=", self.audience.id)],
+                                      order="id desc", limit=1)
+                self.assertEqual((last.state, last.source), (state, "user"))
+                self.sync()
+
+    def test_mailchimps_own_change_of_the_box_marks_nothing_and_records_no_user_consent(self):
+        partner = self.customer("Remote", "remote@acme-example.com")
+        self.sync()
+        consents_before = partner.mailchimp_consent_count
+        partner.with_context(mailchimp_from_remote=True).write({"mailchimp_subscribe": False})
+        partner.invalidate_recordset(["mailchimp_consent_count"])
+        self.assertEqual(partner.mailchimp_consent_count, consents_before)
+        self.assertFalse(self.member_of(partner).need_sync)

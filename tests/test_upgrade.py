@@ -47,3 +47,10 @@ class TestUpgrade(TransactionCase):
         event = self.env["mailchimp.webhook.event"].search([("audience_id", "=", self.audience.id)])
         self.assert_values(event, SEED["event"])
         self.assertEqual(event.partner_id, self.partner)
+
+    def test_existing_customers_get_their_email_identity(self):
+        idn = self.env["res.partner"].search([("name", "=", SEED["idn_partner"]["name"])])
+        self.assertEqual(idn.mailchimp_email_key, "upgrade@xn--mnchen-3ya.de")
+        self.assertEqual(self.partner.mailchimp_email_key, SEED["partner"]["email"])
+        self.assertFalse(self.env["res.partner"].with_context(active_test=False).search_count(
+            [("email", "!=", False), ("mailchimp_email_key", "=", False)]), "every address has its identity")

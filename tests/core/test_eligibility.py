@@ -1,7 +1,9 @@
+import hashlib
+
 import pytest
 
-from mailchimp_sync.eligibility import REASONS, check_eligibility, is_valid_email, normalize_email
-from mailchimp_sync.member_payload import PartnerData
+from mailchimp_sync.eligibility import REASONS, check_eligibility, email_key, is_valid_email, normalize_email
+from mailchimp_sync.member_payload import PartnerData, subscriber_hash
 
 
 def partner(**changes):
@@ -92,3 +94,37 @@ def test_a_non_ascii_local_part_has_no_ascii_form_so_the_partner_is_not_eligible
     assert normalize_email(email) is None
     assert not is_valid_email(email)
     assert check_eligibility(partner(email=email)).reasons == ("invalid_email",)
+
+
+@pytest.mark.parametrize(
+    "email",
+    ["b@münchen.de", "b@xn--mnchen-3ya.de", "B@MÜNCHEN.DE", "  b@XN--MNCHEN-3YA.de \n", "Bea <b@münchen.de>"],
+)
+def test_every_form_of_one_address_has_one_key(email):
+    assert email_key(email) == "b@xn--mnchen-3ya.de"
+
+
+def test_the_key_is_case_insensitive_also_in_the_local_part():
+    assert email_key("Jane.Doe@Acme.PL") == email_key("jane.doe@acme.pl") == "jane.doe@acme.pl"
+
+
+def test_different_addresses_have_different_keys():
+    assert email_key("b@münchen.de") != email_key("b@munchen.de")
+
+
+@pytest.mark.parametrize("email", [None, "", "   "])
+def test_a_missing_address_has_no_key(email):
+    assert email_key(email) is None
+
+
+@pytest.mark.parametrize(
+    ("email", "expected"),
+    [("  Not An Address ", "not an address"), ("a@b.pl, C@d.pl", "a@b.pl, c@d.pl"), ("jörg@acme.pl", "jörg@acme.pl")],
+)
+def test_text_that_is_no_single_ascii_address_keys_to_itself_stripped_and_lower_cased(email, expected):
+    assert email_key(email) == expected
+
+
+def test_the_subscriber_hash_is_the_hash_of_the_key():
+    assert subscriber_hash("b@münchen.de") == subscriber_hash("B@xn--mnchen-3ya.de") \
+        == hashlib.md5(b"b@xn--mnchen-3ya.de").hexdigest()
