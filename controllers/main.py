@@ -13,7 +13,13 @@ from odoo.http import request
 
 from ..mailchimp_sync.const import MAX_WEBHOOK_BYTES
 from ..mailchimp_sync.sms_signup import parse_sms_signup
-from ..mailchimp_sync.webhooks import WebhookError, check_size, is_validation_ping, secret_matches
+from ..mailchimp_sync.webhooks import (
+    WebhookError,
+    check_content_type,
+    check_size,
+    is_validation_ping,
+    secret_matches,
+)
 
 REPLACEMENT_CHARACTER = "\ufffd"  # what the form parser put where the bytes were not UTF-8
 
@@ -27,6 +33,8 @@ class MailchimpInboundController(http.Controller):
             return self._answer("forbidden", 403)
         try:
             check_size(request.httprequest.content_length)
+            if request.httprequest.method == "POST":
+                check_content_type(request.httprequest.headers.get("Content-Type"))
             body = self._form_body()
             if is_validation_ping(request.httprequest.method, body):
                 return self._answer("OK")
@@ -36,7 +44,7 @@ class MailchimpInboundController(http.Controller):
         return self._answer("OK" if event.state != "failed" else "stored, will be retried")
 
     @http.route(["/mailchimp/sms/<int:audience_id>/<string:secret>",
-                 "/mailchimp/sms/<int:audience_id>/<string:secret>/<path:message>"], type="http",
+                 "/mailchimp/sms/<int:audience_id>/<string:secret>/<sms_text:message>"], type="http",
                 auth="public", methods=["GET", "POST"], csrf=False, save_session=False)
     def mailchimp_sms(self, audience_id, secret, message=None, **params):
         audience = self._audience(audience_id, secret)

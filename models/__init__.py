@@ -47,3 +47,4 @@ from . import mailchimp_sms_contact
 from . import mailchimp_sms_change
 from . import mailchimp_audience_sms
 from . import res_config_settings_sms
+from . import ir_http

@@ -1,4 +1,5 @@
 """Mailchimp → Odoo against the running server: webhooks, reconciliation, import, SMS sign-ups."""
+import json
 import urllib.parse
 from unittest.mock import patch
 
@@ -77,6 +78,25 @@ class TestWebhooks(MailchimpSyncCase, HttpCase):
         self.assertEqual(self.counts(), before)
         self.assertEqual(customer.write_date, written)
         self.assertTrue(customer.mailchimp_subscribe)
+
+    def test_a_delivery_that_is_not_form_encoded_is_refused_with_415_and_writes_nothing(self):
+        customer = self.customer("Still Here", "still.here@acme-example.com")
+        self.sync()
+        before = self.counts()
+        pairs = self.event_pairs("unsubscribe", "still.here@acme-example.com", action="unsub")
+        deliveries = {
+            "application/json": {"data": json.dumps(dict(pairs)), "headers": {"Content-Type": "application/json"}},
+            "text/plain": {"data": body(pairs), "headers": {"Content-Type": "text/plain"}},
+            "multipart/form-data": {"data": dict(pairs), "files": {"file": ("a.txt", b"x")}},
+        }
+        for content_type, request in deliveries.items():
+            with self.subTest(content_type=content_type):
+                response = self.url_open(self.url, **request)
+                self.assertEqual(response.status_code, 415)
+                self.assertIn("application/x-www-form-urlencoded", response.text)
+        self.assertEqual(self.counts(), before)
+        self.assertTrue(customer.mailchimp_subscribe)
+        self.assertEqual(self.member_of(customer).status, "subscribed")
 
     def test_sql_and_html_in_fields_are_kept_as_text(self):
         response = self.post(self.event_pairs("subscribe", "bobby@acme-example.com",
@@ -373,6 +393,20 @@ class TestWebhooks(MailchimpSyncCase, HttpCase):
         self.assertEqual(self.remote("sms.jan@acme-example.com")["status"], "subscribed")
         self.assertIn("SMS", partner.message_ids[0].body)
         self.assertIn("+48600100200", partner.message_ids[0].body)
+
+    def test_an_sms_typed_on_two_lines_is_accepted_in_the_path_as_in_the_query(self):
+        in_path = self.sms("Zapisz mnie\nline.path@acme-example.com")
+        base = self.audience.sms_url.replace("/#WIADOMOSC#", "")
+        in_query = self.url_open(base + "?" + urllib.parse.urlencode(
+            {"message": "Zapisz mnie\nline.query@acme-example.com", "phone": "+48600100200"}))
+        for response, email in ((in_path, "line.path@acme-example.com"), (in_query, "line.query@acme-example.com")):
+            with self.subTest(email=email):
+                self.assertEqual((response.status_code, response.text), (200, "OK"))
+                partner = self.env["res.partner"].search([("email", "=", email)])
+                self.assertTrue(partner.mailchimp_subscribe)
+                self.assertEqual(self.remote(email)["status"], "subscribed")
+                event = self.env["mailchimp.webhook.event"].search([("partner_id", "=", partner.id)])
+                self.assertEqual(json.loads(event.raw)["message"], f"Zapisz mnie\n{email}")
 
     def test_an_sms_with_two_emails_takes_the_first_valid_one(self):
         self.sms("bad@ and first@acme-example.com or second@acme-example.com", phone="+48 600 100 201")
