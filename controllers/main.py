@@ -13,7 +13,13 @@ from odoo.http import request
 
 from ..mailchimp_sync.const import MAX_WEBHOOK_BYTES
 from ..mailchimp_sync.sms_signup import parse_sms_signup
-from ..mailchimp_sync.webhooks import WebhookError, check_size, is_validation_ping, secret_matches
+from ..mailchimp_sync.webhooks import (
+    WebhookError,
+    check_content_type,
+    check_size,
+    is_validation_ping,
+    secret_matches,
+)
 
 REPLACEMENT_CHARACTER = "\ufffd"  # what the form parser put where the bytes were not UTF-8
 
@@ -27,6 +33,8 @@ class MailchimpInboundController(http.Controller):
             return self._answer("forbidden", 403)
         try:
             check_size(request.httprequest.content_length)
+            if request.httprequest.method == "POST":
+                check_content_type(request.httprequest.headers.get("Content-Type"))
             body = self._form_body()
             if is_validation_ping(request.httprequest.method, body):
                 return self._answer("OK")
@@ -36,21 +44,30 @@ class MailchimpInboundController(http.Controller):
         return self._answer("OK" if event.state != "failed" else "stored, will be retried")
 
     @http.route(["/mailchimp/sms/<int:audience_id>/<string:secret>",
-                 "/mailchimp/sms/<int:audience_id>/<string:secret>/<path:message>"], type="http",
+                 "/mailchimp/sms/<int:audience_id>/<string:secret>/<sms_text:message>"], type="http",
                 auth="public", methods=["GET", "POST"], csrf=False, save_session=False)
     def mailchimp_sms(self, audience_id, secret, message=None, **params):
-        audience = self._audience(audience_id, secret)
-        if audience is None or not audience.accept_sms_signups:
-            return self._answer("forbidden", 403)
+        """A forwarded SMS sign-up; one refused is kept too, with its reason, on the audience its URL names."""
         delivery = {"message": params.get("message") or message, "phone": params.get("phone"),
                     "date": params.get("date")}
+        Event = request.env["mailchimp.webhook.event"]
+        audience = self._audience(audience_id, secret)
+        if audience is None or not audience.accept_sms_signups:
+            named = request.env["mailchimp.audience"].sudo().browse(audience_id).exists()
+            if named:
+                Event._refuse_sms(named, delivery, request.env._("SMS sign-ups are off for this audience")
+                                  if audience else request.env._("wrong secret in the URL"))
+            return self._answer("forbidden", 403)
         try:
             check_size(request.httprequest.content_length)
             parse_sms_signup(**delivery)
         except WebhookError as error:  # SmsSignupError too
+            Event._refuse_sms(audience, delivery, error.reason)
             return self._answer(error.reason, error.status)
-        event = request.env["mailchimp.webhook.event"]._receive_sms(audience, delivery)
-        return self._answer("OK" if event.state != "failed" else "stored, will be retried")
+        event = Event._receive_sms(audience, delivery)
+        if event.state == "failed":
+            return self._answer("stored, will be retried")
+        return self._answer("OK" if event.state != "refused" else event.outcome)
 
     @staticmethod
     def _audience(audience_id, secret):

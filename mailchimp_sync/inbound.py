@@ -22,6 +22,7 @@ from .const import (
     WEBHOOK_UNSUBSCRIBE,
     WEBHOOK_UPEMAIL,
 )
+from .member_payload import to_e164
 from .times import parse_mailchimp_time
 from .webhook_types import WebhookEvent
 from .webhooks import resolve_group_names
@@ -129,6 +130,31 @@ def full_name(change: RemoteChange) -> str | None:
     """"First Last" from the merges, None when Mailchimp has no name."""
     name = " ".join(part for part in (change.first_name, change.last_name) if part)
     return name or None
+
+
+def phone_update(remote_phone: str | None, mobile: str | None, phone: str | None,
+                 country_code: str | None) -> tuple[str, str] | None:
+    """``(field, value)`` that Mailchimp's PHONE changes on the customer, or None when it changes nothing.
+
+    PHONE is what :func:`.member_payload.pick_phone` sent (the mobile, else the
+    landline, in E.164), so the numbers are compared normalized: Odoo's own
+    number coming back reformatted ("(623)-853-7197" as "+16238537197") is no
+    change. A new number goes back to the field PHONE is built from: the mobile
+    when it is a valid number, else the landline (also when the customer has none).
+    """
+    if not remote_phone:
+        return None
+    numbers = {"mobile": (mobile or "").strip(), "phone": (phone or "").strip()}
+    if _same_number(remote_phone, numbers.values(), country_code):
+        return None
+    built_from = next((field for field, number in numbers.items() if number and to_e164(number, country_code)),
+                      None) or next((field for field, number in numbers.items() if number), "phone")
+    return built_from, remote_phone
+
+
+def _same_number(remote_phone: str, numbers, country_code: str | None) -> bool:
+    remote = to_e164(remote_phone.strip(), country_code) or remote_phone.strip()
+    return any(number and (to_e164(number, country_code) or number) == remote for number in numbers)
 
 
 def _text_or_none(value) -> str | None:

@@ -48,6 +48,7 @@ __all__ = [
     "InterestGrouping",
     "WebhookError",
     "WebhookEvent",
+    "check_content_type",
     "check_size",
     "event_key",
     "is_validation_ping",
@@ -112,7 +113,7 @@ def parse_webhook(raw: bytes, content_type: str | None = None) -> WebhookEvent:
     check_size(len(raw))
     if not raw.strip():
         raise WebhookError("empty body: nothing to do", 200)
-    _check_content_type(content_type)
+    check_content_type(content_type)
     form = _nest(_pairs(_decode(raw)))
     return _event(form)
 
@@ -128,7 +129,8 @@ def storable_body(raw: bytes) -> str:
     return text.replace("\x00", "\\x00")
 
 
-def _check_content_type(content_type: str | None) -> None:
+def check_content_type(content_type: str | None) -> None:
+    """Refuse (415) a body that is not form-encoded UTF-8; a missing Content-Type is accepted."""
     if not content_type:
         return
     media, *params = content_type.split(";")

@@ -46,6 +46,7 @@ from ..mailchimp_sync.inbound import (
     change_from_event,
     change_from_member,
     full_name,
+    phone_update,
 )
 from ..mailchimp_sync.member_payload import build_member, payload_hash, subscriber_hash
 from ..mailchimp_sync.panel import split_addresses
@@ -63,6 +64,7 @@ WEBHOOK_SOURCES = {"user": True, "admin": True, "api": False}  # not api: no ech
 LOCAL_HOSTS = ("localhost", "127.", "10.", "192.168.", "172.16.", "172.17.", "172.18.", "172.19.", "172.2",
                "172.30.", "172.31.", "[::1]")
 IMPORT_PAGE = 1000  # Mailchimp's largest page
+NOT_CREATED = "not_created_"  # + the status: a member Odoo does not know, not subscribed, so not created
 REMOTE_CONTEXT = {"mailchimp_from_remote": True, "tracking_disable": True}
 
 
@@ -246,8 +248,16 @@ class MailchimpAudience(models.Model):
     def _summary_sentence(self, summary):
         labels = {"linked": self.env._("linked"), "created": self.env._("created"),
                   "updated": self.env._("updated"), "unchanged": self.env._("unchanged"),
-                  "skipped": self.env._("skipped (no customer and creating them is off)")}
-        parts = [f"{count} {labels.get(outcome, outcome)}" for outcome, count in sorted(summary.items())]
+                  "skipped": self.env._("skipped (no customer and creating them is off)"),
+                  f"{NOT_CREATED}{STATUS_UNSUBSCRIBED}": self.env._("unsubscribed in Mailchimp (no customer created)"),
+                  f"{NOT_CREATED}{STATUS_CLEANED}": self.env._("cleaned in Mailchimp (no customer created)"),
+                  f"{NOT_CREATED}{STATUS_ARCHIVED}": self.env._("archived in Mailchimp (no customer created)"),
+                  NOT_CREATED: self.env._("not subscribed in Mailchimp (no customer created)")}
+
+        def label(outcome):
+            return labels.get(outcome) or (labels[NOT_CREATED] if outcome.startswith(NOT_CREATED) else outcome)
+
+        parts = [f"{count} {label(outcome)}" for outcome, count in sorted(summary.items())]
         return ", ".join(parts) or self.env._("The audience has no members.")
 
     # ------------------------------------------------------------ events
@@ -294,7 +304,22 @@ class MailchimpAudience(models.Model):
                           date=received.strftime("%Y-%m-%d %H:%M %Z").strip())
         outcome, partner = self._apply_remote_change(change, source="SMS", push=True, phone=signup.phone, note=note,
                                                      engine=engine)
+        kept = partner and partner.sudo().mailchimp_member_ids.filtered(lambda member: member.audience_id == self)
+        if kept and kept.status not in WANTED_STATUSES:
+            return "refused", self._sms_not_subscribed(signup.email, partner, kept.status, engine), partner
         return ("done" if partner else "ignored"), outcome, partner
+
+    def _sms_not_subscribed(self, email, partner, status, engine):
+        """Mailchimp kept the address ``status`` (cleaned, or unsubscribed by the contact): Odoo follows it and
+        says why nobody was subscribed."""
+        now = fields.Datetime.now().replace(tzinfo=timezone.utc)
+        self._apply_remote_change(RemoteChange(email=email, changed_at=now, status=status, partner_id=partner.id),
+                                  source="SMS", engine=engine)
+        why = {STATUS_CLEANED: self.env._("Mailchimp keeps the address cleaned (it bounced) and lets nobody "
+                                          "subscribe it again; ask the person for another address"),
+               STATUS_UNSUBSCRIBED: self.env._("the contact unsubscribed in Mailchimp, which lets only the "
+                                               "contact subscribe again (from a Mailchimp signup form)")}
+        return self.env._("not subscribed: %(why)s", why=why.get(status, status))
 
     # ------------------------------------------------------------ the rules
 
@@ -327,7 +352,7 @@ class MailchimpAudience(models.Model):
         self._bind_named_customers(changes, batch)
         self._create_new_subscribers(changes, batch)
         results = [self._apply_change(change, source, engine, batch, phone, note, author) for change in changes]
-        self._log_notes(batch.notes, noted_on)
+        self._log_notes(batch.notes, noted_on, author)
         self.env["mailchimp.consent"]._record_many(batch.consents)
         self._store_item_hashes(engine, batch.touched, push)
         return results
@@ -347,7 +372,9 @@ class MailchimpAudience(models.Model):
         member, partner = batch.bindings[key]
         outcome = "created" if batch.created.pop(key, False) else "linked" if partner and not member else "updated"
         if not partner:
-            if change.status not in (STATUS_SUBSCRIBED, STATUS_PENDING) or not self.create_partners:
+            if change.status not in (STATUS_SUBSCRIBED, STATUS_PENDING):
+                return f"{NOT_CREATED}{change.status or ''}", None
+            if not self.create_partners:
                 return "skipped", None
             partner = self._create_partner(change, phone)
             outcome = "created"
@@ -369,7 +396,7 @@ class MailchimpAudience(models.Model):
             notes.append(note)
         if phone and not partner.mobile:
             partner.mobile = phone
-        if notes and source != "import":  # an import says what it did in one summary
+        if notes:
             batch.notes.append((partner, self._change_note(change, source, notes, author)))
         elif outcome == "updated":
             outcome = "unchanged"
@@ -429,8 +456,13 @@ class MailchimpAudience(models.Model):
         return self.env._("Mailchimp (%(origin)s, %(audience)s): %(what)s", origin=source, audience=self.name,
                           what="; ".join(notes))
 
-    def _log_notes(self, notes, noted_on=None):
-        """One chatter note per change, written together (oldest first); ``noted_on`` gets each one too."""
+    def _log_notes(self, notes, noted_on=None, author=None):
+        """One chatter note per change, written together (oldest first); ``noted_on`` gets each one too.
+
+        Their author is the user who acted (the dialog's), else OdooBot: the change came from Mailchimp,
+        not from whoever's request happened to carry it (a webhook's is the public user).
+        """
+        author_id = author.partner_id.id if author else self.env.ref("base.partner_root").id
         if noted_on:
             notes = [pair for partner, body in notes
                      for pair in ([(partner, body)] if partner == noted_on else [(partner, body), (noted_on, body)])]
@@ -442,7 +474,7 @@ class MailchimpAudience(models.Model):
                 rounds.append(target)
             target[partner.id] = body
         for bodies in rounds:
-            self.env["res.partner"].browse(list(bodies))._message_log_batch(bodies)
+            self.env["res.partner"].browse(list(bodies))._message_log_batch(bodies, author_id=author_id)
 
     def _store_item_hashes(self, engine, touched, push):
         """Store each customer's item hash on its member (pushing it first for an SMS sign-up)."""
@@ -486,27 +518,33 @@ class MailchimpAudience(models.Model):
         if change.status is None:
             return []
         changed_at = change.changed_at.astimezone(timezone.utc).replace(tzinfo=None)
+        known = bool(member) and member.status == change.status
         if member:
             member.write({"status": change.status, "email": change.email,
                           "mailchimp_id": subscriber_hash(change.email), "left_by_odoo": False,
                           "last_changed": changed_at, "skip_reason": False})
-        self._follow_box(partner, change.status, changed_at)
+        box_moved = self._follow_box(partner, change.status, changed_at)
         if change.status == STATUS_CLEANED:
             self.env["mail.blacklist"].sudo()._add(change.email, message=self.env._(
                 "Cleaned in Mailchimp (%s)", change.reason or self.env._("bounced")))
+        if source != SOURCE_DIALOG and not box_moved and (known or not member):
+            return []  # nothing changed: the status Odoo knew already (a pull or import reads every member)
         return [self._status_note(change, source)]
 
     def _follow_box(self, partner, status, changed_at):
         """The box follows a later change: ticked while one of the customer's members gets (or awaits) campaigns,
-        unticked when none does any more (the other audiences' members are not the contact's to leave)."""
+        unticked when none does any more (the other audiences' members are not the contact's to leave).
+        True when the box moved."""
         if status not in (*WANTED_STATUSES, STATUS_UNSUBSCRIBED, STATUS_CLEANED):
-            return
+            return False
         if partner.mailchimp_subscribe_date and partner.mailchimp_subscribe_date > changed_at:
-            return
+            return False
         wanted = status in WANTED_STATUSES or any(
             other in WANTED_STATUSES for other in partner.sudo().mailchimp_member_ids.mapped("status"))
-        if partner.mailchimp_subscribe != wanted:
-            partner.write({"mailchimp_subscribe": wanted})
+        if partner.mailchimp_subscribe == wanted:
+            return False
+        partner.write({"mailchimp_subscribe": wanted})
+        return True
 
     def _status_note(self, change, source):
         words = {
@@ -533,9 +571,11 @@ class MailchimpAudience(models.Model):
         if name and not partner.is_company and name != partner.name:
             values["name"] = name
             notes.append(self.env._("name %s", name))
-        if change.phone and change.phone not in (partner.phone, partner.mobile):
-            values["phone"] = change.phone
-            notes.append(self.env._("phone %s", change.phone))
+        phone = phone_update(change.phone, partner.mobile, partner.phone, partner.country_id.code)
+        if phone:
+            field, number = phone
+            values[field] = number
+            notes.append(self.env._("phone %s", number))
         tags = self._tags_for(partner, change.interests, mapped)
         if tags != partner.category_id:
             values["category_id"] = [(6, 0, tags.ids)]

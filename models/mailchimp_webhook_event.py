@@ -4,7 +4,8 @@ import logging
 
 from odoo import api, fields, models
 
-from ..mailchimp_sync.const import WEBHOOK_CAMPAIGN, WEBHOOK_EVENT_TYPES
+from ..mailchimp_sync.const import MAX_SMS_MESSAGE_CHARS, WEBHOOK_CAMPAIGN, WEBHOOK_EVENT_TYPES
+from ..mailchimp_sync.sms_signup import normalize_phone, parse_sms_signup
 from ..mailchimp_sync.webhooks import WebhookError, event_key, parse_webhook
 from .mailchimp_transaction import commit_if_allowed
 
@@ -39,10 +40,12 @@ class MailchimpWebhookEvent(models.Model):
     event_key = fields.Char(required=True, index=True, copy=False)
     fired_at = fields.Datetime(string="Fired at")
     email = fields.Char()
+    phone = fields.Char(help="The number an SMS sign-up came from.")
     partner_id = fields.Many2one("res.partner", string="Customer", ondelete="set null")
     raw = fields.Text(string="Delivery", help="The body as received (no secret is in it: the secret is in the URL).")
     state = fields.Selection(
-        [("new", "Received"), ("done", "Applied"), ("failed", "Failed"), ("ignored", "Nothing to do")],
+        [("new", "Received"), ("done", "Applied"), ("failed", "Failed"), ("ignored", "Nothing to do"),
+         ("refused", "Refused")],
         required=True, default="new", index=True)
     outcome = fields.Text()
     attempts = fields.Integer(default=0)
@@ -72,11 +75,28 @@ class MailchimpWebhookEvent(models.Model):
     @api.model
     def _receive_sms(self, audience, delivery):
         """Store a forwarded SMS sign-up (``{message, phone, date}``, already checked) and apply it."""
-        raw = json.dumps(delivery, ensure_ascii=False, sort_keys=True)
-        record = self._store(audience, hashlib.sha256(raw.encode("utf-8")).hexdigest(), {
-            "source": SOURCE_SMS, "event_type": SOURCE_SMS, "fired_at": fields.Datetime.now(), "raw": raw})
+        signup = parse_sms_signup(**delivery)
+        record = self._store(audience, *self._sms_key_and_values(delivery, email=signup.email, phone=signup.phone))
         self._apply_waiting(audience)
         return record
+
+    @api.model
+    def _refuse_sms(self, audience, delivery, reason):
+        """Keep a forwarded SMS that subscribes nobody, with why (the URL's secret is never in ``delivery``)."""
+        message = delivery.get("message")
+        kept = {**delivery, "message": message[:MAX_SMS_MESSAGE_CHARS].replace("\x00", "\\x00")
+                if isinstance(message, str) else message}
+        key, values = self._sms_key_and_values(kept, phone=normalize_phone(delivery.get("phone")) or
+                                               (delivery.get("phone") or "")[:64] or False)
+        reason_key = hashlib.sha256(reason.encode("utf-8")).hexdigest()[:16]
+        return self._store(audience, f"refused-{reason_key}-{key}", {**values, "state": "refused", "outcome": reason})
+
+    @staticmethod
+    def _sms_key_and_values(delivery, email=False, phone=False):
+        raw = json.dumps(delivery, ensure_ascii=False, sort_keys=True)
+        return hashlib.sha256(raw.encode("utf-8")).hexdigest(), {
+            "source": SOURCE_SMS, "event_type": SOURCE_SMS, "fired_at": fields.Datetime.now(), "raw": raw,
+            "email": email, "phone": phone or False}
 
     @api.model
     def _store(self, audience, key, values):

@@ -1,10 +1,11 @@
 """Mailchimp → Odoo against the running server: webhooks, reconciliation, import, SMS sign-ups."""
+import json
 import urllib.parse
 from unittest.mock import patch
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
-from odoo.tools import mute_logger
+from odoo.tools import file_open, mute_logger
 
 from odoo.addons.mailchimp_sync.models.mailchimp_inbound import MailchimpAudience
 from odoo.addons.mailchimp_sync.models.mailchimp_transaction import undo_since_commit
@@ -78,6 +79,25 @@ class TestWebhooks(MailchimpSyncCase, HttpCase):
         self.assertEqual(self.counts(), before)
         self.assertEqual(customer.write_date, written)
         self.assertTrue(customer.mailchimp_subscribe)
+
+    def test_a_delivery_that_is_not_form_encoded_is_refused_with_415_and_writes_nothing(self):
+        customer = self.customer("Still Here", "still.here@acme-example.com")
+        self.sync()
+        before = self.counts()
+        pairs = self.event_pairs("unsubscribe", "still.here@acme-example.com", action="unsub")
+        deliveries = {
+            "application/json": {"data": json.dumps(dict(pairs)), "headers": {"Content-Type": "application/json"}},
+            "text/plain": {"data": body(pairs), "headers": {"Content-Type": "text/plain"}},
+            "multipart/form-data": {"data": dict(pairs), "files": {"file": ("a.txt", b"x")}},
+        }
+        for content_type, request in deliveries.items():
+            with self.subTest(content_type=content_type):
+                response = self.url_open(self.url, **request)
+                self.assertEqual(response.status_code, 415)
+                self.assertIn("application/x-www-form-urlencoded", response.text)
+        self.assertEqual(self.counts(), before)
+        self.assertTrue(customer.mailchimp_subscribe)
+        self.assertEqual(self.member_of(customer).status, "subscribed")
 
     def test_sql_and_html_in_fields_are_kept_as_text(self):
         response = self.post(self.event_pairs("subscribe", "bobby@acme-example.com",
@@ -356,6 +376,97 @@ class TestWebhooks(MailchimpSyncCase, HttpCase):
         self.assertEqual(self.env["res.partner"].search_count([("email", "=like", "resumed%@acme-example.com")]),
                          1500, "nothing created twice")
 
+    # ------------------------------------------------------------ what people wrote, and notes
+
+    def demo_phones(self):
+        """``[(mobile, phone, country)]``: every phone format of the demo customers and of the stand-in's seed,
+        each as the landline, and the first also as the only number (a mobile)."""
+        demo = self.env["res.partner"].with_context(active_test=False).search(
+            ["|", ("phone", "!=", False), ("mobile", "!=", False)])
+        formats = {(partner.mobile or False, partner.phone or False, partner.country_id) for partner in demo}
+        with file_open("mailchimp_sync/standins/mailchimp/demo_seed.json") as seed:
+            seed_phones = {member["merge_fields"]["PHONE"] for audience in json.load(seed)["lists"]
+                           for member in audience["members"] if member.get("merge_fields", {}).get("PHONE")}
+        formats |= {(False, phone, self.poland) for phone in seed_phones}
+        first = sorted(formats, key=str)[0]
+        return sorted(formats, key=str) + [(first[1] or first[0], False, first[2])]
+
+    def test_the_phone_odoo_pushed_comes_back_as_no_change_for_every_demo_format(self):
+        customers = self.env["res.partner"]
+        for number, (mobile, phone, country) in enumerate(self.demo_phones()):
+            customers |= self.customer(f"Phone {number}", f"phone{number}@acme-example.com", mobile=mobile,
+                                       phone=phone, country_id=country.id)
+        self.assertGreater(len(customers), 5)
+        numbers = {partner: (partner.mobile, partner.phone) for partner in customers}
+        notes = {partner: len(partner.message_ids) for partner in customers}
+        self.sync()
+        pushed = [partner for partner in customers if self.remote(partner.email)["merge_fields"].get("PHONE")]
+        self.assertGreater(len(pushed), 5, "Odoo pushed the valid numbers, in E.164")
+        self.audience._reconcile()
+        self.audience.action_import_members()
+        self.audience._import_members()
+        for partner in customers:
+            with self.subTest(mobile=numbers[partner][0], phone=numbers[partner][1]):
+                self.assertEqual((partner.mobile, partner.phone), numbers[partner])
+                self.assertEqual(len(partner.message_ids), notes[partner], "no note: nothing changed")
+        self.assertNotIn("updated", self.audience.import_summary_text)
+
+    def test_a_phone_changed_in_mailchimp_goes_back_to_the_field_it_came_from(self):
+        only_mobile = self.customer("Only Mobile", "only.mobile@acme-example.com", mobile="+48 500 600 700")
+        self.sync()
+        self.standin.store.user_update_profile(self.list_id, "only.mobile@acme-example.com",
+                                               merges={"PHONE": "+48501222333"})
+        self.audience._reconcile()
+        self.assertEqual((only_mobile.mobile, only_mobile.phone), ("+48501222333", False))
+        self.assertIn("+48501222333", only_mobile.message_ids[0].body)
+
+    def test_a_pull_or_an_import_notes_only_what_changed(self):
+        partner = self.customer("Noted Once", "noted.once@acme-example.com")
+        self.sync()
+        self.standin.store.user_unsubscribe(self.list_id, "noted.once@acme-example.com")
+        before = len(partner.message_ids)
+        self.audience._reconcile()
+        self.assertEqual(len(partner.message_ids), before + 1)
+        self.assertIn("unsubscribed", partner.message_ids[0].body)
+        self.assertEqual(partner.message_ids[0].author_id, self.env.ref("base.partner_root"))
+        self.audience.last_reconcile = False  # read every member again
+        self.audience._reconcile()
+        for _round in range(2):
+            self.audience.action_import_members()
+            self.audience._import_members()
+        self.assertEqual(len(partner.message_ids), before + 1, "the same status read again is no news")
+
+    def test_an_import_notes_a_customer_it_links_the_first_time_only(self):
+        known = self.env["res.partner"].create({"name": "Known There", "email": "known.there@acme-example.com"})
+        audience = self.big_audience(0, "linked")
+        self.client.batch_subscribe(audience.mailchimp_id, [{"email_address": "known.there@acme-example.com",
+                                                             "status_if_new": "subscribed"}])
+        for expected in ("1 linked", "1 unchanged"):
+            audience.action_import_members()
+            audience._import_members()
+            self.assertEqual(audience.import_summary_text, expected)
+            self.assertEqual(len(known.message_ids.filtered(lambda message: "Mailchimp (import" in message.body)), 1)
+
+    def test_a_webhook_note_is_written_by_odoobot(self):
+        partner = self.customer("Bot Noted", "bot.noted@acme-example.com")
+        self.sync()
+        self.post(self.event_pairs("unsubscribe", "bot.noted@acme-example.com", action="unsub"))
+        self.assertIn("unsubscribed", partner.message_ids[0].body)
+        self.assertEqual(partner.message_ids[0].author_id, self.env.ref("base.partner_root"))
+
+    def test_the_import_says_which_members_it_did_not_create_and_why(self):
+        audience = self.big_audience(0, "left")
+        self.client.batch_subscribe(audience.mailchimp_id, [
+            {"email_address": email, "status_if_new": "subscribed"}
+            for email in ("gone.one@acme-example.com", "bounced.one@acme-example.com")])
+        self.standin.store.user_unsubscribe(audience.mailchimp_id, "gone.one@acme-example.com")
+        self.standin.store.mark_cleaned(audience.mailchimp_id, "bounced.one@acme-example.com")
+        self.assertTrue(audience.create_partners)
+        audience.action_import_members()
+        audience._import_members()
+        self.assertEqual(audience.import_summary_text, "1 cleaned in Mailchimp (no customer created), "
+                                                       "1 unsubscribed in Mailchimp (no customer created)")
+
     # ------------------------------------------------------------ SMS sign-ups
 
     def sms(self, message, phone="+48600100200", method="GET"):
@@ -374,18 +485,44 @@ class TestWebhooks(MailchimpSyncCase, HttpCase):
         self.assertEqual(self.remote("sms.jan@acme-example.com")["status"], "subscribed")
         self.assertIn("SMS", partner.message_ids[0].body)
         self.assertIn("+48600100200", partner.message_ids[0].body)
+        event = self.env["mailchimp.webhook.event"].search([("partner_id", "=", partner.id)])
+        self.assertEqual((event.email, event.phone), ("sms.jan@acme-example.com", "+48600100200"))
+
+    def test_an_sms_typed_on_two_lines_is_accepted_in_the_path_as_in_the_query(self):
+        in_path = self.sms("Zapisz mnie\nline.path@acme-example.com")
+        base = self.audience.sms_url.replace("/#WIADOMOSC#", "")
+        in_query = self.url_open(base + "?" + urllib.parse.urlencode(
+            {"message": "Zapisz mnie\nline.query@acme-example.com", "phone": "+48600100200"}))
+        for response, email in ((in_path, "line.path@acme-example.com"), (in_query, "line.query@acme-example.com")):
+            with self.subTest(email=email):
+                self.assertEqual((response.status_code, response.text), (200, "OK"))
+                partner = self.env["res.partner"].search([("email", "=", email)])
+                self.assertTrue(partner.mailchimp_subscribe)
+                self.assertEqual(self.remote(email)["status"], "subscribed")
+                event = self.env["mailchimp.webhook.event"].search([("partner_id", "=", partner.id)])
+                self.assertEqual(json.loads(event.raw)["message"], f"Zapisz mnie\n{email}")
 
     def test_an_sms_with_two_emails_takes_the_first_valid_one(self):
         self.sms("bad@ and first@acme-example.com or second@acme-example.com", phone="+48 600 100 201")
         self.assertTrue(self.env["res.partner"].search([("email", "=", "first@acme-example.com")]))
         self.assertFalse(self.env["res.partner"].search([("email", "=", "second@acme-example.com")]))
 
-    def test_an_sms_without_an_email_is_refused_and_writes_nothing(self):
-        before = self.counts()
-        response = self.sms("STOP spam 123")
-        self.assertEqual(response.status_code, 400)
-        self.assertIn("no valid email address in message", response.text)
-        self.assertEqual(self.counts(), before)
+    def refused_sms(self):
+        return self.env["mailchimp.webhook.event"].search([("state", "=", "refused"), ("source", "=", "sms")])
+
+    def test_an_sms_without_an_email_is_refused_kept_with_its_reason_and_changes_nobody(self):
+        _events, partners, members = self.counts()
+        for text, status in (("STOP spam 123", 400), ("x" * 2000 + " a@acme-example.com", 413)):
+            with self.subTest(status=status):
+                response = self.sms(text)
+                self.assertEqual(response.status_code, status)
+        self.assertEqual(self.counts()[1:], (partners, members))
+        refused = self.refused_sms().sorted("id")
+        self.assertEqual(len(refused), 2)
+        self.assertEqual(refused[0].outcome, "no valid email address in message")
+        self.assertIn("longer than", refused[1].outcome)
+        self.assertEqual(refused[0].phone, "+48600100200")
+        self.assertEqual(json.loads(refused[0].raw)["message"], "STOP spam 123")
 
     def test_sms_with_a_wrong_secret_or_when_not_accepted_is_forbidden(self):
         self.audience.accept_sms_signups = True
@@ -394,3 +531,24 @@ class TestWebhooks(MailchimpSyncCase, HttpCase):
         self.assertEqual(self.url_open(url.replace(self.audience.webhook_secret, "nope")).status_code, 403)
         self.audience.accept_sms_signups = False
         self.assertEqual(self.url_open(url).status_code, 403)
+        refused = self.refused_sms().sorted("id")
+        self.assertEqual(refused.mapped("outcome"),
+                         ["wrong secret in the URL", "SMS sign-ups are off for this audience"])
+        self.assertFalse(any(self.audience.webhook_secret in event.raw or "nope" in event.raw for event in refused))
+        self.assertFalse(self.env["res.partner"].search([("email", "=", "a@acme-example.com")]))
+
+    def test_an_sms_sign_up_of_an_address_cleaned_in_mailchimp_says_it_was_not_subscribed(self):
+        partner = self.customer("Bounced Once", "bounced.sms@acme-example.com")
+        self.sync()
+        self.standin.store.mark_cleaned(self.list_id, "bounced.sms@acme-example.com")
+        partner.mailchimp_subscribe = False  # Odoo did not hear of the bounce (no webhook): only the box moved
+        response = self.sms("bounced.sms@acme-example.com")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("not subscribed", response.text)
+        self.assertIn("cleaned", response.text)
+        event = self.env["mailchimp.webhook.event"].search([("email", "=", "bounced.sms@acme-example.com")])
+        self.assertEqual(event.state, "refused")
+        self.assertEqual(event.outcome, response.text)
+        self.assertEqual(self.remote("bounced.sms@acme-example.com")["status"], "cleaned")
+        self.assertFalse(partner.mailchimp_subscribe)
+        self.assertEqual(self.member_of(partner).status, "cleaned")

@@ -2,7 +2,13 @@
 from datetime import datetime, timezone
 from urllib.parse import urlencode
 
-from mailchimp_sync.inbound import change_from_answer, change_from_event, change_from_member, full_name
+from mailchimp_sync.inbound import (
+    change_from_answer,
+    change_from_event,
+    change_from_member,
+    full_name,
+    phone_update,
+)
 from mailchimp_sync.webhooks import parse_webhook
 
 GROUPS = {"cat1": {"Wholesale": "int-w", "Retail": "int-r", "Walk, 2015": "int-walk"}}
@@ -67,3 +73,23 @@ def test_a_campaign_event_changes_no_member():
     assert change_from_event(event([("type", "campaign"), ("fired_at", "2026-11-27 10:00:00"),
                                     ("data[list_id]", "L1"), ("data[id]", "c1"), ("data[subject]", "News"),
                                     ("data[status]", "sent"), ("data[reason]", "")]), GROUPS) is None
+
+
+def test_odoos_own_phone_coming_back_reformatted_is_no_change():
+    assert phone_update("+16238537197", None, "(623)-853-7197", "US") is None
+    assert phone_update("+48500600700", "500 600 700", None, "PL") is None
+    assert phone_update("+48500600700", None, "+48 500-600-700", None) is None
+    assert phone_update("+16238537197", "(623)-853-7197", "+1 555 0100", "US") is None, "the mobile was sent"
+
+
+def test_a_new_number_goes_back_to_the_field_phone_was_built_from():
+    assert phone_update("+48501222333", "500 600 700", None, "PL") == ("mobile", "+48501222333"), "mobile only"
+    assert phone_update("+48501222333", None, "500 600 700", "PL") == ("phone", "+48501222333")
+    assert phone_update("+48501222333", "500 600 700", "22 123 45 67", "PL") == ("mobile", "+48501222333")
+    assert phone_update("+48501222333", "not a number", "500 600 700", "PL") == ("phone", "+48501222333")
+    assert phone_update("+48501222333", None, None, "PL") == ("phone", "+48501222333")
+
+
+def test_no_phone_in_mailchimp_changes_nothing():
+    assert phone_update(None, "500 600 700", None, "PL") is None
+    assert phone_update("", None, None, None) is None
