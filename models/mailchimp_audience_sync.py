@@ -10,7 +10,7 @@ from odoo.exceptions import UserError
 from psycopg2.extensions import TRANSACTION_STATUS_INERROR
 
 from ..mailchimp_sync.errors import MailchimpError
-from .mailchimp_transaction import commit_if_allowed, undo_since_commit
+from .mailchimp_transaction import commit_if_allowed, describe_failure, undo_since_commit
 from .sync_engine import AudienceSync
 
 _logger = logging.getLogger(__name__)
@@ -121,7 +121,7 @@ class MailchimpAudience(models.Model):
                 _logger.exception("Mailchimp sync of %s failed", self.name)
                 run.write({"state": "failed", "date_end": fields.Datetime.now(), "message": self.env._(
                     "The run stopped on an error in Odoo (%(error)s); what was pushed before is kept, "
-                    "the next run continues.", error=f"{type(error).__name__}: {error}".strip())})
+                    "the next run continues.", error=describe_failure(error))})
             self._sms_after_sync_run(run)
             run._send_report()
             commit_if_allowed(self.env)

@@ -11,7 +11,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools.safe_eval import safe_eval
 
 from ..mailchimp_sync.collections import plan_collection, segment_batches
-from .mailchimp_transaction import commit_if_allowed, undo_since_commit
+from .mailchimp_transaction import commit_if_allowed, describe_failure, undo_since_commit
 
 _logger = logging.getLogger(__name__)
 
@@ -160,7 +160,7 @@ class MailchimpCollection(models.Model):
             _logger.exception("Mailchimp sync of the collection %s failed", self.name)
             undo_since_commit(self.env)
             result = {"sync_state": SYNC_FAILED, "sync_message": self.env._(
-                "The sync stopped on an error in Odoo (%(error)s).", error=f"{type(error).__name__}: {error}".strip())}
+                "The sync stopped on an error in Odoo (%(error)s).", error=describe_failure(error))}
         self.write(result)
         commit_if_allowed(self.env)
 

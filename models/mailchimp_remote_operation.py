@@ -34,7 +34,7 @@ from ..mailchimp_sync.remote_operations import (
     open_key,
     refused,
 )
-from .mailchimp_transaction import commit_if_allowed
+from .mailchimp_transaction import commit_if_allowed, describe_failure
 
 _logger = logging.getLogger(__name__)
 
@@ -185,7 +185,7 @@ class MailchimpRemoteOperation(models.Model):
             _logger.exception("Remote operation %s (%s) failed", self.id, self.kind)
             self._end(NEEDS_CHECK, self.env._(
                 "Odoo stopped on an error (%(error)s) after the call may have been made; check it in the service.",
-                error=f"{type(error).__name__}: {error}".strip()))
+                error=describe_failure(error)))
         else:
             self._end(DONE, answer)
         self._commit()

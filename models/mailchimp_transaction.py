@@ -39,3 +39,8 @@ def undo_since_commit(env):
     else:
         env.cr.clear()
         env.cr.execute(f"ROLLBACK TO SAVEPOINT {SAVEPOINT}")
+
+
+def describe_failure(error):
+    """An unexpected error of long work in one line for the user: its kind and its message."""
+    return f"{type(error).__name__}: {error}".strip()
