@@ -25,3 +25,4 @@ from . import test_oauth
 from . import test_gdpr
 from . import test_backends
 from . import test_upgrade
+from . import test_interactive
