@@ -28,6 +28,11 @@ A service plugs in by subclassing (:class:`~.client.MailchimpClient`,
 
 Each service's credentials check the base URL they are given (a stand-in's) with
 :func:`clean_base_url`.
+
+Batch work (a sync, an import) waits long for an answer and retries slowly. A
+person waiting for a screen (the customer's panel, a dialog, a verify button)
+does not: :data:`INTERACTIVE_OPTIONS` give short timeouts, one quick retry, and
+a ``budget`` that bounds each call, retries included.
 """
 import email.utils
 import logging
@@ -50,6 +55,9 @@ NO_CONNECTION_ERRORS = (
 HTTP_URL_RE = re.compile(r"^https?://")
 MASK = "***"
 USER_AGENT = "mailchimp_sync-odoo/18.0"
+# A person waits: connect 2 s, read 3 s, one quick retry (a refused or failed call, not a hung one), 4 s in all.
+INTERACTIVE_OPTIONS = {"timeout": (2.0, 3.0), "max_retries": 1, "backoff_base": 0.2, "backoff_cap": 0.5,
+                       "budget": 4.0}
 
 _logger = logging.getLogger(__name__)
 _OBJECT_REPR_PREFIX = re.compile(r"^<[^>]* object at 0x[0-9a-fA-F]+>: ")
@@ -122,8 +130,12 @@ class JsonHttpClient:
     same: urllib3 logs request lines at DEBUG level). ``timeout`` is
     ``(connect, read)`` seconds or one number for both. ``max_retries`` counts
     the extra attempts after the first one. ``max_connections`` bounds the
-    pool; a caller beyond it waits for a free connection. ``sleep`` is
-    injectable so tests can check the backoff without waiting.
+    pool; a caller beyond it waits for a free connection. ``budget`` bounds
+    the seconds of one call, retries and backoff included (None: unbounded):
+    each attempt's timeouts are cut to what is left of it, and a retry starts
+    only when its backoff and a connection still fit in it (else the last
+    failure is raised as it is). ``sleep`` is injectable so tests can check the backoff
+    without waiting.
     """
 
     service = "The server"
@@ -134,13 +146,14 @@ class JsonHttpClient:
     retry_error_class = ServiceRetryError
 
     def __init__(self, base_url, *, auth=None, headers=None, secrets=(), timeout=(5.0, 120.0), max_retries=4,
-                 backoff_base=0.5, backoff_cap=30.0, max_connections=10, sleep=time.sleep):
+                 backoff_base=0.5, backoff_cap=30.0, max_connections=10, budget=None, sleep=time.sleep):
         self.base_url = base_url.rstrip("/")
         self.secrets = tuple(secrets)
         self.timeout = timeout
         self.max_retries = max_retries
         self.backoff_base = backoff_base
         self.backoff_cap = backoff_cap
+        self.budget = budget
         self._sleep = sleep
         self.session = self._build_session(auth, headers, max_connections)
 
@@ -196,12 +209,16 @@ class JsonHttpClient:
             idempotent = method in IDEMPOTENT_METHODS
         url = f"{self.base_url}/{path.lstrip('/')}"
         attempts = (self.max_retries if max_retries is None else max_retries) + 1
+        deadline = None if self.budget is None else time.monotonic() + self.budget
         failure = None
         for attempt in range(attempts):
             if attempt:
-                self._sleep(backoff_delay(attempt, self.backoff_base, self.backoff_cap, failure.retry_after))
+                delay = backoff_delay(attempt, self.backoff_base, self.backoff_cap, failure.retry_after)
+                if deadline is not None and time.monotonic() + delay + self.timeouts[0] > deadline:
+                    raise failure  # no time left to connect again: the last failure is the answer
+                self._sleep(delay)
             try:
-                response = self._send(method, url, params, json_body)
+                response = self._send(method, url, params, json_body, self._attempt_timeout(deadline))
             except requests.RequestException as exc:
                 failure = self._connection_error(exc)
                 if not may_retry_after_exception(exc, idempotent):
@@ -225,9 +242,18 @@ class JsonHttpClient:
                              self.redact(path), response.status_code, attempt + 1, attempts)
         raise self._retries_exhausted(failure, attempts)
 
-    def _send(self, method, url, params, json_body):
+    def _attempt_timeout(self, deadline):
+        """The ``(connect, read)`` timeouts of the next attempt: the client's, cut to what is left of the budget."""
+        if deadline is None:
+            return self.timeout
+        left = max(deadline - time.monotonic(), 0.001)
+        if isinstance(self.timeout, tuple):
+            return tuple(min(seconds, left) for seconds in self.timeout)
+        return min(self.timeout, left)
+
+    def _send(self, method, url, params, json_body, timeout):
         started = time.monotonic()
-        response = self.session.request(method, url, params=params, json=json_body, timeout=self.timeout)
+        response = self.session.request(method, url, params=params, json=json_body, timeout=timeout)
         self.logger.debug("%s %s %s -> %s in %.3fs", self.service, method, self.redact(response.url),
                           response.status_code, time.monotonic() - started)
         return response

@@ -142,10 +142,10 @@ class MailchimpOAuthClient(JsonHttpClient):
             response.reason or f"HTTP {response.status_code}")
         return MailchimpError(status=response.status_code, title=code, detail=detail)
 
-    def _send(self, method, url, params, json_body):
+    def _send(self, method, url, params, json_body, timeout):
         if method == "POST":  # the token endpoint takes a form, not JSON
-            return self.session.request(method, url, params=params, data=json_body, timeout=self.timeout)
-        return super()._send(method, url, params, json_body)
+            return self.session.request(method, url, params=params, data=json_body, timeout=timeout)
+        return super()._send(method, url, params, json_body, timeout)
 
     def exchange_code(self, client_id, client_secret, redirect_to, code):
         """The access token for ``code``; :class:`MailchimpError` for a wrong code or client secret."""

@@ -22,6 +22,7 @@ The compliance rule of a ticked box (``pending`` for who unsubscribed) is
 """
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -249,8 +250,19 @@ class MailchimpPanelProvider(PanelProvider):
         key = email_key(email)
         if key not in self._reads:
             list_ids = [list_id for list_id, _name in self.audiences]
+            failed = threading.Event()
+
+            def read(list_id):  # one failure fails the panel: the audiences not started yet are not read
+                if failed.is_set():
+                    return None, None
+                try:
+                    return self._read_audience(list_id, email)
+                except Exception:
+                    failed.set()
+                    raise
+
             with ThreadPoolExecutor(max_workers=self.parallel) as pool:
-                answers = dict(zip(list_ids, pool.map(lambda list_id: self._read_audience(list_id, email), list_ids)))
+                answers = dict(zip(list_ids, pool.map(read, list_ids)))
             self._reads[key] = ({list_id: member for list_id, (member, _activity) in answers.items()},
                                 {list_id: activity for list_id, (_member, activity) in answers.items()})
         return self._reads[key]

@@ -121,12 +121,12 @@ class MailchimpAccount(models.Model):
             return Credentials.from_oauth(account.oauth_token, account.oauth_dc, base_url=account.base_url)
         return Credentials.from_api_key(account.api_key, base_url=account.base_url)
 
-    def _new_client(self, credentials):
-        return MailchimpClient(credentials, **self._client_options())
+    def _new_client(self, credentials, interactive=False):
+        return MailchimpClient(credentials, **self._client_options(interactive))
 
     def _verify(self, credentials):
         """A ping, then the account's name as Mailchimp gives it."""
-        with self._new_client(credentials) as client:
+        with self._new_client(credentials, interactive=True) as client:
             client.ping()
             remote = client.get_account()
         return remote.get("account_name") or remote.get("account_id") or ""

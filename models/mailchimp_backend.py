@@ -28,7 +28,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..mailchimp_sync.client_cache import ClientCache
-from ..mailchimp_sync.json_http import ServiceError
+from ..mailchimp_sync.json_http import INTERACTIVE_OPTIONS, ServiceError
 
 _logger = logging.getLogger(__name__)
 
@@ -108,8 +108,8 @@ class MailchimpBackend(models.AbstractModel):
         """The stored credentials (a core credentials object); the service's config error when unusable."""
         raise NotImplementedError
 
-    def _new_client(self, credentials):
-        """A core client for ``credentials``, with :meth:`_client_options`."""
+    def _new_client(self, credentials, interactive=False):
+        """A core client for ``credentials``, with :meth:`_client_options` (``interactive``: a person waits)."""
         raise NotImplementedError
 
     def _verify(self, credentials):
@@ -134,22 +134,30 @@ class MailchimpBackend(models.AbstractModel):
 
     # ------------------------------------------------------------ the shared client
 
-    def _client(self):
+    def _client(self, interactive=False):
         """The account's shared client: connections stay open between calls.
 
         Keyed by database, model and record, and made again when the stored
         credentials changed (the replaced one is never closed under another thread).
+        ``interactive`` (a person waits: the customer's panel, a dialog) gives the
+        short-timeout client of :data:`INTERACTIVE_OPTIONS`, with a pool of its own
+        that batch work cannot fill.
         """
         self.ensure_one()
-        return _clients.get(self._client_cache_key(), self._credentials(), self._new_client)
+        key = (*self._client_cache_key(), "interactive") if interactive else self._client_cache_key()
+        return _clients.get(key, self._credentials(), lambda credentials: self._new_client(credentials, interactive))
 
     def _client_cache_key(self):
         return (self.env.cr.dbname, self._name, self.id)
 
     @api.model
-    def _client_options(self):
-        """Keyword arguments of the core clients (timeouts, retries); tests shorten the backoff."""
-        return {}
+    def _client_options(self, interactive=False):
+        """Keyword arguments of the core clients (timeouts, retries); tests shorten the backoff.
+
+        ``interactive``: for a person waiting (short timeouts, one quick retry, a few seconds in all);
+        else batch work's (long timeouts, patient retries).
+        """
+        return dict(INTERACTIVE_OPTIONS) if interactive else {}
 
     # ------------------------------------------------------------ connect and disconnect
 

@@ -58,12 +58,12 @@ class MailchimpCmAccount(models.Model):
                 "Campaign Monitor is not connected: a system administrator connects it in Settings → Mailchimp.")
         return CampaignMonitorCredentials.from_key(account.api_key, account.client_id, base_url=account.base_url)
 
-    def _new_client(self, credentials):
-        return CampaignMonitorClient(credentials, **self._client_options())
+    def _new_client(self, credentials, interactive=False):
+        return CampaignMonitorClient(credentials, **self._client_options(interactive))
 
     def _verify(self, credentials):
         """The client's details: its name."""
-        with self._new_client(credentials) as client:
+        with self._new_client(credentials, interactive=True) as client:
             return client.client_name()
 
     def _credential_values(self, credentials):
@@ -112,8 +112,8 @@ class MailchimpCmAccount(models.Model):
         if not changes:
             return {"results": [], "panel": self._panel_data(partner, address.email)}
         with self._user_errors():
+            known = {str(item["ListID"]) for item in self._client(interactive=True).lists()}
             provider = CampaignMonitorPanelProvider(self._client())
-            known = {str(item["ListID"]) for item in provider.client.lists()}
         unknown = [list_id for list_id, _subscribe in changes if list_id not in known]
         if unknown:
             raise UserError(self.env._("Unknown Campaign Monitor list: %s. Reload the page.", ", ".join(unknown)))

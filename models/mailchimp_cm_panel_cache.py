@@ -9,7 +9,6 @@ from odoo import api, fields, models
 
 from ..mailchimp_sync.campaign_monitor_panel import CampaignMonitorPanelProvider
 from ..mailchimp_sync.panel_providers import provider_panel
-from .mailchimp_panel_cache import PANEL_RETRIES
 
 
 class MailchimpCmPanelCache(models.Model):
@@ -22,5 +21,5 @@ class MailchimpCmPanelCache(models.Model):
 
     @api.model
     def _read_remote(self, account, email):
-        provider = CampaignMonitorPanelProvider(account._client(), max_retries=PANEL_RETRIES)
+        provider = CampaignMonitorPanelProvider(account._client(interactive=True))
         return provider_panel(provider, email)

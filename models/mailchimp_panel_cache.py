@@ -20,8 +20,6 @@ from ..mailchimp_sync.panel_providers import provider_panel
 _logger = logging.getLogger(__name__)
 
 CACHE_TTL = timedelta(minutes=5)
-# One retry, not the sync's four: a user waits for the panel, and a known answer is shown when Mailchimp is down.
-PANEL_RETRIES = 1
 # Audiences read at once: the panel waits for Mailchimp's round trips, not for Odoo (the client's pool holds 10).
 PARALLEL_READS = 4
 
@@ -71,9 +69,9 @@ class MailchimpPanelCache(models.Model):
     def _read_from_mailchimp(self, account, email):
         """The panel of ``email`` over the account's audiences: each member, and the activity of members."""
         audiences = self.env["mailchimp.audience"].sudo().search([("account_id", "=", account.id)])
-        provider = MailchimpPanelProvider(account._client(), [(audience.mailchimp_id, audience.name)
-                                                              for audience in audiences],
-                                          max_retries=PANEL_RETRIES, parallel=PARALLEL_READS)
+        provider = MailchimpPanelProvider(account._client(interactive=True),
+                                          [(audience.mailchimp_id, audience.name) for audience in audiences],
+                                          parallel=PARALLEL_READS)
         return provider_panel(provider, email)
 
     @api.model

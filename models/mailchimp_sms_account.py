@@ -53,12 +53,12 @@ class MailchimpSmsAccount(models.Model):
             return SmsCredentials.from_login(account.username, account.password, base_url=account.base_url)
         return SmsCredentials.from_token(account.token, base_url=account.base_url)
 
-    def _new_client(self, credentials):
-        return SerwerSmsClient(credentials, **self._client_options())
+    def _new_client(self, credentials, interactive=False):
+        return SerwerSmsClient(credentials, **self._client_options(interactive))
 
     def _verify(self, credentials):
         """The account's limits: the gateway's cheapest authenticated call."""
-        with self._new_client(credentials) as client:
+        with self._new_client(credentials, interactive=True) as client:
             client.limits()
         return credentials.label
 

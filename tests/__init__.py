@@ -27,3 +27,4 @@ from . import test_backends
 from . import test_upgrade
 from . import test_reads_write_nothing
 from . import test_email_identity
+from . import test_interactive

@@ -1,4 +1,5 @@
 """Connect with a registered Mailchimp app (OAuth2), through the real callback route and the stand-in."""
+import json
 from urllib.parse import parse_qs, urlsplit
 
 import requests
@@ -199,3 +200,23 @@ class TestReconnectNeeded(MailchimpStandinMixin, HttpCase):
         with self.assertRaisesRegex(UserError, "Reconnect needed"):
             self.env["mailchimp.audience"].action_refresh_audiences()
         self.assertEqual(self.api_requests(), before + 1)
+
+    def press_refresh_audiences(self):
+        """The list's "Refresh audiences" button, as the browser calls it; the error's message."""
+        response = self.url_open("/web/dataset/call_kw/mailchimp.audience/action_refresh_audiences", data=json.dumps({
+            "jsonrpc": "2.0", "method": "call", "id": 1, "params": {
+                "model": "mailchimp.audience", "method": "action_refresh_audiences", "args": [[]], "kwargs": {}},
+        }), headers={"Content-Type": "application/json"})
+        error = response.json()["error"]["data"]
+        self.assertEqual(error["name"], "odoo.exceptions.UserError")
+        return error["message"]
+
+    def test_the_flag_a_pressed_button_learns_survives_the_requests_rollback(self):
+        """Odoo rolls the failed request back: the flag is recorded in its own transaction all the same."""
+        self.authenticate("admin", "admin")
+        before = self.api_requests()
+        for press in (1, 2):
+            self.assertIn("Reconnect needed", self.press_refresh_audiences())
+            self.account.invalidate_recordset()
+            self.assertTrue(self.account.reconnect_needed, f"flagged after press {press}")
+        self.assertEqual(self.api_requests(), before + 1, "the second press asks Mailchimp nothing")

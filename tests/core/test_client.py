@@ -1,12 +1,15 @@
 """The Mailchimp client against the stand-in: success, retries, errors, secrets."""
 import logging
 import threading
+import time
 
 import pytest
 
 from mailchimp_sync.batch_result import parse_batch_response
 from mailchimp_sync.client import MailchimpClient, subscriber_hash
 from mailchimp_sync.credentials import Credentials
+from mailchimp_sync.json_http import INTERACTIVE_OPTIONS
+from mailchimp_sync.panel import MailchimpPanelProvider
 from mailchimp_sync.errors import (
     MailchimpComplianceError,
     MailchimpConnectionError,
@@ -287,3 +290,40 @@ def test_a_batch_subscribe_tells_which_member_mailchimp_refused_for_compliance(m
     assert "permanently deleted from Mailchimp" in result.outcomes["gone@acme-example.com"].message
     assert not result.outcomes["gone@acme-example.com"].in_compliance_state
     assert not result.outcomes["new@acme-example.com"].failed
+
+
+# ------------------------------------------------------------ a person waiting: short timeouts, a bounded call
+
+
+def test_an_interactive_read_of_a_hung_mailchimp_fails_within_five_seconds(make_client, standin):
+    standin.faults.add(delay=8, times=None)  # Mailchimp accepts the connection and never answers in time
+    client = make_client(**INTERACTIVE_OPTIONS, sleep=time.sleep)
+    logged_before, started = len(standin.request_log), time.monotonic()
+    with pytest.raises(MailchimpConnectionError, match="did not answer within 3.0 seconds"):
+        client.ping()
+    assert time.monotonic() - started <= 5
+    assert len(standin.request_log) - logged_before == 1, "no retry once the budget has no room for one"
+
+
+def test_a_hung_mailchimp_fails_the_panel_of_many_audiences_within_five_seconds(make_client, standin):
+    standin.faults.add(delay=8, times=None)
+    audiences = [(f"list{number}", f"Audience {number}") for number in range(9)]
+    provider = MailchimpPanelProvider(make_client(**INTERACTIVE_OPTIONS, sleep=time.sleep), audiences, parallel=4)
+    started = time.monotonic()
+    with pytest.raises(MailchimpConnectionError):
+        provider.lists_for("hung@example.com")
+    assert time.monotonic() - started <= 5, "the audiences after a failure are not read"
+
+
+def test_the_budget_stops_a_retry_that_would_pass_it(make_client, standin, sleeps):
+    standin.faults.add(status=503, times=3)
+    client = make_client(max_retries=4, backoff_base=2.0, budget=0.5)
+    with pytest.raises(MailchimpError, match="503"):
+        client.ping()
+    assert sleeps.delays == [], "the backoff would end past the budget: no retry"
+
+
+def test_batch_clients_keep_long_timeouts_and_no_budget(make_client):
+    client = make_client()
+    assert client.timeouts == (5.0, 120.0)
+    assert client.budget is None

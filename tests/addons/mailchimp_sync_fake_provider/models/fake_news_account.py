@@ -24,12 +24,12 @@ class FakeNewsAccount(models.Model):
         account = self.sudo()
         return (account.token, account.base_url)
 
-    def _new_client(self, credentials):
+    def _new_client(self, credentials, interactive=False):
         token, base_url = credentials
-        return FakeNewsClient(token, base_url, **self._client_options())
+        return FakeNewsClient(token, base_url, **self._client_options(interactive))
 
     def _verify(self, credentials):
-        with self._new_client(credentials) as client:
+        with self._new_client(credentials, interactive=True) as client:
             return client.whoami()
 
     def _credential_values(self, credentials):
@@ -46,7 +46,7 @@ class FakeNewsAccount(models.Model):
             address = partner._mailchimp_panel_address(addresses, email, fallback=True)
             with self._user_errors():
                 answer.update(selected=address.email,
-                              panel=provider_panel(FakeNewsPanelProvider(self._client()), address.email))
+                              panel=provider_panel(FakeNewsPanelProvider(self._client(interactive=True)), address.email))
         return answer
 
     def _panel_apply(self, partner, email, original, wanted):

@@ -21,7 +21,7 @@ class FakeNewsWorld:
     def start_fake_news(cls):
         cls.standin = FakeNewsStandin().start()
         cls.addClassCleanup(cls.standin.stop)
-        patcher = patch.object(MailchimpBackend, "_client_options", lambda self: dict(FAST))
+        patcher = patch.object(MailchimpBackend, "_client_options", lambda self, interactive=False: dict(FAST))
         patcher.start()
         cls.addClassCleanup(patcher.stop)
         cls.env["mailchimp.account"]._for_company(create=True)  # the form's Mailchimp count reads it (never connected here)
