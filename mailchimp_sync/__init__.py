@@ -29,6 +29,7 @@ The sync rules (Odoo → Mailchimp)
 * ``representatives``: a company's contacts rendered into merge tag columns.
 * ``field_merges``: customer fields mapped to merge fields (types that fit, values sent).
 * ``sync_plan``: what a run must do (push, re-subscribe, unsubscribe, archive, skip), and a dialog tick's status.
+* ``mass_change``: the mass-change guard: when a run's removals are too many to make unasked, grouped by cause.
 * ``batch_result``: a batch-subscribe answer read member by member.
 * ``audience_defaults``: an audience's contact and campaign defaults for ``POST /lists``, and read back.
 * ``collections``: a contact collection as a static segment (who is in it, batches to add and remove).

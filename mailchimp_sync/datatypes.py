@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from .const import DEFAULT_TEXT_SIZE, FAILED, REASONS
@@ -114,6 +115,8 @@ class KnownMember:
     status: str | None = None
     left_by_odoo: bool = False
     """The member is unsubscribed or archived because Odoo did it (not the contact, not Mailchimp)."""
+    last_changed: datetime | None = None
+    """When Mailchimp last changed the member, as its answer to Odoo's last push said (naive UTC)."""
 
     @property
     def was_pushed(self) -> bool:
@@ -240,6 +243,8 @@ class SyncPlan:
     skips: list[Skip] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     unchanged_member_keys: list[int] = field(default_factory=list)
+    removal_reasons: dict[int, str] = field(default_factory=dict)
+    """Why each member unsubscribed or archived by the plan leaves (member key → first reason code)."""
 
     @property
     def work_count(self) -> int:

@@ -12,7 +12,9 @@ work as a :class:`~.datatypes.SyncPlan`:
   old address is renamed to the new one (``email_changes``) before the push;
 * nobody who left in Mailchimp (unsubscribed, cleaned, archived there) is made
   subscribed again by us; what Odoo itself unsubscribed is re-subscribed when
-  the customer is eligible again (see :func:`_plan_subscriber`);
+  the customer is eligible again (see :func:`_plan_subscriber`), once
+  Mailchimp's answer about the member shows that nobody acted there since
+  (:func:`decide_resubscription`);
 * a customer that left (box unticked, group unmapped) is unsubscribed; one
   archived in Odoo, or deleted (its member has no customer any more), is
   archived in Mailchimp, or unsubscribed when ``on_archive="unsubscribe"``;
@@ -23,7 +25,9 @@ work as a :class:`~.datatypes.SyncPlan`:
 """
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
 
 from .const import (
     ARCHIVED,
@@ -52,7 +56,9 @@ from .datatypes import (  # noqa: F401 - re-exported for callers
     SyncPlan,
 )
 from .duplicates import email_key, resolve_duplicates
+from .inbound import RemoteChange
 from .member_payload import build_member, payload_hash, unsubscribe_payload
+from .times import parse_mailchimp_time, parse_mailchimp_time_naive
 
 ON_ARCHIVE_ARCHIVE = "archive"
 ON_ARCHIVE_UNSUBSCRIBE = "unsubscribe"
@@ -159,10 +165,12 @@ def _plan_leaver(plan: SyncPlan, partner_id: int | None, member: KnownMember | N
         return
     if ARCHIVED in reasons and on_archive == ON_ARCHIVE_ARCHIVE:
         plan.archives.append(Archive(member.member_key, partner_id, member.email))
+        plan.removal_reasons[member.member_key] = ARCHIVED
         return
     if member.status == STATUS_UNSUBSCRIBED:
         plan.unchanged_member_keys.append(member.member_key)
         return
+    plan.removal_reasons[member.member_key] = ARCHIVED if ARCHIVED in reasons else reasons[0]
     payload = unsubscribe_payload(member.email)
     plan.pushes.append(Push(KIND_UNSUBSCRIBE, payload, payload_hash(payload), partner_id, member.member_key))
 
@@ -181,6 +189,89 @@ def _push(kind: str, payload: dict, digest: str, partner_id: int, member: KnownM
 def confirmation_push(push: Push) -> Push:
     """The fallback of a re-subscription Mailchimp refused (compliance): ``pending`` sends an opt-in email."""
     return replace(push, kind=KIND_CONFIRM, payload={**push.payload, "status": STATUS_PENDING})
+
+
+# ------------------------------------------------------------------ re-subscribing: Mailchimp's word first
+
+RESUBSCRIBE_GO = "resubscribe"  # Odoo's own unsubscribe or archive still stands: undo it
+RESUBSCRIBE_UPDATE = "update"  # subscribed or pending in Mailchimp already: an update without status
+RESUBSCRIBE_LEAVE = "leave"  # the contact or a Mailchimp admin acted since: what they did stands
+
+UNSUBSCRIBED_BY_CONTACT = "contact"
+UNSUBSCRIBED_BY_ADMIN = "admin"
+# ``data[reason]`` of an unsubscribe webhook: sent for the contact's and an admin's unsubscribes alike.
+_WEBHOOK_UNSUBSCRIBE_REASON = "manual"
+
+
+@dataclass(frozen=True)
+class ResubscribeDecision:
+    """What to do with a re-subscription once Mailchimp told the member's state (:func:`decide_resubscription`).
+
+    ``change`` (with :data:`RESUBSCRIBE_LEAVE`) is the member as Mailchimp has it: Odoo applies it
+    like any change learned from Mailchimp.
+    """
+
+    action: str
+    change: RemoteChange | None = None
+
+
+def unsubscribed_by(reason: str | None) -> str | None:
+    """Who unsubscribed a member, from its ``unsubscribe_reason``; None when it does not tell.
+
+    Mailchimp writes “N/A (Unsubscribed by an admin)” for an unsubscribe made by an admin (or
+    through the API, as Odoo does); any other reason is the contact's (the one they picked on the
+    unsubscribe page, or Mailchimp's “N/A (Unsubscribed by the contact)”). An unsubscribe webhook's
+    ``manual`` is sent for both, so it tells nothing.
+    """
+    text = " ".join((reason or "").split()).lower()
+    if not text or text == _WEBHOOK_UNSUBSCRIBE_REASON:
+        return None
+    return UNSUBSCRIBED_BY_ADMIN if "admin" in text else UNSUBSCRIBED_BY_CONTACT
+
+
+def decide_resubscription(member: KnownMember, remote: Mapping | None, now: datetime) -> ResubscribeDecision:
+    """Re-subscribe a member Odoo itself unsubscribed or archived only if nobody acted in Mailchimp since.
+
+    ``remote`` is the member as Mailchimp answers now (None: not in the audience at all), read
+    just before: whoever acted last wins.
+
+    * subscribed or pending there already: an update without status;
+    * still as Odoo left it (same status, not changed since Odoo's push, not unsubscribed by
+      the contact): ``subscribed`` is sent (:data:`RESUBSCRIBE_GO`);
+    * otherwise (archived by an admin, unsubscribed by the contact, changed since, cleaned, or
+      deleted permanently: ``now`` dates that one) nothing is sent and Mailchimp's state is
+      what Odoo learns.
+
+    An archive's time is not known to Odoo (Mailchimp answers it with no member), so an archived
+    member that Odoo archived counts as Odoo's whenever it is still archived.
+    """
+    if remote is None:
+        return ResubscribeDecision(RESUBSCRIBE_LEAVE, RemoteChange(
+            email=member.email or "", changed_at=now, status=STATUS_DELETED))
+    status = remote.get("status") or None
+    if status in WANTED_STATUSES:
+        return ResubscribeDecision(RESUBSCRIBE_UPDATE)
+    reason = str(remote.get("unsubscribe_reason") or "") if status == STATUS_UNSUBSCRIBED else ""
+    if status == member.status and status in (STATUS_UNSUBSCRIBED, STATUS_ARCHIVED) \
+            and unsubscribed_by(reason) != UNSUBSCRIBED_BY_CONTACT \
+            and not (status == STATUS_UNSUBSCRIBED and _changed_since(member, remote)):
+        return ResubscribeDecision(RESUBSCRIBE_GO)
+    return ResubscribeDecision(RESUBSCRIBE_LEAVE, RemoteChange(
+        email=member.email or str(remote.get("email_address") or ""),
+        changed_at=parse_mailchimp_time(remote.get("last_changed")) or now,
+        status=status, reason=reason))
+
+
+def _changed_since(member: KnownMember, remote: Mapping) -> bool:
+    """Whether Mailchimp changed the member after the change Odoo's last push made (unknown: no)."""
+    changed = parse_mailchimp_time_naive(remote.get("last_changed"))
+    return bool(member.last_changed and changed and changed > member.last_changed)
+
+
+def as_update(push: Push) -> Push:
+    """A re-subscription turned into a profile update: the member is subscribed (or pending) already."""
+    return replace(push, kind=KIND_UPDATE,
+                   payload={key: value for key, value in push.payload.items() if key != "status"})
 
 
 # ------------------------------------------------------------------ a user's own choice (the panel's dialog)

@@ -50,3 +50,6 @@ from . import res_config_settings_sms
 from . import mailchimp_remote_operation
 from . import mailchimp_campaign_operation
 from . import ir_http
+from . import mailchimp_mass_change_guard
+from . import mailchimp_member_left
+from . import res_config_settings_guard

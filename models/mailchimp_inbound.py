@@ -522,7 +522,8 @@ class MailchimpAudience(models.Model):
         if member:
             member.write({"status": change.status, "email": change.email,
                           "mailchimp_id": subscriber_hash(change.email), "left_by_odoo": False,
-                          "last_changed": changed_at, "skip_reason": False})
+                          "last_changed": changed_at, "skip_reason": False,
+                          "unsubscribe_reason": change.reason if change.status == STATUS_UNSUBSCRIBED else False})
         box_moved = self._follow_box(partner, change.status, changed_at)
         if change.status == STATUS_CLEANED:
             self.env["mail.blacklist"].sudo()._add(change.email, message=self.env._(

@@ -39,7 +39,8 @@ class MailchimpSyncRun(models.Model):
     api_call_count = fields.Integer(string="API calls")
     message = fields.Text(help="Why the run failed, if it did.")
     line_ids = fields.One2many(
-        "mailchimp.sync.run.line", "run_id", string="Failures and conflicts", domain=[("kind", "!=", "skipped")])
+        "mailchimp.sync.run.line", "run_id", string="Failures and conflicts",
+        domain=[("kind", "not in", ("skipped", "held"))])
     skipped_line_ids = fields.One2many(
         "mailchimp.sync.run.line", "run_id", string="Skipped customers", domain=[("kind", "=", "skipped")])
     report_email = fields.Char(compute="_compute_report_email")

@@ -1,8 +1,10 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
+from odoo.tools.misc import format_date
 
 from ..mailchimp_sync.const import (
     RESUBSCRIBED_BY_CONTACT_ONLY,
+    STATUS_ARCHIVED,
     STATUS_DELETED,
     STATUS_PENDING,
     STATUS_SUBSCRIBED,
@@ -68,7 +70,8 @@ class ResPartner(models.Model):
 
     @api.depends("email", "active", "is_blacklisted", "mailchimp_subscribe", "category_id.mailchimp_interest_id",
                  "mailchimp_member_ids.status", "mailchimp_member_ids.need_sync", "mailchimp_member_ids.last_error",
-                 "mailchimp_member_ids.error_hash", "mailchimp_member_ids.left_by_odoo")
+                 "mailchimp_member_ids.error_hash", "mailchimp_member_ids.left_by_odoo",
+                 "mailchimp_member_ids.last_changed", "mailchimp_member_ids.unsubscribe_reason")
     def _compute_mailchimp_sync_state(self):
         for partner in self:
             partner = partner.sudo()
@@ -115,8 +118,14 @@ class ResPartner(models.Model):
         if gone:
             if gone[0].status == STATUS_DELETED:
                 return self.env._("Not synced: deleted permanently from Mailchimp; only the contact can sign up again")
-            return self.env._("Not synced: %s in Mailchimp; only the contact can subscribe again",
-                              gone[0].status)
+            return gone[0]._mailchimp_left_state() or self.env._(
+                "Not synced: %s in Mailchimp; only the contact can subscribe again", gone[0].status)
+        archived = members.filtered(lambda member: member.status == STATUS_ARCHIVED and not member.left_by_odoo)
+        if archived:
+            return self.env._("Not synced: archived in Mailchimp on %(date)s; Odoo does not add it back (add the "
+                              "contact again in Mailchimp to sync it)",
+                              date=format_date(self.env, archived[0].last_changed) if archived[0].last_changed
+                              else self.env._("an unknown date"))
         refused = members.filtered(lambda member: member.last_error and (member.error_hash or not member.need_sync))
         if refused:
             member = refused[0]

@@ -13,18 +13,31 @@ this module does the work of a run:
   are applied at once, member items are pushed with batch subscribe, up to the
   account's ``max_in_flight`` calls at a time in worker threads, while all
   database work stays in the run's thread;
+* a re-subscription is sent only after Mailchimp's answer about the member
+  showed that nobody acted there since Odoo's own unsubscribe or archive
+  (:func:`decide_resubscription`); otherwise Odoo learns what Mailchimp has;
+* unsubscribes and archives wait until every chunk is planned: the
+  mass-change guard (``mailchimp_mass_change_guard.py``) lets them go, or
+  holds them all back for a manager's word;
 * every finished chunk and batch is committed: a crash loses only what
   followed the last commit, and the next run continues from there.
 """
 import logging
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import replace
+from datetime import datetime, timezone
 
 from odoo import fields
 from odoo.tools import SQL
 
 from ..mailchimp_sync.batch_result import CREATED, parse_batch_response
-from ..mailchimp_sync.const import BATCH_LIMIT, STATUS_ARCHIVED, STATUS_UNSUBSCRIBED
+from ..mailchimp_sync.const import (
+    BATCH_LIMIT,
+    LEFT_IN_MAILCHIMP,
+    STATUS_ARCHIVED,
+    STATUS_SUBSCRIBED,
+    STATUS_UNSUBSCRIBED,
+)
 from ..mailchimp_sync.errors import MailchimpError
 from ..mailchimp_sync.member_payload import build_member, subscriber_hash
 from ..mailchimp_sync.representatives import RepresentativeData
@@ -32,9 +45,15 @@ from ..mailchimp_sync.sync_plan import (
     KIND_RESUBSCRIBE,
     KIND_SUBSCRIBE,
     KIND_UNSUBSCRIBE,
+    RESUBSCRIBE_GO,
+    RESUBSCRIBE_UPDATE,
     KnownMember,
+    Push,
+    Skip,
+    as_update,
     confirmation_push,
     decide_duplicates,
+    decide_resubscription,
     is_eligible,
     plan_sync,
 )
@@ -125,6 +144,8 @@ class AudienceSync:
         self.items = None
         self.duplicates = None
         self.waiting = []  # pushes not yet in a batch
+        self.removals = []  # (unsubscribe push or archive, reason code): made once the guard lets them go
+        self.subscribed_before = 0
         self.in_flight = {}  # future -> batch of pushes
         self.peak_in_flight = 0
 
@@ -134,6 +155,8 @@ class AudienceSync:
         warnings = self.audience._refresh_schema(self.client) or []
         self.run._add_lines([{"kind": "warning", "message": warning} for warning in warnings])
         self.items = MemberItems(self.audience)
+        self.subscribed_before = self.env["mailchimp.member"].search_count(
+            [("audience_id", "=", self.audience.id), ("status", "=", STATUS_SUBSCRIBED)])
         self.run.write({"total_count": self._count(self._candidate_ids_sql()) + self._count(self._orphan_ids_sql())})
         self.duplicates = self._decide_duplicates()
         self.run._add_conflicts(self.duplicates.conflicts)
@@ -143,6 +166,7 @@ class AudienceSync:
                 self._sync_partners(pool, partner_ids)
             for member_ids in self._chunks(self._orphan_ids_sql()):
                 self._sync_orphans(pool, member_ids)
+            self._apply_removals()
             while self.waiting or self.in_flight:  # a refused re-subscription comes back as a confirmation
                 self._send_waiting(pool, everything=True)
                 self._collect(wait_for_one=True)
@@ -233,7 +257,8 @@ class AudienceSync:
     def _known_members(self, domain):
         members = self.env["mailchimp.member"].search([("audience_id", "=", self.audience.id), *domain])
         return [KnownMember(member.id, member.partner_id.id or None, member.email, member.payload_hash or None,
-                            member.error_hash or None, member.status or None, member.left_by_odoo)
+                            member.error_hash or None, member.status or None, member.left_by_odoo,
+                            member.last_changed or None)
                 for member in members]
 
     # ------------------------------------------------------------ one chunk
@@ -257,8 +282,11 @@ class AudienceSync:
         Member.browse(plan.unchanged_member_keys).filtered("need_sync").write({"need_sync": False})
         self._store_skips(plan.skips)
         not_renamed = self._apply_email_changes(plan.email_changes)
-        self._apply_archives(plan.archives)
-        self.waiting += [push for push in plan.pushes if push.member_key not in not_renamed]
+        self.removals += [(archive, plan.removal_reasons[archive.member_key]) for archive in plan.archives]
+        self.removals += [(push, plan.removal_reasons[push.member_key])
+                          for push in plan.pushes if push.kind == KIND_UNSUBSCRIBE]
+        pushes = [push for push in plan.pushes if push.member_key not in not_renamed and push.kind != KIND_UNSUBSCRIBE]
+        self.waiting += self._check_resubscriptions(pushes)
         self._send_waiting(pool)
         self._collect(wait_for_one=False)
         run._add_counts(done_count=checked)
@@ -274,6 +302,64 @@ class AudienceSync:
                 by_reason.setdefault(skip.reason, []).append(skip.member_key)
         for reason, member_keys in by_reason.items():
             Member.browse(member_keys).write({"skip_reason": reason, "need_sync": False})
+
+    # ------------------------------------------------------------ re-subscriptions: Mailchimp's word first
+
+    def _check_resubscriptions(self, pushes):
+        """``pushes`` without the re-subscriptions Mailchimp's current state says no to.
+
+        One read per member Odoo would make subscribed again (a rare path); what the contact or a
+        Mailchimp admin did since Odoo's own change is learned through the one inbound apply path
+        and the customer is skipped. A member that cannot be read now is left for the next run.
+        """
+        resubscriptions = [push for push in pushes if push.kind == KIND_RESUBSCRIBE]
+        if not resubscriptions:
+            return pushes
+        known = {member.member_key: member
+                 for member in self._known_members([("id", "in", [push.member_key for push in resubscriptions])])}
+        now = datetime.now(timezone.utc)
+        kept, changes, skips = [], [], []
+        for push in pushes:
+            if push.kind != KIND_RESUBSCRIBE:
+                kept.append(push)
+                continue
+            try:
+                remote = self.client.find_member(self.audience.mailchimp_id, push.email)
+            except MailchimpError as error:
+                if error.status == 401:
+                    raise
+                self._resubscription_unread(push, error)
+                continue
+            decision = decide_resubscription(known[push.member_key], remote, now)
+            if decision.action == RESUBSCRIBE_GO:
+                kept.append(push)
+            elif decision.action == RESUBSCRIBE_UPDATE:
+                kept.append(as_update(push))
+            else:
+                changes.append(replace(decision.change, partner_id=push.partner_id))
+                skips.append(Skip(push.partner_id, push.member_key, LEFT_IN_MAILCHIMP))
+        if changes:
+            self.audience._apply_remote_changes(changes, source="Mailchimp", engine=self.items)
+            self.run._add_skips(skips)
+            self._store_skips(skips)
+        return kept
+
+    def _resubscription_unread(self, push, error):
+        message = self.env._("Not subscribed again: Mailchimp could not tell the member's state now (%s); "
+                             "the next run asks again.", error)
+        self.env["mailchimp.member"].browse(push.member_key).write({"last_error": message, "need_sync": True})
+        self.run._add_lines([_run_line("failure", push, message)])
+        self.run._add_counts(failed_count=1)
+
+    # ------------------------------------------------------------ unsubscribes and archives, once guarded
+
+    def _apply_removals(self):
+        """Make the run's unsubscribes and archives that the mass-change guard lets go; it holds the others."""
+        removals, self.removals = self.removals, []
+        allowed = self.audience._mass_change_allowed(self.run, removals, self.subscribed_before)
+        self._apply_archives([item for item, _reason in removals
+                              if item.member_key in allowed and not isinstance(item, Push)])
+        self.waiting += [item for item, _reason in removals if item.member_key in allowed and isinstance(item, Push)]
 
     # ------------------------------------------------------------ renames and archives
 

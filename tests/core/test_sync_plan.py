@@ -1,4 +1,6 @@
 """Scenarios of a sync run, decided by plan_sync without Odoo or Mailchimp."""
+from datetime import datetime, timezone
+
 import pytest
 
 from mailchimp_sync.duplicates import Conflict
@@ -10,12 +12,20 @@ from mailchimp_sync.sync_plan import (
     KIND_UNSUBSCRIBE,
     KIND_UPDATE,
     ON_ARCHIVE_UNSUBSCRIBE,
+    RESUBSCRIBE_GO,
+    RESUBSCRIBE_LEAVE,
+    RESUBSCRIBE_UPDATE,
+    UNSUBSCRIBED_BY_ADMIN,
+    UNSUBSCRIBED_BY_CONTACT,
     Archive,
     EmailChange,
     KnownMember,
     Skip,
+    as_update,
     confirmation_push,
+    decide_resubscription,
     plan_sync,
+    unsubscribed_by,
 )
 
 SCHEMA = AudienceSchema(
@@ -477,3 +487,91 @@ def test_work_count_counts_renames_archives_and_pushes_but_not_skips_or_unchange
     assert plan.archives == [Archive(40, 4, "customer4@acme.pl"), Archive(70, None, "customer7@acme.pl")]
     assert plan.skips == [Skip(6, None, "not_opted_in")]
     assert plan.work_count == 1 + 3 + 2
+
+
+# ------------------------------------------------------------------ re-subscribing goes by Mailchimp's word
+
+NOW = datetime(2026, 12, 2, 14, 0, tzinfo=timezone.utc)
+ODOO_UNSUBSCRIBED_AT = datetime(2026, 12, 1, 9, 0)  # naive UTC, as Odoo stores the push's answer
+
+
+def odoo_left(status="unsubscribed"):
+    jane = customer()
+    return accepted(jane, status=status, left_by_odoo=True, last_changed=ODOO_UNSUBSCRIBED_AT)
+
+
+def remote(status, last_changed="2026-12-01T09:00:00+00:00", reason=None):
+    member = {"email_address": "customer1@acme.pl", "status": status, "last_changed": last_changed}
+    if reason is not None:
+        member["unsubscribe_reason"] = reason
+    return member
+
+
+def test_what_odoo_unsubscribed_and_nobody_touched_since_is_subscribed_again():
+    decision = decide_resubscription(odoo_left(), remote("unsubscribed", reason="N/A (Unsubscribed by an admin)"), NOW)
+    assert decision.action == RESUBSCRIBE_GO and decision.change is None
+
+
+def test_what_odoo_archived_and_is_still_archived_is_brought_back():
+    later = "2026-12-01T09:00:05+00:00"  # the archive's own time, which Odoo never learns
+    assert decide_resubscription(odoo_left("archived"), remote("archived", later), NOW).action == RESUBSCRIBE_GO
+
+
+def test_archived_by_an_admin_after_odoo_unsubscribed_stays_archived():
+    decision = decide_resubscription(odoo_left(), remote("archived", "2026-12-01T10:00:00+00:00"), NOW)
+    assert decision.action == RESUBSCRIBE_LEAVE
+    assert (decision.change.status, decision.change.email) == ("archived", "customer1@acme.pl")
+    assert decision.change.changed_at == datetime(2026, 12, 1, 10, 0, tzinfo=timezone.utc)
+
+
+def test_unsubscribed_by_the_contact_is_not_asked_again():
+    member = remote("unsubscribed", "2026-12-01T10:00:00+00:00", reason="N/A (Unsubscribed by the contact)")
+    decision = decide_resubscription(odoo_left(), member, NOW)
+    assert decision.action == RESUBSCRIBE_LEAVE
+    assert (decision.change.status, decision.change.reason) == ("unsubscribed", "N/A (Unsubscribed by the contact)")
+
+
+def test_the_contacts_own_reason_counts_even_at_the_same_time():
+    member = remote("unsubscribed", reason="I no longer want to receive these emails")
+    assert decide_resubscription(odoo_left(), member, NOW).action == RESUBSCRIBE_LEAVE
+
+
+def test_unsubscribed_again_by_an_admin_after_odoo_stays_unsubscribed():
+    member = remote("unsubscribed", "2026-12-01T11:00:00+00:00", reason="N/A (Unsubscribed by an admin)")
+    assert decide_resubscription(odoo_left(), member, NOW).action == RESUBSCRIBE_LEAVE
+
+
+@pytest.mark.parametrize("status", ["subscribed", "pending"])
+def test_already_back_in_mailchimp_gets_an_update_without_status(status):
+    assert decide_resubscription(odoo_left(), remote(status), NOW).action == RESUBSCRIBE_UPDATE
+    push = plan_for([customer()], [odoo_left()]).pushes[0]
+    update = as_update(push)
+    assert update.kind == KIND_UPDATE and "status" not in update.payload and "status_if_new" not in update.payload
+
+
+def test_cleaned_or_gone_from_mailchimp_is_learned_not_revived():
+    cleaned = decide_resubscription(odoo_left(), remote("cleaned"), NOW)
+    gone = decide_resubscription(odoo_left(), None, NOW)
+    assert (cleaned.action, cleaned.change.status) == (RESUBSCRIBE_LEAVE, "cleaned")
+    assert (gone.action, gone.change.status, gone.change.changed_at) == (RESUBSCRIBE_LEAVE, "deleted", NOW)
+
+
+@pytest.mark.parametrize(("reason", "who"), [
+    ("N/A (Unsubscribed by an admin)", UNSUBSCRIBED_BY_ADMIN),
+    ("N/A (Unsubscribed by the contact)", UNSUBSCRIBED_BY_CONTACT),
+    ("The emails are spam and should be reported", UNSUBSCRIBED_BY_CONTACT),
+    ("manual", None),
+    ("", None),
+    (None, None),
+])
+def test_who_unsubscribed_is_read_from_mailchimps_reason(reason, who):
+    assert unsubscribed_by(reason) == who
+
+
+def test_removals_carry_their_reason_for_the_mass_change_guard():
+    box = customer(1, opted_in=False)
+    retail = customer(2, tag_interest_ids=frozenset())
+    archived = customer(3, active=False)
+    plan = plan_for([box, retail, archived], [accepted(box), accepted(retail), accepted(archived)],
+                    orphans=[KnownMember(99, None, "gone@acme.pl", "hash", status="subscribed")])
+    assert plan.removal_reasons == {10: "not_opted_in", 20: "no_mapped_group", 30: "archived", 99: "archived"}
