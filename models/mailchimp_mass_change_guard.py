@@ -106,26 +106,29 @@ class MailchimpAudience(models.Model):
 
     # ------------------------------------------------------------ the guard, at the end of a run
 
-    def _mass_change_allowed(self, run, removals, subscribed):
+    def _mass_change_allowed(self, run, removals, subscribed, limited=False):
         """The member keys of ``removals`` (``[(push or archive, reason code)]``) the run may make now.
 
         Confirmed ones go; the others are held back when the audience already waits for a manager or
-        when they are too many (:func:`holds_back`), and then listed on the run and the audience.
+        when they are too many (:func:`holds_back`), and then listed on the run (and on the audience).
+        A ``limited`` run (a collection's customers) sees part of the audience only: it lists what it
+        holds on itself, and leaves the audience's decision alone unless nothing waited before.
         """
         self.ensure_one()
-        confirmed = set(self.mass_change_member_ids or []) if self.mass_change_state == HOLD_CONFIRMED else set()
+        state = self.mass_change_state
+        confirmed = set(self.mass_change_member_ids or []) if state == HOLD_CONFIRMED else set()
         rest = [(item, reason) for item, reason in removals if item.member_key not in confirmed]
         account = self.account_id
-        held = bool(rest) and (self.mass_change_state == HOLD_WAITING or holds_back(
+        held = bool(rest) and (state == HOLD_WAITING or holds_back(
             len(rest), subscribed, account.mass_change_share, account.mass_change_minimum))
         if held:
-            self._hold_removals(run, rest)
+            self._hold_removals(run, rest, remember=not limited or state == HOLD_NONE)
             return {item.member_key for item, _reason in removals if item.member_key in confirmed}
-        if self.mass_change_state != HOLD_NONE:
+        if not limited and state != HOLD_NONE:
             self.write({"mass_change_state": HOLD_NONE, "mass_change_member_ids": False})
         return {item.member_key for item, _reason in removals}
 
-    def _hold_removals(self, run, removals):
+    def _hold_removals(self, run, removals, remember=True):
         partner_ids = {item.partner_id for item, _reason in removals if item.partner_id}
         partners = self.env["res.partner"].sudo().with_context(active_test=False).browse(list(partner_ids))
         tags = {partner.id: partner.category_id.mapped("name") for partner in partners}
@@ -137,8 +140,11 @@ class MailchimpAudience(models.Model):
             else self.env._("Would be archived: %s", self._cause_text(cause)),
         } for (item, _reason), cause in zip(removals, causes)])
         run.write({"held_count": len(removals), "held_by_cause": grouped, "held_decision": "waiting"})
-        self.write({"mass_change_state": HOLD_WAITING, "mass_change_run_id": run.id,
-                    "mass_change_member_ids": [item.member_key for item, _reason in removals]})
+        if remember:
+            (self.mass_change_run_id - run).filtered(lambda earlier: earlier.held_decision == "waiting").write(
+                {"held_decision": "superseded"})
+            self.write({"mass_change_state": HOLD_WAITING, "mass_change_run_id": run.id,
+                        "mass_change_member_ids": [item.member_key for item, _reason in removals]})
 
     def _cause_text(self, cause):
         """A removal's cause in the user's words, e.g. “tag Retail no longer linked to a group”."""
@@ -168,7 +174,8 @@ class MailchimpSyncRun(models.Model):
         default=list, help="[[reason code, tags, count]] of the removals held back, most common first.")
     held_summary = fields.Text(string="Held back by cause", compute="_compute_held_summary")
     held_decision = fields.Selection(
-        [("waiting", "Waiting for a manager"), ("confirmed", "Confirmed"), ("cancelled", "Cancelled")],
+        [("waiting", "Waiting for a manager"), ("superseded", "Held again by a later run"),
+         ("confirmed", "Confirmed"), ("cancelled", "Cancelled")],
         string="Decision on the held removals", readonly=True)
     held_decided_by = fields.Many2one("res.users", string="Decided by", readonly=True)
     held_line_ids = fields.One2many(

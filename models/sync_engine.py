@@ -356,7 +356,8 @@ class AudienceSync:
     def _apply_removals(self):
         """Make the run's unsubscribes and archives that the mass-change guard lets go; it holds the others."""
         removals, self.removals = self.removals, []
-        allowed = self.audience._mass_change_allowed(self.run, removals, self.subscribed_before)
+        allowed = self.audience._mass_change_allowed(self.run, removals, self.subscribed_before,
+                                                     limited=self.partner_ids is not None)
         self._apply_archives([item for item, _reason in removals
                               if item.member_key in allowed and not isinstance(item, Push)])
         self.waiting += [item for item, _reason in removals if item.member_key in allowed and isinstance(item, Push)]

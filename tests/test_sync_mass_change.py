@@ -47,6 +47,7 @@ class TestSyncMassChange(MailchimpSyncCase):
         self.assertIn(f"tag Retail customers no longer linked to a group: {RETAIL_COUNT}", report.body_html)
         later = self.sync()
         self.assert_held(later)
+        self.assertEqual((run.held_decision, later.held_decision), ("superseded", "waiting"))
 
     def test_confirm_makes_the_removals_in_the_next_run(self):
         self.sync()
