@@ -90,3 +90,11 @@ class TestSyncMassChange(MailchimpSyncCase):
         run = self.sync()
         self.assertEqual((run.held_count, run.unsubscribed_count), (0, 3))
         self.assertEqual(self.audience.mass_change_state, "none")
+
+    def test_a_collections_run_holds_its_removals_without_replacing_the_audiences_list(self):
+        held_by = self.sync()
+        run = self.audience._sync_members(partner_ids=self.retail[:2].ids)
+        self.assertEqual((run.held_count, run.unsubscribed_count), (2, 0))
+        self.assertEqual(self.audience.mass_change_run_id, held_by, "the full list still waits for a manager")
+        self.assertEqual(len(self.audience.mass_change_member_ids), RETAIL_COUNT)
+        self.assertEqual(self.retail_statuses(), {"subscribed"})
