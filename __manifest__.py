@@ -40,6 +40,7 @@
         "security/mailchimp_remote_operation_security.xml",
         "data/mailchimp_remote_operation_data.xml",
         "views/mailchimp_remote_operation_views.xml",
+        "views/mailchimp_forget_views.xml",
     ],
     "demo": [
         "demo/mailchimp_demo.xml",

@@ -88,10 +88,17 @@ class MailchimpRemoteOperation(models.Model):
         progress = {**params, "done": done, "erased": erased, "errors": errors}
         if remaining_parts(parts, done):
             raise ErasureIncomplete(progress, refused_only=all(refusals))
+        self._forget_echoes(params.get("emails") or [])
         places = describe_places([part for part in parts if part["key"] in erased])
         if not places:
             return self.env._("Erased: no service had the person any more.")
         return self.env._("Erased from %s.", places)
+
+    def _forget_echoes(self, emails):
+        """What the services said back while the operation ran (Mailchimp's "unsubscribe, delete" webhook,
+        an SMS change it queued) is forgotten as well, before the address goes from the operation."""
+        if self.partner_id or emails:
+            self.env["mailchimp.backend"]._forget_personal_data(self.partner_id, emails, self.company_id)
 
     def _resolve_erasure(self):
         """An erasure found running: every part is idempotent, so the remaining ones are made again."""

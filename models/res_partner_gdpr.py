@@ -267,13 +267,14 @@ class ResPartner(models.Model):
             params = dict(operation.params or {})
             operation.write({"state": QUEUED, "open_key": open_key(PERMANENT_DELETE, f"{self._name},{self.id}"),
                              "email": emails[0], "message": False, "date_end": False,
-                             "params": {**params, "parts": merge_parts(params.get("parts") or [], parts)}})
+                             "params": {**params, "parts": merge_parts(params.get("parts") or [], parts),
+                                        "emails": list(dict.fromkeys([*(params.get("emails") or []), *emails]))}})
             operation.flush_recordset()  # the worker claims operations with SQL
             self.env.ref("mailchimp_sync.ir_cron_mailchimp_remote_operations")._trigger()
             return operation
         return Operation._queue(PERMANENT_DELETE, self, {
             "service": SERVICE_MAILCHIMP, "company_id": company.id, "partner_id": self.id, "email": emails[0],
-            "params": {"parts": parts, "done": [], "erased": [], "errors": {}}})
+            "params": {"parts": parts, "emails": emails, "done": [], "erased": [], "errors": {}}})
 
     # ------------------------------------------------------------ the panel after Forget
 

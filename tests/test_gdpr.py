@@ -236,6 +236,10 @@ class TestForget(MailchimpSyncCase):
         self.assertEqual(set(self.personal_rows()), {"mailchimp.consent", "mailchimp.remote.operation"},
                          "Odoo's side is forgotten with the operation queued")
 
+        # Mailchimp's "unsubscribe, delete" webhook of the erasure arrives while the operation runs
+        self.env["mailchimp.webhook.event"].sudo().create({
+            "audience_id": self.audience.id, "event_type": "unsubscribe", "event_key": "echo", "email": self.EMAIL,
+            "partner_id": self.partner.id, "state": "done"})
         self.work()
         self.assertEqual(operation.state, "done", operation.message)
         for list_id in (self.list_id, self.second_list):
