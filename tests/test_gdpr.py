@@ -172,6 +172,14 @@ class TestForget(MailchimpSyncCase):
         Contact.create({"group_id": self.sms_group.id, "email": "stays@acme-example.com", "phone": "+48500600702",
                         "mailchimp_id": subscriber_hash("stays@acme-example.com"), "state": "imported"})
         self.env["mailchimp.sms.change"].sudo().create({"audience_id": self.audience.id, "email": self.EMAIL})
+        # a group whose import answer was lost: the contact is at the gateway, its id unknown to Odoo
+        lost_id = store.groups_add({"name": "MC_Second_live"})["id"]
+        store.contacts_add({"group_id": lost_id, "phone": self.PHONE, "email": self.EMAIL})
+        self.lost_group = self.env["mailchimp.sms.group"].sudo().create({
+            "name": "MC_Second_live", "audience_id": self.second.id, "gateway_group_id": lost_id, "state": "syncing",
+            "phase": "import"})
+        Contact.create({"group_id": self.lost_group.id, "email": self.EMAIL, "mailchimp_id": subscriber_hash(self.EMAIL),
+                        "phone": self.PHONE, "state": "sending"})
 
     def seed_cm(self):
         self.cm.reset()
@@ -247,6 +255,7 @@ class TestForget(MailchimpSyncCase):
             self.assertIsNone(self.standin.store.get_member(list_id, self.EMAIL))
         self.assertFalse(self.standin.store.is_forgotten(self.third_list, self.EMAIL))
         self.assertEqual(self.sms_contacts(), {"+48500600702"}, "the other contact stays in the group")
+        self.assertFalse(self.gateway.store.contacts_of(self.lost_group.gateway_group_id), "found by its number")
         self.assertEqual((self.cm_state("cm-news"), self.cm_state("cm-old")), ("Deleted", "Deleted"))
         self.assertEqual(self.cm_state("cm-offers", "stays@acme-example.com"), "Active")
         self.assertFalse(operation.params or operation.email, "a finished erasure keeps no personal data")
@@ -345,7 +354,7 @@ class TestForget(MailchimpSyncCase):
         operation = self.forget()
         # The worker made Mailchimp's and SerwerSMS's calls, then was killed before recording anything.
         self.client.delete_member_permanently(self.list_id, self.EMAIL)
-        [part] = [part for part in operation.params["parts"] if part["service"] == "serwersms"]
+        [part] = [part for part in operation.params["parts"] if part["service"] == "serwersms" and part["contact_id"]]
         self.gateway.store.contacts_delete({"id": part["contact_id"]})
         operation.sudo().write({"state": "running", "attempts": 1})
         self.work()
