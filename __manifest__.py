@@ -41,6 +41,7 @@
         "data/mailchimp_remote_operation_data.xml",
         "views/mailchimp_remote_operation_views.xml",
         "views/mailchimp_mass_change_guard_views.xml",
+        "views/mailchimp_forget_views.xml",
     ],
     "demo": [
         "demo/mailchimp_demo.xml",

@@ -38,6 +38,8 @@ STATE_DELETED = "Deleted"
 # Who left (or was removed from) a list is added back only with ``Resubscribe``.
 INACTIVE_STATES = frozenset({STATE_UNSUBSCRIBED, STATE_DELETED})
 CONSENT_UNCHANGED = "Unchanged"
+# "Subscriber not in list or has already been removed."
+CODE_NOT_IN_LIST = 203
 
 
 class CampaignMonitorError(CodedServiceError):
@@ -169,3 +171,10 @@ class CampaignMonitorClient(JsonHttpClient):
         return self.request("POST", f"subscribers/{list_id}/unsubscribe.json", json_body={"EmailAddress": email},
                             idempotent=True)
 
+    def delete_subscriber(self, list_id, email):
+        """``DELETE /subscribers/{listid}.json?email=``: the subscriber's state becomes ``Deleted``.
+
+        Idempotent (deleting again leaves it deleted); an address the list does not have
+        is refused with code :data:`CODE_NOT_IN_LIST`.
+        """
+        return self.request("DELETE", f"subscribers/{list_id}.json", params={"email": email}, idempotent=True)

@@ -1,10 +1,19 @@
-"""GDPR rules: which subscription changes are consent records, and Mailchimp's "forgotten email" rule.
+"""GDPR rules: which subscription changes are consent records, Mailchimp's "forgotten email" rule, and Forget.
 
 A consent record says why a person receives (or stopped receiving) email from
 an audience: ``given`` when they end up subscribed, ``withdrawn`` when they
 unsubscribe, ``erased`` when their data was deleted permanently. ``pending``
 (waiting for the person's confirmation), ``cleaned`` (the address bounced) and
 ``archived`` say nothing about the person's consent, so they record nothing.
+
+**Forget** (right to erasure) is one operation made of *parts*, one per remote
+deletion (:func:`erasure_part`): a Mailchimp audience and address (permanent
+delete), a contact in a SerwerSMS group (delete), an address in Campaign
+Monitor (delete from every list that has it). Each part is idempotent: an
+answer saying the person is not there any more (:func:`already_gone`) counts
+as done, so a part made again after a lost answer changes nothing. The
+operation records the keys of the parts done; :func:`remaining_parts` are
+those the next try makes, and :func:`describe_remaining` says which they are.
 """
 from .campaign_check import BLACKLISTED, BOX_UNTICKED, WITHDRAWN
 from .const import STATUS_SUBSCRIBED, STATUS_UNSUBSCRIBED
@@ -30,7 +39,7 @@ CONSENT_SOURCES = {
     SOURCE_RECONCILIATION: "Reconciliation with Mailchimp",
     SOURCE_DIALOG: "Subscribe dialog",
     SOURCE_GDPR_EXCLUSION: "Campaign GDPR exclusion",
-    SOURCE_ERASURE: "Forget in Mailchimp",
+    SOURCE_ERASURE: "Forget",
 }
 # The ``source`` words of the paths that apply remote changes (``mailchimp.audience._apply_remote_changes``).
 INBOUND_SOURCES = {"webhook": SOURCE_WEBHOOK, "SMS": SOURCE_SMS, "import": SOURCE_IMPORT,
@@ -106,3 +115,72 @@ def consent_exclusions(excluded):
     reasons = (BOX_UNTICKED, BLACKLISTED, WITHDRAWN)
     return [(recipient, reason) for recipient, reason in excluded
             if recipient.partner_id and any(known in reason for known in reasons)]
+
+
+# ------------------------------------------------------------------ Forget: the parts of one erasure
+
+SERVICE_MAILCHIMP = "mailchimp"
+SERVICE_SERWERSMS = "serwersms"
+SERVICE_CAMPAIGN_MONITOR = "campaign_monitor"
+ERASURE_SERVICES = {SERVICE_MAILCHIMP: "Mailchimp", SERVICE_SERWERSMS: "SerwerSMS",
+                    SERVICE_CAMPAIGN_MONITOR: "Campaign Monitor"}
+
+# The answers that say the person is not there (any more): the part is done.
+MAILCHIMP_NOT_FOUND = 404
+SERWERSMS_INVALID_ID = 1004
+CAMPAIGN_MONITOR_NOT_IN_LIST = 203
+
+
+def erasure_part(service, target, label, **values):
+    """One remote deletion of an erasure: ``{key, service, label, **values}`` (JSON-ready).
+
+    ``target`` makes the key unique within the erasure (an audience and address, a
+    group and contact, an address); ``label`` names where, for the messages.
+    """
+    if service not in ERASURE_SERVICES:
+        raise ValueError(f"unknown service {service!r}")
+    return {"key": f"{service}:{target}", "service": service, "label": label, **values}
+
+
+def merge_parts(parts, more):
+    """``parts`` then those of ``more`` not there yet (by key), in their order."""
+    keys = {part["key"] for part in parts}
+    return list(parts) + [part for part in more if part["key"] not in keys and not keys.add(part["key"])]
+
+
+def remaining_parts(parts, done):
+    """The parts whose key is not in ``done``: what the next try makes."""
+    done = set(done or ())
+    return [part for part in parts if part["key"] not in done]
+
+
+def already_gone(service, status, code=None):
+    """Whether a refusal (HTTP ``status``, the service's ``code``) says the person is not there: done."""
+    if service == SERVICE_MAILCHIMP:
+        return status == MAILCHIMP_NOT_FOUND
+    if service == SERVICE_SERWERSMS:
+        return code == SERWERSMS_INVALID_ID
+    if service == SERVICE_CAMPAIGN_MONITOR:
+        return code == CAMPAIGN_MONITOR_NOT_IN_LIST or status == MAILCHIMP_NOT_FOUND
+    return False
+
+
+def places_by_service(parts):
+    """``{service name: [labels]}`` of ``parts``, each label once, services in a fixed order."""
+    found = {}
+    for service, name in ERASURE_SERVICES.items():
+        labels = list(dict.fromkeys(part["label"] for part in parts if part["service"] == service))
+        if labels:
+            found[name] = labels
+    return found
+
+
+def describe_places(parts):
+    """``"Mailchimp (Customers, Offers); SerwerSMS (MC_Customers)"``: where ``parts`` are."""
+    return "; ".join(f"{name} ({', '.join(labels)})" for name, labels in places_by_service(parts).items())
+
+
+def describe_remaining(parts, done, errors):
+    """One line per part not done: ``"<service> <label>: <error>"`` (``errors`` by key, the last one)."""
+    return "; ".join(f"{ERASURE_SERVICES[part['service']]} {part['label']}: {errors.get(part['key']) or 'not tried'}"
+                     for part in remaining_parts(parts, done))

@@ -53,3 +53,5 @@ from . import ir_http
 from . import mailchimp_mass_change_guard
 from . import mailchimp_member_left
 from . import res_config_settings_guard
+from . import mailchimp_personal_data
+from . import mailchimp_erasure_operation

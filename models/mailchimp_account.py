@@ -146,7 +146,8 @@ class MailchimpAccount(models.Model):
     @api.model
     def _personal_data_models(self):
         return ["mailchimp.member", "mailchimp.panel.cache", "mailchimp.webhook.event",
-                "mailchimp.campaign.recipient", "mailchimp.campaign.activity", "mailchimp.consent"]
+                "mailchimp.campaign.recipient", "mailchimp.campaign.activity", "mailchimp.consent",
+                "mailchimp.sync.run.line", "mailchimp.remote.operation"]
 
     # ------------------------------------------------------------ the customer's panel
 

@@ -2,7 +2,7 @@
 
 Every path that changes a subscription records here through :meth:`_record_many`
 (the partner's box, webhooks, SMS sign-ups, import and reconciliation, the
-subscribe dialog, "Forget in Mailchimp"). Records are read-only for everyone:
+subscribe dialog, "Forget"). Records are read-only for everyone:
 only that method writes them, as superuser, and a state is recorded only when
 it differs from the pair's latest one (an import run twice adds nothing).
 """

@@ -98,7 +98,7 @@ class ResPartner(models.Model):
             answer["message"] = self.env._("Mailchimp is not connected: an administrator connects it in the settings.")
             return answer
         answer.update(self.env["mailchimp.panel.cache"]._panel_for(account, address.email, refresh=refresh))
-        return answer
+        return self._mailchimp_panel_mark_erased(answer, address.partner_id)
 
     def mailchimp_panel_save(self, email, original, wanted):
         """**Save changes** of the dialog: apply, at once, only the audiences whose box differs from ``original``.

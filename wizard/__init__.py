@@ -6,3 +6,4 @@ from . import mailchimp_collection_campaign_wizard
 from . import mailchimp_sms_connect_wizard
 from . import mailchimp_cm_connect_wizard
 from . import mailchimp_connect_wizard_oauth
+from . import mailchimp_forget_wizard

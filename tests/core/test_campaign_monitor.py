@@ -213,3 +213,20 @@ def test_the_demo_shows_every_state_and_a_history_for_the_demo_customers():
             panel = provider_panel(CampaignMonitorPanelProvider(client), "wood.corner26@example.com")
     assert states == {"Active", "Unsubscribed", "Unconfirmed", "Bounced", "Deleted"}
     assert len(panel["campaigns"]) == 3 and panel["activity"] == {"avg_open_rate": 0.75, "avg_click_rate": 0.5}
+
+
+def test_delete_subscriber_is_what_the_stand_in_does_and_idempotent(cm, make_client):
+    from mailchimp_sync.campaign_monitor import CODE_NOT_IN_LIST
+    from mailchimp_sync.gdpr import already_gone
+
+    cm.store.put_subscriber("L-active", EMAIL, "Active", name="Jan")
+    client = make_client()
+    client.delete_subscriber("L-active", EMAIL)
+    assert cm.calls("DELETE", "/subscribers/L-active.json")[-1].query == {"email": EMAIL}
+    assert client.subscriber("L-active", EMAIL)["State"] == "Deleted"
+    client.delete_subscriber("L-active", EMAIL)  # again: still deleted, no error
+    assert client.subscriber("L-active", EMAIL)["State"] == "Deleted"
+    with pytest.raises(CampaignMonitorError) as refused:
+        client.delete_subscriber("L-none", EMAIL)
+    assert refused.value.code == CODE_NOT_IN_LIST
+    assert already_gone("campaign_monitor", refused.value.status, refused.value.code)

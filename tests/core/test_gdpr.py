@@ -1,3 +1,5 @@
+import pytest
+
 from mailchimp_sync.gdpr import (
     CONSENT_ERASED,
     CONSENT_GIVEN,
@@ -72,3 +74,34 @@ def test_only_exclusions_for_want_of_consent_become_records():
         Recipient("left@b.pl", "subscribed", partner_id=4, opted_in=True, consent_withdrawn=True),
     ])
     assert [recipient.email for recipient, _reason in consent_exclusions(check.excluded)] == ["box@b.pl", "left@b.pl"]
+
+
+# ------------------------------------------------------------------ Forget: the parts of one erasure
+
+
+def test_erasure_parts_are_keyed_merged_once_and_what_remains_is_said():
+    from mailchimp_sync.gdpr import describe_places, describe_remaining, erasure_part, merge_parts, remaining_parts
+
+    first = [erasure_part("mailchimp", "L1:a@x.pl", "Customers", list_id="L1", email="a@x.pl"),
+             erasure_part("serwersms", "7:31", "MC_Customers", group_id=7, contact_id=31)]
+    more = [erasure_part("mailchimp", "L1:a@x.pl", "Customers", list_id="L1", email="a@x.pl"),
+            erasure_part("campaign_monitor", "a@x.pl", "Newsletter", email="a@x.pl")]
+    parts = merge_parts(first, more)
+    assert [part["key"] for part in parts] == ["mailchimp:L1:a@x.pl", "serwersms:7:31", "campaign_monitor:a@x.pl"]
+    assert remaining_parts(parts, ["serwersms:7:31"]) == [parts[0], parts[2]]
+    assert describe_places(parts) == "Mailchimp (Customers); SerwerSMS (MC_Customers); Campaign Monitor (Newsletter)"
+    assert describe_remaining(parts, ["mailchimp:L1:a@x.pl", "serwersms:7:31"],
+                              {"campaign_monitor:a@x.pl": "Campaign Monitor error 500."}) \
+        == "Campaign Monitor Newsletter: Campaign Monitor error 500."
+    with pytest.raises(ValueError):
+        erasure_part("mailjet", "x", "y")
+
+
+def test_a_person_not_there_any_more_is_a_part_done():
+    from mailchimp_sync.gdpr import already_gone
+
+    assert already_gone("mailchimp", 404)
+    assert not already_gone("mailchimp", 400)
+    assert already_gone("serwersms", 400, 1004) and not already_gone("serwersms", 400, 2001)
+    assert already_gone("campaign_monitor", 400, 203) and not already_gone("campaign_monitor", 400, 1)
+    assert not already_gone("mailchimp", None)
