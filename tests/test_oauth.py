@@ -193,7 +193,8 @@ class TestReconnectNeeded(MailchimpStandinMixin, HttpCase):
             self.env["mailchimp.audience"].action_refresh_audiences()
         except UserError as error:
             message = str(error)
-        self.assertIn("API Key Invalid", message)
+        self.assertIn("Mailchimp did not accept the OAuth token", message)
+        self.assertNotIn("API key", message)
         self.assertIn("Reconnect needed", message)
         self.account.invalidate_recordset()
         self.assertTrue(self.account.reconnect_needed)

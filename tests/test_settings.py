@@ -38,7 +38,7 @@ class TestSettings(MailchimpCase):
     def test_a_key_mailchimp_refuses_is_not_stored_and_the_dialog_says_why(self):
         wizard, action = self.connect(api_key=WRONG_KEY, base_url=self.standin.base_url)
         self.assertEqual(action["res_model"], "mailchimp.connect.wizard", "the dialog stays open")
-        self.assertIn("API Key Invalid", wizard.error)
+        self.assertIn("Mailchimp did not accept the API key", wizard.error)
         self.assertNotIn("ffffffffffffffffffffffffffffffff", wizard.error)
         self.assertFalse(wizard.api_key, "the refused key is wiped from the dialog")
         self.assertEqual(self.stored_key(), self.standin.api_key)
