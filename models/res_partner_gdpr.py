@@ -28,7 +28,8 @@ class ResPartner(models.Model):
         its tags is linked to a group of it, or it is a member there — never for an audience it never joined."""
         rows = []
         for partner in self:
-            audiences = (partner.sudo().category_id.mailchimp_interest_id.filtered("active").audience_id
+            mapping = partner.sudo().with_company(partner.company_id or self.env.company)  # per company
+            audiences = (mapping.category_id.mailchimp_interest_id.filtered("active").audience_id
                          | partner.sudo().mailchimp_member_ids.audience_id)
             rows += [self.env["mailchimp.consent"]._row(partner, audience, state, SOURCE_USER)
                      for audience in audiences]
