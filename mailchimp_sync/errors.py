@@ -35,8 +35,9 @@ DATA_ADVICE = "correct the value in Odoo and sync again"
 CREDENTIAL_ADVICE = {
     "api_key": "Mailchimp did not accept the API key (error 401): create a new key in Mailchimp (Profile → "
                "Extras → API keys) and connect again in Settings → Mailchimp.",
-    "oauth": "Mailchimp did not accept the OAuth token (error 401): it was revoked or has expired; a system "
-             "administrator connects again in Settings → Mailchimp.",
+    # The account is then flagged "Reconnect needed", whose sentence says where to reconnect.
+    "oauth": "Mailchimp did not accept the OAuth token (error 401): it was revoked, has expired or is for another "
+             "data centre.",
 }
 
 
