@@ -89,7 +89,7 @@ class MailchimpAudience(models.Model):
     @api.depends("account_id.report_email")
     def _compute_sync_blocker(self):
         for audience in self:
-            audience.sync_blocker = audience.account_id and audience.account_id._sync_blocker()
+            audience.sync_blocker = audience.account_id._sync_blocker() if audience.account_id else False
 
     def _check_sync_possible(self):
         """Refuse, before any call, a run that cannot work or could not report."""
