@@ -17,7 +17,14 @@ from typing import Any
 
 from .const import CREATED, FAILED, UPDATED  # also re-exported for callers
 from .datatypes import BatchResult, MemberOutcome  # also re-exported for callers
-from .errors import MailchimpComplianceError, MailchimpForgottenError, batch_refusal
+from .errors import (
+    GENERIC_VALIDATION_DETAIL,
+    SCHEMA_ADVICE,
+    MailchimpComplianceError,
+    MailchimpForgottenError,
+    batch_refusal,
+    plain_field_error,
+)
 from .gdpr import explain_forgotten
 
 
@@ -50,17 +57,24 @@ def parse_batch_response(response: Mapping[str, Any]) -> BatchResult:
 
 
 def error_message(error: Mapping[str, Any]) -> str:
-    """E.g. "Mailchimp rejected the contact: Your merge fields were invalid. (PHONE: Please enter a valid phone)"."""
-    reason = (error.get("error") or "").strip() or "no reason given"
+    """E.g. "Mailchimp rejected the contact: Your merge fields were invalid. (PHONE: Please enter a valid phone)".
+
+    A refusal of the request's form (Mailchimp's schema words) is said in plain words, with what to do
+    (:func:`.errors.plain_field_error`).
+    """
+    reason = (error.get("error") or "").strip()
+    if GENERIC_VALIDATION_DETAIL.search(reason):
+        reason = ""
     if batch_refusal(reason) is MailchimpForgottenError:
         reason = explain_forgotten(error.get("email_address") or "The address")
-    message = f"Mailchimp rejected the contact: {reason}"
     field_name = (error.get("field") or "").strip()
     field_message = (error.get("field_message") or "").strip()
-    if field_name or field_message:
-        detail = ": ".join(part for part in (field_name, field_message) if part)
-        message = f"{message} ({detail})"
-    return message
+    detail, schema = plain_field_error(field_name, field_message) if field_name or field_message else ("", False)
+    if reason and detail:
+        message = f"Mailchimp rejected the contact: {reason} ({detail})"
+    else:
+        message = f"Mailchimp rejected the contact: {reason or detail or 'no reason given'}"
+    return f"{message}; {SCHEMA_ADVICE}." if schema else message
 
 
 def _email_key(email: str | None) -> str:

@@ -5,7 +5,9 @@ customer of the collection in Odoo, Odoo holds its consent (the Mailchimp box
 ticked, the address not blacklisted, no consent withdrawn) and Mailchimp has it
 subscribed. Everyone else is excluded with every reason, and the Odoo layer
 removes them from the segment before sending.
-A system (transactional) campaign is exempt: nobody is excluded.
+A system (transactional) campaign is exempt from the consent check, not from
+Mailchimp's own rule: Mailchimp sends every campaign to subscribed members only,
+so a member not subscribed there is excluded (and counted) for that reason alone.
 
 Schedules: Mailchimp schedules campaigns on the quarter-hour only
 (:func:`schedule_problem`), checked before the call.
@@ -49,36 +51,33 @@ class CampaignCheck:
         return len(self.excluded)
 
 
-def exclusion_reasons(recipient: Recipient) -> list[str]:
-    """Every reason ``recipient`` may not receive a marketing campaign; [] when it may."""
-    reasons = []
-    if recipient.partner_id is None:
-        reasons.append(NO_CUSTOMER)
-    else:
-        if not recipient.opted_in:
-            reasons.append(BOX_UNTICKED)
-        if recipient.blacklisted:
-            reasons.append(BLACKLISTED)
-        if recipient.consent_withdrawn:
-            reasons.append(WITHDRAWN)
+def exclusion_reasons(recipient: Recipient, *, system=False) -> list[str]:
+    """Every reason ``recipient`` may not receive the campaign; [] when it may (``system``: Mailchimp's status only)."""
+    reasons = [] if system else _consent_reasons(recipient)
     if recipient.mailchimp_status != STATUS_SUBSCRIBED:
         reasons.append(NOT_SUBSCRIBED.format(status=recipient.mailchimp_status or "not a member"))
     return reasons
 
 
+def _consent_reasons(recipient: Recipient) -> list[str]:
+    if recipient.partner_id is None:
+        return [NO_CUSTOMER]
+    return [reason for reason, applies in ((BOX_UNTICKED, not recipient.opted_in),
+                                           (BLACKLISTED, recipient.blacklisted),
+                                           (WITHDRAWN, recipient.consent_withdrawn)) if applies]
+
+
 def check_recipients(recipients, *, system=False) -> CampaignCheck:
     """Who of the segment's ``recipients`` receives the campaign, and who is excluded and why."""
     recipients = list(recipients)
-    if system:
-        return CampaignCheck(len(recipients), tuple(r.email for r in recipients), (), exempt=True)
     receiving, excluded = [], []
     for recipient in recipients:
-        reasons = exclusion_reasons(recipient)
+        reasons = exclusion_reasons(recipient, system=system)
         if reasons:
             excluded.append((recipient, "; ".join(reasons)))
         else:
             receiving.append(recipient.email)
-    return CampaignCheck(len(recipients), tuple(receiving), tuple(excluded))
+    return CampaignCheck(len(recipients), tuple(receiving), tuple(excluded), exempt=system)
 
 
 def schedule_problem(when: datetime, now: datetime) -> str | None:

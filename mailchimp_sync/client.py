@@ -50,7 +50,8 @@ class MailchimpClient(JsonHttpClient):
         if response.status_code < 300:
             return None
         fallback = "" if body else (response.reason or f"HTTP {response.status_code}")
-        return MailchimpError.from_problem(response.status_code, body, fallback_text=fallback)
+        return MailchimpError.from_problem(response.status_code, body, fallback_text=fallback,
+                                           credential_kind=self.credentials.kind)
 
     # ------------------------------------------------------------- helpers
 

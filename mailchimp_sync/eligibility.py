@@ -5,7 +5,7 @@ A customer is eligible only when ALL of these hold:
 1. one of its tags is mapped to a Mailchimp interest (group)   -> else ``no_mapped_group``
 2. its "Mailchimp subscription" box is ticked                  -> else ``not_opted_in``
 3. it has an email address ...                                 -> else ``no_email``
-   ... and the address is syntactically valid                  -> else ``invalid_email``
+   ... and one of its addresses is valid (the first is synced) -> else ``invalid_email``
 4. its address is not blacklisted in Odoo                      -> else ``blacklisted``
 5. it is not archived                                          -> else ``archived``
 
@@ -26,8 +26,10 @@ the customer typed into Unicode. The customer's record keeps what was typed. An
 address whose local part is not ASCII (``jörg@acme.de``, SMTPUTF8) has no ASCII
 form and cannot be a Mailchimp member: it counts as invalid here
 (:func:`is_valid_email`), and the customer is not eligible (``invalid_email``).
-An address written with a display name (``Jane <jane@acme.pl>``) or a list of
-addresses is invalid: the user must store one plain address on the customer.
+A field holding several addresses (``a@x.pl; b@y.pl``, separated by ``,`` or ``;``,
+display names dropped: :func:`field_addresses`) is synced with its first valid
+address (:func:`sync_email`): that address is the member, the customer's identity
+and what the partner form names; the others are only shown in the panel.
 
 Identity (:func:`email_key`): Mailchimp identifies a member by the lower-cased
 address, so two addresses are one member, one customer's address, when their
@@ -81,19 +83,34 @@ def email_key(email: str | None) -> str | None:
 
     ``b@münchen.de``, ``B@XN--MNCHEN-3YA.DE`` and `` b@xn--mnchen-3ya.de `` are one key. One address
     written with a display name (``Jane <b@acme.pl>``) is that address, as Odoo's ``email_normalized``
-    has it. Text that is no address has no ASCII form: its key is the text, stripped and lower-cased,
-    so that it still equals itself (such a customer is never eligible, see ``invalid_email``).
+    has it; a field of several addresses is its first valid one (:func:`sync_email`). Text that holds no
+    address has no ASCII form: its key is the text, stripped and lower-cased, so that it still equals
+    itself (such a customer is never eligible, see ``invalid_email``).
     """
     text = (email or "").strip()
     if not text:
         return None
-    return (normalize_email(text) or normalize_email(_single_address(text)) or text).lower()
+    return (sync_email(text) or text).lower()
 
 
-def _single_address(text: str) -> str | None:
-    """The address of ``Name <address>``; None for a list of addresses."""
-    addresses = getaddresses([text])
-    return addresses[0][1] if len(addresses) == 1 else None
+def field_addresses(text: str | None) -> list[str]:
+    """The distinct valid addresses of an email field, separated by ``,`` or ``;``, in their order.
+
+    Display names are dropped (``"Jan" <jan@acme.pl>`` gives ``jan@acme.pl``); an address is kept in
+    the form sent to Mailchimp (:func:`normalize_email`); what is not an address is left out.
+    """
+    found, seen = [], set()
+    for _name, address in getaddresses([(text or "").replace(";", ",")]):
+        normalized = normalize_email(address)
+        if normalized and normalized.lower() not in seen:
+            seen.add(normalized.lower())
+            found.append(normalized)
+    return found
+
+
+def sync_email(text: str | None) -> str | None:
+    """The address a customer's email field is synced with: the field's first valid address, or None."""
+    return normalize_email(text) or next(iter(field_addresses(text)), None)
 
 
 def is_valid_email(email: str | None) -> bool:
@@ -110,7 +127,7 @@ def check_eligibility(partner: PartnerData) -> Eligibility:
         reasons.append(NOT_OPTED_IN)
     if not (partner.email or "").strip():
         reasons.append(NO_EMAIL)
-    elif not is_valid_email(partner.email):
+    elif sync_email(partner.email) is None:
         reasons.append(INVALID_EMAIL)
     if partner.blacklisted:
         reasons.append(BLACKLISTED)

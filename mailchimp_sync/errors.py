@@ -12,8 +12,33 @@ their own classes, told apart by the problem's ``title`` (api-facts 1.5), never
 by the wording of a message: :class:`MailchimpComplianceError` and
 :class:`MailchimpForgottenError`. A batch subscribe reports its members'
 errors without a title; :func:`batch_refusal` reads those.
+
+Plain words: Mailchimp's validation answers name a schema ("The resource submitted
+could not be validated. For field-specific details, see the 'errors' array." with
+"status: Schema describes enum, NULL found instead"), words a user cannot act on.
+They are rendered as one sentence saying what was refused and what to do
+(:func:`plain_field_error`, :func:`refusal_sentence`); a 401 of the API names the
+credential the account uses (``credential_kind``: an OAuth token is no API key) and
+says how to connect again.
 """
+import re
+
 from .json_http import ServiceError, end_sentence
+
+# Mailchimp's detail of every validation error: it only points at the ``errors`` array.
+GENERIC_VALIDATION_DETAIL = re.compile(r"the resource submitted could not be validated|see the 'errors' array", re.I)
+_SCHEMA = re.compile(r"^Schema describes (?P<expected>[\w ]+?)(?: with at most (?P<most>\d+) items)?"
+                     r"(?:, (?P<found>.+?) found(?: instead)?)?\s*\.?$", re.S)
+SCHEMA_ADVICE = ("this comes from Odoo's request, not from your data: send this message to your administrator "
+                 "(it is a fault to report to the add-on's maintainer)")
+DATA_ADVICE = "correct the value in Odoo and sync again"
+CREDENTIAL_ADVICE = {
+    "api_key": "Mailchimp did not accept the API key (error 401): create a new key in Mailchimp (Profile → "
+               "Extras → API keys) and connect again in Settings → Mailchimp.",
+    # The account is then flagged "Reconnect needed", whose sentence says where to reconnect.
+    "oauth": "Mailchimp did not accept the OAuth token (error 401): it was revoked, has expired or is for another "
+             "data centre.",
+}
 
 
 class MailchimpError(ServiceError):
@@ -26,15 +51,19 @@ class MailchimpError(ServiceError):
     service = "Mailchimp"
 
     def __init__(self, message=None, *, status=None, title="", detail="", errors=None,
-                 problem_type="", instance=""):
+                 problem_type="", instance="", credential_kind=None):
         self.errors = list(errors or [])
         self.problem_type = problem_type or ""
         self.instance = instance or ""
+        self.credential_kind = credential_kind
         super().__init__(message, status=status, title=title, detail=detail)
 
     @classmethod
-    def from_problem(cls, status, problem, fallback_text=""):
-        """Build the error from a decoded problem document (or ``None``)."""
+    def from_problem(cls, status, problem, fallback_text="", credential_kind=None):
+        """Build the error from a decoded problem document (or ``None``).
+
+        ``credential_kind`` (``api_key`` or ``oauth``) is the credential the request was made with.
+        """
         if not isinstance(problem, dict):
             problem = {}
         error_class = REFUSALS_BY_TITLE.get(str(problem.get("title") or ""), cls)
@@ -45,6 +74,7 @@ class MailchimpError(ServiceError):
             errors=_field_errors(problem.get("errors")),
             problem_type=str(problem.get("type") or ""),
             instance=str(problem.get("instance") or ""),
+            credential_kind=credential_kind,
         )
 
     @property
@@ -54,17 +84,15 @@ class MailchimpError(ServiceError):
 
     def parts(self):
         return {**super().parts(), "errors": self.errors, "problem_type": self.problem_type,
-                "instance": self.instance}
+                "instance": self.instance, "credential_kind": self.credential_kind}
 
     def _render(self):
-        sentence = super()._render()
+        if self.status == 401 and self.credential_kind in CREDENTIAL_ADVICE:
+            return CREDENTIAL_ADVICE[self.credential_kind]
         if not self.errors:
-            return sentence
-        fields = "; ".join(
-            f"{error['field']}: {error['message']}" if error["field"] else error["message"]
-            for error in self.errors
-        )
-        return end_sentence(f"{sentence} {fields}")
+            return super()._render()
+        return refusal_sentence(self.detail, [(error["field"], error["message"]) for error in self.errors],
+                                status=self.status)
 
 
 class MailchimpConfigError(MailchimpError):
@@ -111,6 +139,47 @@ def batch_refusal(text):
     """
     text = (text or "").lower()
     return next((refusal for refusal in REFUSALS if refusal.phrase_of_refusal in text), None)
+
+
+def plain_field_error(field, message):
+    """``(words, schema)``: a field's refusal in plain words, and whether it is about the request's form.
+
+    "status: Schema describes enum, NULL found instead" gives "no value for status"; a message
+    written for people ("LTV: Please enter a number") is kept as it is.
+    """
+    field, message = (field or "").strip(), " ".join((message or "").split()).rstrip(".")
+    match = _SCHEMA.match(message)
+    if not match:
+        return (f"{field}: {message}" if field else message or "no reason given"), False
+    name = field or "the request"
+    found, expected = match.group("found"), match.group("expected").strip()
+    if match.group("most"):
+        words = f"{name} has more than {match.group('most')} items"
+    elif not found or found.upper() == "NULL":
+        words = f"no value for {name}" if found else f"{name} is not in a form Mailchimp accepts ({expected})"
+    elif expected == "enum":
+        words = f"{found} is not a value Mailchimp accepts for {name}"
+    else:
+        words = f"{name} is not in a form Mailchimp accepts ({expected} expected, {found} sent)"
+    return words, True
+
+
+def refusal_sentence(detail, field_errors, status=None):
+    """Mailchimp's refusal of a request or a member as one sentence with what to do.
+
+    ``field_errors`` are ``(field, message)`` pairs; Mailchimp's detail is kept unless it only
+    points at them. E.g. "Mailchimp refused the data (error 400): no value for status; this comes
+    from Odoo's request, not from your data: send this message to your administrator …".
+    """
+    detail = " ".join((detail or "").split()).rstrip(".")
+    if GENERIC_VALIDATION_DETAIL.search(detail):
+        detail = ""
+    plain = [plain_field_error(field, message) for field, message in field_errors]
+    problems = "; ".join(words for words, _schema in plain)
+    about = f"{detail} ({problems})" if detail and problems else detail or problems or "no reason given"
+    advice = SCHEMA_ADVICE if any(schema for _words, schema in plain) else DATA_ADVICE
+    head = f"Mailchimp refused the data (error {status})" if status else "Mailchimp refused the data"
+    return end_sentence(f"{head}: {about}; {advice}")
 
 
 def _field_errors(errors):

@@ -26,8 +26,9 @@ Status (Mailchimp compliance rules, api-facts 1.5/1.6):
   contact; batch calls need ``update_existing: true`` for it to apply.
 * Without a valid address there is nothing to address: ``payload`` is None.
 
-Address: ``email_address`` is :func:`.eligibility.normalize_email` of the customer's
-address, i.e. its ASCII form: the local part as written, the domain lower-cased and,
+Address: ``email_address`` is :func:`.eligibility.sync_email` of the customer's
+field: its first valid address (:func:`.eligibility.normalize_email`), i.e. its
+ASCII form: the local part as written, the domain lower-cased and,
 when internationalized, in IDNA "punycode" (``b@münchen.de`` -> ``b@xn--mnchen-3ya.de``;
 Mailchimp refuses Unicode domains as fake addresses). An address without an ASCII
 form (non-ASCII local part) gets no payload, like an invalid one.
@@ -85,7 +86,7 @@ from .const import DEFAULT_TEXT_SIZE, STATUS_SUBSCRIBED, STATUS_UNSUBSCRIBED
 from .datatypes import AudienceSchema, BuiltMember, PartnerData, PayloadWarning  # also re-exported for callers
 
 PHONE_CACHE_SIZE = 131072  # about 30 MB at most
-from .eligibility import check_eligibility, email_key, normalize_email
+from .eligibility import check_eligibility, email_key, sync_email
 from .field_merges import field_merge_values
 from .representatives import render_representative_columns, truncate_to_size
 
@@ -109,7 +110,7 @@ MAILCHIMP_LANGUAGE_BY_ODOO_LANG: dict[str, str] = {
 def build_member(partner: PartnerData, schema: AudienceSchema) -> BuiltMember:
     """Build the batch-subscribe / PUT member item for ``partner`` (rules in module doc)."""
     eligibility = check_eligibility(partner)
-    email = normalize_email(partner.email)
+    email = sync_email(partner.email)
     if email is None:
         return BuiltMember(payload=None, eligibility=eligibility)
     if not eligibility.eligible:

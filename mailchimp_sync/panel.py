@@ -1,6 +1,6 @@
 """The customer's Mailchimp panel, without Odoo: which addresses, what Mailchimp says of each, what the dialog changes.
 
-* :func:`split_addresses` reads an email field that may hold several addresses
+* :func:`split_addresses` (:func:`.eligibility.field_addresses`) reads an email field that may hold several addresses
   (``a@acme.pl, "Jan" <jan@acme.pl>; b@acme.pl``) into distinct addresses in
   the form Mailchimp knows them (:func:`.eligibility.normalize_email`: ASCII
   domain); :func:`panel_addresses` adds the addresses of the company's contacts,
@@ -26,7 +26,6 @@ import threading
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from email.utils import getaddresses
 
 from .const import (
     STATUS_ARCHIVED,
@@ -38,7 +37,7 @@ from .const import (
     STATUS_UNSUBSCRIBED,
 )
 from .duplicates import email_key
-from .eligibility import normalize_email
+from .eligibility import field_addresses as split_addresses  # also imported from here by callers
 from .panel_providers import LAST_CAMPAIGNS, PanelProvider, StatusWord, _lt, status_word
 from .sync_plan import WANTED_STATUSES
 from .times import parse_mailchimp_time_naive
@@ -66,22 +65,6 @@ class PanelAddress:
     @property
     def key(self) -> str:
         return email_key(self.email)
-
-
-def split_addresses(text: str | None) -> list[str]:
-    """The distinct valid addresses of an email field, separated by ``,`` or ``;``, in their order.
-
-    Display names are dropped (``"Jan" <jan@acme.pl>`` gives ``jan@acme.pl``); an
-    address is kept in the form sent to Mailchimp (ASCII domain, local part as
-    written); what is not an address is left out (it cannot be a member).
-    """
-    found, seen = [], set()
-    for _name, address in getaddresses([(text or "").replace(";", ",")]):
-        normalized = normalize_email(address)
-        if normalized and normalized.lower() not in seen:
-            seen.add(normalized.lower())
-            found.append(normalized)
-    return found
 
 
 def panel_addresses(partner_id: int, partner_name: str, email_field: str | None,

@@ -111,6 +111,18 @@ class MailchimpAccount(models.Model):
                     "The sync report email “%(email)s” is not an email address (several are separated by commas).",
                     email=account.report_email))
 
+    def _sync_blocker(self):
+        """Why no sync of this account runs, in the user's words; False when runs can start.
+
+        The report email is mandatory: every run reports there (the settings refuse to be saved without
+        it once the account is connected, see ``res_config_settings.py``).
+        """
+        self.ensure_one()
+        if not self.report_email:
+            return self.env._("No sync runs: set the sync report email in Settings → Mailchimp first, every run "
+                              "sends its report there.")
+        return False
+
     # ------------------------------------------------------------ the backend's hooks
 
     def _credentials(self):

@@ -77,10 +77,16 @@ class MailchimpAccount(models.Model):
     # ------------------------------------------------------------ credentials
 
     def _credentials(self):
-        """A flagged account calls nothing: a revoked credential would only be refused again."""
+        """A flagged account calls nothing: a revoked credential would only be refused again; a disconnected
+        one says so in the user's words (not “the token is empty”)."""
         self.ensure_one()
         if self.reconnect_needed:
             raise MailchimpConfigError(self.reconnect_message or self._reconnect_sentence())
+        if not self.is_connected:
+            raise MailchimpConfigError(self.env._(
+                "Mailchimp is not connected for %(company)s: nothing is sent to Mailchimp until a system "
+                "administrator connects it in Settings → Mailchimp (“Connect”).",
+                company=self.company_id.display_name))
         if self.auth_method == AUTH_OAUTH_APP:
             account = self.sudo()
             return Credentials.from_oauth(account.oauth_token, account.oauth_dc, base_url=account.base_url)
@@ -99,8 +105,8 @@ class MailchimpAccount(models.Model):
     def _reconnect_sentence(self):
         return self.env._(
             "Reconnect needed: Mailchimp no longer accepts this account's %(what)s (revoked or deleted in "
-            "Mailchimp). Nothing is sent to Mailchimp until a system administrator connects again in Settings → "
-            "Mailchimp.",
+            "Mailchimp). Nothing is sent to Mailchimp until a system administrator presses “Reconnect” in "
+            "Settings → Mailchimp.",
             what=self.env._("OAuth token") if self.auth_method in OAUTH_METHODS else self.env._("API key"))
 
     def _flag_refused_credentials(self, error, keep_on_rollback=False):

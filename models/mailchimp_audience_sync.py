@@ -32,6 +32,7 @@ class MailchimpAudience(models.Model):
     sync_requested = fields.Boolean(readonly=True, help="“Sync now” was pressed; the scheduled job picks it up.")
     sync_requested_by = fields.Many2one("res.users", readonly=True, help="Who pressed “Sync now”.")
     sync_run_count = fields.Integer(compute="_compute_counts")
+    sync_blocker = fields.Char(string="Why no sync runs", compute="_compute_sync_blocker")
     member_binding_count = fields.Integer(compute="_compute_counts")
 
     def _compute_counts(self):
@@ -85,12 +86,17 @@ class MailchimpAudience(models.Model):
             commit_if_allowed(self.env)
         self.env["ir.cron"]._notify_progress(done=len(audiences), remaining=0)
 
+    @api.depends("account_id.report_email")
+    def _compute_sync_blocker(self):
+        for audience in self:
+            audience.sync_blocker = audience.account_id._sync_blocker() if audience.account_id else False
+
     def _check_sync_possible(self):
         """Refuse, before any call, a run that cannot work or could not report."""
         for audience in self:
-            if not audience.account_id.report_email:
-                raise UserError(self.env._(
-                    "Set the sync report email in Settings → Mailchimp first: every run sends its report there."))
+            blocker = audience.account_id._sync_blocker()
+            if blocker:
+                raise UserError(blocker)
             with self.env["mailchimp.backend"]._user_errors():
                 audience.account_id._credentials()
 

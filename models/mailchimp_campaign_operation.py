@@ -34,14 +34,14 @@ class MailchimpRemoteOperation(models.Model):
         client = self._campaign_client()
         self._remove_excluded_from_segment(client)
         client.send_campaign(self.campaign_id.mailchimp_id)
-        self._refresh_campaign()
+        self._refresh_campaign(client)
         return self.env._("Campaign sent.")
 
     def _run_campaign_schedule(self):
         client = self._campaign_client()
         self._remove_excluded_from_segment(client)
         client.schedule_campaign(self.campaign_id.mailchimp_id, self.params["schedule_time"])
-        self._refresh_campaign()
+        self._refresh_campaign(client)
         return self.env._("Campaign scheduled.")
 
     def _run_campaign_test_send(self):
@@ -75,11 +75,15 @@ class MailchimpRemoteOperation(models.Model):
         for batch in segment_batches([], excluded):
             client.batch_segment_members(self.audience_id.mailchimp_id, segment_id, batch.body())
 
-    def _refresh_campaign(self):
-        """Read the campaign back for the statistics; a failure here is the hourly import's to catch up."""
+    def _refresh_campaign(self, client):
+        """Read the campaign back for the statistics, and the count of a segment members left; a failure here
+        is the hourly import's (or the collection's next sync) to catch up."""
         try:
             with self.env.cr.savepoint():
                 self.env["mailchimp.campaign"]._import_one(self.audience_id, self.campaign_id.mailchimp_id)
+                if self.params.get("segment_id") and self.params.get("excluded_emails"):
+                    self.env["mailchimp.collection"]._count_segment_members(
+                        self.audience_id, client, self.params["segment_id"])
         except Exception:  # noqa: BLE001 - the call was made: its outcome is recorded whatever this does
             _logger.warning("Campaign %s not read back after operation %s", self.campaign_id.mailchimp_id, self.id,
                             exc_info=True)

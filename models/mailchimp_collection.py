@@ -215,3 +215,16 @@ class MailchimpCollection(models.Model):
         return [(m.partner_id.id, self.env._("Left out: Mailchimp says the address is not on the audience"))
                 for m in members if (m.email or "").lower() in refused]
 
+
+    @api.model
+    def _count_segment_members(self, audience, client, segment_id):
+        """“Members in Mailchimp” of the collections on ``segment_id`` as the segment has them now.
+
+        Members leave a segment outside the collection's sync (the consent check before a campaign
+        removes who may not receive it): the count follows, not the number of the last sync.
+        """
+        collections = self.sudo().with_context(active_test=False).search(
+            [("audience_id", "=", audience.id), ("segment_id", "=", str(segment_id))])
+        segment = collections and client.find_segment(audience.mailchimp_id, segment_id)
+        if segment:
+            collections.write({"mailchimp_count": segment.get("member_count", 0)})

@@ -45,6 +45,7 @@ MEMBER_FIELDS = "members.email_address,members.status,members.merge_fields,total
 MAX_AUTOMATIC_ATTEMPTS = 10
 STATE_READY, STATE_SYNCING, STATE_DONE, STATE_FAILED = "ready", "syncing", "done", "failed"
 PHASE_COLLECT, PHASE_IMPORT, PHASE_CHECK = "collect", "import", "check"
+IN_GROUP_STATES = ("queued", "sending", "sent", "imported")  # contact rows that are, or are to be, in the group
 
 
 class MailchimpSmsGroup(models.Model):
@@ -73,6 +74,10 @@ class MailchimpSmsGroup(models.Model):
     rejected_count = fields.Integer(string="Refused by SerwerSMS", readonly=True)
     no_phone_count = fields.Integer(string="Without a usable number", readonly=True)
     progress = fields.Float(compute="_compute_progress")
+    in_group_count = fields.Integer(
+        string="In the group", compute="_compute_in_group_count",
+        help="Contacts in the group at SerwerSMS now: none once the group is deleted there "
+             "(“Contacts imported” keeps what the sync did).")
     date_done = fields.Datetime(string="Completed on", readonly=True)
     live = fields.Boolean(string="Live updates", default=True, readonly=True,
                           help="New subscribers, changes and unsubscribes reach the group as they happen.")
@@ -90,6 +95,20 @@ class MailchimpSmsGroup(models.Model):
                 group.status_text = self.env._("Failed: %s", group.failure or self.env._("unknown reason"))
             else:
                 group.status_text = labels.get(group.state)
+
+    @api.depends("imported_count", "deleted_at_gateway")
+    def _compute_in_group_count(self):
+        for group in self:
+            group.in_group_count = 0 if group.deleted_at_gateway else group.imported_count
+
+    def write(self, vals):
+        """A group deleted at SerwerSMS holds nobody: its contacts' rows say so (the counts stay as history)."""
+        result = super().write(vals)
+        if vals.get("deleted_at_gateway"):
+            self.env["mailchimp.sms.contact"].sudo().search(
+                [("group_id", "in", self.ids), ("state", "in", IN_GROUP_STATES)]).write(
+                {"state": "removed", "reason": self.env._("Group deleted at SerwerSMS")})
+        return result
 
     @api.depends("members_read", "members_total", "imported_count", "rejected_count", "no_phone_count", "state")
     def _compute_progress(self):

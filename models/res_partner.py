@@ -10,7 +10,7 @@ from ..mailchimp_sync.const import (
     STATUS_SUBSCRIBED,
 )
 from ..mailchimp_sync.duplicates import pick_owner
-from ..mailchimp_sync.eligibility import REASONS, check_eligibility, email_key
+from ..mailchimp_sync.eligibility import REASONS, check_eligibility, email_key, field_addresses
 from ..mailchimp_sync.gdpr import CONSENT_GIVEN, CONSENT_WITHDRAWN
 from ..mailchimp_sync.member_payload import PartnerData
 
@@ -83,7 +83,16 @@ class ResPartner(models.Model):
                 state = "; ".join(REASONS[code] for code in eligibility.reasons)
             else:
                 state = partner._mailchimp_duplicate_state(data) or partner._mailchimp_member_state()
+                state = partner._mailchimp_with_first_address(state)
             partner.mailchimp_sync_state = state
+
+    def _mailchimp_with_first_address(self, state):
+        """``state``, and which address is synced when the email field holds several (the core's rule)."""
+        addresses = field_addresses(self.email)
+        if len(addresses) < 2:
+            return state
+        return self.env._("%(state)s — with %(email)s, the first of %(count)s addresses",
+                          state=state, email=addresses[0], count=len(addresses))
 
     def _mailchimp_duplicate_state(self, data):
         """“Not synced: same email as …” when another eligible customer keeps this address (core rule).

@@ -48,19 +48,16 @@ class ResPartner(models.Model):
 
     def _mailchimp_record_box(self, state):
         """A user ticking or unticking the box gives or withdraws consent (a step of ``res.partner``'s
-        write and create, see ``res_partner.py``): one record per active audience of each customer's
-        company (the box is for all of them)."""
-        Consent = self.env["mailchimp.consent"]
-        audiences_by_company = {}
+        write and create, see ``res_partner.py``): one record per audience the customer is in — one of
+        its tags is linked to a group of it, or it is a member there — never for an audience it never joined."""
         rows = []
         for partner in self:
-            company = partner.company_id or self.env.company
-            if company.id not in audiences_by_company:
-                audiences_by_company[company.id] = self.env["mailchimp.audience"].sudo().search(
-                    [("company_id", "=", company.id)])
-            rows += [Consent._row(partner, audience, state, SOURCE_USER)
-                     for audience in audiences_by_company[company.id]]
-        Consent._record_many(rows)
+            mapping = partner.sudo().with_company(partner.company_id or self.env.company)  # per company
+            audiences = (mapping.category_id.mailchimp_interest_id.filtered("active").audience_id
+                         | partner.sudo().mailchimp_member_ids.audience_id)
+            rows += [self.env["mailchimp.consent"]._row(partner, audience, state, SOURCE_USER)
+                     for audience in audiences]
+        self.env["mailchimp.consent"]._record_many(rows)
 
     def action_view_mailchimp_consents(self):
         self.ensure_one()

@@ -50,7 +50,7 @@ class TestAudienceRefresh(MailchimpCase):
         Audience.action_refresh_audiences()
         before = self.audiences().read(["name", "active", "member_count"])
         self.account.api_key = "ffffffffffffffffffffffffffffffff-us6"
-        with self.assertRaisesRegex(UserError, "API Key Invalid"):
+        with self.assertRaisesRegex(UserError, "Mailchimp did not accept the API key"):
             Audience.action_refresh_audiences()
         self.assertEqual(self.audiences().read(["name", "active", "member_count"]), before)
 

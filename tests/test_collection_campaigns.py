@@ -96,13 +96,17 @@ class TestCollectionCampaigns(MailchimpSyncCase):
         self.assertIn(BOX_UNTICKED, wizard.excluded_html)
         self.assertIn("Not subscribed in Mailchimp (status: unsubscribed)", wizard.excluded_html)
 
+        self.assertEqual(collection.mailchimp_count, 3)
         wizard.action_confirm()
 
         self.assertEqual((wizard.state, wizard.operation_state), ("queued", "queued"))
+        self.assertEqual(wizard.check_summary, "1 of 3 will receive it, 2 excluded")
         self.assertFalse(self.send_requests(wizard), "the button only queues")
         self.run_worker()
         self.assertEqual((wizard.operation_kind, wizard.operation_state, wizard.operation_message),
                          ("send", "done", "Campaign sent."))
+        self.assertEqual(wizard.check_summary, "Sent to 1 of 3, 2 excluded", "what happened, not what will")
+        self.assertEqual(collection.mailchimp_count, 1, "the collection counts the segment as it is now")
         self.assertEqual(self.client.get_campaign(wizard.campaign_id.mailchimp_id)["status"], "sent")
         self.assertEqual(wizard.campaign_id.status, "sent", "the campaign is in the statistics")
         self.assertEqual(wizard.campaign_id.operation_ids.mapped("kind"), ["send", "test_send"])
@@ -110,15 +114,17 @@ class TestCollectionCampaigns(MailchimpSyncCase):
         segment = [m["email_address"] for m in self.client.iter_segment_members(self.list_id, collection.segment_id)]
         self.assertEqual(segment, ["mkt.ok@acme-example.com"], "the excluded were removed from the segment")
 
-    def test_a_system_campaign_skips_the_check_and_says_so(self):
+    def test_a_system_campaign_skips_the_consent_check_and_counts_only_who_mailchimp_sends_to(self):
         collection = self.collection_of("sys", campaign_type="system")
         wizard = self.new_campaign(collection)
 
         wizard.action_check()
 
         self.assertEqual(wizard.check_summary,
-                         "3 of 3 will receive it, 0 excluded (system campaign: exempt from the consent check)")
-        self.assertFalse(wizard.excluded_html)
+                         "2 of 3 will receive it, 1 excluded (system campaign: exempt from the consent check)")
+        self.assertIn("sys.left@acme-example.com", wizard.excluded_html)
+        self.assertIn("Not subscribed in Mailchimp (status: unsubscribed)", wizard.excluded_html)
+        self.assertNotIn("sys.unticked@acme-example.com", wizard.excluded_html, "no consent check")
 
     def test_a_schedule_off_the_quarter_hour_is_refused_before_the_call(self):
         collection = self.collection_of("sched")

@@ -38,6 +38,17 @@ class TestEmailIdentity(MailchimpSyncCase):
         self.assertEqual(self.member_of(company).email, "Office@xn--mnchen-3ya.de")
         self.assertEqual(self.remote("office@xn--mnchen-3ya.de")["status"], "subscribed")
 
+    def test_a_field_of_several_addresses_syncs_its_first_valid_one_and_the_form_says_so(self):
+        customer = self.customer("Two Addresses", "not an address; first@acme-example.com, second@acme-example.com")
+        run = self.sync()
+        self.assertEqual(run.created_count, 1)
+        self.assertEqual(self.member_of(customer).email, "first@acme-example.com")
+        self.assertEqual(self.remote("first@acme-example.com")["status"], "subscribed")
+        self.assertIsNone(self.remote("second@acme-example.com"))
+        self.assertEqual(customer.mailchimp_email_key, "first@acme-example.com")
+        self.assertEqual(customer.mailchimp_sync_state,
+                         "Synced to Mailchimp — with first@acme-example.com, the first of 2 addresses")
+
     def test_a_delivery_finds_the_customer_whatever_form_either_side_has(self):
         unicode_customer = self.customer("Anna Munich", "anna@münchen.de")
         punycode_customer = self.customer("Carl Munich", "Carl@XN--MNCHEN-3YA.de")

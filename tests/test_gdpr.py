@@ -59,6 +59,16 @@ class TestConsentRecords(MailchimpSyncCase, HttpCase):
         action = partner.action_view_mailchimp_consents()
         self.assertEqual(action["domain"], [("partner_id", "=", partner.id)])
 
+    def test_the_box_records_consent_only_for_the_audiences_the_customer_is_in(self):
+        list_id = self.client.create_list(new_list_body("Never joined"))["id"]
+        self.env["mailchimp.audience"].action_refresh_audiences()
+        never_joined = self.env["mailchimp.audience"].search([("mailchimp_id", "=", list_id)])
+        partner = self.customer("One audience", "one.audience@acme-example.com")
+        partner.mailchimp_subscribe = False
+        self.assertEqual(self.summary(partner, never_joined), [], "no tag of it linked there, no member there")
+        self.assertEqual([state for state, _source, _user in self.summary(partner)], ["given", "withdrawn"])
+        self.assertEqual(partner.mailchimp_consent_ids.audience_id, self.audience)
+
     def test_a_webhook_unsubscribe_records_consent_withdrawn_by_the_person(self):
         partner = self.customer("Leaving", "leaving@acme-example.com")
         self.sync()

@@ -193,13 +193,24 @@ class TestReconnectNeeded(MailchimpStandinMixin, HttpCase):
             self.env["mailchimp.audience"].action_refresh_audiences()
         except UserError as error:
             message = str(error)
-        self.assertIn("API Key Invalid", message)
+        self.assertIn("Mailchimp did not accept the OAuth token", message)
+        self.assertNotIn("API key", message)
         self.assertIn("Reconnect needed", message)
         self.account.invalidate_recordset()
         self.assertTrue(self.account.reconnect_needed)
         with self.assertRaisesRegex(UserError, "Reconnect needed"):
             self.env["mailchimp.audience"].action_refresh_audiences()
         self.assertEqual(self.api_requests(), before + 1)
+
+    def test_after_disconnect_a_sync_says_mailchimp_is_not_connected(self):
+        self.account.action_disconnect()
+        with self.assertRaisesRegex(UserError, "Mailchimp is not connected for .*Settings → Mailchimp") as caught:
+            self.audience._check_sync_possible()
+        self.assertNotIn("token is empty", str(caught.exception))
+
+    def test_the_settings_offer_reconnect_instead_of_a_green_connected(self):
+        self.account.sudo().write({"reconnect_needed": True, "reconnect_message": self.account._reconnect_sentence()})
+        self.start_tour("/odoo", "mailchimp_sync_reconnect_needed", login="admin")
 
     def press_refresh_audiences(self):
         """The list's "Refresh audiences" button, as the browser calls it; the error's message."""

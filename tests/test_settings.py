@@ -38,7 +38,7 @@ class TestSettings(MailchimpCase):
     def test_a_key_mailchimp_refuses_is_not_stored_and_the_dialog_says_why(self):
         wizard, action = self.connect(api_key=WRONG_KEY, base_url=self.standin.base_url)
         self.assertEqual(action["res_model"], "mailchimp.connect.wizard", "the dialog stays open")
-        self.assertIn("API Key Invalid", wizard.error)
+        self.assertIn("Mailchimp did not accept the API key", wizard.error)
         self.assertNotIn("ffffffffffffffffffffffffffffffff", wizard.error)
         self.assertFalse(wizard.api_key, "the refused key is wiped from the dialog")
         self.assertEqual(self.stored_key(), self.standin.api_key)
@@ -102,3 +102,16 @@ class TestSettings(MailchimpCase):
                 action = getattr(settings, button)()
                 self.assertEqual((action["res_model"], action["context"]["default_account_id"]),
                                  (account._connect_wizard, account.id))
+
+    def test_saving_the_settings_without_a_report_email_is_refused_and_the_audience_says_why_it_does_not_sync(self):
+        settings = self.env["res.config.settings"].create({"mailchimp_report_email": False})
+        with self.assertRaisesRegex(ValidationError, "Type the sync report email"):
+            settings.execute()
+        self.account.report_email = False
+        audience = self.env["mailchimp.audience"].create({
+            "name": "Blocked", "mailchimp_id": "blocked01", "account_id": self.account.id})
+        self.assertIn("No sync runs: set the sync report email", audience.sync_blocker)
+        self.account.report_email = "reports@acme-example.com"
+        audience.invalidate_recordset(["sync_blocker"])
+        self.assertFalse(audience.sync_blocker)
+        self.env["res.config.settings"].create({"mailchimp_report_email": "reports@acme-example.com"}).execute()

@@ -370,6 +370,11 @@ class TestSmsGroups(MailchimpSyncCase, HttpCase):
         self.assertIn(group.name, action["params"]["message"])
         self.assertIsNone(self.gateway.store.group_by_name(group.name))
         self.assertEqual((group.deleted_at_gateway, group.status_text), (True, "Group deleted at SerwerSMS"))
+        self.assertEqual(group.in_group_count, 0, "nobody is in a deleted group")
+        self.assertFalse(group.contact_ids.filtered(lambda contact: contact.state == "imported"),
+                         "no contact row says “In the group” any more")
+        self.assertEqual(set(group.contact_ids.filtered(lambda contact: contact.state == "removed").mapped("reason")),
+                         {"Group deleted at SerwerSMS"})
         group.deleted_at_gateway = False
         group.action_delete_group()  # already gone at the gateway: no error
         self.assertTrue(group.deleted_at_gateway)

@@ -13,6 +13,7 @@ from ..mailchimp_sync.campaign_check import (
     schedule_problem,
 )
 from ..mailchimp_sync.eligibility import normalize_email
+from ..mailchimp_sync.remote_operations import DONE, FAILED, SCHEDULE, SEND
 
 EDITOR_URL = "https://{dc}.admin.mailchimp.com/campaigns/edit?id={web_id}"
 CONTENT_MAILCHIMP = "mailchimp"
@@ -42,13 +43,24 @@ class MailchimpCollectionCampaignWizard(models.TransientModel):
     test_emails = fields.Char(help="Addresses the test goes to, separated by commas.")
     send_mode = fields.Selection([("now", "Send now"), ("schedule", "Schedule")], default="now", required=True)
     schedule_time = fields.Datetime(help="On the quarter-hour (:00, :15, :30, :45): Mailchimp's rule.")
-    check_summary = fields.Char(readonly=True)
+    receiving_count = fields.Integer(readonly=True)
+    recipient_count = fields.Integer(readonly=True)
+    excluded_count = fields.Integer(readonly=True)
+    exempt = fields.Boolean(readonly=True)
+    check_summary = fields.Char(compute="_compute_check_summary",
+                                help="Who receives the campaign, as the check counted it; after sending, who got it.")
     excluded_html = fields.Html(string="Excluded", readonly=True, sanitize=False)
     operation_id = fields.Many2one("mailchimp.remote.operation", string="Remote operation", readonly=True,
                                    help="The last test, send or schedule asked for, as the journal has it.")
     operation_kind = fields.Selection(related="operation_id.kind", string="Operation")
     operation_state = fields.Selection(related="operation_id.state", string="Progress")
     operation_message = fields.Char(related="operation_id.message", string="Answer")
+
+    @api.depends("state", "receiving_count", "recipient_count", "excluded_count", "exempt", "operation_id.kind",
+                 "operation_id.state")
+    def _compute_check_summary(self):
+        for wizard in self:
+            wizard.check_summary = wizard._summary() if wizard.state in ("confirm", "queued") else False
 
     @api.model
     def default_get(self, fields_list):
@@ -127,6 +139,7 @@ class MailchimpCollectionCampaignWizard(models.TransientModel):
         if not operation:
             self._check_schedule()
             check = self._recipient_check()
+            self.write(self._check_display(check))
             self.env["mailchimp.consent"]._record_exclusions(self.audience_id, check.excluded)
             params = {"segment_id": self.collection_id.segment_id,
                       "excluded_emails": [recipient.email for recipient, _reason in check.excluded]}
@@ -186,17 +199,30 @@ class MailchimpCollectionCampaignWizard(models.TransientModel):
                 consent_withdrawn=bool(partner and partner.id in withdrawn)))
         return check_recipients(recipients, system=collection.campaign_type == "system")
 
-    def _summary(self, check):
-        return self.env._("%(receiving)s of %(total)s will receive it, %(excluded)s excluded",
-                          receiving=len(check.receiving), total=check.total, excluded=check.excluded_count)
+    def _summary(self):
+        """The check's numbers as what happened: “will receive” until Mailchimp sent it, then “sent to”."""
+        counts = {"receiving": self.receiving_count, "total": self.recipient_count, "excluded": self.excluded_count}
+        operation = self.operation_id
+        if operation.kind == SEND and operation.state == DONE:
+            summary = self.env._("Sent to %(receiving)s of %(total)s, %(excluded)s excluded", **counts)
+        elif operation.kind in (SEND, SCHEDULE) and operation.state == FAILED:
+            summary = self.env._("Not sent: %(receiving)s of %(total)s would have received it, %(excluded)s excluded",
+                                 **counts)
+        elif operation.kind == SCHEDULE and operation.state == DONE:
+            summary = self.env._("Scheduled: %(receiving)s of %(total)s will receive it, %(excluded)s excluded",
+                                 **counts)
+        else:
+            summary = self.env._("%(receiving)s of %(total)s will receive it, %(excluded)s excluded", **counts)
+        if self.exempt:
+            summary = self.env._("%s (system campaign: exempt from the consent check)", summary)
+        return summary
 
     def _check_display(self, check):
-        summary = self._summary(check)
-        if check.exempt:
-            summary = self.env._("%s (system campaign: exempt from the consent check)", summary)
         rows = Markup("").join(Markup("<li>%s — %s</li>") % (recipient.email, reason)
                                for recipient, reason in check.excluded)
-        return {"check_summary": summary, "excluded_html": Markup("<ul>%s</ul>") % rows if rows else False}
+        return {"receiving_count": len(check.receiving), "recipient_count": check.total,
+                "excluded_count": check.excluded_count, "exempt": check.exempt,
+                "excluded_html": Markup("<ul>%s</ul>") % rows if rows else False}
 
     def _reopen(self):
         return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id, "view_mode": "form",

@@ -34,11 +34,13 @@ def test_a_marketing_campaign_goes_only_to_consenting_subscribed_customers():
     ]
 
 
-def test_a_system_campaign_is_exempt():
+def test_a_system_campaign_is_exempt_from_consent_but_mailchimp_sends_to_subscribed_members_only():
     check = check_recipients(RECIPIENTS, system=True)
 
     assert check.exempt
-    assert (check.total, len(check.receiving), check.excluded_count) == (5, 5, 0)
+    assert (check.total, len(check.receiving), check.excluded_count) == (5, 4, 1)
+    assert [(recipient.email, reason) for recipient, reason in check.excluded] == [
+        ("left@x.pl", NOT_SUBSCRIBED.format(status="unsubscribed"))]
 
 
 def test_schedules_are_on_the_quarter_hour_and_in_the_future():

@@ -44,7 +44,7 @@ def test_unknown_key_gives_mailchimps_own_error(make_client):
         client.ping()
     assert caught.value.status == 401
     assert caught.value.title == "API Key Invalid"
-    assert str(caught.value).startswith("Mailchimp error 401 (API Key Invalid): ")
+    assert str(caught.value).startswith("Mailchimp did not accept the API key (error 401): ")
 
 
 def test_key_of_another_data_centre_is_refused(make_client, standin):

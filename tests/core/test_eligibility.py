@@ -2,8 +2,16 @@ import hashlib
 
 import pytest
 
-from mailchimp_sync.eligibility import REASONS, check_eligibility, email_key, is_valid_email, normalize_email
-from mailchimp_sync.member_payload import PartnerData, subscriber_hash
+from mailchimp_sync.eligibility import (
+    REASONS,
+    check_eligibility,
+    email_key,
+    field_addresses,
+    is_valid_email,
+    normalize_email,
+    sync_email,
+)
+from mailchimp_sync.member_payload import AudienceSchema, PartnerData, build_member, subscriber_hash
 
 
 def partner(**changes):
@@ -35,7 +43,7 @@ def test_partner_meeting_every_rule_is_eligible():
         ({"email": None}, "no_email"),
         ({"email": "   "}, "no_email"),
         ({"email": "jane.acme.pl"}, "invalid_email"),
-        ({"email": "Jane <jane@acme.pl>"}, "invalid_email"),
+        ({"email": "Jane <jane.acme.pl>; not an address"}, "invalid_email"),
         ({"active": False}, "archived"),
         ({"blacklisted": True}, "blacklisted"),
     ],
@@ -119,12 +127,35 @@ def test_a_missing_address_has_no_key(email):
 
 @pytest.mark.parametrize(
     ("email", "expected"),
-    [("  Not An Address ", "not an address"), ("a@b.pl, C@d.pl", "a@b.pl, c@d.pl"), ("jörg@acme.pl", "jörg@acme.pl")],
+    [("  Not An Address ", "not an address"), ("nope; Nix", "nope; nix"), ("jörg@acme.pl", "jörg@acme.pl")],
 )
-def test_text_that_is_no_single_ascii_address_keys_to_itself_stripped_and_lower_cased(email, expected):
+def test_text_that_holds_no_ascii_address_keys_to_itself_stripped_and_lower_cased(email, expected):
     assert email_key(email) == expected
 
 
 def test_the_subscriber_hash_is_the_hash_of_the_key():
     assert subscriber_hash("b@münchen.de") == subscriber_hash("B@xn--mnchen-3ya.de") \
         == hashlib.md5(b"b@xn--mnchen-3ya.de").hexdigest()
+
+
+@pytest.mark.parametrize(
+    ("field", "first"),
+    [
+        ("a@x.pl; b@y.pl", "a@x.pl"),
+        ("A@X.PL, b@y.pl", "A@x.pl"),
+        ("not an address; b@Y.pl, c@z.pl", "b@y.pl"),
+        ('"Jan" <jan@acme.pl>; b@y.pl', "jan@acme.pl"),
+        ("Jane <jane@acme.pl>", "jane@acme.pl"),
+    ],
+)
+def test_a_field_of_several_addresses_is_synced_with_its_first_valid_address(field, first):
+    assert sync_email(field) == first
+    assert email_key(field) == first.lower()
+    assert check_eligibility(partner(email=field)).eligible
+    assert build_member(partner(email=field), AudienceSchema()).payload["email_address"] == first
+    assert subscriber_hash(field) == subscriber_hash(first)
+
+
+def test_the_field_addresses_are_the_panel_s_addresses_in_their_order():
+    assert field_addresses("a@x.pl; b@y.pl, A@X.pl; nope") == ["a@x.pl", "b@y.pl"]
+    assert sync_email("nope; nix") is None

@@ -1,3 +1,4 @@
+from mailchimp_sync.batch_result import error_message
 from mailchimp_sync.errors import (
     MailchimpComplianceError,
     MailchimpError,
@@ -17,8 +18,8 @@ INVALID_MERGE = {
 
 def test_problem_document_renders_as_one_sentence_with_field_errors():
     error = MailchimpError.from_problem(400, INVALID_MERGE)
-    assert str(error) == (
-        "Mailchimp error 400 (Invalid Resource): Your merge fields were invalid. LTV: Please enter a number.")
+    assert str(error) == ("Mailchimp refused the data (error 400): Your merge fields were invalid "
+                          "(LTV: Please enter a number); correct the value in Odoo and sync again.")
     assert error.status == 400
     assert error.title == "Invalid Resource"
     assert error.field_errors == {"LTV": "Please enter a number"}
@@ -69,3 +70,43 @@ def test_a_batch_error_without_a_title_is_told_by_its_detail():
     assert batch_refusal("a@b.pl was permanently deleted and cannot be re-imported.") is MailchimpForgottenError
     assert batch_refusal("Your merge fields were invalid.") is None
     assert batch_refusal(None) is None
+
+
+SCHEMA_REFUSAL = {
+    "title": "Invalid Resource", "status": 400,
+    "detail": "The resource submitted could not be validated. For field-specific details, see the 'errors' array.",
+    "errors": [{"field": "status", "message": "Schema describes enum, NULL found instead"}],
+}
+
+
+def test_a_schema_refusal_is_one_plain_sentence_with_what_to_do():
+    message = str(MailchimpError.from_problem(400, SCHEMA_REFUSAL))
+    assert message == (
+        "Mailchimp refused the data (error 400): no value for status; this comes from Odoo's request, not from "
+        "your data: send this message to your administrator (it is a fault to report to the add-on's maintainer).")
+    assert "errors' array" not in message and "Schema" not in message
+
+
+def test_a_refused_value_names_the_field_and_what_to_do():
+    error = MailchimpError.from_problem(400, {**SCHEMA_REFUSAL, "errors": [
+        {"field": "type", "message": "Schema describes enum, 'weekly' found instead"},
+        {"field": "members", "message": "Schema describes array with at most 500 items, 501 found"}]})
+    assert str(error).startswith("Mailchimp refused the data (error 400): 'weekly' is not a value Mailchimp "
+                                 "accepts for type; members has more than 500 items; this comes from Odoo's request")
+
+
+def test_a_401_names_the_credential_the_account_uses_and_how_to_connect_again():
+    refusal = {"title": "API Key Invalid", "status": 401,
+               "detail": "Your API key may be invalid, or you've attempted to access the wrong datacenter."}
+    oauth = str(MailchimpError.from_problem(401, refusal, credential_kind="oauth"))
+    assert oauth.startswith("Mailchimp did not accept the OAuth token (error 401)") and "API key" not in oauth
+    assert "revoked" in oauth
+    assert str(MailchimpError.from_problem(401, refusal, credential_kind="api_key")).startswith(
+        "Mailchimp did not accept the API key (error 401): create a new key in Mailchimp")
+
+
+def test_a_batch_refusal_in_schema_words_is_plain_too():
+    message = error_message({"email_address": "a@b.pl", "error": SCHEMA_REFUSAL["detail"],
+                             "field": "status", "field_message": "Schema describes enum, NULL found instead"})
+    assert message.startswith("Mailchimp rejected the contact: no value for status; this comes from Odoo's request")
+    assert "errors' array" not in message

@@ -40,7 +40,7 @@ registry.category("web_tour.tours").add("mailchimp_sync_verify_settings", {
         ...typeKeyAndVerify("ffffffffffffffffffffffffffffffff-us6"),
         {
             content: "Mailchimp's refusal is shown in the dialog",
-            trigger: ".modal .alert-danger:contains('API Key Invalid')",
+            trigger: ".modal .alert-danger:contains('Mailchimp did not accept the API key')",
         },
         {
             content: "The refused key is wiped from the dialog",
@@ -174,6 +174,29 @@ registry.category("web_tour.tours").add("mailchimp_sync_partner_panel", {
         },
         {
             trigger: ".o_kanban_record:contains('Tour Customer')",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("mailchimp_sync_reconnect_needed", {
+    url: "/odoo/action-mailchimp_sync.mailchimp_settings_action",
+    steps: () => [
+        {
+            content: "The settings say a reconnect is needed, in the user's words",
+            trigger: "#mailchimp_credentials .o_mailchimp_reconnect:contains('Reconnect needed'):contains('OAuth token')",
+        },
+        {
+            content: "No green “Connected” beside it",
+            trigger: "#mailchimp_credentials:not(:has(.text-success:visible))",
+        },
+        {
+            content: "Press Reconnect",
+            trigger: "#mailchimp_credentials .o_mailchimp_reconnect button[name='action_mailchimp_connect']",
+            run: "click",
+        },
+        {
+            content: "The Connect dialog opens",
+            trigger: ".modal button[name='action_verify_and_save'], .modal button[name='action_connect_oauth_app']",
         },
     ],
 });
