@@ -68,13 +68,16 @@ def missing_fields(name, values):
     return missing
 
 
-def problems(name, values):
+def problems(name, values, keys=None):
     """``[(key, reason)]`` for each value Mailchimp would refuse, in form order; empty when all is well.
 
     ``reason`` is :data:`MISSING` (a required value is blank, see :func:`missing_fields`),
     :data:`INVALID_EMAIL` (the From email is no single valid address) or :data:`UNKNOWN_LANGUAGE`
     (the language is none of Mailchimp's :data:`LANGUAGES`). A blank value is only missing.
+    With ``keys``, only the problems of those keys (the values being changed).
     """
+    if keys is not None:
+        return [(key, reason) for key, reason in problems(name, values) if key in keys]
     found = [(key, MISSING) for key in missing_fields(name, values)]
     blank = {key for key, _reason in found}
     found += [(key, INVALID_EMAIL) for key in EMAIL_KEYS
@@ -83,6 +86,18 @@ def problems(name, values):
     if LANGUAGE_KEY not in blank and language and language not in LANGUAGES:
         found.append((LANGUAGE_KEY, UNKNOWN_LANGUAGE))
     return found
+
+
+def settings_to_write(remote_list, local, changed):
+    """The whole settings to write to an audience: Mailchimp's, then each value Odoo has, then the changes.
+
+    An audience read from Mailchimp has blank values in Odoo until they are read back; saving one
+    changed value must not blank the others in Mailchimp (nor refuse them as missing).
+    """
+    values = values_from_list(remote_list)
+    values.update({key: _text(value) for key, value in local.items() if key in FIELDS and _text(value)})
+    values.update({key: _text(value) for key, value in changed.items() if key in FIELDS})
+    return values
 
 
 def key_of_remote_field(field):

@@ -6,6 +6,7 @@ from mailchimp_sync.audience_defaults import (
     list_body,
     missing_fields,
     problems,
+    settings_to_write,
     update_body,
     values_from_account,
     values_from_list,
@@ -107,3 +108,24 @@ def test_mailchimps_field_names_map_to_the_values_they_are_about():
     assert key_of_remote_field("contact.address1") == "contact_address1"
     assert key_of_remote_field("permission_reminder") == "permission_reminder"
     assert key_of_remote_field("visibility") is None
+
+
+def test_only_the_problems_of_the_changed_values_when_asked(list_defaults):
+    values = {**list_defaults, "contact_city": "", "campaign_from_email": "not-an-email"}
+
+    assert problems("Newsletter", values, keys={"campaign_from_email"}) == [("campaign_from_email", INVALID_EMAIL)]
+    assert problems("Newsletter", values, keys={"campaign_subject"}) == []
+
+
+def test_the_settings_written_are_mailchimps_then_odoos_then_the_change(list_defaults):
+    remote = list_body("Newsletter", list_defaults)
+    local = {"contact_company": "", "contact_city": "Kraków", "campaign_from_name": False}
+    changed = {"campaign_subject": "News", "contact_zip": False}
+
+    values = settings_to_write(remote, local, changed)
+
+    assert values["contact_company"] == "Acme", "a value blank in Odoo is kept as Mailchimp has it"
+    assert values["contact_city"] == "Kraków", "a value Odoo has is written"
+    assert values["campaign_subject"] == "News"
+    assert values["contact_zip"] == "", "a value emptied on save is emptied"
+    assert problems("Newsletter", values) == []
