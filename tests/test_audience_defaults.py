@@ -229,7 +229,7 @@ class TestAudienceSettings(MailchimpCase):
         self.assertNotIn("PATCH", [call.method for call in self.standin.request_log[calls_before:]])
         self.assertFalse(self.audience.campaign_subject)
 
-    def test_the_stand_ins_refusal_of_a_patch_reaches_the_user_by_field(self):
+    def test_a_refused_field_that_is_no_odoo_value_keeps_mailchimps_name(self):
         refusal = MailchimpError.from_problem(400, {"title": "Invalid Resource", "status": 400, "errors": [
             {"field": "visibility", "message": "Schema describes enum"}]})
 
