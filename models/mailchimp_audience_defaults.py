@@ -50,7 +50,8 @@ class MailchimpAudience(models.Model):
                 remote = client.get_list(audience.mailchimp_id)
                 values = settings_to_write(remote, audience._list_default_values(), changes)
                 self._raise_list_problems(problems(remote.get("name"), values), refused)
-                body = update_body(remote.get("name"), values, email_type_option=bool(remote.get("email_type_option")))
+                body = update_body(remote.get("name"), values,
+                                   email_type_option=bool(remote.get("email_type_option")))
                 try:
                     client.update_list(audience.mailchimp_id, body)
                 except MailchimpError as error:
@@ -68,7 +69,8 @@ class MailchimpAudience(models.Model):
         self.check_access("write")
         with backend._user_errors():
             remote = self._client().get_list(self.mailchimp_id)
-        self.with_context(**{READ_FROM_MAILCHIMP: True}).write(self._list_default_write_values(values_from_list(remote)))
+        self.with_context(**{READ_FROM_MAILCHIMP: True}).write(
+            self._list_default_write_values(values_from_list(remote)))
         return backend._notification(self.env._("Defaults read from Mailchimp."), reload=True)
 
     def action_open_create_audience(self):
