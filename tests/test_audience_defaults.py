@@ -219,7 +219,9 @@ class TestAudienceSettings(MailchimpCase):
         self.assertEqual(self.audience.campaign_from_email, "news@acme-example.com")
 
     def test_a_value_missing_in_mailchimp_and_odoo_is_named_before_the_write(self):
-        self.standin.store.audiences[self.audience.mailchimp_id].contact["address1"] = ""
+        contact = self.standin.store.audiences[self.audience.mailchimp_id].contact
+        self.addCleanup(contact.update, {"address1": contact["address1"]})
+        contact["address1"] = ""
         calls_before = len(self.standin.request_log)
 
         with self.assertRaises(UserError) as refused:
