@@ -24,7 +24,8 @@ class MailchimpAudienceCreateWizard(models.TransientModel):
         return values
 
     def action_create(self):
-        """Check every value as Mailchimp would (required ones, the From email, the language), then create the audience in Mailchimp and in Odoo."""
+        """Check every value as Mailchimp would (required ones, the From email, the language) before any call,
+        then create the audience in Mailchimp and in Odoo."""
         self.ensure_one()
         backend = self.env["mailchimp.backend"]
         backend._check_manager()
