@@ -83,6 +83,10 @@ class MailchimpClient(JsonHttpClient):
     def create_list(self, body):
         return self.request("POST", "lists", json_body=body)
 
+    def update_list(self, list_id, body):
+        """``PATCH /lists/{id}`` with the whole settings (:func:`.audience_defaults.update_body`): idempotent."""
+        return self.request("PATCH", f"lists/{list_id}", json_body=body)
+
     def get_member(self, list_id, email):
         return self.request("GET", f"lists/{list_id}/members/{subscriber_hash(email)}")
 

@@ -1,9 +1,22 @@
-"""An audience's contact and list defaults, read from Mailchimp; audiences Odoo created and owns."""
+"""An audience's contact and list defaults, written to and read from Mailchimp; audiences Odoo created and owns.
+
+Saving an audience's settings (contact, permission reminder, campaign defaults) writes them to
+Mailchimp with ``PATCH /lists/{id}`` before Odoo keeps them: rights, then the changed values checked
+by the core, then Mailchimp's current settings read, the whole settings written, and only once
+Mailchimp accepted them are they written in Odoo. A refusal leaves Odoo's values as they were.
+The call is made in the request, not through the journal of remote operations: the body is the
+whole settings, so a request Odoo re-runs after a serialization failure writes the same state again.
+"""
 from odoo import fields, models
 from odoo.exceptions import UserError
 
-from ..mailchimp_sync.audience_defaults import values_from_list
+from ..mailchimp_sync.audience_defaults import FIELDS, problems, settings_to_write, update_body, values_from_list
 from ..mailchimp_sync.const import STATUS_ARCHIVED
+from ..mailchimp_sync.errors import MailchimpError
+
+SETTINGS_FIELDS = frozenset({*FIELDS, "contact_country_id"} - {"contact_country"})
+# Context key: the values are Mailchimp's own (read back), nothing to write there.
+READ_FROM_MAILCHIMP = "mailchimp_settings_from_mailchimp"
 
 
 class MailchimpAudience(models.Model):
@@ -15,6 +28,39 @@ class MailchimpAudience(models.Model):
         help="Created from Odoo: Odoo owns all its members. Other audiences are never changed beyond "
              "the members Odoo syncs.")
 
+    def write(self, vals):
+        if SETTINGS_FIELDS.isdisjoint(vals) or self.env.context.get(READ_FROM_MAILCHIMP):
+            return super().write(vals)
+        for audience, values in self._write_settings_to_mailchimp(vals).items():
+            super(MailchimpAudience, audience).write({**vals, **self._list_default_write_values(values)})
+        return True
+
+    def _write_settings_to_mailchimp(self, vals):
+        """Write the settings ``vals`` changes to each audience in Mailchimp; ``{audience: values written}``."""
+        backend = self.env["mailchimp.backend"]
+        backend._check_manager()
+        self.check_access("write")
+        changes = self._list_default_changes(vals)
+        refused = self.env._("Mailchimp would refuse these values; nothing was changed:")
+        self._raise_list_problems(problems(None, changes, keys=set(changes)), refused)
+        written = {}
+        with backend._user_errors():
+            for audience in self:
+                client = audience._client()
+                remote = client.get_list(audience.mailchimp_id)
+                values = settings_to_write(remote, audience._list_default_values(), changes)
+                self._raise_list_problems(problems(remote.get("name"), values), refused)
+                body = update_body(remote.get("name"), values,
+                                   email_type_option=bool(remote.get("email_type_option")))
+                try:
+                    client.update_list(audience.mailchimp_id, body)
+                except MailchimpError as error:
+                    if not error.errors:
+                        raise
+                    raise UserError(self._list_refusal_message(error)) from None
+                written[audience] = values
+        return written
+
     def action_get_mailchimp_defaults(self):
         """Button: fill the contact and list defaults with the audience's own in Mailchimp."""
         self.ensure_one()
@@ -23,7 +69,8 @@ class MailchimpAudience(models.Model):
         self.check_access("write")
         with backend._user_errors():
             remote = self._client().get_list(self.mailchimp_id)
-        self.write(self._list_default_write_values(values_from_list(remote)))
+        self.with_context(**{READ_FROM_MAILCHIMP: True}).write(
+            self._list_default_write_values(values_from_list(remote)))
         return backend._notification(self.env._("Defaults read from Mailchimp."), reload=True)
 
     def action_open_create_audience(self):

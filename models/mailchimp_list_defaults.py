@@ -1,7 +1,14 @@
 """Contact information and list defaults of an audience, shared by the account, audiences and the create dialog."""
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
-from ..mailchimp_sync.audience_defaults import FIELDS
+from ..mailchimp_sync.audience_defaults import (
+    FIELDS,
+    INVALID_EMAIL,
+    MISSING,
+    UNKNOWN_LANGUAGE,
+    key_of_remote_field,
+)
 
 COUNTRY_KEY = "contact_country"
 
@@ -50,3 +57,37 @@ class MailchimpListDefaults(models.AbstractModel):
             labels.append(self._fields[name]._description_string(self.env) if name in self._fields else key)
         return labels
 
+    @api.model
+    def _list_default_changes(self, vals):
+        """The core's dict of the values ``vals`` (a ``write``'s) changes (the country as its ISO code)."""
+        changes = {key: value or "" for key, value in vals.items() if key in FIELDS and key != COUNTRY_KEY}
+        if "contact_country_id" in vals:
+            changes[COUNTRY_KEY] = self.env["res.country"].browse(vals["contact_country_id"]).code or ""
+        return changes
+
+    @api.model
+    def _raise_list_problems(self, found, intro):
+        """Refuse with ``intro`` and one line per problem of the core's ``problems()``, named by form label."""
+        if not found:
+            return
+        reasons = {
+            MISSING: self.env._("required"),
+            INVALID_EMAIL: self.env._("not a valid email address"),
+            UNKNOWN_LANGUAGE: self.env._("not a language code Mailchimp knows (e.g. en, pl, de, fr, pt_PT)"),
+        }
+        lines = []
+        for key, reason in found:
+            label = self._list_default_labels([key])[0]
+            lines.append(f"• {label}: {reasons[reason]}")
+        raise UserError(f"{intro}\n" + "\n".join(lines))
+
+    @api.model
+    def _list_refusal_message(self, error):
+        """Mailchimp's refusal of an audience's settings, one line per field it names, by form label."""
+        lines = []
+        for item in error.errors:
+            key = key_of_remote_field(item["field"])
+            label = self._list_default_labels([key])[0] if key else item["field"]
+            lines.append(f"• {label}: {item['message']}" if label else f"• {item['message']}")
+        return self.env._("Mailchimp refused the audience settings; nothing was changed:\n%(fields)s",
+                          fields="\n".join(lines))

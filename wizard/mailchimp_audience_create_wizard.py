@@ -1,8 +1,7 @@
 """Create an audience in Mailchimp from Odoo; it is then managed by Odoo."""
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 
-from ..mailchimp_sync.audience_defaults import list_body, missing_fields
+from ..mailchimp_sync.audience_defaults import list_body, problems
 
 
 class MailchimpAudienceCreateWizard(models.TransientModel):
@@ -25,17 +24,15 @@ class MailchimpAudienceCreateWizard(models.TransientModel):
         return values
 
     def action_create(self):
-        """Check every required value, then create the audience in Mailchimp and in Odoo."""
+        """Check every value as Mailchimp would (required ones, the From email, the language) before any call,
+        then create the audience in Mailchimp and in Odoo."""
         self.ensure_one()
         backend = self.env["mailchimp.backend"]
         backend._check_manager()
         self.env["mailchimp.audience"].check_access("create")
         values = self._list_default_values()
-        missing = missing_fields(self.name, values)
-        if missing:
-            raise UserError(self.env._(
-                "Mailchimp needs these values to create an audience; nothing was created:\n%(fields)s",
-                fields="\n".join(f"• {label}" for label in self._list_default_labels(missing))))
+        self._raise_list_problems(problems(self.name, values), self.env._(
+            "Mailchimp would refuse these values; nothing was created:"))
         with backend._user_errors():
             remote = self.account_id._client().create_list(
                 list_body(self.name, values, email_type_option=self.email_type_option))

@@ -35,6 +35,8 @@ REQUIRED_LIST_FIELDS = {
     "campaign_defaults": ("from_name", "from_email", "subject", "language"),
 }
 _BLANK = "This value should not be blank."
+# GUESSED wording (no public answer seen): Mailchimp refuses a list's From email that is no address.
+_NOT_AN_EMAIL = "This value is not a valid email address."
 
 
 def _missing(body, name):
@@ -96,6 +98,10 @@ class ListsMixin:
                 )
         if not _missing(body, "email_type_option") and not isinstance(body["email_type_option"], bool):
             problems.append({"field": "email_type_option", "message": "Schema describes boolean"})
+        defaults = body.get("campaign_defaults")
+        from_email = defaults.get("from_email") if isinstance(defaults, dict) else None
+        if from_email and not util.EMAIL_SYNTAX.match(str(from_email)):
+            problems.append({"field": "campaign_defaults.from_email", "message": _NOT_AN_EMAIL})
         return problems
 
     @staticmethod
@@ -104,8 +110,12 @@ class ListsMixin:
         return {key: contact.get(key, "") for key in keys}
 
     def update_list(self, list_id, body):
+        """``PATCH /lists/{id}``: Mailchimp requires the same values as to create one, checked the same way."""
         with self.write():
             audience = self.audience(list_id)
+            problems = self._list_body_problems(body)
+            if problems:
+                raise errors.invalid_resource(problems)
             util.update_from(audience, body, ("name", "permission_reminder", "notify_on_subscribe",
                                               "notify_on_unsubscribe", "visibility"))
             util.update_from(audience, body, ("email_type_option", "use_archive_bar", "double_optin"), bool)

@@ -9,6 +9,7 @@ from . import errors
 MAX_COUNT = 1000
 DEFAULT_COUNT = 10
 _EMAIL_SYNTAX = re.compile(r"^[^@\s\"(),:;<>\[\]\\]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$")
+EMAIL_SYNTAX = _EMAIL_SYNTAX
 _FAKE_TLDS = {"invalid", "test", "localhost", "example", "local"}
 FAKE_DOMAINS = {"example.invalid"}
 
