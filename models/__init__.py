@@ -50,3 +50,7 @@ from . import res_config_settings_sms
 from . import mailchimp_remote_operation
 from . import mailchimp_campaign_operation
 from . import ir_http
+from . import mailchimp_sms_operation
+from . import mailchimp_campaign_unschedule_operation
+from . import mailchimp_operation_progress
+from . import mailchimp_webhook_operation
