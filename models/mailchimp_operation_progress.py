@@ -3,7 +3,7 @@ queued an operation, and the progress of the last one on the campaign's or audie
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.sql_db import TestCursor
 
-from ..mailchimp_sync.remote_operations import WEBHOOK_DELETE, WEBHOOK_REGISTER
+from ..mailchimp_sync.remote_operations import DIALOG_CHANGE, SEGMENT_CHANGE, WEBHOOK_DELETE, WEBHOOK_REGISTER
 from .mailchimp_remote_operation import STATES
 from .mailchimp_transaction import commits_allowed
 
@@ -12,6 +12,8 @@ class MailchimpRemoteOperation(models.Model):
     _inherit = "mailchimp.remote.operation"
 
     summary = fields.Char(compute="_compute_summary", string="Operation")
+    what = fields.Char(compute="_compute_what", string="What",
+                       help="The change asked for, in a few words: the box ticked or unticked, the segment, the number.")
 
     @api.depends("kind", "state", "message")
     def _compute_summary(self):
@@ -28,6 +30,21 @@ class MailchimpRemoteOperation(models.Model):
                                     index="btree_not_null")
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True, ondelete="set null",
                                  index="btree_not_null")
+
+    @api.depends("kind", "params", "audience_id", "campaign_id", "sms_contact_id")
+    def _compute_what(self):
+        for operation in self:
+            params = operation.params or {}
+            if operation.kind == DIALOG_CHANGE:
+                operation.what = (self.env._("Subscribe to %s", operation.audience_id.name) if params.get("subscribe")
+                                  else self.env._("Unsubscribe from %s", operation.audience_id.name))
+            elif operation.kind == SEGMENT_CHANGE:
+                operation.what = self.env._("Create the segment %s", params.get("name") or operation.collection_id.name)
+            elif operation.sms_contact_id:
+                operation.what = self.env._("%(phone)s in %(group)s", phone=params.get("phone") or
+                                            operation.sms_contact_id.phone, group=operation.sms_contact_id.group_id.name)
+            else:
+                operation.what = operation.campaign_id.title or operation.audience_id.name
 
     @api.model
     def _record(self, kind, values, state, message):

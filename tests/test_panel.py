@@ -367,6 +367,7 @@ class TestPanelUi(PanelWorld, MailchimpStandinMixin, HttpCase):
 
     def test_a_dialog_change_stays_in_the_journal_when_the_request_is_rolled_back(self):
         self.authenticate("panel_tour", "panel_tour")
+        self.addCleanup(self.seed_office)  # Mailchimp keeps the change this test makes: the tour expects the seed
         events = self.list_ids["Events"]
         with patch.object(self.registry["mailchimp.panel.cache"], "_forget", side_effect=UserError("Odoo failed")):
             response = self.url_open("/web/dataset/call_kw/res.partner/mailchimp_panel_save", data=json.dumps({
