@@ -1,5 +1,7 @@
 """What the journal shows: its targets, changes journaled as they were made, a button's notification once it
 queued an operation, and the progress of the last one on the campaign's or audience's form."""
+import psycopg2.errors
+
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.sql_db import TestCursor
 
@@ -68,16 +70,22 @@ class MailchimpRemoteOperation(models.Model):
         values = {"user_id": self.env.uid, **values}
         registry = self.env.registry
 
-        def record_in_own_transaction():
+        def record_in_own_transaction(lock_timeout=None):
             with registry.cursor() as cr:
+                if lock_timeout:
+                    cr.execute("SELECT set_config('lock_timeout', %s, true)", [lock_timeout])
                 api.Environment(cr, SUPERUSER_ID, {})[self._name]._record(kind, values, state, message)
 
         if registry.in_test_mode() or not commits_allowed():
             self._record(kind, values, state, message)
             if isinstance(self.env.cr, TestCursor):
                 self.env.cr.postrollback.add(record_in_own_transaction)
-        else:
-            record_in_own_transaction()
+            return
+        try:
+            record_in_own_transaction(lock_timeout="2s")
+        except psycopg2.errors.LockNotAvailable:
+            # a row the new transaction needs is locked by this request: kept only if the request commits
+            self._record(kind, values, state, message)
 
     @api.model
     def _queued_notification(self, message):

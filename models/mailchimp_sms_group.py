@@ -320,6 +320,11 @@ class MailchimpSmsGroup(models.Model):
             return False
         return True
 
+    def _gets_live_updates(self):
+        """Whether Odoo still changes the group at SerwerSMS (not stopped, not deleted there)."""
+        self.ensure_one()
+        return self.live and not self.deleted_at_gateway
+
     def _queue_contact_operation(self, kind, row, params=None):
         self.env["mailchimp.remote.operation"]._queue(kind, row, {
             "service": "serwersms", "audience_id": self.audience_id.id, "company_id": self.company_id.id,

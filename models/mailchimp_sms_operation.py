@@ -34,6 +34,8 @@ class MailchimpRemoteOperation(models.Model):
 
     def _run_sms_contact_add(self):
         row = self.sms_contact_id
+        if not row.group_id._gets_live_updates():
+            return self.env._("Not made: the group no longer gets live updates.")
         try:
             contact_id = self._sms_client().add_contact(row.group_id.gateway_group_id, row._sms_contact().as_gateway())
         except ServiceError as error:
@@ -47,6 +49,8 @@ class MailchimpRemoteOperation(models.Model):
 
     def _run_sms_contact_delete(self):
         row = self.sms_contact_id
+        if not row.group_id._gets_live_updates():
+            return self.env._("Not made: the group no longer gets live updates.")
         try:
             self._sms_client().delete_contact(self.params["contact_id"])
         except ServiceError as error:

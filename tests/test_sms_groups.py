@@ -373,6 +373,18 @@ class TestSmsGroups(MailchimpSyncCase, HttpCase):
         self.assertEqual(row.operation_ids.mapped("kind"), ["sms_contact_delete", "sms_contact_add"])
         self.assertEqual(row.state, "removed")
 
+    def test_an_add_queued_before_live_updates_stopped_is_not_made(self):
+        group = self.live_group()
+        row, operation = self.new_subscriber_queued(group)
+        group.action_stop_live_updates()
+
+        self.process()
+
+        self.assertNotIn("ivo@acme-example.com", self.in_gateway(group))
+        self.assertEqual(self.gateway.calls(), [])
+        self.assertEqual((operation.state, operation.message),
+                         ("done", "Not made: the group no longer gets live updates."))
+
     def test_archiving_in_mailchimp_removes_the_contact(self):
         group = self.live_group()
         self.standin.store.user_unsubscribe(self.list_id, "anna@acme-example.com", action="delete")
