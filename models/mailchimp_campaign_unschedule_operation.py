@@ -40,4 +40,5 @@ class MailchimpCampaign(models.Model):
             raise UserError(self.env._("Only a scheduled campaign can be unscheduled."))
         self.env["mailchimp.remote.operation"]._queue(UNSCHEDULE, self, {
             "audience_id": self.audience_id.id, "campaign_id": self.id, "company_id": self.company_id.id})
-        return self.env["mailchimp.remote.operation"]._queued_notification(self.env._("Unscheduling the campaign is queued."))
+        return self.env["mailchimp.remote.operation"]._queued_notification(
+            self.env._("Unscheduling the campaign is queued."))

@@ -15,7 +15,8 @@ class MailchimpRemoteOperation(models.Model):
 
     summary = fields.Char(compute="_compute_summary", string="Operation")
     what = fields.Char(compute="_compute_what", string="What",
-                       help="The change asked for, in a few words: the box ticked or unticked, the segment, the number.")
+                       help="The change asked for, in a few words: the box ticked or unticked, the segment, "
+                            "the number.")
 
     @api.depends("kind", "state", "message")
     def _compute_summary(self):
@@ -43,8 +44,9 @@ class MailchimpRemoteOperation(models.Model):
             elif operation.kind == SEGMENT_CHANGE:
                 operation.what = self.env._("Create the segment %s", params.get("name") or operation.collection_id.name)
             elif operation.sms_contact_id:
-                operation.what = self.env._("%(phone)s in %(group)s", phone=params.get("phone") or
-                                            operation.sms_contact_id.phone, group=operation.sms_contact_id.group_id.name)
+                contact = operation.sms_contact_id
+                operation.what = self.env._("%(phone)s in %(group)s", phone=params.get("phone") or contact.phone,
+                                            group=contact.group_id.name)
             else:
                 operation.what = operation.campaign_id.title or operation.audience_id.name
 
