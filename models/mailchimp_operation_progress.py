@@ -34,6 +34,13 @@ class MailchimpRemoteOperation(models.Model):
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True, ondelete="set null",
                                  index="btree_not_null")
 
+    @api.depends("kind", "what")
+    def _compute_display_name(self):
+        kinds = dict(self._fields["kind"]._description_selection(self.env))
+        for operation in self:
+            operation.display_name = self.env._("%(kind)s: %(what)s", kind=kinds.get(operation.kind),
+                                                what=operation.what) if operation.what else kinds.get(operation.kind)
+
     @api.depends("kind", "params", "audience_id", "campaign_id", "sms_contact_id")
     def _compute_what(self):
         for operation in self:
@@ -47,6 +54,8 @@ class MailchimpRemoteOperation(models.Model):
                 contact = operation.sms_contact_id
                 operation.what = self.env._("%(phone)s in %(group)s", phone=params.get("phone") or contact.phone,
                                             group=contact.group_id.name)
+            elif operation.kind in (WEBHOOK_REGISTER, WEBHOOK_DELETE):
+                operation.what = self.env._("The webhook of %s", operation.audience_id.name)
             else:
                 operation.what = operation.campaign_id.title or operation.audience_id.name
 
