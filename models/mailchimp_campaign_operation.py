@@ -34,14 +34,14 @@ class MailchimpRemoteOperation(models.Model):
         client = self._campaign_client()
         self._remove_excluded_from_segment(client)
         client.send_campaign(self.campaign_id.mailchimp_id)
-        self._refresh_campaign()
+        self._refresh_campaign(client)
         return self.env._("Campaign sent.")
 
     def _run_campaign_schedule(self):
         client = self._campaign_client()
         self._remove_excluded_from_segment(client)
         client.schedule_campaign(self.campaign_id.mailchimp_id, self.params["schedule_time"])
-        self._refresh_campaign()
+        self._refresh_campaign(client)
         return self.env._("Campaign scheduled.")
 
     def _run_campaign_test_send(self):
@@ -75,7 +75,7 @@ class MailchimpRemoteOperation(models.Model):
         for batch in segment_batches([], excluded):
             client.batch_segment_members(self.audience_id.mailchimp_id, segment_id, batch.body())
 
-    def _refresh_campaign(self):
+    def _refresh_campaign(self, client):
         """Read the campaign back for the statistics; a failure here is the hourly import's to catch up."""
         try:
             with self.env.cr.savepoint():

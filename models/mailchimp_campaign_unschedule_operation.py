@@ -19,8 +19,9 @@ class MailchimpRemoteOperation(models.Model):
                                                            self._resolve_campaign_unschedule)}
 
     def _run_campaign_unschedule(self):
-        self._campaign_client().unschedule_campaign(self.campaign_id.mailchimp_id)
-        self._refresh_campaign()
+        client = self._campaign_client()
+        client.unschedule_campaign(self.campaign_id.mailchimp_id)
+        self._refresh_campaign(client)
         return self.env._("Campaign unscheduled: it is a draft again.")
 
     def _resolve_campaign_unschedule(self):
