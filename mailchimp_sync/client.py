@@ -177,6 +177,12 @@ class MailchimpClient(JsonHttpClient):
         """An empty static segment (a tag) of the audience."""
         return self.request("POST", f"lists/{list_id}/segments", json_body={"name": name, "static_segment": []})
 
+    def find_static_segment_named(self, list_id, name):
+        """The audience's static segment (tag) named exactly ``name``, or None: tag names are unique per audience."""
+        return next((segment for segment in self.iter_collection(f"lists/{list_id}/segments", "segments",
+                                                                 type="static")
+                     if segment.get("name") == name), None)
+
     def find_segment(self, list_id, segment_id):
         """The segment, or None when it was deleted in Mailchimp (404)."""
         try:
@@ -223,6 +229,10 @@ class MailchimpClient(JsonHttpClient):
         """Schedule at ``schedule_time`` (ISO 8601 UTC); Mailchimp takes quarter-hours only."""
         return self.request("POST", f"campaigns/{campaign_id}/actions/schedule",
                             json_body={"schedule_time": schedule_time})
+
+    def unschedule_campaign(self, campaign_id):
+        """Back to a draft (``save``); Mailchimp refuses (400) a campaign that is not scheduled."""
+        return self.request("POST", f"campaigns/{campaign_id}/actions/unschedule")
 
     def get_campaign_report(self, campaign_id):
         return self.request("GET", f"reports/{campaign_id}")

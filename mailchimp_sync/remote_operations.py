@@ -9,8 +9,11 @@ worker. These are the rules the worker follows:
 * an answer that refused the call (4xx) means nothing happened: the operation
   failed; any other failure (no answer, 5xx) leaves it unknown, to be resolved;
 * an operation found running (its worker was killed between the call and its
-  record) is resolved by asking the service (:func:`campaign_outcome`) before
-  anything is redone.
+  record) is resolved by asking the service before anything is redone: a
+  campaign's status (:func:`campaign_outcome`), or whether what the operation
+  adds or removes is there (:func:`presence_outcome`);
+* a change that is idempotent (an upsert made from the customer's panel) is
+  made at once, and journaled all the same (:data:`JOURNALED_ONLY`).
 """
 
 QUEUED = "queued"
@@ -28,14 +31,33 @@ OUTCOME_UNKNOWN = "unknown"
 
 SEND = "send"
 SCHEDULE = "schedule"
+UNSCHEDULE = "unschedule"
+SMS_CONTACT_ADD = "sms_contact_add"
+SMS_CONTACT_DELETE = "sms_contact_delete"
+WEBHOOK_REGISTER = "webhook_register"
+WEBHOOK_DELETE = "webhook_delete"
+SEGMENT_CHANGE = "segment_change"
+DIALOG_CHANGE = "dialog_change"
 
 # Campaign statuses that show the operation took place, by kind.
 CAMPAIGN_DONE_STATUSES = {
     SEND: frozenset({"sending", "sent"}),
     SCHEDULE: frozenset({"schedule", "sending", "sent"}),
+    UNSCHEDULE: frozenset({"save", "paused"}),
 }
 # Campaign statuses that show it did not: the call is made again.
-CAMPAIGN_NOT_DONE_STATUSES = frozenset({"save", "paused"})
+CAMPAIGN_NOT_DONE_STATUSES = {
+    SEND: frozenset({"save", "paused"}),
+    SCHEDULE: frozenset({"save", "paused"}),
+    UNSCHEDULE: frozenset({"schedule"}),
+}
+
+# Operations that add something the service can be asked about (found: made) ...
+ADDING_KINDS = frozenset({SMS_CONTACT_ADD, WEBHOOK_REGISTER, SEGMENT_CHANGE})
+# ... and those that remove it (found: not made yet).
+REMOVING_KINDS = frozenset({SMS_CONTACT_DELETE, WEBHOOK_DELETE})
+# Idempotent changes made at once, in the user's request, and recorded in the journal as they end.
+JOURNALED_ONLY = frozenset({DIALOG_CHANGE})
 
 # A worker gives an operation up after this many attempts that left it unknown.
 MAX_ATTEMPTS = 3
@@ -52,12 +74,26 @@ def refused(status):
 
 
 def campaign_outcome(kind, status):
-    """What a campaign's ``status`` in Mailchimp says of a ``send`` or ``schedule`` operation found running."""
+    """What a campaign's ``status`` in Mailchimp says of a send, schedule or unschedule found running."""
     if status in CAMPAIGN_DONE_STATUSES[kind]:
         return OUTCOME_DONE
-    if status in CAMPAIGN_NOT_DONE_STATUSES:
+    if status in CAMPAIGN_NOT_DONE_STATUSES[kind]:
         return OUTCOME_REDO
     return OUTCOME_UNKNOWN
+
+
+def presence_outcome(kind, present):
+    """What finding (``present``) or not what an operation adds or removes says of it, found running.
+
+    An SMS contact in the group, a webhook with Odoo's URL, a segment with the
+    collection's name: there, an add was made and a removal is to be made; not
+    there, the reverse. A removal made twice is harmless; an add never is.
+    """
+    if kind in ADDING_KINDS:
+        return OUTCOME_DONE if present else OUTCOME_REDO
+    if kind in REMOVING_KINDS:
+        return OUTCOME_REDO if present else OUTCOME_DONE
+    raise ValueError(f"{kind} neither adds nor removes")
 
 
 def after_unknown_failure(attempts):

@@ -3,6 +3,8 @@
 "Sync collection" only queues the collection; the scheduled job
 (:meth:`MailchimpCollection._cron_sync_collections`) does the sync, out of the
 button's request, and the form shows it queued, running, then its result.
+Its segment is created once (:meth:`MailchimpCollection._segment`); adding and
+removing members in it is idempotent.
 """
 import logging
 
@@ -11,6 +13,8 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools.safe_eval import safe_eval
 
 from ..mailchimp_sync.collections import plan_collection, segment_batches
+from ..mailchimp_sync.json_http import ServiceError
+from ..mailchimp_sync.remote_operations import DONE, FAILED, SEGMENT_CHANGE
 from .mailchimp_transaction import commit_if_allowed, describe_failure, undo_since_commit
 
 _logger = logging.getLogger(__name__)
@@ -52,6 +56,10 @@ class MailchimpCollection(models.Model):
         help="Marketing campaigns are checked for consent (GDPR) before they are sent; system or transactional "
              "messages (order, invoice, service notices) are exempt from that check.")
     segment_id = fields.Char(string="Mailchimp segment ID", readonly=True, copy=False)
+    segment_pending_name = fields.Char(
+        readonly=True, copy=False,
+        help="The name the segment was asked to be created under, recorded before the call: a creation whose "
+             "answer was lost is found by it in Mailchimp, never made twice.")
     last_sync = fields.Datetime(readonly=True, copy=False)
     odoo_count = fields.Integer(string="Customers in Odoo", readonly=True, copy=False)
     mailchimp_count = fields.Integer(string="Members in Mailchimp", readonly=True, copy=False)
@@ -175,9 +183,7 @@ class MailchimpCollection(models.Model):
         backend = self.env["mailchimp.backend"]
         with backend._user_errors():
             client = audience._client()
-            segment = self.segment_id and client.find_segment(audience.mailchimp_id, self.segment_id)
-            if not segment:
-                segment = client.create_static_segment(audience.mailchimp_id, self.name)
+            segment = self._segment(client)
             segment_id = str(segment["id"])
             current = [m["email_address"] for m in client.iter_segment_members(audience.mailchimp_id, segment_id)]
             refused = []
@@ -194,6 +200,46 @@ class MailchimpCollection(models.Model):
             "skip_ids": [fields.Command.clear()] + [
                 fields.Command.create({"partner_id": partner_id, "reason": reason}) for partner_id, reason in left_out],
         })
+
+    def _segment(self, client):
+        """The collection's segment in Mailchimp, made once.
+
+        Creating a segment is not idempotent: the name it is created under is
+        committed before the call, and a creation whose answer was lost (a kill,
+        a rollback of the run) is found again by that name before anything is
+        created; the creation is recorded in the journal of remote operations.
+        """
+        list_id = self.audience_id.mailchimp_id
+        segment = self.segment_id and client.find_segment(list_id, self.segment_id)
+        if segment:
+            return segment
+        Operation = self.env["mailchimp.remote.operation"]
+        if self.segment_pending_name:
+            segment = client.find_static_segment_named(list_id, self.segment_pending_name)
+            if segment:
+                self._segment_made(segment, self.env._(
+                    "Segment %s: its creation's answer was lost; found in Mailchimp.", segment["name"]))
+                return segment
+        self.sudo().segment_pending_name = self.name
+        commit_if_allowed(self.env)
+        try:
+            segment = client.create_static_segment(list_id, self.name)
+        except ServiceError as error:
+            Operation._record(SEGMENT_CHANGE, self._segment_journal_values(), FAILED, str(error))
+            commit_if_allowed(self.env)
+            raise
+        self._segment_made(segment, self.env._("Segment %s created.", segment["name"]))
+        return segment
+
+    def _segment_made(self, segment, answer):
+        """Record the segment and journal its creation, committed at once: what follows may be rolled back."""
+        self.env["mailchimp.remote.operation"]._record(SEGMENT_CHANGE, self._segment_journal_values(), DONE, answer)
+        self.sudo().write({"segment_id": str(segment["id"]), "segment_pending_name": False})
+        commit_if_allowed(self.env)
+
+    def _segment_journal_values(self):
+        return {"audience_id": self.audience_id.id, "company_id": self.company_id.id, "collection_id": self.id,
+                "params": {"name": self.segment_pending_name}}
 
     def _plan(self, partners, pushed=False):
         interest_by_tag = self.audience_id._mapped_tags()

@@ -50,6 +50,7 @@ from ..mailchimp_sync.inbound import (
 )
 from ..mailchimp_sync.member_payload import build_member, payload_hash, subscriber_hash
 from ..mailchimp_sync.panel import split_addresses
+from ..mailchimp_sync.remote_operations import WEBHOOK_DELETE, WEBHOOK_REGISTER
 from ..mailchimp_sync.sms_signup import parse_sms_signup
 from ..mailchimp_sync.sync_plan import WANTED_STATUSES
 from ..mailchimp_sync.webhooks import new_secret
@@ -58,9 +59,6 @@ from .sync_engine import MemberItems
 
 _logger = logging.getLogger(__name__)
 
-WEBHOOK_EVENTS = {"subscribe": True, "unsubscribe": True, "profile": True, "cleaned": True, "upemail": True,
-                  "campaign": True}
-WEBHOOK_SOURCES = {"user": True, "admin": True, "api": False}  # not api: no echo of our own writes
 LOCAL_HOSTS = ("localhost", "127.", "10.", "192.168.", "172.16.", "172.17.", "172.18.", "172.19.", "172.2",
                "172.30.", "172.31.", "[::1]")
 IMPORT_PAGE = 1000  # Mailchimp's largest page
@@ -136,25 +134,28 @@ class MailchimpAudience(models.Model):
     # ------------------------------------------------------------ buttons
 
     def action_register_webhook(self):
-        """Register (or re-register) the webhook in Mailchimp: user and admin changes, never the API's."""
-        backend = self._checked_backend()
-        client = self._client()
-        with backend._user_errors(hint=self._webhook_url_hint()):
-            if self.sudo().webhook_id:
-                self._delete_remote_webhook(client)
-            hook = client.create_webhook(self.mailchimp_id, self.sudo().webhook_url, WEBHOOK_EVENTS, WEBHOOK_SOURCES)
-        self.sudo().webhook_id = hook["id"]
-        return backend._notification(self.env._("Mailchimp sends this audience's changes to Odoo now."),
-                                     reload=True)
+        """Queue the webhook's registration in Mailchimp (again, under a new secret's URL); the worker makes it."""
+        self._checked_backend()
+        self._check_no_webhook_operation(WEBHOOK_DELETE)
+        self.env["mailchimp.remote.operation"]._queue(WEBHOOK_REGISTER, self, {
+            "audience_id": self.id, "company_id": self.company_id.id})
+        return self.env["mailchimp.remote.operation"]._queued_notification(
+            self.env._("Registering the webhook in Mailchimp is queued."))
 
     def action_delete_webhook(self):
-        backend = self._checked_backend()
-        with backend._user_errors():
-            self._delete_remote_webhook(self._client())
-        return backend._notification(self.env._("Mailchimp no longer sends this audience's changes."), reload=True)
+        """Queue the webhook's deletion in Mailchimp; the audience says it is registered until it is done."""
+        self._checked_backend()
+        self._check_no_webhook_operation(WEBHOOK_REGISTER)
+        webhook_id = self.sudo().webhook_id
+        if not webhook_id:
+            raise UserError(self.env._("This audience has no webhook registered in Mailchimp."))
+        self.env["mailchimp.remote.operation"]._queue(WEBHOOK_DELETE, self, {
+            "audience_id": self.id, "company_id": self.company_id.id, "params": {"webhook_id": webhook_id}})
+        return self.env["mailchimp.remote.operation"]._queued_notification(
+            self.env._("Deleting the webhook in Mailchimp is queued."))
 
     def action_rotate_webhook_secret(self):
-        """A new secret; a registered webhook is registered again with the new URL."""
+        """A new secret; a registered webhook is registered again with the new URL (queued)."""
         backend = self._checked_backend()
         registered = bool(self.sudo().webhook_id)
         self.sudo().webhook_secret = new_secret()
@@ -170,12 +171,12 @@ class MailchimpAudience(models.Model):
         self.check_access("write")
         return backend
 
-    def _delete_remote_webhook(self, client):
-        audience = self.sudo()
-        known = {hook["id"] for hook in client.get_webhooks(self.mailchimp_id)}
-        if audience.webhook_id in known:
-            client.delete_webhook(self.mailchimp_id, audience.webhook_id)
-        audience.webhook_id = False
+    def _check_no_webhook_operation(self, kind):
+        """A registration and a deletion of the same webhook are never under way together."""
+        if self.env["mailchimp.remote.operation"]._open_operation(kind, self):
+            raise UserError(self.env._(
+                "The webhook's last change is still under way; its progress shows on this form. Try again once it "
+                "has ended."))
 
     def _webhook_url_hint(self):
         """Why Mailchimp could not reach the URL, when Odoo's address is a local one."""

@@ -6,15 +6,20 @@ never fails because of the gateway. The scheduled job (triggered at once)
 reads the member from Mailchimp — the truth at that moment, whatever order the
 events came in — and the core decides what each live group needs: add,
 update, remove or nothing (``mailchimp_sync.sms_groups.plan_live_change``).
-A change that fails stays queued with its reason and is tried again.
+A change that fails stays queued with its reason and is tried again. A
+contact added or deleted is queued in the journal of remote operations, with
+the change's own commit, and made once by its worker; the member's next change
+waits until that operation has ended.
 """
 import logging
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..mailchimp_sync.json_http import ServiceError
 from ..mailchimp_sync.member_payload import subscriber_hash
+from ..mailchimp_sync.remote_operations import OPEN_STATES
 from ..mailchimp_sync.sms_groups import contact_for_member, plan_live_change
 from .mailchimp_transaction import commit_if_allowed
 from .mailchimp_sms_group import STATE_DONE
@@ -91,14 +96,23 @@ class MailchimpSmsChange(models.Model):
         if not groups:
             self.unlink()
             return
+        if self._contact_operation_open(groups):
+            return  # waits for the add or delete under way; its end wakes the job up again
         try:
             with self.env.cr.savepoint():
                 self._apply_to(audience, groups)
-        except ServiceError as error:
+        except (ServiceError, UserError) as error:
             _logger.info("SerwerSMS live update of %s failed: %s", self.email, error)
             self.write({"attempts": self.attempts + 1, "last_error": str(error)})
             return
         self.unlink()
+
+    def _contact_operation_open(self, groups):
+        """Whether an add or a delete of this member's contact in ``groups`` is queued or running."""
+        hashes = [subscriber_hash(email) for email in (self.email, self.old_email) if email]
+        return bool(self.env["mailchimp.remote.operation"].sudo().search_count([
+            ("sms_contact_id.group_id", "in", groups.ids), ("sms_contact_id.mailchimp_id", "in", hashes),
+            ("state", "in", OPEN_STATES)], limit=1))
 
     def _apply_to(self, audience, groups):
         Contact = self.env["mailchimp.sms.contact"]

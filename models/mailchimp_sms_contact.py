@@ -32,10 +32,13 @@ class MailchimpSmsContact(models.Model):
     first_name = fields.Char(readonly=True)
     last_name = fields.Char(readonly=True)
     state = fields.Selection(
-        [("queued", "Waiting"), ("sending", "Being sent"), ("sent", "Sent"), ("imported", "In the group"),
+        [("queued", "Waiting"), ("sending", "Being sent"), ("sent", "Sent"), ("adding", "Being added"),
+         ("imported", "In the group"), ("removing", "Being removed"),
          ("rejected", "Refused by SerwerSMS"), ("no_phone", "No usable number"), ("removed", "Removed")],
         required=True, default="queued", readonly=True, index=True)
     reason = fields.Char(readonly=True)
+    operation_ids = fields.One2many("mailchimp.remote.operation", "sms_contact_id", string="Operations",
+                                    readonly=True, groups="mailchimp_sync.group_mailchimp_manager")
     gateway_contact_id = fields.Integer(string="Contact id at SerwerSMS", readonly=True)
 
     _sql_constraints = [

@@ -18,7 +18,8 @@ screen and a crash loses nothing:
 3. *check*: the group is listed once to learn each contact's id (for live
    updates) and which numbers the gateway refused.
 
-Live updates afterwards are ``mailchimp.sms.change``'s.
+Live updates afterwards are ``mailchimp.sms.change``'s; the contacts they add
+or delete go through the journal of remote operations, made once.
 """
 import logging
 
@@ -28,11 +29,12 @@ from odoo.tools import SQL
 
 from ..mailchimp_sync.const import STATUS_SUBSCRIBED
 from ..mailchimp_sync.json_http import ServiceError
+from ..mailchimp_sync.remote_operations import SMS_CONTACT_ADD, SMS_CONTACT_DELETE
 from ..mailchimp_sync.serwersms import CODE_INVALID_ID
 from ..mailchimp_sync.sms_groups import (
-    ADD,
     IMPORT_CHUNK,
     NOTHING,
+    REMOVE,
     UPDATE,
     match_group_contacts,
 )
@@ -298,47 +300,51 @@ class MailchimpSmsGroup(models.Model):
         """Carry out ``action`` (the core's :func:`plan_live_change`) for one member, and record it on its row.
 
         ``status`` is the member's in Mailchimp now (None: gone); ``outcome`` its
-        :class:`MemberContact` (its contact, or why it has none).
+        :class:`MemberContact` (its contact, or why it has none). An update is
+        idempotent and made at once; an add or a delete is queued in the journal
+        of remote operations (:mod:`.mailchimp_sms_operation`), committed with the
+        change it carries out, and made once by its worker.
         """
         self.ensure_one()
+        Contact = self.env["mailchimp.sms.contact"]
+        removed = {"contact_id": row.gateway_contact_id, "phone": row.phone} if action == REMOVE else None
         if action == NOTHING:  # not in the group, nor to be: a subscriber without a usable number is listed
             if status != STATUS_SUBSCRIBED or outcome.contact is not None:
                 return
             values = {"state": "no_phone"}
-        else:
-            values = self._gateway_change(action, row, outcome.contact, sms)
-        values.update(self.env["mailchimp.sms.contact"]._values_for(self, outcome, partner))
+        elif action == UPDATE and self._edit_contact(sms, row, outcome.contact):
+            values = {"state": "imported", "reason": False}
+        elif action == REMOVE:
+            values = {"state": "removing", "reason": False}
+        else:  # an add, or an update of a contact deleted at the gateway by hand: added again
+            values = {"state": "adding", "gateway_contact_id": False, "reason": False}
+        values.update(Contact._values_for(self, outcome, partner))
         if row:
             row.write(values)
         else:
-            self.env["mailchimp.sms.contact"].create(values)
+            row = Contact.create(values)
+        if removed:
+            self._queue_contact_operation(SMS_CONTACT_DELETE, row, removed)
+        elif values["state"] == "adding":
+            self._queue_contact_operation(SMS_CONTACT_ADD, row)
         self._refresh_counts()
 
-    def _gateway_change(self, action, row, contact, sms):
-        """The gateway call of ``action``; returns what the row becomes."""
-        if action == ADD:
-            return self._add_contact(sms, contact)
-        if action == UPDATE:
-            try:
-                sms.edit_contact(row.gateway_contact_id, self.gateway_group_id, contact.as_gateway())
-            except ServiceError as error:
-                if getattr(error, "code", None) != CODE_INVALID_ID:
-                    raise
-                return self._add_contact(sms, contact)  # deleted at the gateway by hand: add it again
-            return {"state": "imported", "reason": False}
-        try:  # REMOVE
-            sms.delete_contact(row.gateway_contact_id)
-        except ServiceError as error:
-            if getattr(error, "code", None) != CODE_INVALID_ID:  # already gone: removed all the same
-                raise
-        return {"state": "removed", "gateway_contact_id": False, "reason": False}
-
-    def _add_contact(self, sms, contact):
-        """Add one contact; a number the gateway refuses is recorded as refused, other errors are raised."""
+    def _edit_contact(self, sms, row, contact):
+        """Update the contact at the gateway (idempotent); False when it was deleted there by hand."""
         try:
-            contact_id = sms.add_contact(self.gateway_group_id, contact.as_gateway())
+            sms.edit_contact(row.gateway_contact_id, self.gateway_group_id, contact.as_gateway())
         except ServiceError as error:
-            if getattr(error, "code", None) is None or error.is_auth_error:
+            if getattr(error, "code", None) != CODE_INVALID_ID:
                 raise
-            return {"state": "rejected", "gateway_contact_id": False, "reason": str(error)}
-        return {"state": "imported", "gateway_contact_id": contact_id, "reason": False}
+            return False
+        return True
+
+    def _gets_live_updates(self):
+        """Whether Odoo still changes the group at SerwerSMS (not stopped, not deleted there)."""
+        self.ensure_one()
+        return self.live and not self.deleted_at_gateway
+
+    def _queue_contact_operation(self, kind, row, params=None):
+        self.env["mailchimp.remote.operation"]._queue(kind, row, {
+            "service": "serwersms", "audience_id": self.audience_id.id, "company_id": self.company_id.id,
+            "email": row.email, "sms_contact_id": row.id, "params": params})

@@ -29,6 +29,7 @@ from ..mailchimp_sync.errors import MailchimpComplianceError, MailchimpError, Ma
 from ..mailchimp_sync.gdpr import SOURCE_DIALOG, explain_forgotten
 from ..mailchimp_sync.inbound import change_from_answer
 from ..mailchimp_sync.panel import panel_addresses, status_class, subscription_changes
+from ..mailchimp_sync.remote_operations import DIALOG_CHANGE, DONE, FAILED
 from ..mailchimp_sync.sync_plan import (
     REFUSED_CLEANED,
     manual_subscription_fallback,
@@ -123,8 +124,11 @@ class ResPartner(models.Model):
             return {"results": [], "panel": self.mailchimp_panel(address.email)}
         with self.env["mailchimp.backend"]._user_errors():
             client = account._client()
-        results = [self._mailchimp_panel_apply(client, audiences[list_id], address.email, owner, subscribe)
-                   for list_id, subscribe in changes]
+        results = []
+        for list_id, subscribe in changes:
+            result = self._mailchimp_panel_apply(client, audiences[list_id], address.email, owner, subscribe)
+            self._mailchimp_panel_journal(audiences[list_id], address.email, owner, subscribe, result)
+            results.append(result)
         self.env["mailchimp.panel.cache"]._forget(account, address.email)
         return {"results": results, "panel": self.mailchimp_panel(address.email)}
 
@@ -185,6 +189,21 @@ class ResPartner(models.Model):
             message = self.env._("Waiting for confirmation: Mailchimp emailed %s, who must confirm to be subscribed.",
                                  email)
         return {**result, "status": status, "css": status_class(status), "message": message}
+
+    def _mailchimp_panel_journal(self, audience, email, owner, subscribe, result):
+        """Journal one change of the dialog: an upsert, made at once (idempotent), recorded in a transaction of
+        its own so that the request's rollback keeps it (Mailchimp does not roll back)."""
+        if result["error"]:
+            state, answer = FAILED, result["error"]
+        else:
+            labels = dict(self.env["mailchimp.member"]._fields["status"]._description_selection(self.env))
+            status = labels.get(result["status"], result["status"]) or self.env._("not in the audience")
+            state = DONE
+            answer = self.env._("Mailchimp: %s.", status) if not result["message"] else self.env._(
+                "Mailchimp: %(status)s. %(message)s", status=status, message=result["message"])
+        self.env["mailchimp.remote.operation"]._record_kept_on_rollback(DIALOG_CHANGE, {
+            "audience_id": audience.id, "company_id": audience.company_id.id, "email": email,
+            "partner_id": owner.id, "params": {"subscribe": subscribe}}, state, answer)
 
     def _mailchimp_panel_write(self, client, audience, email, owner, status):
         """Send ``status``, then let Odoo follow Mailchimp's answer as it follows every remote change

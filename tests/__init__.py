@@ -30,3 +30,4 @@ from . import test_email_identity
 from . import test_interactive
 from . import test_sync_resubscribe
 from . import test_sync_mass_change
+from . import test_remote_operations

@@ -147,3 +147,42 @@ class TestCollections(MailchimpSyncCase):
         with self.assertRaises(AccessError):
             collection.with_user(self.mc_user).action_sync_collection()
         self.assertEqual(len(self.standin.request_log), calls_before)
+
+    def segments_named(self, name):
+        return [segment for segment in self.client.iter_collection(f"lists/{self.list_id}/segments", "segments")
+                if segment["name"] == name]
+
+    def test_a_segment_created_before_the_sync_failed_is_kept_and_never_created_twice(self):
+        jan = self.customer("Jan", "jan.once@acme-example.com")
+        self.sync()
+        collection = self.collection("Once", partner_ids=[(6, 0, jan.ids)])
+        self.standin.faults.add(status=503, times=None, method="POST", path_contains="/segments/")
+
+        self.sync_collection(collection)
+
+        self.assertEqual(collection.sync_state, "failed", "the members' batch failed after the segment was made")
+        self.assertTrue(collection.segment_id, "the segment's creation outlived the run's rollback")
+        self.standin.faults.clear()
+        self.sync_collection(collection)
+
+        self.assertEqual(collection.sync_state, "done")
+        self.assertEqual([segment["id"] for segment in self.segments_named("Once")], [int(collection.segment_id)])
+        self.assertEqual(self.segment_emails(collection), ["jan.once@acme-example.com"])
+        journal = self.env["mailchimp.remote.operation"].search([("collection_id", "=", collection.id)])
+        self.assertEqual((journal.kind, journal.state), ("segment_change", "done"), "created once, journaled")
+
+    def test_a_segment_whose_creation_answer_was_lost_is_found_by_its_name_not_created_again(self):
+        jan = self.customer("Jan", "jan.lost@acme-example.com")
+        self.sync()
+        collection = self.collection("Lost", partner_ids=[(6, 0, jan.ids)])
+        collection.segment_pending_name = "Lost"  # the run was killed between the creation and its record
+        made = self.client.create_static_segment(self.list_id, "Lost")
+
+        self.sync_collection(collection)
+
+        self.assertEqual(collection.sync_state, "done")
+        self.assertEqual((collection.segment_id, collection.segment_pending_name), (str(made["id"]), False))
+        self.assertEqual(len(self.segments_named("Lost")), 1)
+        self.assertEqual(self.segment_emails(collection), ["jan.lost@acme-example.com"])
+        journal = self.env["mailchimp.remote.operation"].search([("collection_id", "=", collection.id)])
+        self.assertIn("found in Mailchimp", journal.message)

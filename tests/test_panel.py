@@ -1,6 +1,8 @@
 """The customer's Mailchimp panel and its subscription dialog, against the stand-in (and in Chromium)."""
+import json
 import urllib.parse
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo import fields
 from odoo.addons.mailchimp_sync.mailchimp_sync.member_payload import payload_hash, subscriber_hash
@@ -207,6 +209,22 @@ class TestPanel(PanelWorld, MailchimpCase):
         self.assertEqual(customer.mailchimp_member_ids.status, "unsubscribed")
         self.assertIn("unsubscribed by", customer.message_ids[0].body)
 
+    def test_each_change_of_the_dialog_is_journaled_with_mailchimps_answer(self):
+        answer = self.save(self.company, self.OFFICE, {"Old list": True, "Partners": False}, user=self.mc_user)
+        self.assertEqual(len(answer["results"]), 2)
+        journal = self.env["mailchimp.remote.operation"].search([("kind", "=", "dialog_change"),
+                                                                ("email", "=", self.OFFICE)])
+        rows = {row.audience_id.name: row for row in journal}
+        self.assertEqual(set(rows), {"Old list", "Partners"})
+        self.assertEqual((rows["Partners"].state, rows["Partners"].message, rows["Partners"].params),
+                         ("done", "Mailchimp: Unsubscribed.", {"subscribe": False}))
+        self.assertEqual(rows["Old list"].state, "failed")
+        self.assertIn("cannot be subscribed again", rows["Old list"].message)
+        self.assertEqual(journal.user_id, self.mc_user, "by whom")
+        self.assertEqual(journal.partner_id, self.company, "for whom")
+        self.assertFalse(self.env["mailchimp.remote.operation"].with_user(self.mc_user).has_access("read"),
+                         "the journal is for managers")
+
     def test_re_subscribing_who_unsubscribed_asks_them_to_confirm(self):
         answer = self.save(self.company, self.OFFICE, {"Events": True})
         [result] = answer["results"]
@@ -346,6 +364,26 @@ class TestPanelUi(PanelWorld, MailchimpStandinMixin, HttpCase):
         cls.env["mailchimp.panel.cache"].search([]).unlink()
         cls.company.name = "Acme Panel Tour"
         cls.user = new_test_user(cls.env, login="panel_tour", groups=MC_USER_GROUPS)
+
+    def test_a_dialog_change_stays_in_the_journal_when_the_request_is_rolled_back(self):
+        self.authenticate("panel_tour", "panel_tour")
+        self.addCleanup(self.seed_office)  # Mailchimp keeps the change this test makes: the tour expects the seed
+        events = self.list_ids["Events"]
+        with patch.object(self.registry["mailchimp.panel.cache"], "_forget", side_effect=UserError("Odoo failed")):
+            response = self.url_open("/web/dataset/call_kw/res.partner/mailchimp_panel_save", data=json.dumps({
+                "jsonrpc": "2.0", "method": "call", "id": 1, "params": {
+                    "model": "res.partner", "method": "mailchimp_panel_save",
+                    "args": [[self.company.id], self.OFFICE, {events: False}, {events: True}], "kwargs": {}}}),
+                headers={"Content-Type": "application/json"})
+        self.assertEqual(response.json()["error"]["data"]["message"], "Odoo failed")
+        self.env.invalidate_all()
+        self.assertEqual(self.standin.store.get_member(events, self.OFFICE)["status"], "pending",
+                         "Mailchimp changed, and no rollback undoes it")
+        journal = self.env["mailchimp.remote.operation"].search([("kind", "=", "dialog_change"),
+                                                                ("email", "=", self.OFFICE)])
+        self.assertEqual((journal.state, journal.user_id, journal.audience_id.mailchimp_id),
+                         ("done", self.user, events), "the journal says what Mailchimp did all the same")
+        self.assertIn("Pending", journal.message)
 
     def test_panel_and_dialog(self):
         """Known data of jan@ from a while ago and Mailchimp failing for it: the tab shows it with the message."""

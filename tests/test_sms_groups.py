@@ -104,9 +104,25 @@ class TestSmsGroups(MailchimpSyncCase, HttpCase):
         return group
 
     def process(self):
+        """The live changes, then the contacts they add or delete (the journal's worker)."""
+        with mute_logger(*QUIET):
+            self.env["mailchimp.sms.change"]._process_queue()
+            self.env["mailchimp.remote.operation"]._cron_process()
+        self.env.invalidate_all()
+
+    def new_subscriber_queued(self, group, email="ivo@acme-example.com", phone="+48 600 200 300"):
+        """A new subscriber's change handled: its add is queued in the journal, the gateway not called yet."""
+        self.standin.store.user_subscribe(self.list_id, email, merges={"FNAME": "Ivo", "PHONE": phone})
+        self.webhook("subscribe", email, **{"merges][PHONE": phone})
         with mute_logger(*QUIET):
             self.env["mailchimp.sms.change"]._process_queue()
         self.env.invalidate_all()
+        row = group.contact_ids.filtered(lambda row: row.email == email)
+        operation = row.operation_ids
+        self.assertEqual((row.state, operation.kind, operation.state, operation.service),
+                         ("adding", "sms_contact_add", "queued", "serwersms"))
+        self.assertEqual(self.gateway.calls(), [])
+        return row, operation
 
     # ------------------------------------------------------------ connection
 
@@ -304,6 +320,71 @@ class TestSmsGroups(MailchimpSyncCase, HttpCase):
         row = group.contact_ids.filtered(lambda row: row.email == email)
         self.assertEqual((row.state, row.gateway_contact_id), ("removed", 0))
 
+    def test_an_add_whose_worker_was_killed_after_the_call_is_found_in_the_group_not_added_again(self):
+        group = self.live_group()
+        row, operation = self.new_subscriber_queued(group)
+        operation.write({"state": "running", "attempts": 1})
+        contact_id = self.sms_account._client().add_contact(group.gateway_group_id, row._sms_contact().as_gateway())
+        self.gateway.request_log.clear()  # the call made, its record lost
+
+        self.process()
+
+        self.assertEqual(self.in_gateway(group)["ivo@acme-example.com"], "+48600200300", "there, once")
+        self.assertEqual([call.action for call in self.gateway.calls()], ["contacts/index"], "asked, not added")
+        self.assertEqual((operation.state, operation.attempts), ("done", 1))
+        self.assertIn("the service confirms it", operation.message)
+        self.assertEqual((row.state, row.gateway_contact_id, group.imported_count), ("imported", contact_id, 5))
+
+    def test_an_add_whose_worker_was_killed_before_the_call_is_made_once(self):
+        group = self.live_group()
+        row, operation = self.new_subscriber_queued(group)
+        operation.write({"state": "running", "attempts": 1})
+
+        self.process()
+        self.process()  # a second round finds nothing to do
+
+        self.assertEqual(self.in_gateway(group)["ivo@acme-example.com"], "+48600200300")
+        self.assertEqual([call.action for call in self.gateway.calls()], ["contacts/index", "contacts/add"])
+        self.assertEqual((operation.state, operation.attempts, row.state), ("done", 2, "imported"))
+
+    def test_a_later_change_of_a_member_already_added_adds_nothing(self):
+        group = self.live_group()
+        row, operation = self.new_subscriber_queued(group)
+        self.process()
+        self.webhook("profile", "ivo@acme-example.com", fired_at="2026-11-27 10:01:00")
+        self.process()  # the same member again: it is in the group, nothing to add
+        self.assertEqual([call.action for call in self.gateway.calls()], ["contacts/add"])
+        self.assertEqual(len(row.operation_ids), 1)
+
+    def test_a_member_leaving_while_its_add_waits_is_removed_after_it(self):
+        group = self.live_group()
+        row, add = self.new_subscriber_queued(group)
+        self.standin.store.user_unsubscribe(self.list_id, "ivo@acme-example.com")
+        self.webhook("unsubscribe", "ivo@acme-example.com", fired_at="2026-11-27 10:01:00", action="unsub")
+        with mute_logger(*QUIET):
+            self.env["mailchimp.sms.change"]._process_queue()
+        self.assertEqual(self.env["mailchimp.sms.change"].search_count([("email", "=", "ivo@acme-example.com")]), 1,
+                         "the change waits for the add under way")
+
+        self.process()  # the add
+        self.process()  # then the change, and its delete
+
+        self.assertNotIn("ivo@acme-example.com", self.in_gateway(group))
+        self.assertEqual(row.operation_ids.mapped("kind"), ["sms_contact_delete", "sms_contact_add"])
+        self.assertEqual(row.state, "removed")
+
+    def test_an_add_queued_before_live_updates_stopped_is_not_made(self):
+        group = self.live_group()
+        row, operation = self.new_subscriber_queued(group)
+        group.action_stop_live_updates()
+
+        self.process()
+
+        self.assertNotIn("ivo@acme-example.com", self.in_gateway(group))
+        self.assertEqual(self.gateway.calls(), [])
+        self.assertEqual((operation.state, operation.message),
+                         ("done", "Not made: the group no longer gets live updates."))
+
     def test_archiving_in_mailchimp_removes_the_contact(self):
         group = self.live_group()
         self.standin.store.user_unsubscribe(self.list_id, "anna@acme-example.com", action="delete")
@@ -318,13 +399,18 @@ class TestSmsGroups(MailchimpSyncCase, HttpCase):
         self.standin.store.user_unsubscribe(self.list_id, "bartek@acme-example.com")
         self.webhook("unsubscribe", "bartek@acme-example.com", action="unsub", reason="manual")
         self.process()
-        change = self.env["mailchimp.sms.change"].search([("email", "=", "bartek@acme-example.com")])
-        self.assertIn("503", change.last_error)
+        self.assertFalse(self.env["mailchimp.sms.change"].search([("email", "=", "bartek@acme-example.com")]),
+                         "the change is handled: its delete waits in the journal")
+        row = group.contact_ids.filtered(lambda row: row.email == "bartek@acme-example.com")
+        operation = row.operation_ids
+        self.assertEqual((row.state, operation.kind, operation.state), ("removing", "sms_contact_delete", "running"),
+                         "no answer: whether it was deleted is asked again on the next round")
+        self.assertIn("503", operation.message)
         self.assertIn("bartek@acme-example.com", self.in_gateway(group))
         self.gateway.faults.clear()
         self.process()
         self.assertNotIn("bartek@acme-example.com", self.in_gateway(group))
-        self.assertFalse(change.exists())
+        self.assertEqual((row.state, operation.state), ("removed", "done"))
 
     def test_reconciliation_catches_a_missed_webhook(self):
         group = self.live_group()

@@ -30,7 +30,8 @@ class TestUiCollections(MailchimpStandinMixin, HttpCase):
         customers[1].mailchimp_subscribe = False  # after the segment was synced: the GDPR check excludes it
 
         self.start_tour("/odoo", "mailchimp_sync_collection_campaign", login="admin")
-        operation = self.env["mailchimp.remote.operation"].search([("audience_id", "=", audience.id)])
+        operation = self.env["mailchimp.remote.operation"].search(
+            [("audience_id", "=", audience.id), ("kind", "=", "send")])
         self.assertEqual((operation.kind, operation.state), ("send", "queued"))
         self.env["mailchimp.remote.operation"]._cron_process()
 

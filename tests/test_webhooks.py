@@ -281,25 +281,75 @@ class TestWebhooks(MailchimpSyncCase, HttpCase):
 
     # ------------------------------------------------------------ Mailchimp itself
 
+    def run_worker(self):
+        self.env["mailchimp.remote.operation"]._cron_process()
+        self.env.invalidate_all()
+
+    def forget_remote_webhooks(self):
+        """The stand-in outlives the test's rollback: the webhooks a test registered go with it."""
+        self.addCleanup(lambda: [self.client.delete_webhook(self.list_id, hook["id"])
+                                 for hook in self.client.get_webhooks(self.list_id)])
+
     def test_registered_webhook_brings_a_change_made_in_mailchimp_within_the_request(self):
         partner = self.customer("Live", "live@acme-example.com")
         self.sync()
-        self.audience.action_register_webhook()
+        self.forget_remote_webhooks()
+        requests_before = len(self.standin.request_log)
+        action = self.audience.action_register_webhook()
+        self.assertIn("queued", action["params"]["message"])
+        self.assertEqual(len(self.standin.request_log), requests_before, "the button only queues")
+        self.assertEqual((self.audience.webhook_registered, self.audience.last_operation_state), (False, "queued"))
+        self.run_worker()
         hooks = self.client.get_webhooks(self.list_id)
         self.assertEqual([hook["url"] for hook in hooks], [self.url])
         self.assertFalse(hooks[0]["sources"]["api"], "no echo of our own writes")
+        self.assertEqual((self.audience.webhook_registered, self.audience.last_operation_state), (True, "done"))
         self.env.flush_all()
         self.standin.store.user_unsubscribe(self.list_id, "live@acme-example.com")
         self.env.invalidate_all()
         self.assertFalse(partner.mailchimp_subscribe)
         self.audience.action_delete_webhook()
+        self.assertTrue(self.audience.webhook_registered, "registered until Mailchimp deleted it")
+        self.run_worker()
         self.assertEqual(self.client.get_webhooks(self.list_id), [])
+        self.assertFalse(self.audience.webhook_registered)
+        operations = self.audience.operation_ids
+        self.assertEqual(operations.mapped("kind"), ["webhook_delete", "webhook_register"])
+        self.assertEqual(set(operations.mapped("state")), {"done"})
+
+    def test_a_registration_whose_worker_was_killed_after_the_call_is_found_not_made_again(self):
+        self.forget_remote_webhooks()
+        self.audience.action_register_webhook()
+        operation = self.audience.operation_ids.sudo()
+        operation.write({"state": "running", "attempts": 1})
+        self.client.create_webhook(self.list_id, self.url, {"subscribe": True}, {"user": True})  # its record lost
+        self.run_worker()
+        hooks = self.client.get_webhooks(self.list_id)
+        self.assertEqual(len(hooks), 1, "registered once")
+        self.assertEqual(self.audience.sudo().webhook_id, hooks[0]["id"])
+        self.assertEqual((operation.state, operation.attempts), ("done", 1))
+
+    def test_a_deletion_of_a_webhook_mailchimp_no_longer_has_is_done(self):
+        self.forget_remote_webhooks()
+        self.audience.action_register_webhook()
+        self.run_worker()
+        self.client.delete_webhook(self.list_id, self.audience.sudo().webhook_id)  # deleted in Mailchimp by hand
+        self.audience.action_delete_webhook()
+        with self.assertRaisesRegex(UserError, "still under way"):
+            self.audience.action_register_webhook()
+        self.run_worker()
+        self.assertFalse(self.audience.webhook_registered)
+        self.assertEqual(self.audience.last_operation_id.state, "done")
+        self.assertIn("no such webhook", self.audience.last_operation_id.message)
 
     def test_a_webhook_url_mailchimp_cannot_reach_is_explained(self):
         self.env["ir.config_parameter"].sudo().set_param("web.base.url", "http://127.0.0.1:9")
         self.audience.invalidate_recordset(["webhook_url"])
-        with self.assertRaisesRegex(UserError, "likely cause"):
-            self.audience.action_register_webhook()
+        self.forget_remote_webhooks()
+        self.audience.action_register_webhook()
+        self.run_worker()
+        self.assertEqual(self.audience.last_operation_state, "failed")
+        self.assertIn("likely cause", self.audience.last_operation_summary)
         self.assertFalse(self.audience.webhook_registered)
 
     def test_rotating_the_secret_changes_the_url_and_the_old_one_stops_working(self):

@@ -51,7 +51,7 @@ def test_schedules_are_on_the_quarter_hour_and_in_the_future():
     assert "future" in schedule_problem(datetime(2026, 11, 27, 9, 45), now)
 
 
-def test_the_client_creates_tests_and_schedules_a_campaign_and_the_standin_keeps_the_quarter_hour_rule(
+def test_the_client_creates_tests_schedules_and_unschedules_a_campaign_and_the_standin_keeps_the_quarter_hour_rule(
         make_client, standin, new_list):
     client = make_client()
     list_id = new_list(client, "Campaigns")
@@ -72,3 +72,9 @@ def test_the_client_creates_tests_and_schedules_a_campaign_and_the_standin_keeps
 
     assert refused.value.status == 400 and "quarter-hour" in str(refused.value)
     assert client.get_campaign(campaign["id"])["status"] == "schedule"
+
+    client.unschedule_campaign(campaign["id"])
+    assert client.get_campaign(campaign["id"])["status"] == "save"
+    with pytest.raises(MailchimpError) as not_scheduled:
+        client.unschedule_campaign(campaign["id"])
+    assert not_scheduled.value.status == 400 and "not scheduled" in str(not_scheduled.value)

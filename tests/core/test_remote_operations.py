@@ -9,10 +9,17 @@ from mailchimp_sync.remote_operations import (
     OUTCOME_UNKNOWN,
     QUEUED,
     SCHEDULE,
+    SEGMENT_CHANGE,
     SEND,
+    SMS_CONTACT_ADD,
+    SMS_CONTACT_DELETE,
+    UNSCHEDULE,
+    WEBHOOK_DELETE,
+    WEBHOOK_REGISTER,
     after_unknown_failure,
     campaign_outcome,
     open_key,
+    presence_outcome,
     refused,
 )
 
@@ -35,6 +42,9 @@ def test_only_an_answer_that_refused_proves_nothing_happened(status, expected):
     (SEND, "schedule", OUTCOME_UNKNOWN), (SEND, "canceled", OUTCOME_UNKNOWN),
     (SCHEDULE, "schedule", OUTCOME_DONE), (SCHEDULE, "sent", OUTCOME_DONE),
     (SCHEDULE, "save", OUTCOME_REDO), (SCHEDULE, "archived", OUTCOME_UNKNOWN),
+    (UNSCHEDULE, "save", OUTCOME_DONE), (UNSCHEDULE, "paused", OUTCOME_DONE),
+    (UNSCHEDULE, "schedule", OUTCOME_REDO), (UNSCHEDULE, "sent", OUTCOME_UNKNOWN),
+    (UNSCHEDULE, "sending", OUTCOME_UNKNOWN),
 ])
 def test_a_campaign_found_running_is_resolved_by_its_status_in_mailchimp(kind, status, expected):
     assert campaign_outcome(kind, status) == expected
@@ -44,3 +54,20 @@ def test_an_operation_not_made_is_tried_again_a_few_times_then_fails():
     assert after_unknown_failure(1) == QUEUED
     assert after_unknown_failure(MAX_ATTEMPTS - 1) == QUEUED
     assert after_unknown_failure(MAX_ATTEMPTS) == FAILED
+
+
+@pytest.mark.parametrize("kind", [SMS_CONTACT_ADD, WEBHOOK_REGISTER, SEGMENT_CHANGE])
+def test_an_add_found_running_is_done_when_the_service_has_it_and_made_again_when_not(kind):
+    assert presence_outcome(kind, present=True) == OUTCOME_DONE
+    assert presence_outcome(kind, present=False) == OUTCOME_REDO
+
+
+@pytest.mark.parametrize("kind", [SMS_CONTACT_DELETE, WEBHOOK_DELETE])
+def test_a_removal_found_running_is_done_when_the_service_no_longer_has_it(kind):
+    assert presence_outcome(kind, present=False) == OUTCOME_DONE
+    assert presence_outcome(kind, present=True) == OUTCOME_REDO
+
+
+def test_a_kind_that_neither_adds_nor_removes_has_no_presence_rule():
+    with pytest.raises(ValueError, match="neither adds nor removes"):
+        presence_outcome(SEND, present=True)
