@@ -266,6 +266,7 @@ class ResPartner(models.Model):
                 "An erasure of this customer is under way; press Forget again once it has ended."))
         if operation:
             params = dict(operation.params or {})
+            params.pop("audience_ids", None)  # an erasure from some audiences reopened by Forget: everywhere now
             operation.write({"state": QUEUED, "open_key": open_key(PERMANENT_DELETE, f"{self._name},{self.id}"),
                              "email": emails[0], "message": False, "date_end": False,
                              "params": {**params, "parts": merge_parts(params.get("parts") or [], parts),
