@@ -349,11 +349,12 @@ class MailchimpAudience(models.Model):
         """
         self.ensure_one()
         engine = engine or self._item_engine()
-        self._sms_members_changed(changes, source)
         batch = InboundBatch(self._find_bindings([change.email for change in changes]))
         self._bind_named_customers(changes, batch)
         self._create_new_subscribers(changes, batch)
         results = [self._apply_change(change, source, engine, batch, phone, note, author) for change in changes]
+        self._sms_members_changed([change for change, (outcome, _partner) in zip(changes, results)
+                                   if outcome != ERASED], source)  # an erasure's echo queues no address
         self._log_notes(batch.notes, noted_on, author)
         self.env["mailchimp.consent"]._record_many(batch.consents)
         self._store_item_hashes(engine, batch.touched, push)

@@ -143,7 +143,9 @@ class TestSyncLeaving(MailchimpSyncCase):
                          "nothing is deleted in Mailchimp inside the user's transaction")
         self.assertFalse(self.member_of(partner), "Odoo's side is forgotten with the operation queued")
         self.assertFalse(partner.mailchimp_subscribe)
-        [erased] = self.env["mailchimp.consent"].search([("partner_id", "=", partner.id)])
+        [erased] = self.env["mailchimp.consent"].search([("partner_id", "=", partner.id), ("state", "=", "erased")])
+        self.assertFalse(self.env["mailchimp.consent"].search(
+            [("partner_id", "=", partner.id), ("audience_id", "=", self.audience.id), ("state", "!=", "erased")]))
         self.assertEqual((erased.state, erased.erased_audience_ids), ("erased", self.audience))
         self.assertFalse(erased.email)
 
