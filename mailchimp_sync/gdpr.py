@@ -13,7 +13,8 @@ Monitor (delete from every list that has it). Each part is idempotent: an
 answer saying the person is not there any more (:func:`already_gone`) counts
 as done, so a part made again after a lost answer changes nothing. The
 operation records the keys of the parts done; :func:`remaining_parts` are
-those the next try makes, and :func:`describe_remaining` says which they are.
+those the next try makes, and :func:`remaining_with_errors` says which they are
+(the model phrases it, translated).
 """
 from .campaign_check import BLACKLISTED, BOX_UNTICKED, WITHDRAWN
 from .const import STATUS_SUBSCRIBED, STATUS_UNSUBSCRIBED
@@ -180,7 +181,8 @@ def describe_places(parts):
     return "; ".join(f"{name} ({', '.join(labels)})" for name, labels in places_by_service(parts).items())
 
 
-def describe_remaining(parts, done, errors):
-    """One line per part not done: ``"<service> <label>: <error>"`` (``errors`` by key, the last one)."""
-    return "; ".join(f"{ERASURE_SERVICES[part['service']]} {part['label']}: {errors.get(part['key']) or 'not tried'}"
-                     for part in remaining_parts(parts, done))
+def remaining_with_errors(parts, done, errors):
+    """``[(service name, label, error or None)]`` of the parts not done (``errors`` by key, the last one;
+    None: not tried yet)."""
+    return [(ERASURE_SERVICES[part["service"]], part["label"], errors.get(part["key"]) or None)
+            for part in remaining_parts(parts, done)]

@@ -26,8 +26,8 @@ from ..mailchimp_sync.gdpr import (
     SERVICE_SERWERSMS,
     already_gone,
     describe_places,
-    describe_remaining,
     remaining_parts,
+    remaining_with_errors,
 )
 from ..mailchimp_sync.json_http import ServiceError
 from ..mailchimp_sync.remote_operations import DONE, FAILED, OUTCOME_REDO, QUEUED, after_unknown_failure, refused
@@ -88,17 +88,19 @@ class MailchimpRemoteOperation(models.Model):
         progress = {**params, "done": done, "erased": erased, "errors": errors}
         if remaining_parts(parts, done):
             raise ErasureIncomplete(progress, refused_only=all(refusals))
-        self._forget_echoes(params.get("emails") or [])
+        self._forget_echoes(params.get("emails") or [], params.get("audience_ids"))
         places = describe_places([part for part in parts if part["key"] in erased])
         if not places:
             return self.env._("Erased: no service had the person any more.")
         return self.env._("Erased from %s.", places)
 
-    def _forget_echoes(self, emails):
+    def _forget_echoes(self, emails, audience_ids=None):
         """What the services said back while the operation ran (Mailchimp's "unsubscribe, delete" webhook,
-        an SMS change it queued) is forgotten as well, before the address goes from the operation."""
+        an SMS change it queued) is forgotten as well, before the address goes from the operation; in the
+        erased audiences only for an erasure from some audiences ("Delete permanently (GDPR)" on members)."""
+        audiences = self.env["mailchimp.audience"].sudo().browse(audience_ids) if audience_ids else None
         if self.partner_id or emails:
-            self.env["mailchimp.backend"]._forget_personal_data(self.partner_id, emails, self.company_id)
+            self.env["mailchimp.backend"]._forget_personal_data(self.partner_id, emails, self.company_id, audiences)
 
     def _resolve_erasure(self):
         """An erasure found running: every part is idempotent, so the remaining ones are made again."""
@@ -149,14 +151,20 @@ class MailchimpRemoteOperation(models.Model):
         if not isinstance(error, ErasureIncomplete):
             return super()._failed_call(handler, error)
         self.write({"params": error.progress})
-        message = self.env._("Not erased everywhere yet; remaining: %s",
-                             describe_remaining(error.progress["parts"], error.progress["done"],
-                                                error.progress["errors"]))
+        message = self.env._("Not erased everywhere yet; remaining: %s", self._describe_remaining(error.progress))
         if error.refused_only or after_unknown_failure(self.attempts) == FAILED:
             self._end(FAILED, message)
         else:
             self.write({"state": QUEUED, "message": message})
         return None
+
+    def _describe_remaining(self, progress):
+        """``"Mailchimp Customers: <error>; SerwerSMS MC_Customers: not tried"``: the parts that remain."""
+        return "; ".join(
+            self.env._("%(service)s %(place)s: %(error)s", service=service, place=label,
+                       error=error or self.env._("not tried"))
+            for service, label, error in remaining_with_errors(progress["parts"], progress["done"],
+                                                               progress["errors"]))
 
     def _end(self, state, message):
         """A finished erasure forgets the address too (it was needed only while the operation was open)."""

@@ -63,6 +63,7 @@ LOCAL_HOSTS = ("localhost", "127.", "10.", "192.168.", "172.16.", "172.17.", "17
                "172.30.", "172.31.", "[::1]")
 IMPORT_PAGE = 1000  # Mailchimp's largest page
 NOT_CREATED = "not_created_"  # + the status: a member Odoo does not know, not subscribed, so not created
+ERASED = "erased"  # a change (not a sign-up) about a customer erased from the audience: nothing bound again
 REMOTE_CONTEXT = {"mailchimp_from_remote": True, "tracking_disable": True}
 
 
@@ -253,7 +254,8 @@ class MailchimpAudience(models.Model):
                   f"{NOT_CREATED}{STATUS_UNSUBSCRIBED}": self.env._("unsubscribed in Mailchimp (no customer created)"),
                   f"{NOT_CREATED}{STATUS_CLEANED}": self.env._("cleaned in Mailchimp (no customer created)"),
                   f"{NOT_CREATED}{STATUS_ARCHIVED}": self.env._("archived in Mailchimp (no customer created)"),
-                  NOT_CREATED: self.env._("not subscribed in Mailchimp (no customer created)")}
+                  NOT_CREATED: self.env._("not subscribed in Mailchimp (no customer created)"),
+                  ERASED: self.env._("erased from the audience (nothing kept)")}
 
         def label(outcome):
             return labels.get(outcome) or (labels[NOT_CREATED] if outcome.startswith(NOT_CREATED) else outcome)
@@ -348,11 +350,12 @@ class MailchimpAudience(models.Model):
         """
         self.ensure_one()
         engine = engine or self._item_engine()
-        self._sms_members_changed(changes, source)
         batch = InboundBatch(self._find_bindings([change.email for change in changes]))
         self._bind_named_customers(changes, batch)
         self._create_new_subscribers(changes, batch)
         results = [self._apply_change(change, source, engine, batch, phone, note, author) for change in changes]
+        self._sms_members_changed([change for change, (outcome, _partner) in zip(changes, results)
+                                   if outcome != ERASED], source)  # an erasure's echo queues no address
         self._log_notes(batch.notes, noted_on, author)
         self.env["mailchimp.consent"]._record_many(batch.consents)
         self._store_item_hashes(engine, batch.touched, push)
@@ -371,6 +374,8 @@ class MailchimpAudience(models.Model):
         if key not in batch.bindings:  # the old address of an earlier email change of the batch
             batch.bindings.update(self._find_bindings([change.email]))
         member, partner = batch.bindings[key]
+        if partner and not member and change.status not in WANTED_STATUSES and self._erased_from(partner):
+            return ERASED, None
         outcome = "created" if batch.created.pop(key, False) else "linked" if partner and not member else "updated"
         if not partner:
             if change.status not in (STATUS_SUBSCRIBED, STATUS_PENDING):
@@ -404,6 +409,17 @@ class MailchimpAudience(models.Model):
         if member:
             batch.touched[member] = partner
         return outcome, partner
+
+    def _erased_from(self, partner):
+        """Whether ``partner`` was erased from the audience (and has not joined it again): a late echo of the
+        erasure (Mailchimp's "unsubscribe, delete", a cleaned or profile event) must not bind them again."""
+        return self in self.env["mailchimp.consent"]._erased_audiences(partner.id)
+
+    @api.model
+    def _inbound_keeps_no_address(self, outcome):
+        """Whether an event with ``outcome`` is about an address Odoo keeps nothing of in the audience (no
+        customer, not created; or erased from it): its delivery is then stored without the address."""
+        return outcome == ERASED or outcome.startswith(NOT_CREATED)
 
     def _find_bindings(self, emails):
         """``{subscriber hash: (member or None, partner or None)}`` of the addresses, as :meth:`_find_binding`

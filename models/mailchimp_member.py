@@ -3,7 +3,6 @@ from odoo.tools import SQL
 
 from ..mailchimp_sync.const import MEMBER_STATUSES, STATUS_DELETED
 from ..mailchimp_sync.eligibility import REASONS
-from ..mailchimp_sync.errors import MailchimpError
 
 MEMBER_STATUS_SELECTION = [(status, status.capitalize()) for status in MEMBER_STATUSES] + [
     (STATUS_DELETED, "Deleted permanently")]
@@ -85,41 +84,3 @@ class MailchimpMember(models.Model):
             self.env.uid, values,
         ))
         self.invalidate_model([*columns[1:], "need_sync", "skip_reason"])
-
-    def action_delete_permanently(self):
-        """GDPR erasure: delete the members and their data from Mailchimp for good; never automatic.
-
-        Rights are checked before the first request: Mailchimp's erasure cannot be undone.
-        Each member is recorded as erased as soon as Mailchimp confirmed it.
-        """
-        backend = self.env["mailchimp.backend"]
-        backend._check_manager()
-        self.check_access("write")
-        self.partner_id.check_access("write")
-        erased, failures = self.browse(), []
-        for member in self.filtered(lambda member: member.email and member.status != STATUS_DELETED):
-            try:
-                member.audience_id._client().delete_member_permanently(member.audience_id.mailchimp_id, member.email)
-            except MailchimpError as error:
-                if error.status != 404:  # 404: already gone from Mailchimp, so erased all the same
-                    failures.append(f"{member.email}: {error}")
-                    continue
-            member._mark_deleted()
-            erased |= member
-        messages = []
-        if erased:
-            messages.append(self.env._(
-                "Deleted permanently from Mailchimp: %s. They can only come back by signing up again themselves.",
-                ", ".join(erased.mapped("email"))))
-        if failures:
-            messages.append(self.env._("Not deleted: %s", "; ".join(failures)))
-        return backend._notification(
-            " ".join(messages) or self.env._("Nothing to delete: these members were deleted already."),
-            kind="danger" if failures else "success", title=self.env._("Delete permanently (GDPR)"),
-            sticky=bool(failures), reload=True)
-
-    def _mark_deleted(self):
-        """Untick the customer's box and keep the row as the record of the erasure."""
-        self.partner_id.write({"mailchimp_subscribe": False})
-        self.write({"status": STATUS_DELETED, "payload_hash": False, "error_hash": False, "last_error": False,
-                    "need_sync": False, "last_sync": fields.Datetime.now()})

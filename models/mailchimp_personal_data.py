@@ -44,14 +44,20 @@ class MailchimpBackend(models.AbstractModel):
         return list(dict.fromkeys(names))
 
     @api.model
-    def _personal_data_rows(self, partners, emails, company):
-        """``{model name: records}`` holding data about ``partners`` or ``emails`` in ``company`` (superuser)."""
+    def _personal_data_rows(self, partners, emails, company, audiences=None):
+        """``{model name: records}`` holding data about ``partners`` or ``emails`` in ``company`` (superuser).
+
+        ``audiences``: only the rows of those audiences (models with no audience are left out), for an
+        erasure from one audience ("Delete permanently (GDPR)" on members).
+        """
         found = {}
         for name in self._personal_data_model_names():
             Model = self.env[name].sudo().with_context(active_test=False)
             if not Model._auto:  # a view over other tables: forgotten with them
                 continue
             domain = _person_domain(Model, partners, emails, company)
+            if domain is not None and audiences is not None:
+                domain = _in_audiences(Model, domain, audiences)
             if domain is None:
                 continue
             rows = Model.search(domain)
@@ -60,10 +66,11 @@ class MailchimpBackend(models.AbstractModel):
         return found
 
     @api.model
-    def _forget_personal_data(self, partners, emails, company):
-        """Forget ``partners``' and ``emails``' rows in every personal-data model; ``{model name: count}``."""
+    def _forget_personal_data(self, partners, emails, company, audiences=None):
+        """Forget ``partners``' and ``emails``' rows in every personal-data model (of ``audiences`` only, when
+        given); ``{model name: count}``."""
         counts = {}
-        for name, rows in self._personal_data_rows(partners, emails, company).items():
+        for name, rows in self._personal_data_rows(partners, emails, company, audiences).items():
             counts[name] = len(rows)
             forget = getattr(rows, "_forget_personal_data", None)
             if forget:
@@ -90,6 +97,14 @@ def _person_domain(Model, partners, emails, company):
     return domain
 
 
+def _in_audiences(Model, domain, audiences):
+    """``domain`` narrowed to ``audiences``; None for a model whose rows belong to no audience."""
+    field = Model._fields.get("audience_id")
+    if not field or not field.store:
+        return None
+    return expression.AND([domain, [("audience_id", "in", audiences.ids)]])
+
+
 def _variants(emails):
     """The addresses as given and lower-cased (stored addresses keep the case they came with)."""
     return list(dict.fromkeys([*emails, *(email.lower() for email in emails)]))
@@ -102,6 +117,21 @@ class MailchimpConsent(models.Model):
         "mailchimp.audience", "mailchimp_consent_erased_audience_rel", "consent_id", "audience_id",
         string="Erased from", readonly=True,
         help="For an erasure: the audiences the person was in and was deleted from permanently.")
+
+    @api.model
+    def _erased_audiences(self, partner_id):
+        """The audiences the customer was erased from and has not joined again since (a later record there)."""
+        erased = self.sudo().search([("partner_id", "=", partner_id), ("state", "=", CONSENT_ERASED)])
+        if not erased:
+            return self.env["mailchimp.audience"]
+        later = self.sudo().search([("partner_id", "=", partner_id), ("state", "!=", CONSENT_ERASED),
+                                    ("date", ">", min(erased.mapped("date")))])
+        audiences = self.env["mailchimp.audience"]
+        for audience in erased.erased_audience_ids:
+            last = max(record.date for record in erased if audience in record.erased_audience_ids)
+            if not any(record.audience_id == audience and record.date > last for record in later):
+                audiences |= audience
+        return audiences
 
     def _forget_personal_data(self, partners, emails):
         """The person's consent records go; earlier "erased" records (with no personal data) stay."""

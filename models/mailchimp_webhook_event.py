@@ -151,7 +151,22 @@ class MailchimpWebhookEvent(models.Model):
             for record, result in results:
                 if result:
                     state, outcome, partner = result
-                    record.write({"state": state, "outcome": outcome, "partner_id": partner.id if partner else False})
+                    record.write({"state": state, "outcome": outcome, "partner_id": partner.id if partner else False,
+                                  **record._without_address(outcome, partner)})
+
+    def _without_address(self, outcome, partner):
+        """A webhook about an address Odoo keeps nothing of in the audience (no customer; or erased from it, e.g.
+        Mailchimp's late "unsubscribe, delete" of an erasure) is kept without the address: ``{email, raw}``
+        emptied to what the delivery said apart from the person (its key still recognizes a redelivery)."""
+        if partner or self.source != SOURCE_WEBHOOK or not self.audience_id._inbound_keeps_no_address(outcome):
+            return {}
+        try:
+            event = parse_webhook(self.raw.encode("utf-8"))
+        except WebhookError:
+            return {"email": False, "raw": False}
+        said = {"type": event.type, "fired_at": event.fired_at.isoformat(), "list_id": event.list_id,
+                "action": event.action, "reason": event.reason}
+        return {"email": False, "raw": json.dumps(said)}
 
     def _apply_together(self, engine):
         """``[(event, (state, outcome, partner))]`` of one audience's events, in order.

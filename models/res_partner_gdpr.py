@@ -13,6 +13,7 @@ from odoo.exceptions import UserError
 from odoo.osv import expression
 from odoo.tools import email_split
 
+from ..mailchimp_sync.const import STATUS_DELETED
 from ..mailchimp_sync.eligibility import email_key
 from ..mailchimp_sync.gdpr import (
     CONSENT_ERASED,
@@ -262,6 +263,7 @@ class ResPartner(models.Model):
                 "An erasure of this customer is under way; press Forget again once it has ended."))
         if operation:
             params = dict(operation.params or {})
+            params.pop("audience_ids", None)  # an erasure from some audiences reopened by Forget: everywhere now
             operation.write({"state": QUEUED, "open_key": open_key(PERMANENT_DELETE, f"{self._name},{self.id}"),
                              "email": emails[0], "message": False, "date_end": False,
                              "params": {**params, "parts": merge_parts(params.get("parts") or [], parts),
@@ -284,14 +286,63 @@ class ResPartner(models.Model):
         panel = answer.get("panel")
         if not panel:
             return answer
-        Consent = self.env["mailchimp.consent"].sudo()
-        erased = Consent.search([("partner_id", "=", partner_id), ("state", "=", CONSENT_ERASED)], limit=1)
-        if not erased:
-            return answer
-        joined_again = Consent.search([("partner_id", "=", partner_id), ("date", ">", erased.date),
-                                       ("state", "!=", CONSENT_ERASED)]).audience_id
-        lists = set((erased.erased_audience_ids - joined_again).mapped("mailchimp_id"))
+        lists = set(self.env["mailchimp.consent"]._erased_audiences(partner_id).mapped("mailchimp_id"))
         for row in panel.get("audiences") or ():
             if row["list_id"] in lists and not row.get("status"):
                 row.update(erased=True, locked=True, wanted=False)
         return answer
+
+
+class MailchimpMember(models.Model):
+    """"Delete permanently (GDPR)" on members: the erasure from one audience, as Forget makes it everywhere."""
+
+    _inherit = "mailchimp.member"
+
+    def action_delete_permanently(self):
+        """GDPR erasure of the selected members from their audience only; never automatic.
+
+        Rights are checked before anything: Mailchimp's erasure cannot be undone. As for Forget
+        (``res_partner_gdpr.py``), Odoo's data about the address in the audience is forgotten now, with
+        one "erased" consent record (no personal data) and the customer's box unticked, and Mailchimp's
+        permanent delete is queued in the same transaction as a ``permanent_delete`` operation that the
+        worker makes (``mailchimp_erasure_operation.py``). Other audiences and services are left alone:
+        Forget on the customer erases everywhere.
+        """
+        backend = self.env["mailchimp.backend"]
+        backend._check_manager()
+        self.check_access("write")
+        self.partner_id.check_access("write")
+        members = self.sudo().filtered(lambda member: member.email and member.status != STATUS_DELETED)
+        if not members:
+            return backend._notification(self.env._("Nothing to delete: these members were deleted already."),
+                                         title=self.env._("Delete permanently (GDPR)"), reload=True)
+        emails = members.mapped("email")
+        for member in members:
+            member._erase_from_audience()
+        return backend._notification(
+            self.env._("Forgotten in Odoo; Mailchimp is being asked to delete them permanently (progress in Remote "
+                       "operations): %s. They can only come back by signing up again themselves.", ", ".join(emails)),
+            title=self.env._("Delete permanently (GDPR)"), reload=True)
+
+    def _erase_from_audience(self):
+        """Queue the member's permanent delete, then forget the address in its audience; the operation."""
+        self.ensure_one()
+        audience, partner, email = self.audience_id, self.partner_id, self.email
+        company = audience.company_id
+        part = erasure_part(SERVICE_MAILCHIMP, f"{audience.mailchimp_id}:{email}", audience.name,
+                            list_id=audience.mailchimp_id, email=email)
+        self.env["mailchimp.backend"]._forget_personal_data(partner, [email], company, audiences=audience)
+        self.env["mailchimp.consent"].sudo().create({
+            "partner_id": partner.id, "audience_id": audience.id, "state": CONSENT_ERASED, "source": SOURCE_ERASURE,
+            "user_id": self.env.uid, "company_id": company.id, "audience_names": audience.name,
+            "erased_audience_ids": [(6, 0, audience.ids)]})
+        if partner:
+            partner.sudo().with_context(**REMOTE_CONTEXT).write({"mailchimp_subscribe": False})
+            partner.sudo().message_post(body=self.env._(
+                "Deleted permanently from the Mailchimp audience %(audience)s by %(user)s.",
+                audience=audience.name, user=self.env.user.name))
+        return self.env["mailchimp.remote.operation"].sudo()._queue(PERMANENT_DELETE, self, {
+            "service": SERVICE_MAILCHIMP, "company_id": company.id, "partner_id": partner.id,
+            "audience_id": audience.id, "email": email,
+            "params": {"parts": [part], "emails": [email], "done": [], "erased": [], "errors": {},
+                       "audience_ids": audience.ids}})

@@ -397,6 +397,40 @@ class TestForget(MailchimpSyncCase):
         self.assertIn("only the person can sign up again", self.partner.mailchimp_sync_state)
         self.assertEqual(run.failed_count, 1)
 
+    def deliver(self, event_type, email=None, **data):
+        """A Mailchimp webhook delivery for the audience, received as the controller does."""
+        pairs = [("type", event_type), ("fired_at", "2030-01-01 10:00:00"), ("data[list_id]", self.list_id),
+                 ("data[email]", email or self.EMAIL)] + [(f"data[{key}]", value) for key, value in data.items()]
+        return self.env["mailchimp.webhook.event"]._receive_webhook(
+            self.audience, urllib.parse.urlencode(pairs).encode())
+
+    def test_late_echoes_of_the_erasure_store_the_address_nowhere_again(self):
+        self.forget()
+        self.work()
+        events = [self.deliver("unsubscribe", action="delete", reason="manual"),
+                  self.deliver("cleaned", reason="hard"),
+                  self.deliver("profile", **{"merges][FNAME": "Forget"})]
+        for event in events:
+            self.assertEqual((event.state, event.outcome), ("ignored", "erased"))
+            self.assertFalse(event.email or event.partner_id)
+            self.assertNotIn(subscriber_hash(self.EMAIL)[:8], event.raw)
+            self.assertNotIn(self.EMAIL.split("@")[0], event.raw)
+        self.assertIn('"action": "delete"', events[0].raw, "what the delivery said apart from the person stays")
+        self.assertFalse(self.member_of(self.partner), "no member binding again")
+        self.assertEqual(self.personal_rows(), {"mailchimp.consent": 1, "mailchimp.remote.operation": 1})
+        self.assertEqual(self.deliver("unsubscribe", action="delete", reason="manual"), events[0],
+                         "a redelivery is still recognized")
+
+        unknown = self.deliver("unsubscribe", email="never.known@acme-example.com", action="delete")
+        self.assertEqual(unknown.state, "ignored")
+        self.assertFalse(unknown.email)
+        self.assertNotIn("never.known", unknown.raw)
+        self.assertFalse(self.env["res.partner"].search([("email", "=", "never.known@acme-example.com")]))
+
+        signed_up = self.deliver("subscribe")
+        self.assertEqual(signed_up.state, "done", "the person signing up again themselves is applied")
+        self.assertEqual(self.member_of(self.partner).status, "subscribed")
+
     def test_archiving_or_deleting_a_customer_never_deletes_permanently(self):
         self.partner.action_archive()
         self.sync()

@@ -165,7 +165,9 @@ class TestAccessMatrix(MailchimpStandinMixin, HttpCase):
         self.assertEqual(member.status, "subscribed")
         result = self.assert_allowed(MC_MANAGER, "mailchimp.member", "action_delete_permanently", [member.id])
         self.assertIn("erase.me@acme-example.com", result["params"]["message"])
-        self.assertEqual(member.status, "deleted")
+        self.assertFalse(member.exists(), "forgotten in Odoo, Mailchimp's delete queued for the worker")
+        self.assertTrue(self.env["mailchimp.remote.operation"].search(
+            [("kind", "=", "permanent_delete"), ("email", "=", "erase.me@acme-example.com")]))
 
     def test_merge_field_creation_only_for_managers(self):
         for who in (PORTAL, INTERNAL, MC_USER):

@@ -1,7 +1,9 @@
 """Customers leaving: unsubscribe, archive, delete, email change, Mailchimp-side unsubscribes."""
+from odoo.addons.mailchimp_sync.mailchimp_sync.errors import MailchimpForgottenError
+from odoo.addons.mailchimp_sync.mailchimp_sync.member_payload import subscriber_hash
 from odoo.tests import tagged
 
-
+from .common import new_list_body
 from .sync_common import MailchimpSyncCase
 
 
@@ -128,17 +130,50 @@ class TestSyncLeaving(MailchimpSyncCase):
         self.assertEqual(run.skipped_line_ids.filtered(lambda line: line.partner_id == newcomer).reason,
                          "blacklisted")
 
-    def test_permanent_deletion_is_explicit_and_sticks(self):
+    def test_permanent_deletion_is_queued_made_by_the_worker_and_sticks(self):
         partner = self.customer("Forget me", "forget.me@acme-example.com")
         self.sync()
         result = self.member_of(partner).action_delete_permanently()
-        self.assertIn("Deleted permanently from Mailchimp: forget.me@acme-example.com", result["params"]["message"])
-        self.assertEqual(self.member_of(partner).status, "deleted")
-        self.assertEqual(self.member_of(partner).email, "forget.me@acme-example.com")
-        self.assertIn("deleted permanently", partner.mailchimp_sync_state)
-        self.assertIsNone(self.remote("forget.me@acme-example.com"))
+        self.assertIn("forget.me@acme-example.com", result["params"]["message"])
+        operation = self.env["mailchimp.remote.operation"].search(
+            [("kind", "=", "permanent_delete"), ("partner_id", "=", partner.id)])
+        self.assertEqual((operation.state, operation.audience_id, operation.email),
+                         ("queued", self.audience, "forget.me@acme-example.com"))
+        self.assertEqual(self.remote("forget.me@acme-example.com")["status"], "subscribed",
+                         "nothing is deleted in Mailchimp inside the user's transaction")
+        self.assertFalse(self.member_of(partner), "Odoo's side is forgotten with the operation queued")
         self.assertFalse(partner.mailchimp_subscribe)
+        [erased] = self.env["mailchimp.consent"].search([("partner_id", "=", partner.id), ("state", "=", "erased")])
+        self.assertFalse(self.env["mailchimp.consent"].search(
+            [("partner_id", "=", partner.id), ("audience_id", "=", self.audience.id), ("state", "!=", "erased")]))
+        self.assertEqual((erased.state, erased.erased_audience_ids), ("erased", self.audience))
+        self.assertFalse(erased.email)
+
+        self.env["mailchimp.remote.operation"]._cron_process()
+        self.assertEqual(operation.state, "done", operation.message)
+        self.assertIn("Customers", operation.message)
+        self.assertFalse(operation.email or operation.params, "a finished erasure keeps no address")
+        self.assertIsNone(self.remote("forget.me@acme-example.com"))
         self.assertTrue(self.standin.store.is_forgotten(self.list_id, "forget.me@acme-example.com"))
+        with self.assertRaises(MailchimpForgottenError):
+            self.client.upsert_member(self.list_id, "forget.me@acme-example.com",
+                                      {"email_address": "forget.me@acme-example.com", "status_if_new": "subscribed"})
         run = self.sync()
         self.assertEqual(run.created_count + run.updated_count + run.failed_count, 0)
-        self.assertIsNone(self.remote("forget.me@acme-example.com"))
+        self.assertFalse(self.member_of(partner))
+
+    def test_permanent_deletion_from_one_audience_leaves_the_others(self):
+        other_list = self.client.create_list(new_list_body("Other list"))["id"]
+        self.env["mailchimp.audience"].action_refresh_audiences()
+        other = self.env["mailchimp.audience"].search([("mailchimp_id", "=", other_list)])
+        partner = self.customer("Two lists", "two.lists@acme-example.com")
+        self.sync()
+        self.standin.store.seed_member(other_list, "two.lists@acme-example.com", status="subscribed")
+        kept = self.env["mailchimp.member"].create({"audience_id": other.id, "partner_id": partner.id,
+                                                    "email": "two.lists@acme-example.com", "status": "subscribed",
+                                                    "mailchimp_id": subscriber_hash("two.lists@acme-example.com")})
+        self.member_of(partner).action_delete_permanently()
+        self.env["mailchimp.remote.operation"]._cron_process()
+        self.assertTrue(self.standin.store.is_forgotten(self.list_id, "two.lists@acme-example.com"))
+        self.assertFalse(self.standin.store.is_forgotten(other_list, "two.lists@acme-example.com"))
+        self.assertTrue(kept.exists(), "the member of the other audience stays")

@@ -54,3 +54,11 @@ class TestUpgrade(TransactionCase):
         self.assertEqual(self.partner.mailchimp_email_key, SEED["partner"]["email"])
         self.assertFalse(self.env["res.partner"].with_context(active_test=False).search_count(
             [("email", "!=", False), ("mailchimp_email_key", "=", False)]), "every address has its identity")
+
+    def test_earlier_erasures_get_the_audiences_they_name_in_their_company(self):
+        erasure = self.env["mailchimp.consent"].search([("partner_id", "=", self.partner.id), ("state", "=", "erased")])
+        offers = self.env["mailchimp.audience"].search([("mailchimp_id", "=", SEED["erased_audience"]["mailchimp_id"])])
+        self.assertEqual(erasure.erased_audience_ids, self.audience | offers,
+                         "the names of the company's audiences; a name no audience has any more and another "
+                         "company's audience of the same name are left out")
+        self.assertEqual(self.env["mailchimp.consent"]._erased_audiences(self.partner.id), self.audience | offers)

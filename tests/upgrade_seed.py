@@ -25,6 +25,8 @@ SEED = {
     "run": {"trigger": "manual", "state": "done"},
     "event": {"event_type": "subscribe", "event_key": "upgrade-event-1", "state": "done",
               "email": "upgrade.customer@upgrade-example.com", "raw": "type=subscribe"},
+    "erased_audience": {"name": "Upgrade offers", "mailchimp_id": "upgrade02"},
+    "erasure": {"state": "erased", "source": "erasure", "audience_names": "Upgrade news, Upgrade offers, Gone list"},
 }
 
 
@@ -39,5 +41,12 @@ def seed(env):
     env["mailchimp.sync.run"].sudo().create({**SEED["run"], "audience_id": audience.id})
     env["mailchimp.webhook.event"].sudo().create({**SEED["event"], "audience_id": audience.id,
                                                   "partner_id": partner.id})
+    offers = env["mailchimp.audience"].sudo().create({**SEED["erased_audience"], "account_id": account.id})
+    other_company = env["res.company"].create({"name": "Upgrade other company"})
+    other_account = env["mailchimp.account"].sudo().with_company(other_company)._for_company(other_company)
+    env["mailchimp.audience"].sudo().create({"name": "Upgrade news", "mailchimp_id": "upgrade03",
+                                             "account_id": other_account.id})
+    env["mailchimp.consent"].sudo().create({**SEED["erasure"], "partner_id": partner.id,
+                                            "company_id": offers.company_id.id})
     env.cr.commit()
     print("MCS_UPGRADE_SEEDED", account.id, audience.id)

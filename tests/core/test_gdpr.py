@@ -80,7 +80,7 @@ def test_only_exclusions_for_want_of_consent_become_records():
 
 
 def test_erasure_parts_are_keyed_merged_once_and_what_remains_is_said():
-    from mailchimp_sync.gdpr import describe_places, describe_remaining, erasure_part, merge_parts, remaining_parts
+    from mailchimp_sync.gdpr import describe_places, erasure_part, merge_parts, remaining_parts, remaining_with_errors
 
     first = [erasure_part("mailchimp", "L1:a@x.pl", "Customers", list_id="L1", email="a@x.pl"),
              erasure_part("serwersms", "7:31", "MC_Customers", group_id=7, contact_id=31)]
@@ -90,9 +90,8 @@ def test_erasure_parts_are_keyed_merged_once_and_what_remains_is_said():
     assert [part["key"] for part in parts] == ["mailchimp:L1:a@x.pl", "serwersms:7:31", "campaign_monitor:a@x.pl"]
     assert remaining_parts(parts, ["serwersms:7:31"]) == [parts[0], parts[2]]
     assert describe_places(parts) == "Mailchimp (Customers); SerwerSMS (MC_Customers); Campaign Monitor (Newsletter)"
-    assert describe_remaining(parts, ["mailchimp:L1:a@x.pl", "serwersms:7:31"],
-                              {"campaign_monitor:a@x.pl": "Campaign Monitor error 500."}) \
-        == "Campaign Monitor Newsletter: Campaign Monitor error 500."
+    assert remaining_with_errors(parts, ["serwersms:7:31"], {"campaign_monitor:a@x.pl": "Campaign Monitor error 500."}) \
+        == [("Mailchimp", "Customers", None), ("Campaign Monitor", "Newsletter", "Campaign Monitor error 500.")]
     with pytest.raises(ValueError):
         erasure_part("mailjet", "x", "y")
 
