@@ -52,6 +52,9 @@ class TestUpgrade(TransactionCase):
         idn = self.env["res.partner"].search([("name", "=", SEED["idn_partner"]["name"])])
         self.assertEqual(idn.mailchimp_email_key, "upgrade@xn--mnchen-3ya.de")
         self.assertEqual(self.partner.mailchimp_email_key, SEED["partner"]["email"])
+        two = self.env["res.partner"].search([("name", "=", SEED["two_address_partner"]["name"])])
+        self.assertEqual(two.mailchimp_email_key, "second@upgrade-example.com",
+                         "a field of several addresses is known by its first valid one")
         self.assertFalse(self.env["res.partner"].with_context(active_test=False).search_count(
             [("email", "!=", False), ("mailchimp_email_key", "=", False)]), "every address has its identity")
 

@@ -20,6 +20,7 @@ SEED = {
     "audience": {"name": "Upgrade news", "mailchimp_id": "upgrade01"},
     "partner": {"name": "Upgrade Customer", "email": "upgrade.customer@upgrade-example.com"},
     "idn_partner": {"name": "Upgrade Munich", "email": " Upgrade@MÜNCHEN.de"},
+    "two_address_partner": {"name": "Upgrade Two Addresses", "email": "not-an-address; second@upgrade-example.com"},
     "member": {"email": "upgrade.customer@upgrade-example.com", "status": "subscribed",
                "mailchimp_id": "0f1e2d3c4b5a69788796a5b4c3d2e1f0"},
     "run": {"trigger": "manual", "state": "done"},
@@ -37,6 +38,7 @@ def seed(env):
     audience = env["mailchimp.audience"].sudo().create({**SEED["audience"], "account_id": account.id})
     partner = env["res.partner"].create(SEED["partner"])
     env["res.partner"].create(SEED["idn_partner"])
+    env["res.partner"].create(SEED["two_address_partner"])
     env["mailchimp.member"].sudo().create({**SEED["member"], "audience_id": audience.id, "partner_id": partner.id})
     env["mailchimp.sync.run"].sudo().create({**SEED["run"], "audience_id": audience.id})
     env["mailchimp.webhook.event"].sudo().create({**SEED["event"], "audience_id": audience.id,

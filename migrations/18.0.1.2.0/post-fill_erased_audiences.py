@@ -1,4 +1,4 @@
-"""Erasures recorded before 18.0.1.1.0 name their audiences in ``audience_names`` only: link those audiences.
+"""Erasures recorded before 18.0.1.2.0 name their audiences in ``audience_names`` only: link those audiences.
 
 ``mailchimp.consent.erased_audience_ids`` (the audiences an erasure deleted the
 person from) says which rows of the customer's panel offer no box and which late
