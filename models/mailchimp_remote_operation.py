@@ -88,8 +88,6 @@ class MailchimpRemoteOperation(models.Model):
     date_start = fields.Datetime(string="Last started", readonly=True)
     date_end = fields.Datetime(string="Ended", readonly=True)
     message = fields.Char(string="Answer", readonly=True, help="The service's answer, or the error, in one sentence.")
-    idempotency_key = fields.Char(readonly=True, copy=False,
-                                  help="Sent with the call to the services that accept one.")
     open_key = fields.Char(readonly=True, copy=False,
                            help="Held while the operation is open: one open operation per kind and target.")
 
