@@ -50,3 +50,4 @@ from . import res_config_settings_sms
 from . import mailchimp_remote_operation
 from . import mailchimp_campaign_operation
 from . import ir_http
+from . import mailchimp_audience_pull

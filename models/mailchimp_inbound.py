@@ -30,6 +30,7 @@ from urllib.parse import quote
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
 from ..mailchimp_sync.const import (
     STATUS_ARCHIVED,
@@ -53,7 +54,7 @@ from ..mailchimp_sync.panel import split_addresses
 from ..mailchimp_sync.sms_signup import parse_sms_signup
 from ..mailchimp_sync.sync_plan import WANTED_STATUSES
 from ..mailchimp_sync.webhooks import new_secret
-from .mailchimp_transaction import commit_if_allowed
+from .mailchimp_transaction import commit_if_allowed, commit_retrying, undo_since_commit
 from .sync_engine import MemberItems
 
 _logger = logging.getLogger(__name__)
@@ -108,6 +109,7 @@ class MailchimpAudience(models.Model):
     import_summary = fields.Char(readonly=True, copy=False)
     import_summary_text = fields.Char(string="Import", compute="_compute_import_progress")
     last_reconcile = fields.Datetime(string="Last pull from Mailchimp", readonly=True,
+                                     compute="_compute_last_reconcile", inverse="_inverse_last_reconcile",
                                      help="Members changed in Mailchimp since then are pulled next.")
     webhook_event_ids = fields.One2many("mailchimp.webhook.event", "audience_id", string="Events from Mailchimp")
 
@@ -127,6 +129,16 @@ class MailchimpAudience(models.Model):
                                         if audience.import_total else 0.0)
             audience.import_summary_text = (audience._summary_sentence(json.loads(audience.import_summary))
                                             if audience.import_summary else False)
+
+    def _compute_last_reconcile(self):
+        pulls = self.env["mailchimp.audience.pull"].sudo().search([("audience_id", "in", self.ids)])
+        last = {pull.audience_id.id: pull.last_pull for pull in pulls}
+        for audience in self:
+            audience.last_reconcile = last.get(audience.id, False)
+
+    def _inverse_last_reconcile(self):
+        for audience in self:
+            self.env["mailchimp.audience.pull"]._of(audience).last_pull = audience.last_reconcile
 
     @api.depends("webhook_id")
     def _compute_webhook_registered(self):
@@ -199,7 +211,9 @@ class MailchimpAudience(models.Model):
     def _cron_reconcile(self):
         """Scheduled job: requested imports (resumed where they stopped), then the members changed since the
         last pull, so that a missed webhook is caught within the hour. One audience's failure is its own.
+        A sync run no worker holds any more is ended (with its report) on the way.
         """
+        self.search([])._end_dead_runs()
         for audience in self.search([("account_id.is_connected", "=", True)]):
             audience = audience.with_company(audience.company_id)
             try:
@@ -208,6 +222,9 @@ class MailchimpAudience(models.Model):
                 audience._reconcile()
             except UserError as error:
                 _logger.warning("Mailchimp pull of %s failed: %s", audience.name, error)
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as error:  # refused again and again: the next pull does it
+                undo_since_commit(self.env)
+                _logger.warning("Mailchimp pull of %s stopped on concurrent updates: %s", audience.name, error)
             commit_if_allowed(self.env)
 
     def _import_members(self):
@@ -233,17 +250,29 @@ class MailchimpAudience(models.Model):
         self.message_post(body=self.env._("Members imported from Mailchimp: %s", self._summary_sentence(summary)))
 
     def _reconcile(self):
-        overlap = fields.Datetime.subtract(self.last_reconcile, minutes=10) if self.last_reconcile else None
+        """Pull the members changed since the last pull (10 minutes of overlap), a page at a time.
+
+        Each page is applied and committed on its own, again if another job's concurrent update
+        made PostgreSQL refuse it (it is only Odoo's side of what Mailchimp said: safe to redo);
+        the pull's time is kept in its own row (``mailchimp.audience.pull``), never in the
+        audience's, which the sync run writes at its end in the same tick.
+        """
+        pull = self.env["mailchimp.audience.pull"]._of(self)
+        overlap = fields.Datetime.subtract(pull.last_pull, minutes=10) if pull.last_pull else None
         started = fields.Datetime.now()
         with self.env["mailchimp.backend"]._user_errors():
             engine = self._item_engine()
             since = overlap and overlap.replace(tzinfo=timezone.utc).isoformat()
             members = self._client().iter_members_changed_since(self.mailchimp_id, since)
             while page := list(islice(members, IMPORT_PAGE)):
-                self._apply_remote_changes([change_from_member(member) for member in page], source="Mailchimp",
-                                           engine=engine)
-                self._gdpr_from_members(page, "Mailchimp")
-        self.last_reconcile = started
+                commit_retrying(self.env, lambda page=page: self._apply_pulled_page(page, engine),
+                                "pull of a page of members")
+        commit_retrying(self.env, lambda: pull.write({"last_pull": started}), "pull time")
+
+    def _apply_pulled_page(self, page, engine):
+        self._apply_remote_changes([change_from_member(member) for member in page], source="Mailchimp",
+                                   engine=engine)
+        self._gdpr_from_members(page, "Mailchimp")
 
     def _summary_sentence(self, summary):
         labels = {"linked": self.env._("linked"), "created": self.env._("created"),

@@ -28,3 +28,4 @@ from . import test_upgrade
 from . import test_reads_write_nothing
 from . import test_email_identity
 from . import test_interactive
+from . import test_concurrency
