@@ -65,8 +65,17 @@ WEBHOOK_SOURCES = {"user": True, "admin": True, "api": False}  # not api: no ech
 LOCAL_HOSTS = ("localhost", "127.", "10.", "192.168.", "172.16.", "172.17.", "172.18.", "172.19.", "172.2",
                "172.30.", "172.31.", "[::1]")
 IMPORT_PAGE = 1000  # Mailchimp's largest page
+PULL_SLICE = 100  # members the pull applies in one transaction: short, so rarely refused for a concurrent update
 NOT_CREATED = "not_created_"  # + the status: a member Odoo does not know, not subscribed, so not created
 REMOTE_CONTEXT = {"mailchimp_from_remote": True, "tracking_disable": True}
+
+
+def _write_changed(record, values):
+    """Write only the values that differ: a pull reads every member again, and a member row written for
+    nothing is a row the sync run writing it at the same time gets refused (a serialization failure)."""
+    changed = {name: value for name, value in values.items() if record[name] != value}
+    if changed:
+        record.write(changed)
 
 
 class InboundBatch:
@@ -250,9 +259,9 @@ class MailchimpAudience(models.Model):
         self.message_post(body=self.env._("Members imported from Mailchimp: %s", self._summary_sentence(summary)))
 
     def _reconcile(self):
-        """Pull the members changed since the last pull (10 minutes of overlap), a page at a time.
+        """Pull the members changed since the last pull (10 minutes of overlap), :data:`PULL_SLICE` at a time.
 
-        Each page is applied and committed on its own, again if another job's concurrent update
+        Each slice is applied and committed on its own, again if another job's concurrent update
         made PostgreSQL refuse it (it is only Odoo's side of what Mailchimp said: safe to redo);
         the pull's time is kept in its own row (``mailchimp.audience.pull``), never in the
         audience's, which the sync run writes at its end in the same tick.
@@ -264,7 +273,7 @@ class MailchimpAudience(models.Model):
             engine = self._item_engine()
             since = overlap and overlap.replace(tzinfo=timezone.utc).isoformat()
             members = self._client().iter_members_changed_since(self.mailchimp_id, since)
-            while page := list(islice(members, IMPORT_PAGE)):
+            while page := list(islice(members, PULL_SLICE)):
                 commit_retrying(self.env, lambda page=page: self._apply_pulled_page(page, engine),
                                 "pull of a page of members")
         commit_retrying(self.env, lambda: pull.write({"last_pull": started}), "pull time")
@@ -514,8 +523,8 @@ class MailchimpAudience(models.Model):
             item = built if built.subscribes else None
             if push and item is not None:
                 self._push_now(item, member)
-            member.write({"payload_hash": payload_hash(item.payload) if item else member.payload_hash,
-                          "error_hash": False, "last_error": False, "need_sync": False})
+            _write_changed(member, {"payload_hash": payload_hash(item.payload) if item else member.payload_hash,
+                                    "error_hash": False, "last_error": False, "need_sync": False})
 
     def _create_partner(self, change, phone=None):
         return self.env["res.partner"].sudo().with_context(**REMOTE_CONTEXT).create(
@@ -549,9 +558,9 @@ class MailchimpAudience(models.Model):
         changed_at = change.changed_at.astimezone(timezone.utc).replace(tzinfo=None)
         known = bool(member) and member.status == change.status
         if member:
-            member.write({"status": change.status, "email": change.email,
-                          "mailchimp_id": subscriber_hash(change.email), "left_by_odoo": False,
-                          "last_changed": changed_at, "skip_reason": False})
+            _write_changed(member, {"status": change.status, "email": change.email,
+                                    "mailchimp_id": subscriber_hash(change.email), "left_by_odoo": False,
+                                    "last_changed": changed_at, "skip_reason": False})
         box_moved = self._follow_box(partner, change.status, changed_at)
         if change.status == STATUS_CLEANED:
             self.env["mail.blacklist"].sudo()._add(change.email, message=self.env._(
