@@ -164,6 +164,15 @@ class MailchimpAudience(models.Model):
             finally:
                 cr.execute("SELECT pg_advisory_unlock(%s, %s)", (SYNC_LOCK_CLASS, audience.id))
 
+    def _sync_running(self):
+        """Whether a worker runs this audience's sync now (it holds the lock of :meth:`_sync_lock`)."""
+        cr = self.env.cr
+        cr.execute("SELECT pg_try_advisory_lock(%s, %s)", (SYNC_LOCK_CLASS, self.id))
+        if not cr.fetchone()[0]:
+            return True
+        cr.execute("SELECT pg_advisory_unlock(%s, %s)", (SYNC_LOCK_CLASS, self.id))
+        return False
+
     def _end_interrupted_runs(self):
         message = self.env._("The run was interrupted before it ended (its worker stopped, or its end could not "
                              "be saved); what was pushed before is kept, the next run continues.")

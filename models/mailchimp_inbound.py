@@ -65,6 +65,7 @@ WEBHOOK_SOURCES = {"user": True, "admin": True, "api": False}  # not api: no ech
 LOCAL_HOSTS = ("localhost", "127.", "10.", "192.168.", "172.16.", "172.17.", "172.18.", "172.19.", "172.2",
                "172.30.", "172.31.", "[::1]")
 IMPORT_PAGE = 1000  # Mailchimp's largest page
+PULL_POSTPONED_MINUTES = 5  # a pull that met its audience's sync under way runs again this much later
 PULL_SLICE = 100  # members the pull applies in one transaction: short, so rarely refused for a concurrent update
 NOT_CREATED = "not_created_"  # + the status: a member Odoo does not know, not subscribed, so not created
 REMOTE_CONTEXT = {"mailchimp_from_remote": True, "tracking_disable": True}
@@ -220,11 +221,18 @@ class MailchimpAudience(models.Model):
     def _cron_reconcile(self):
         """Scheduled job: requested imports (resumed where they stopped), then the members changed since the
         last pull, so that a missed webhook is caught within the hour. One audience's failure is its own.
-        A sync run no worker holds any more is ended (with its report) on the way.
+        A sync run no worker holds any more is ended (with its report) on the way. An audience whose sync
+        runs now is pulled a few minutes later: both write its members, and the run's batches would be
+        refused for the pull's concurrent updates.
         """
         self.search([])._end_dead_runs()
+        postponed = False
         for audience in self.search([("account_id.is_connected", "=", True)]):
             audience = audience.with_company(audience.company_id)
+            if audience._sync_running():
+                _logger.info("Mailchimp pull of %s waits for the sync run under way", audience.name)
+                postponed = True
+                continue
             try:
                 if audience.import_state in ("requested", "running"):
                     audience._import_members()
@@ -235,6 +243,9 @@ class MailchimpAudience(models.Model):
                 undo_since_commit(self.env)
                 _logger.warning("Mailchimp pull of %s stopped on concurrent updates: %s", audience.name, error)
             commit_if_allowed(self.env)
+        if postponed:
+            self.env.ref("mailchimp_sync.ir_cron_mailchimp_reconcile")._trigger(
+                fields.Datetime.add(fields.Datetime.now(), minutes=PULL_POSTPONED_MINUTES))
 
     def _import_members(self):
         """Import every member, a page at a time from ``import_offset``: a crash resumes at the last page."""

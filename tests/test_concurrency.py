@@ -110,6 +110,21 @@ class TestConcurrency(MailchimpSyncCase):
         self.assertEqual(len(self.reports(stuck)), 1)
         self.assertEqual(len(self.reports(run)), 1)
 
+    def test_the_pull_waits_while_the_audiences_sync_runs(self):
+        cron = self.env.ref("mailchimp_sync.ir_cron_mailchimp_reconcile")
+        triggers = self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
+        with self.registry.cursor() as worker:
+            worker.execute("SELECT pg_advisory_lock(%s, %s)", (SYNC_LOCK_CLASS, self.audience.id))
+            try:
+                self.env["mailchimp.audience"]._cron_reconcile()
+            finally:
+                worker.execute("SELECT pg_advisory_unlock(%s, %s)", (SYNC_LOCK_CLASS, self.audience.id))
+        self.assertFalse(self.audience.last_reconcile, "not pulled while its members are being pushed")
+        self.assertEqual(self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]), triggers + 1,
+                         "pulled a few minutes later")
+        self.env["mailchimp.audience"]._cron_reconcile()
+        self.assertTrue(self.audience.last_reconcile)
+
     def test_a_run_its_live_worker_holds_is_left_running(self):
         live = self.Run.create({"audience_id": self.audience.id, "trigger": "cron"})
         with self.registry.cursor() as worker:
