@@ -4,6 +4,7 @@ Odoo tests run in one transaction, so a second worker cannot see the test's rows
 refusal of a concurrent update (a serialization failure) is raised where it would come, and a
 worker holding a run is a second connection holding the run's lock.
 """
+import urllib.parse
 from unittest.mock import patch
 
 from psycopg2.errors import SerializationFailure
@@ -125,6 +126,24 @@ class TestConcurrency(MailchimpSyncCase):
         self.env["mailchimp.audience"]._cron_reconcile()
         self.audience.invalidate_recordset(["last_reconcile"])
         self.assertTrue(self.audience.last_reconcile)
+
+    def test_a_webhook_refused_for_a_concurrent_update_is_left_to_odoos_retry_not_marked_failed(self):
+        raw = urllib.parse.urlencode([
+            ("type", "subscribe"), ("fired_at", "2026-12-02 10:00:00"), ("data[list_id]", self.list_id),
+            ("data[email]", "refused.once@acme-example.com"),
+            ("data[merges][EMAIL]", "refused.once@acme-example.com")]).encode()
+        Event = self.env["mailchimp.webhook.event"]
+        refused = None
+        with patch.object(type(Event), "_apply_together", side_effect=SerializationFailure(REFUSED)):
+            try:  # not assertRaises: its savepoint would undo the stored event
+                Event._receive_webhook(self.audience, raw)
+            except SerializationFailure as error:  # Odoo's HTTP layer runs the request again
+                refused = error
+        self.assertTrue(refused)
+        event = Event.search([("email", "=", "refused.once@acme-example.com")])
+        self.assertEqual(event.state, "new", "waiting, not failed")
+        Event._receive_webhook(self.audience, raw)  # the request run again
+        self.assertEqual(event.state, "done")
 
     def test_a_run_its_live_worker_holds_is_left_running(self):
         live = self.Run.create({"audience_id": self.audience.id, "trigger": "cron"})
