@@ -37,6 +37,7 @@ PER_CUSTOMER_SQL = {
     "complete_name": "format('Customer %%s Bench', new.n)",
     "email": "format('customer%%s@bench-example.com', new.n)",
     "email_normalized": "format('customer%%s@bench-example.com', new.n)",
+    "mailchimp_email_key": "format('customer%%s@bench-example.com', new.n)",
     "phone": "format('500 %%s %%s', lpad((new.n %% 1000)::text, 3, '0'), lpad((new.n / 1000 %% 1000)::text, 3, '0'))",
     "phone_sanitized": "format('+48500%%s%%s', lpad((new.n %% 1000)::text, 3, '0'), lpad((new.n / 1000 %% 1000)::text, 3, '0'))",
     "commercial_partner_id": "new.id",

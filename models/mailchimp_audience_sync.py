@@ -7,10 +7,11 @@ from contextlib import contextmanager
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from psycopg2.extensions import TRANSACTION_STATUS_INERROR
 
 from ..mailchimp_sync.errors import MailchimpError
-from .mailchimp_transaction import commit_if_allowed, describe_failure, undo_since_commit
+from .mailchimp_transaction import commit_if_allowed, commit_retrying, describe_failure, undo_since_commit
 from .sync_engine import AudienceSync
 
 _logger = logging.getLogger(__name__)
@@ -66,11 +67,13 @@ class MailchimpAudience(models.Model):
 
     @api.model
     def _cron_sync(self):
-        """Scheduled job: sync the requested audiences and those with mapped groups, one after the other.
+        """Scheduled job: end the runs no worker holds any more, then sync the requested audiences and those with
+        mapped groups, one after the other.
 
         Each audience's run ends by itself (a failure is its own, see :meth:`_sync_members`); the
         job reports its progress to Odoo's cron machinery after each audience.
         """
+        self.search([])._end_dead_runs()
         audiences = self.search([]).filtered(lambda audience: audience.sync_requested or audience._mapped_tags())
         for done, audience in enumerate(audiences, start=1):
             self.env["ir.cron"]._notify_progress(done=done - 1, remaining=len(audiences) - done + 1)
@@ -81,9 +84,6 @@ class MailchimpAudience(models.Model):
             except UserError as error:  # refused before it started: the request stays for the next round
                 _logger.warning("Mailchimp sync of %s not run: %s", audience.name, error)
                 continue
-            if audience.sync_requested:
-                audience.write({"sync_requested": False, "sync_requested_by": False})
-            commit_if_allowed(self.env)
         self.env["ir.cron"]._notify_progress(done=len(audiences), remaining=0)
 
     @api.depends("account_id.report_email")
@@ -107,31 +107,86 @@ class MailchimpAudience(models.Model):
 
         ``user`` is who asked for the run (“Sync now”); the scheduled job runs as OdooBot.
         ``partner_ids`` limits the run to these customers (a collection's); None: the whole audience.
+
+        The run always ends with its report: its start and its end are bookkeeping of its own,
+        committed again when another job's concurrent update made PostgreSQL refuse them
+        (:func:`~.mailchimp_transaction.commit_retrying`); a run whose worker died is ended by the next
+        job (:meth:`_end_dead_runs`).
         """
         self.ensure_one()
         if self.env.company != self.company_id:  # the tag → group mapping is per company
             return self.with_company(self.company_id)._sync_members(trigger, user, partner_ids)
         self._check_sync_possible()
         with self._sync_lock():
-            run = self._start_run(trigger, user or self.env.user)
-            try:
-                with self._run_transaction():
-                    self._run_sync(run, partner_ids)
-                run.write({"state": "done", "date_end": fields.Datetime.now()})
-            except MailchimpError as error:
-                _logger.warning("Mailchimp sync of %s failed: %s", self.name, error)
-                reconnect = self.account_id._flag_refused_credentials(error)
-                message = f"{error} {reconnect}" if reconnect else str(error)
-                run.write({"state": "failed", "message": message, "date_end": fields.Datetime.now()})
-            except Exception as error:  # noqa: BLE001 - whatever broke, the run ends saying so
-                _logger.exception("Mailchimp sync of %s failed", self.name)
-                run.write({"state": "failed", "date_end": fields.Datetime.now(), "message": self.env._(
-                    "The run stopped on an error in Odoo (%(error)s); what was pushed before is kept, "
-                    "the next run continues.", error=describe_failure(error))})
-            self._sms_after_sync_run(run)
-            run._send_report()
-            commit_if_allowed(self.env)
+            self._end_dead_runs()
+            run = commit_retrying(self.env, lambda: self._start_run(trigger, user or self.env.user, partner_ids),
+                                  "sync run start")
+            ending = self._run_work(run, partner_ids)
+            commit_retrying(self.env, lambda: self._end_run(run, ending), "sync run end")
         return run
+
+    def _run_work(self, run, partner_ids):
+        """Do the run's work; returns how it ended (the run's values), whatever happened."""
+        try:
+            with self._run_transaction():
+                self._run_sync(run, partner_ids)
+                commit_if_allowed(self.env)
+            return {"state": "done"}
+        except MailchimpError as error:
+            _logger.warning("Mailchimp sync of %s failed: %s", self.name, error)
+            reconnect = self.account_id._flag_refused_credentials(error)
+            return {"state": "failed", "message": f"{error} {reconnect}" if reconnect else str(error)}
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as error:
+            _logger.warning("Mailchimp sync of %s stopped on a concurrent update: %s", self.name, error)
+            return {"state": "failed", "message": self.env._(
+                "The run stopped because another job changed the same records at the same time (%(error)s); "
+                "what was pushed before is kept, the next run continues.", error=describe_failure(error))}
+        except Exception as error:  # noqa: BLE001 - whatever broke, the run ends saying so
+            _logger.exception("Mailchimp sync of %s failed", self.name)
+            return {"state": "failed", "message": self.env._(
+                "The run stopped on an error in Odoo (%(error)s); what was pushed before is kept, "
+                "the next run continues.", error=describe_failure(error))}
+
+    def _end_run(self, run, ending):
+        """The run's end: its state, the SMS groups' changes, its report (all local, so safe to redo)."""
+        run.write({**ending, "date_end": fields.Datetime.now()})
+        self._sms_after_sync_run(run)
+        run._send_report()
+
+    def _end_dead_runs(self):
+        """End, with their report, the runs left "running" that no worker holds: their worker was killed, or
+        the end of the run could not be committed. A live run is told apart by its worker's lock
+        (:meth:`_sync_lock`), which PostgreSQL releases when the worker's connection goes."""
+        Run = self.env["mailchimp.sync.run"].sudo()
+        cr = self.env.cr
+        for audience in self:
+            if not Run.search_count([("audience_id", "=", audience.id), ("state", "=", "running")]):
+                continue
+            cr.execute("SELECT pg_try_advisory_lock(%s, %s)", (SYNC_LOCK_CLASS, audience.id))
+            if not cr.fetchone()[0]:
+                continue  # a live worker runs it
+            try:
+                commit_retrying(self.env, audience._end_interrupted_runs, "end of interrupted sync runs")
+            finally:
+                cr.execute("SELECT pg_advisory_unlock(%s, %s)", (SYNC_LOCK_CLASS, audience.id))
+
+    def _sync_running(self):
+        """Whether a worker runs this audience's sync now (it holds the lock of :meth:`_sync_lock`)."""
+        cr = self.env.cr
+        cr.execute("SELECT pg_try_advisory_lock(%s, %s)", (SYNC_LOCK_CLASS, self.id))
+        if not cr.fetchone()[0]:
+            return True
+        cr.execute("SELECT pg_advisory_unlock(%s, %s)", (SYNC_LOCK_CLASS, self.id))
+        return False
+
+    def _end_interrupted_runs(self):
+        message = self.env._("The run was interrupted before it ended (its worker stopped, or its end could not "
+                             "be saved); what was pushed before is kept, the next run continues.")
+        for run in self.env["mailchimp.sync.run"].sudo().search(
+                [("audience_id", "=", self.id), ("state", "=", "running")]):
+            _logger.warning("Mailchimp sync run %s of %s was left running by a stopped worker: ended", run.id,
+                            self.name)
+            self._end_run(run, {"state": "interrupted", "message": message})
 
     @contextmanager
     def _run_transaction(self):
@@ -146,13 +201,11 @@ class MailchimpAudience(models.Model):
             undo_since_commit(self.env)
             raise
 
-    def _start_run(self, trigger, user):
-        Run = self.env["mailchimp.sync.run"]
-        Run.search([("audience_id", "=", self.id), ("state", "=", "running")]).write(
-            {"state": "interrupted", "date_end": fields.Datetime.now()})
-        run = Run.create({"audience_id": self.id, "trigger": trigger, "user_id": user.id})
-        commit_if_allowed(self.env)
-        return run
+    def _start_run(self, trigger, user, partner_ids=None):
+        """The run's row; a run of the whole audience answers “Sync now”."""
+        if partner_ids is None and self.sync_requested:
+            self.write({"sync_requested": False, "sync_requested_by": False})
+        return self.env["mailchimp.sync.run"].create({"audience_id": self.id, "trigger": trigger, "user_id": user.id})
 
     @contextmanager
     def _sync_lock(self):

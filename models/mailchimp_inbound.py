@@ -30,6 +30,7 @@ from urllib.parse import quote
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
 from ..mailchimp_sync.const import (
     STATUS_ARCHIVED,
@@ -54,7 +55,7 @@ from ..mailchimp_sync.remote_operations import WEBHOOK_DELETE, WEBHOOK_REGISTER
 from ..mailchimp_sync.sms_signup import parse_sms_signup
 from ..mailchimp_sync.sync_plan import WANTED_STATUSES
 from ..mailchimp_sync.webhooks import new_secret
-from .mailchimp_transaction import commit_if_allowed
+from .mailchimp_transaction import commit_if_allowed, commit_retrying, undo_since_commit
 from .sync_engine import MemberItems
 
 _logger = logging.getLogger(__name__)
@@ -62,9 +63,19 @@ _logger = logging.getLogger(__name__)
 LOCAL_HOSTS = ("localhost", "127.", "10.", "192.168.", "172.16.", "172.17.", "172.18.", "172.19.", "172.2",
                "172.30.", "172.31.", "[::1]")
 IMPORT_PAGE = 1000  # Mailchimp's largest page
+PULL_POSTPONED_MINUTES = 5  # a pull that met its audience's sync under way runs again this much later
+PULL_SLICE = 100  # members the pull applies in one transaction: short, so rarely refused for a concurrent update
 NOT_CREATED = "not_created_"  # + the status: a member Odoo does not know, not subscribed, so not created
 ERASED = "erased"  # a change (not a sign-up) about a customer erased from the audience: nothing bound again
 REMOTE_CONTEXT = {"mailchimp_from_remote": True, "tracking_disable": True}
+
+
+def _write_changed(record, values):
+    """Write only the values that differ: a pull reads every member again, and a member row written for
+    nothing is a row the sync run writing it at the same time gets refused (a serialization failure)."""
+    changed = {name: value for name, value in values.items() if record[name] != value}
+    if changed:
+        record.write(changed)
 
 
 class InboundBatch:
@@ -107,6 +118,7 @@ class MailchimpAudience(models.Model):
     import_summary = fields.Char(readonly=True, copy=False)
     import_summary_text = fields.Char(string="Import", compute="_compute_import_progress")
     last_reconcile = fields.Datetime(string="Last pull from Mailchimp", readonly=True,
+                                     compute="_compute_last_reconcile", inverse="_inverse_last_reconcile",
                                      help="Members changed in Mailchimp since then are pulled next.")
     webhook_event_ids = fields.One2many("mailchimp.webhook.event", "audience_id", string="Events from Mailchimp")
 
@@ -126,6 +138,16 @@ class MailchimpAudience(models.Model):
                                         if audience.import_total else 0.0)
             audience.import_summary_text = (audience._summary_sentence(json.loads(audience.import_summary))
                                             if audience.import_summary else False)
+
+    def _compute_last_reconcile(self):
+        pulls = self.env["mailchimp.audience.pull"].sudo().search([("audience_id", "in", self.ids)])
+        last = {pull.audience_id.id: pull.last_pull for pull in pulls}
+        for audience in self:
+            audience.last_reconcile = last.get(audience.id, False)
+
+    def _inverse_last_reconcile(self):
+        for audience in self:
+            self.env["mailchimp.audience.pull"]._of(audience).last_pull = audience.last_reconcile
 
     @api.depends("webhook_id")
     def _compute_webhook_registered(self):
@@ -201,16 +223,31 @@ class MailchimpAudience(models.Model):
     def _cron_reconcile(self):
         """Scheduled job: requested imports (resumed where they stopped), then the members changed since the
         last pull, so that a missed webhook is caught within the hour. One audience's failure is its own.
+        A sync run no worker holds any more is ended (with its report) on the way. An audience whose sync
+        runs now is pulled a few minutes later: both write its members, and the run's batches would be
+        refused for the pull's concurrent updates.
         """
+        self.search([])._end_dead_runs()
+        postponed = False
         for audience in self.search([("account_id.is_connected", "=", True)]):
             audience = audience.with_company(audience.company_id)
+            if audience._sync_running():
+                _logger.info("Mailchimp pull of %s waits for the sync run under way", audience.name)
+                postponed = True
+                continue
             try:
                 if audience.import_state in ("requested", "running"):
                     audience._import_members()
                 audience._reconcile()
             except UserError as error:
                 _logger.warning("Mailchimp pull of %s failed: %s", audience.name, error)
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as error:  # refused again and again: the next pull does it
+                undo_since_commit(self.env)
+                _logger.warning("Mailchimp pull of %s stopped on concurrent updates: %s", audience.name, error)
             commit_if_allowed(self.env)
+        if postponed:
+            self.env.ref("mailchimp_sync.ir_cron_mailchimp_reconcile")._trigger(
+                fields.Datetime.add(fields.Datetime.now(), minutes=PULL_POSTPONED_MINUTES))
 
     def _import_members(self):
         """Import every member, a page at a time from ``import_offset``: a crash resumes at the last page."""
@@ -235,17 +272,29 @@ class MailchimpAudience(models.Model):
         self.message_post(body=self.env._("Members imported from Mailchimp: %s", self._summary_sentence(summary)))
 
     def _reconcile(self):
-        overlap = fields.Datetime.subtract(self.last_reconcile, minutes=10) if self.last_reconcile else None
+        """Pull the members changed since the last pull (10 minutes of overlap), :data:`PULL_SLICE` at a time.
+
+        Each slice is applied and committed on its own, again if another job's concurrent update
+        made PostgreSQL refuse it (it is only Odoo's side of what Mailchimp said: safe to redo);
+        the pull's time is kept in its own row (``mailchimp.audience.pull``), never in the
+        audience's, which the sync run writes at its end in the same tick.
+        """
+        pull = self.env["mailchimp.audience.pull"]._of(self)
+        overlap = fields.Datetime.subtract(pull.last_pull, minutes=10) if pull.last_pull else None
         started = fields.Datetime.now()
         with self.env["mailchimp.backend"]._user_errors():
             engine = self._item_engine()
             since = overlap and overlap.replace(tzinfo=timezone.utc).isoformat()
             members = self._client().iter_members_changed_since(self.mailchimp_id, since)
-            while page := list(islice(members, IMPORT_PAGE)):
-                self._apply_remote_changes([change_from_member(member) for member in page], source="Mailchimp",
-                                           engine=engine)
-                self._gdpr_from_members(page, "Mailchimp")
-        self.last_reconcile = started
+            while page := list(islice(members, PULL_SLICE)):
+                commit_retrying(self.env, lambda page=page: self._apply_pulled_page(page, engine),
+                                "pull of a page of members")
+        commit_retrying(self.env, lambda: pull.write({"last_pull": started}), "pull time")
+
+    def _apply_pulled_page(self, page, engine):
+        self._apply_remote_changes([change_from_member(member) for member in page], source="Mailchimp",
+                                   engine=engine)
+        self._gdpr_from_members(page, "Mailchimp")
 
     def _summary_sentence(self, summary):
         labels = {"linked": self.env._("linked"), "created": self.env._("created"),
@@ -502,8 +551,8 @@ class MailchimpAudience(models.Model):
             item = built if built.subscribes else None
             if push and item is not None:
                 self._push_now(item, member)
-            member.write({"payload_hash": payload_hash(item.payload) if item else member.payload_hash,
-                          "error_hash": False, "last_error": False, "need_sync": False})
+            _write_changed(member, {"payload_hash": payload_hash(item.payload) if item else member.payload_hash,
+                                    "error_hash": False, "last_error": False, "need_sync": False})
 
     def _create_partner(self, change, phone=None):
         return self.env["res.partner"].sudo().with_context(**REMOTE_CONTEXT).create(
@@ -537,10 +586,11 @@ class MailchimpAudience(models.Model):
         changed_at = change.changed_at.astimezone(timezone.utc).replace(tzinfo=None)
         known = bool(member) and member.status == change.status
         if member:
-            member.write({"status": change.status, "email": change.email,
-                          "mailchimp_id": subscriber_hash(change.email), "left_by_odoo": False,
-                          "last_changed": changed_at, "skip_reason": False,
-                          "unsubscribe_reason": change.reason if change.status == STATUS_UNSUBSCRIBED else False})
+            _write_changed(member, {"status": change.status, "email": change.email,
+                                    "mailchimp_id": subscriber_hash(change.email), "left_by_odoo": False,
+                                    "last_changed": changed_at, "skip_reason": False,
+                                    "unsubscribe_reason": (change.reason if change.status == STATUS_UNSUBSCRIBED
+                                                           else False)})
         box_moved = self._follow_box(partner, change.status, changed_at)
         if change.status == STATUS_CLEANED:
             self.env["mail.blacklist"].sudo()._add(change.email, message=self.env._(

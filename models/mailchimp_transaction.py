@@ -12,10 +12,23 @@ back at its end, and it may not commit (a commit would leave its data behind for
 the next test). There a savepoint stands for each commit, so that undoing goes
 back to the last "commit" and not further, as a rollback after a commit does in
 production; the tests then see exactly what a crash would have kept.
+
+Bookkeeping that other jobs may write at the same time (a run's end and report,
+the pull's time) is committed with :func:`commit_retrying`: a concurrent update
+refused by PostgreSQL is undone and the (local, so safe to redo) writes are made
+again, instead of leaving the job half-ended.
 """
+import logging
+import random
+import time
+
 from odoo import modules, tools
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
+
+_logger = logging.getLogger(__name__)
 
 SAVEPOINT = "mailchimp_sync_commit"
+COMMIT_ATTEMPTS = 5
 
 
 def commits_allowed():
@@ -39,6 +52,30 @@ def undo_since_commit(env):
     else:
         env.cr.clear()
         env.cr.execute(f"ROLLBACK TO SAVEPOINT {SAVEPOINT}")
+
+
+def commit_retrying(env, write, what, attempts=COMMIT_ATTEMPTS):
+    """Make ``write()`` and commit it; on a concurrency error (serialization failure, deadlock, lock not
+    available) undo since the last commit and do it again, up to ``attempts`` times, waiting a little more
+    each time. Returns what ``write`` returned.
+
+    Only for local writes that are safe to redo: ``write`` must never call a remote service. ``what`` names
+    the work in the log ("serialization failure … retried" is what an operator, or the load bench, counts).
+    """
+    attempt = 1
+    while True:
+        try:
+            result = write()
+            commit_if_allowed(env)
+            return result
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as error:
+            undo_since_commit(env)
+            if attempt >= attempts:
+                raise
+            _logger.info("Mailchimp %s: serialization failure (%s), retried (%s/%s)",
+                         what, type(error).__name__, attempt, attempts - 1)
+            time.sleep(random.uniform(0.05, 0.25) * attempt)
+            attempt += 1
 
 
 def describe_failure(error):

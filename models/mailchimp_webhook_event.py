@@ -3,6 +3,7 @@ import json
 import logging
 
 from odoo import api, fields, models
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
 from ..mailchimp_sync.const import MAX_SMS_MESSAGE_CHARS, WEBHOOK_CAMPAIGN, WEBHOOK_EVENT_TYPES
 from ..mailchimp_sync.sms_signup import normalize_phone, parse_sms_signup
@@ -143,6 +144,8 @@ class MailchimpWebhookEvent(models.Model):
                 with self.env.cr.savepoint():
                     engine = audience.with_company(audience.company_id)._item_engine()
                     results = events._apply_together(engine)
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+                raise  # not the event's failure: Odoo runs the request (or the job) again, the events wait
             except Exception as error:  # noqa: BLE001 - one of them failed: find which, below
                 if len(events) == 1:
                     events._record_failure(error)
@@ -209,6 +212,8 @@ class MailchimpWebhookEvent(models.Model):
         try:
             with self.env.cr.savepoint():
                 return self._apply_event(engine)
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+            raise  # see _apply
         except Exception as error:  # noqa: BLE001 - a delivery must never answer 500: it is retried by the cron
             self._record_failure(error)
             return None

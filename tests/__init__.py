@@ -31,3 +31,4 @@ from . import test_interactive
 from . import test_sync_resubscribe
 from . import test_sync_mass_change
 from . import test_remote_operations
+from . import test_concurrency
