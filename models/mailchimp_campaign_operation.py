@@ -81,9 +81,10 @@ class MailchimpRemoteOperation(models.Model):
         try:
             with self.env.cr.savepoint():
                 self.env["mailchimp.campaign"]._import_one(self.audience_id, self.campaign_id.mailchimp_id)
-                if self.params.get("segment_id") and self.params.get("excluded_emails"):
+                params = self.params or {}  # an unschedule has none
+                if params.get("segment_id") and params.get("excluded_emails"):
                     self.env["mailchimp.collection"]._count_segment_members(
-                        self.audience_id, client, self.params["segment_id"])
+                        self.audience_id, client, params["segment_id"])
         except Exception:  # noqa: BLE001 - the call was made: its outcome is recorded whatever this does
             _logger.warning("Campaign %s not read back after operation %s", self.campaign_id.mailchimp_id, self.id,
                             exc_info=True)

@@ -6,6 +6,7 @@ revision's code, then updates the module and runs this class. Another change
 that migrates data adds one test method here (and, when it needs rows the
 seed does not make yet, a line to :func:`.upgrade_seed.seed`).
 """
+from odoo import fields
 from odoo.tests import TransactionCase, tagged
 
 from .upgrade_seed import SEED
@@ -47,6 +48,10 @@ class TestUpgrade(TransactionCase):
         event = self.env["mailchimp.webhook.event"].search([("audience_id", "=", self.audience.id)])
         self.assert_values(event, SEED["event"])
         self.assertEqual(event.partner_id, self.partner)
+
+    def test_the_last_pull_time_is_kept(self):
+        self.assertEqual(fields.Datetime.to_string(self.audience.last_reconcile), SEED["audience"]["last_reconcile"],
+                         "the first pull after the update reads only what changed since the last one")
 
     def test_existing_customers_get_their_email_identity(self):
         idn = self.env["res.partner"].search([("name", "=", SEED["idn_partner"]["name"])])

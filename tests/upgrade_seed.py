@@ -17,7 +17,7 @@ SEED = {
             "sms_base_url": "http://127.0.0.1:9/sms", "sms_is_connected": True, "sms_account_name": "upgrade_user"},
     "cm": {"cm_api_key": "upgrade-cm-key", "cm_client_id": "upgrade-cm-client", "cm_base_url": "http://127.0.0.1:9/cm",
            "cm_is_connected": True, "cm_client_name": "Upgrade CM client"},
-    "audience": {"name": "Upgrade news", "mailchimp_id": "upgrade01"},
+    "audience": {"name": "Upgrade news", "mailchimp_id": "upgrade01", "last_reconcile": "2026-11-30 05:00:00"},
     "partner": {"name": "Upgrade Customer", "email": "upgrade.customer@upgrade-example.com"},
     "idn_partner": {"name": "Upgrade Munich", "email": " Upgrade@MÜNCHEN.de"},
     "two_address_partner": {"name": "Upgrade Two Addresses", "email": "not-an-address; second@upgrade-example.com"},
