@@ -5,6 +5,7 @@ refusal of a concurrent update (a serialization failure) is raised where it woul
 worker holding a run is a second connection holding the run's lock.
 """
 import urllib.parse
+from contextlib import contextmanager
 from unittest.mock import patch
 
 from psycopg2.errors import SerializationFailure
@@ -24,6 +25,16 @@ class TestConcurrency(MailchimpSyncCase):
         self.account.report_policy = "always"
         self.Run = self.env["mailchimp.sync.run"]
         self.Audience = type(self.audience)
+
+    @contextmanager
+    def sync_held_by_a_live_worker(self):
+        """The audience's sync lock held by another connection, as a worker running its sync holds it."""
+        with self.registry.cursor() as worker:
+            worker.execute("SELECT pg_advisory_lock(%s, %s)", (SYNC_LOCK_CLASS, self.audience.id))
+            try:
+                yield
+            finally:
+                worker.execute("SELECT pg_advisory_unlock(%s, %s)", (SYNC_LOCK_CLASS, self.audience.id))
 
     def reports(self, run):
         return self.env["mail.mail"].search([("model", "=", "mailchimp.sync.run"), ("res_id", "=", run.id)])
@@ -114,12 +125,8 @@ class TestConcurrency(MailchimpSyncCase):
     def test_the_pull_waits_while_the_audiences_sync_runs(self):
         cron = self.env.ref("mailchimp_sync.ir_cron_mailchimp_reconcile")
         triggers = self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
-        with self.registry.cursor() as worker:
-            worker.execute("SELECT pg_advisory_lock(%s, %s)", (SYNC_LOCK_CLASS, self.audience.id))
-            try:
-                self.env["mailchimp.audience"]._cron_reconcile()
-            finally:
-                worker.execute("SELECT pg_advisory_unlock(%s, %s)", (SYNC_LOCK_CLASS, self.audience.id))
+        with self.sync_held_by_a_live_worker():
+            self.env["mailchimp.audience"]._cron_reconcile()
         self.assertFalse(self.audience.last_reconcile, "not pulled while its members are being pushed")
         self.assertEqual(self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]), triggers + 1,
                          "pulled a few minutes later")
@@ -147,11 +154,7 @@ class TestConcurrency(MailchimpSyncCase):
 
     def test_a_run_its_live_worker_holds_is_left_running(self):
         live = self.Run.create({"audience_id": self.audience.id, "trigger": "cron"})
-        with self.registry.cursor() as worker:
-            worker.execute("SELECT pg_advisory_lock(%s, %s)", (SYNC_LOCK_CLASS, self.audience.id))
-            try:
-                self.env["mailchimp.audience"]._cron_reconcile()
-            finally:
-                worker.execute("SELECT pg_advisory_unlock(%s, %s)", (SYNC_LOCK_CLASS, self.audience.id))
+        with self.sync_held_by_a_live_worker():
+            self.env["mailchimp.audience"]._cron_reconcile()
         self.assertEqual(live.state, "running")
         self.assertFalse(self.reports(live))
