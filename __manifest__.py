@@ -22,6 +22,7 @@
         "views/mailchimp_oauth_views.xml",
         "views/mailchimp_campaign_views.xml",
         "views/res_partner_panel_views.xml",
+        "views/mailchimp_duplicate_views.xml",
         "views/mailchimp_menus.xml",
         "security/mailchimp_gdpr_security.xml",
         "views/mailchimp_gdpr_views.xml",
@@ -42,6 +43,7 @@
         "views/mailchimp_remote_operation_views.xml",
         "views/mailchimp_mass_change_guard_views.xml",
         "views/mailchimp_forget_views.xml",
+        "security/mailchimp_duplicate_security.xml",
     ],
     "demo": [
         "demo/mailchimp_demo.xml",

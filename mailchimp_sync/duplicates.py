@@ -17,19 +17,68 @@ address is reported as a :class:`~.datatypes.Conflict` so a user can clean the d
 
 Note for the caller: do not send an ``unsubscribed`` item for a non-eligible
 partner whose address is kept by another partner of the same run.
+
+:func:`explain_shared_address` tells, for everyone sharing one address (eligible
+or not), who keeps the member and which step of the rule decided it (``KEPT_*``
+codes, worded by the Odoo layer): the customer form's "same email as …" and the
+duplicates report both read it, so they say what the sync does.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from .datatypes import Conflict, PartnerData  # Conflict also re-exported for callers
-from .eligibility import email_key  # the identity of an address; also imported from here by callers
+from .eligibility import check_eligibility, email_key  # email_key: also imported from here by callers
+
+# Why a partner keeps a shared address: which element of :func:`preference` told it from the runner-up.
+KEPT_AS_COMPANY = "company"  # a company over individual contacts
+KEPT_AS_OLDEST = "oldest"  # the oldest record among equals
+KEPT_ONLY_ELIGIBLE = "only_eligible"  # nobody else sharing the address can be synced
+_DECIDED_BY = (KEPT_AS_COMPANY, KEPT_AS_OLDEST)  # index in the preference key -> reason
 
 
 def preference(partner: PartnerData) -> tuple[bool, int]:
     """Sort key: the smallest value is the partner that keeps the address."""
     return (not partner.is_company, partner.partner_id)
+
+
+@dataclass(frozen=True)
+class SharedAddress:
+    """Everyone sharing one address: who keeps the member and why, who is held back, who cannot be synced.
+
+    ``kept_partner_id`` and ``reason`` are None when nobody sharing it can be synced;
+    ``not_eligible`` maps a partner id to its eligibility reason codes (``const.REASONS``).
+    """
+
+    email: str
+    kept_partner_id: int | None
+    reason: str | None
+    held_back_partner_ids: tuple[int, ...] = ()
+    not_eligible: dict[int, tuple[str, ...]] = field(default_factory=dict)
+
+
+def explain_shared_address(email: str, partners: Iterable[PartnerData]) -> SharedAddress:
+    """Apply the rule of :func:`pick_owner` to ``partners`` sharing ``email`` and say which step decided it."""
+    eligible, not_eligible = [], {}
+    for partner in partners:
+        eligibility = check_eligibility(partner)
+        if eligibility.eligible:
+            eligible.append(partner)
+        else:
+            not_eligible[partner.partner_id] = eligibility.reasons
+    if not eligible:
+        return SharedAddress(email, None, None, (), not_eligible)
+    conflict = pick_owner(email, eligible)
+    ranked = sorted(eligible, key=preference)
+    if len(ranked) == 1:
+        reason = KEPT_ONLY_ELIGIBLE
+    else:
+        kept_key, runner_up_key = preference(ranked[0]), preference(ranked[1])
+        reason = next(_DECIDED_BY[index] for index, (kept, other) in enumerate(zip(kept_key, runner_up_key))
+                      if kept != other)
+    return SharedAddress(email, conflict.kept_partner_id, reason, conflict.held_back_partner_ids, not_eligible)
 
 
 def resolve_duplicates(partners: Iterable[PartnerData]) -> tuple[list[PartnerData], list[Conflict]]:

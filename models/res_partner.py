@@ -9,7 +9,7 @@ from ..mailchimp_sync.const import (
     STATUS_PENDING,
     STATUS_SUBSCRIBED,
 )
-from ..mailchimp_sync.duplicates import pick_owner
+from ..mailchimp_sync.duplicates import explain_shared_address
 from ..mailchimp_sync.eligibility import REASONS, check_eligibility, email_key, field_addresses
 from ..mailchimp_sync.gdpr import CONSENT_GIVEN, CONSENT_WITHDRAWN
 from ..mailchimp_sync.member_payload import PartnerData
@@ -103,16 +103,32 @@ class ResPartner(models.Model):
         key = self.mailchimp_email_key
         if not key:
             return None
-        others = self.with_context(active_test=False).search(
-            [("mailchimp_email_key", "=", key), ("id", "not in", self._origin.ids)])
-        rivals = [other_data for other_data in (other._mailchimp_partner_data() for other in others)
-                  if check_eligibility(other_data).eligible]
-        if not rivals:
-            return None
-        owner = pick_owner(key, [data, *rivals]).kept_partner_id
-        if owner == self.id:
+        others = self._mailchimp_address_sharers([key], exclude_ids=self._origin.ids).get(key, [])
+        owner = explain_shared_address(key, [data, *others]).kept_partner_id
+        if owner in (None, self.id):
             return None
         return self.env._("Not synced: same email as %s", self.browse(owner).display_name)
+
+    @api.model
+    def _mailchimp_address_sharers(self, keys, company=None, exclude_ids=()):
+        """The core's view of every customer (archived ones too) whose address is one of ``keys``, by key.
+
+        ``company``: only its customers and those of no company (the customers its audiences sync), with
+        the groups of its audiences; None: every customer, with the groups of any audience (the form).
+        The core's :func:`explain_shared_address` then says who keeps each address.
+        """
+        domain = [("mailchimp_email_key", "in", list(keys)), ("id", "not in", list(exclude_ids))]
+        interest_by_tag = None
+        if company is not None:
+            domain.append(("company_id", "in", [False, company.id]))
+            interest_by_tag = {}
+            for audience in self.env["mailchimp.audience"].sudo().search([("company_id", "=", company.id)]):
+                interest_by_tag.update(audience._mapped_tags())
+        sharers = {}
+        for partner in self.sudo().with_context(active_test=False).search(domain, order="id"):
+            sharers.setdefault(partner.mailchimp_email_key, []).append(
+                partner._mailchimp_partner_data(interest_by_tag))
+        return sharers
 
     def _mailchimp_member_state(self):
         """The state of an eligible customer's members, as the partner form says it.
