@@ -2,6 +2,7 @@
 import argparse
 import sys
 
+from .. import persistence
 from . import CampaignMonitorStandinServer
 
 
@@ -11,11 +12,13 @@ def main(argv=None):
     parser.add_argument("--port", type=int, default=8767)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--demo", action="store_true", help="lists and subscribers for the Odoo demo customers")
+    parser.add_argument("--state", metavar="FILE",
+                        help="keep the state in FILE: read on start, written on change (the demo)")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     server = CampaignMonitorStandinServer(port=args.port, host=args.host, demo=args.demo)
-    server.serve_until_signalled(
+    return persistence.serve(
+        server, "campaign_monitor", args.state,
         f"Campaign Monitor stand-in on {server.base_url} (API key {server.api_key}, client ID {server.client_id})")
-    return 0
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ import argparse
 import sys
 from datetime import date
 
+from .. import persistence
 from . import DEMO_SEED, StandinServer
 from .seed import read_seed
 
@@ -17,6 +18,8 @@ def parse_args(argv):
     parser.add_argument("--seed-anchor", metavar="YYYY-MM-DD", type=date.fromisoformat,
                         help='the day the seed\'s "D-<days>" times count back from (default: today, UTC)')
     parser.add_argument("--dc", default="us6")
+    parser.add_argument("--state", metavar="FILE",
+                        help="keep the state in FILE: read on start, written on change (the demo)")
     parser.add_argument("--no-webhook-validation", action="store_true",
                         help="register webhooks without the validator GET")
     return parser.parse_args(argv)
@@ -29,8 +32,8 @@ def main(argv=None):
         seed = {**read_seed(args.seed), "anchor": args.seed_anchor.isoformat()}
     server = StandinServer(seed=seed, port=args.port, host=args.host, dc=args.dc,
                            validate_webhook_urls=not args.no_webhook_validation)
-    server.serve_until_signalled(f"Mailchimp stand-in on {server.base_url} (API key {server.api_key})")
-    return 0
+    return persistence.serve(server, "mailchimp", args.state,
+                             f"Mailchimp stand-in on {server.base_url} (API key {server.api_key})")
 
 
 if __name__ == "__main__":
