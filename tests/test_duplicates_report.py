@@ -67,6 +67,9 @@ class TestDuplicatesReport(MailchimpSyncCase):
         user_a = new_test_user(self.env, login="duplicates_user_a", company_id=company_a.id,
                                company_ids=[company_a.id], groups="base.group_user,mailchimp_sync.group_mailchimp_user")
         self.assertEqual(self.rows("split@shared-example.com", user_a).company_id, company_a)
+        menu = self.env.ref("mailchimp_sync.mailchimp_menu_duplicates")
+        self.assertIn(menu.id, self.env["ir.ui.menu"].with_user(user_a)._visible_menu_ids(),
+                      "Mailchimp users reach the report")
 
     def test_merge_opens_odoos_merge_of_contacts_with_the_sharers_and_the_keeper_remaining(self):
         contact = self.customer("Merge Contact", "merge@shared-example.com")
