@@ -49,15 +49,17 @@ class MailchimpCampaign(models.Model):
 
     def _import_report_if_due(self, client, now):
         """The report and activity when due (see the base method), the unsubscribes with them, the recipients once
-        the campaign is sent; then every recipient's opens, clicks and bounces are counted again."""
+        the campaign is sent; then, when activity came or the recipients were read, every recipient's opens, clicks
+        and bounces are counted again."""
         counts = super()._import_report_if_due(client, now)
         Recipient = self.env["mailchimp.campaign.recipient"]
         if counts["reports"]:
             Recipient._import_unsubscribes(self, client.iter_unsubscribed(self.mailchimp_id))
-        if sent_to_is_due(self.status, self.recipients_complete):
+        sent_to_read = sent_to_is_due(self.status, self.recipients_complete)
+        if sent_to_read:
             counts["recipients"] += Recipient._import_sent_to(self, client.iter_sent_to(self.mailchimp_id))
             self.recipients_complete = True
-        if counts:
+        if counts["activity"] or sent_to_read:
             Recipient._refresh_activity(self)
         return counts
 
