@@ -44,7 +44,8 @@ What comes back (Mailchimp / SMS → Odoo)
 
 Campaigns
 
-* ``campaigns``: campaigns, reports and e-mail activity as rows, and when to read them again.
+* ``campaigns``: campaigns, reports, e-mail activity, recipients (sent-to) and unsubscribes as rows, and when
+  to read them again.
 * ``campaign_check``: the consent check before a marketing campaign goes to a segment, and schedule times.
 
 Remote operations

@@ -1,8 +1,10 @@
 """Campaigns, reports and e-mail activity: Mailchimp's JSON as rows for Odoo (api-facts 1.10/1.11).
 
 Framework-free: every function takes the decoded JSON of ``GET /campaigns``,
-``GET /reports/{id}`` or ``GET /reports/{id}/email-activity`` and returns plain
-dicts or :class:`ActivityRow` values; datetimes are naive UTC, as Odoo stores them.
+``GET /reports/{id}``, ``GET /reports/{id}/email-activity``, ``GET /reports/{id}/sent-to``
+or ``GET /reports/{id}/unsubscribed`` and returns plain dicts or rows
+(:class:`ActivityRow`, :class:`RecipientRow`, :class:`UnsubscribeRow`); datetimes are naive
+UTC, as Odoo stores them.
 
 Incremental import rules:
 
@@ -12,7 +14,16 @@ Incremental import rules:
 * activity is asked for ``since`` a second-aligned moment a little before the last
   import (:func:`activity_since`); what comes back twice is recognised by its
   key (:attr:`ActivityRow.key`): campaign, address, action, time, URL and, for
-  events of the same second, their rank within that second.
+  events of the same second, their rank within that second;
+* who the campaign went to (the sent-to report) is read whole once the campaign
+  is sent, then never again (:func:`sent_to_is_due`): Mailchimp's list of
+  recipients is final when the campaign has finished sending (status ``sent``;
+  while ``sending`` it still grows). A read that fails halfway leaves the campaign
+  unmarked, so the next import reads it again; what was stored is recognised by
+  its address. Opens after that come from the activity import, not from the
+  sent-to report's ``open_count``;
+* who unsubscribed through the campaign (the unsubscribed report, a few rows) is
+  read with the report, while :func:`report_is_due`.
 """
 from __future__ import annotations
 
@@ -27,6 +38,7 @@ from .times import parse_mailchimp_time_naive
 REPORT_WINDOW = timedelta(days=30)
 ACTIVITY_MARGIN = timedelta(hours=1)
 ACTIONS = ("open", "click", "bounce")
+DELIVERIES = ("sent", "hard", "soft")
 STATUS_SENT = "sent"
 ADMIN_URL = "https://{dc}.admin.mailchimp.com/campaigns/show?id={web_id}"
 
@@ -168,3 +180,48 @@ def activity_rows(entry: Mapping) -> list[ActivityRow]:
         seen[identity] += 1
     return rows
 
+
+
+def sent_to_is_due(status: str, recipients_complete: bool) -> bool:
+    """Whether to read a campaign's sent-to report: once it is sent, until one read went through."""
+    return status == STATUS_SENT and not recipients_complete
+
+
+@dataclass(frozen=True)
+class RecipientRow:
+    """One address a campaign was sent to, as the sent-to report has it."""
+
+    email: str
+    delivery: str = "sent"
+    """``sent``, or the bounce that kept it from arriving: ``hard`` or ``soft``."""
+
+    @property
+    def bounce_type(self) -> str:
+        return self.delivery if self.delivery in ("hard", "soft") else ""
+
+
+def recipient_row(entry: Mapping) -> RecipientRow | None:
+    """One ``sent_to[]`` entry of the sent-to report; None without an address (an unknown status: ``sent``)."""
+    email = str(entry.get("email_address") or "").strip()
+    if not email:
+        return None
+    status = entry.get("status")
+    return RecipientRow(email=email, delivery=status if status in DELIVERIES else "sent")
+
+
+@dataclass(frozen=True)
+class UnsubscribeRow:
+    """One recipient who unsubscribed through the campaign (the unsubscribed report)."""
+
+    email: str
+    timestamp: datetime | None
+    reason: str = ""
+
+
+def unsubscribe_row(entry: Mapping) -> UnsubscribeRow | None:
+    """One ``unsubscribes[]`` entry of the unsubscribed report; None without an address."""
+    email = str(entry.get("email_address") or "").strip()
+    if not email:
+        return None
+    return UnsubscribeRow(email=email, timestamp=parse_mailchimp_time_naive(entry.get("timestamp")),
+                          reason=str(entry.get("reason") or ""))

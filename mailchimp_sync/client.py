@@ -241,3 +241,11 @@ class MailchimpClient(JsonHttpClient):
         """Per-recipient opens, clicks and bounces; with ``since`` (ISO 8601) only what happened from then on."""
         params = {"since": since} if since else {}
         return self.iter_collection(f"reports/{campaign_id}/email-activity", "emails", **params)
+
+    def iter_sent_to(self, campaign_id, *, page_size=MAX_PAGE_SIZE):
+        """Everyone the campaign was sent to, with the delivery (``sent``, ``hard``, ``soft``), a page at a time."""
+        return self.iter_collection(f"reports/{campaign_id}/sent-to", "sent_to", page_size=page_size)
+
+    def iter_unsubscribed(self, campaign_id, *, page_size=MAX_PAGE_SIZE):
+        """The recipients who unsubscribed through the campaign, with when and why."""
+        return self.iter_collection(f"reports/{campaign_id}/unsubscribed", "unsubscribes", page_size=page_size)

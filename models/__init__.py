@@ -61,3 +61,5 @@ from . import mailchimp_operation_progress
 from . import mailchimp_webhook_operation
 from . import mailchimp_audience_pull
 from . import mailchimp_duplicate
+from . import mailchimp_campaign_received
+from . import mailchimp_campaign_exclusion

@@ -159,7 +159,8 @@ class MailchimpAccount(models.Model):
     def _personal_data_models(self):
         return ["mailchimp.member", "mailchimp.panel.cache", "mailchimp.webhook.event",
                 "mailchimp.campaign.recipient", "mailchimp.campaign.activity", "mailchimp.consent",
-                "mailchimp.sync.run.line", "mailchimp.remote.operation"]
+                "mailchimp.sync.run.line", "mailchimp.remote.operation",
+                "mailchimp.campaign.exclusion"]
 
     # ------------------------------------------------------------ the customer's panel
 

@@ -142,7 +142,6 @@ class MailchimpCampaign(models.Model):
         since = activity_since(self.last_activity_seen or None, self.last_activity_import or None)
         added, last_seen = self.env["mailchimp.campaign.activity"]._import_entries(
             self, client.iter_email_activity(self.mailchimp_id, since=since))
-        self.invalidate_recordset(["recipient_ids"])  # a view over the activity: not in the cache by itself
         values = {"last_activity_import": now}
         if last_seen and (not self.last_activity_seen or last_seen > self.last_activity_seen):
             values["last_activity_seen"] = last_seen

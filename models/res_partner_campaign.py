@@ -1,4 +1,5 @@
-"""What a customer did with the campaigns: the smart button, and linking activity to new customers."""
+"""The campaigns a customer received and what it did with them: the smart button, and linking receipts and
+activity to new customers."""
 from odoo import api, fields, models
 
 
@@ -18,12 +19,13 @@ class ResPartner(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         partners = super().create(vals_list)
-        self.env["mailchimp.campaign.activity"]._link_partners(partners.filtered("email"))
+        partners.filtered("email")._mailchimp_link_campaign_activity()
         return partners
 
     def _mailchimp_link_campaign_activity(self):
-        """A step of ``res.partner``'s write (see ``res_partner.py``): a new address gets its activity."""
+        """A step of ``res.partner``'s write (see ``res_partner.py``): a new address gets its receipts and activity."""
         self.env["mailchimp.campaign.activity"]._link_partners(self)
+        self.env["mailchimp.campaign.recipient"]._link_partners(self)
 
     def action_view_mailchimp_campaigns(self):
         self.ensure_one()

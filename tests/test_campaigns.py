@@ -123,6 +123,54 @@ class TestCampaigns(MailchimpSyncCase):
         self.assertEqual(campaign.recipient_ids.filtered(lambda r: r.email == "jan@acme-example.com").opens_count, 2)
         self.assertEqual((campaign.opens_total, campaign.clicks_total), (2, 1))
 
+    def test_recipients_come_from_the_sent_to_report_with_what_each_did(self):
+        self.client.batch_subscribe(self.list_id, [{"email_address": "una@acme-example.com",
+                                                    "status_if_new": "subscribed"}])
+        sent_id = self.send_campaign("Who got it")
+        self.activity(sent_id, "jan@acme-example.com", "open")
+        self.activity(sent_id, "jan@acme-example.com", "click", url=URL)
+        self.activity(sent_id, "ola@acme-example.com", "bounce", type="soft")
+        response = requests.post(f"{self.standin.root_url}/_standin/lists/{self.list_id}/actions/unsubscribe",
+                                 json={"email": "una@acme-example.com", "campaign_id": sent_id}, timeout=10)
+        self.assertEqual(response.status_code, 200, response.text)
+        before = len(self.standin.request_log)
+        self.import_now()
+        self.assertEqual(len(self.requests_to(f"/reports/{sent_id}/sent-to", before)), 1)
+        campaign = self.campaign(sent_id)
+        remote = self.standin.store.campaigns[sent_id]
+        received = {self.standin.store.audiences[self.list_id].members[h].email_address for h in remote.sent_to}
+        self.assertTrue(campaign.recipients_complete)
+        self.assertEqual(set(campaign.recipient_ids.mapped("email")), received, "everyone it was sent to")
+        self.assertEqual(campaign.received_count, len(received))
+        openers = {a.email_address for a in remote.activity if a.action == "open"}
+        bounced = {a.email_address for a in remote.activity if a.action == "bounce"}
+        self.assertEqual(campaign.not_opened_count, len(received - openers - bounced))
+        recipients = {r.email: r for r in campaign.recipient_ids}
+        self.assertEqual((recipients["jan@acme-example.com"].opens_count, recipients["jan@acme-example.com"].urls),
+                         (1, URL))
+        self.assertEqual(recipients["ola@acme-example.com"].bounce_type, "soft")
+        una = recipients["una@acme-example.com"]
+        self.assertTrue(una.unsubscribed and una.unsubscribe_time and una.not_opened)
+        self.assertFalse(recipients["maria@acme-example.com"].unsubscribed)
+        # “Received, not opened” is one click on the campaign, for a user without Mailchimp rights too
+        action = campaign.with_user(self.mc_user).with_context(recipients_filter="not_opened").action_view_recipients()
+        self.assertEqual(action["context"], {"search_default_not_opened": 1})
+        Recipient = self.env["mailchimp.campaign.recipient"].with_user(self.mc_user)
+        follow_up = Recipient.search(action["domain"] + [("not_opened", "=", True)])
+        self.assertEqual(set(follow_up.mapped("email")), received - openers - bounced)
+        self.assertIn("maria@acme-example.com", follow_up.mapped("email"))
+        self.assertIn("una@acme-example.com", follow_up.mapped("email"))
+        self.assertEqual(Recipient.search_count(action["domain"] + [("not_opened", "=", False)]),
+                         len(openers | bounced))
+        # Mailchimp's list of recipients is final once sent: a second import does not read it again
+        self.standin.store.advance_clock(120)
+        self.activity(sent_id, "maria@acme-example.com", "open")
+        before = len(self.standin.request_log)
+        self.import_now()
+        self.assertEqual(self.requests_to(f"/reports/{sent_id}/sent-to", before), [])
+        self.assertFalse(recipients["maria@acme-example.com"].not_opened, "the activity import keeps it current")
+        self.assertEqual(campaign.not_opened_count, len(received - openers - bounced) - 1)
+
     def test_activity_of_more_than_a_thousand_recipients_is_paged(self):
         list_id = self.client.create_list(new_list_body("Big campaign"))["id"]
         for start in range(0, 1200, 500):
@@ -138,12 +186,17 @@ class TestCampaigns(MailchimpSyncCase):
         self.import_now(big.action_import_campaigns)
         pages = self.requests_to(f"/reports/{sent_id}/email-activity", before)
         self.assertEqual([(call[2]["count"], call[2]["offset"]) for call in pages], [("1000", "0"), ("1000", "1000")])
+        pages = self.requests_to(f"/reports/{sent_id}/sent-to", before)
+        self.assertEqual([(call[2]["count"], call[2]["offset"]) for call in pages], [("1000", "0"), ("1000", "1000")])
         campaign = self.campaign(sent_id)
         self.assertEqual(campaign.emails_sent, 1200)
         self.assertEqual(sorted(campaign.activity_ids.mapped("email")),
                          ["reader1150@acme-example.com", "reader3@acme-example.com"])
+        self.assertEqual((campaign.received_count, campaign.not_opened_count), (1200, 1198))
+        before = len(self.standin.request_log)
         self.import_now(big.action_import_campaigns)
         self.assertEqual(len(campaign.activity_ids), 2)
+        self.assertEqual(self.requests_to(f"/reports/{sent_id}/sent-to", before), [], "read once, when sent")
 
     def test_reports_are_frozen_thirty_days_after_sending(self):
         sent_id = self.send_campaign("Old news")
@@ -175,10 +228,14 @@ class TestCampaigns(MailchimpSyncCase):
         ola = self.env["res.partner"].create({"name": "Ola"})
         ola.email = "ola@acme-example.com"
         self.assertEqual(by_email["ola@acme-example.com"].partner_id, ola)
-        self.assertEqual(ola.with_user(self.mc_user).mailchimp_campaign_count, 1)
+        ola_hash = self.standin.store.find_member(self.standin.store.audiences[self.list_id], ola.email).id
+        received = [c for c in self.standin.store.campaigns.values() if ola_hash in c.sent_to]
+        self.assertEqual(ola.with_user(self.mc_user).mailchimp_campaign_count, len(received),
+                         "every campaign Ola received, whatever Ola did with it")
         action = ola.with_user(self.mc_user).action_view_mailchimp_campaigns()
-        recipient = self.env["mailchimp.campaign.recipient"].with_user(self.mc_user).search(action["domain"])
-        self.assertEqual((recipient.campaign_id, recipient.clicks_count, recipient.urls), (campaign, 1, URL))
+        recipient = self.env["mailchimp.campaign.recipient"].with_user(self.mc_user).search(
+            action["domain"] + [("campaign_id", "=", campaign.id)])
+        self.assertEqual((recipient.clicks_count, recipient.urls), (1, URL))
 
     def test_the_campaign_webhook_refreshes_that_campaign(self):
         sent_id = self.send_campaign("Flash sale")
@@ -270,8 +327,22 @@ class TestCampaignsDemo(MailchimpDemoCase):
         received = self.env["mailchimp.campaign.recipient"].search(wood.action_view_mailchimp_campaigns()["domain"])
         self.assertEqual(len(received), 7)
         self.assertIn("https://acme-demo.pl/showroom", "\n".join(filter(None, received.mapped("urls"))))
+        store = self.standin.store
+        for customer in demo_customers:
+            with self.subTest(customer=customer.name):
+                got = [c for c in store.campaigns.values() if c.status == "sent" and any(
+                    store.audiences[c.recipients["list_id"]].members[h].email_address.lower()
+                    == customer.email.lower() for h in c.sent_to)]
+                self.assertEqual(customer.mailchimp_campaign_count, len(got), "every campaign it received")
+                action = customer.action_view_mailchimp_campaigns()
+                self.assertEqual(self.env["mailchimp.campaign.recipient"].search(action["domain"]).campaign_id,
+                                 sent.filtered(lambda c: c.mailchimp_id in {g.id for g in got}))
+        deco = self.env.ref("base.res_partner_2")
+        self.assertEqual(deco.mailchimp_campaign_count, 7, "Deco Addict received all seven, opened or not")
         autumn = sent.filtered(lambda c: c.title == "Autumn collection")
-        self.assertEqual(autumn.recipient_ids.partner_id, demo_customers - self.env.ref("base.res_partner_3"))
+        self.assertEqual(autumn.recipient_ids.partner_id, demo_customers)
+        self.assertEqual(autumn.received_count, autumn.emails_sent)
+        self.assertEqual(sum(sent.mapped("received_count")), sum(sent.mapped("emails_sent")))
 
     def test_a_restarted_demo_imports_nothing_twice(self):
         """tools/run restarts the stand-in on the day the database was made: same campaigns, same times."""

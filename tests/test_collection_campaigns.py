@@ -114,6 +114,24 @@ class TestCollectionCampaigns(MailchimpSyncCase):
         segment = [m["email_address"] for m in self.client.iter_segment_members(self.list_id, collection.segment_id)]
         self.assertEqual(segment, ["mkt.ok@acme-example.com"], "the excluded were removed from the segment")
 
+    def test_the_checks_exclusions_are_kept_with_the_campaign_who_and_why(self):
+        collection = self.collection_of("kept")
+        wizard = self.new_campaign(collection)
+        wizard.action_check()
+        self.assertFalse(wizard.campaign_id.exclusion_ids, "nothing kept before the send is confirmed")
+        wizard.action_confirm()
+        campaign = wizard.campaign_id.with_user(self.mc_user)
+        excluded = {exclusion.email: exclusion for exclusion in campaign.exclusion_ids}
+        self.assertEqual(set(excluded), {"kept.unticked@acme-example.com", "kept.left@acme-example.com"})
+        self.assertEqual(excluded["kept.unticked@acme-example.com"].partner_id.email, "kept.unticked@acme-example.com")
+        self.assertIn(BOX_UNTICKED, excluded["kept.unticked@acme-example.com"].reason)
+        self.assertIn("Not subscribed in Mailchimp (status: unsubscribed)", excluded["kept.left@acme-example.com"].reason)
+        self.assertEqual(campaign.exclusion_count, 2)
+        partner = excluded["kept.left@acme-example.com"].partner_id
+        self.env["mailchimp.backend"]._forget_personal_data(partner, [partner.email], self.env.company)
+        self.assertEqual(wizard.campaign_id.exclusion_ids.mapped("email"), ["kept.unticked@acme-example.com"],
+                         "Forget erases the exclusion of the person forgotten")
+
     def test_a_system_campaign_skips_the_consent_check_and_counts_only_who_mailchimp_sends_to(self):
         collection = self.collection_of("sys", campaign_type="system")
         wizard = self.new_campaign(collection)

@@ -70,3 +70,13 @@ class TestUpgrade(TransactionCase):
                          "the names of the company's audiences; a name no audience has any more and another "
                          "company's audience of the same name are left out")
         self.assertEqual(self.env["mailchimp.consent"]._erased_audiences(self.partner.id), self.audience | offers)
+
+    def test_a_campaigns_recipients_known_from_its_activity_become_rows(self):
+        campaign = self.env["mailchimp.campaign"].search([("mailchimp_id", "=", SEED["campaign"]["mailchimp_id"])])
+        recipients = {recipient.email: recipient for recipient in campaign.recipient_ids}
+        self.assertEqual(set(recipients), {"upgrade.customer@upgrade-example.com", "reader@upgrade-example.com"})
+        customer = recipients["upgrade.customer@upgrade-example.com"]
+        self.assertEqual((customer.partner_id, customer.opens_count, customer.bounce_type), (self.partner, 2, False))
+        self.assertEqual(recipients["reader@upgrade-example.com"].bounce_type, "hard")
+        self.assertEqual(self.partner.mailchimp_campaign_count, 1)
+        self.assertFalse(campaign.recipients_complete, "the next import reads who else received it from Mailchimp")

@@ -28,6 +28,11 @@ SEED = {
               "email": "upgrade.customer@upgrade-example.com", "raw": "type=subscribe"},
     "erased_audience": {"name": "Upgrade offers", "mailchimp_id": "upgrade02"},
     "erasure": {"state": "erased", "source": "erasure", "audience_names": "Upgrade news, Upgrade offers, Gone list"},
+    "campaign": {"mailchimp_id": "upgradecmp1", "title": "Upgrade campaign", "status": "sent",
+                 "send_time": "2026-11-20 09:00:00"},
+    "activity": [("upgrade.customer@upgrade-example.com", "open", "2026-11-20 10:00:00"),
+                 ("upgrade.customer@upgrade-example.com", "open", "2026-11-21 10:00:00"),
+                 ("reader@upgrade-example.com", "bounce", "2026-11-20 09:05:00")],
 }
 
 
@@ -50,5 +55,11 @@ def seed(env):
                                              "account_id": other_account.id})
     env["mailchimp.consent"].sudo().create({**SEED["erasure"], "partner_id": partner.id,
                                             "company_id": offers.company_id.id})
+    campaign = env["mailchimp.campaign"].sudo().create({**SEED["campaign"], "audience_id": audience.id})
+    env["mailchimp.campaign.activity"].sudo().create([
+        {"campaign_id": campaign.id, "email": email, "email_normalized": email, "action": action, "timestamp": moment,
+         "bounce_type": "hard" if action == "bounce" else False, "activity_key": f"upgrade-{n}",
+         "partner_id": partner.id if email == SEED["partner"]["email"] else False}
+        for n, (email, action, moment) in enumerate(SEED["activity"])])
     env.cr.commit()
     print("MCS_UPGRADE_SEEDED", account.id, audience.id)

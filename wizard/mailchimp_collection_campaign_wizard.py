@@ -141,6 +141,7 @@ class MailchimpCollectionCampaignWizard(models.TransientModel):
             check = self._recipient_check()
             self.write(self._check_display(check))
             self.env["mailchimp.consent"]._record_exclusions(self.audience_id, check.excluded)
+            self.env["mailchimp.campaign.exclusion"]._record(self.campaign_id, check.excluded)
             params = {"segment_id": self.collection_id.segment_id,
                       "excluded_emails": [recipient.email for recipient, _reason in check.excluded]}
             if kind == "schedule":

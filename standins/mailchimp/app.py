@@ -364,6 +364,14 @@ class Api:
     def get_member_email_activity(self, request, campaign_id, member):
         return self.store.member_email_activity(campaign_id, member, request.query)
 
+    @route("GET", "/reports/{campaign_id}/sent-to")
+    def get_sent_to(self, request, campaign_id):
+        return self.store.sent_to_collection(campaign_id, request.query)
+
+    @route("GET", "/reports/{campaign_id}/unsubscribed")
+    def get_unsubscribed(self, request, campaign_id):
+        return self.store.unsubscribed_collection(campaign_id, request.query)
+
     # -- batch operations ------------------------------------------------------
 
     @route("POST", "/batches")

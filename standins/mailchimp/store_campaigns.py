@@ -419,3 +419,67 @@ class CampaignsMixin:
                 raise errors.not_found()
             since = util.parse_iso(query["since"], "since") if query.get("since") else None
             return self._email_activity(campaign, member.id, member.email_address, since)
+
+    def _report_member(self, campaign, audience, subscriber_hash):
+        """The fields every row of a member-level report has (``email_id`` … ``list_is_active``)."""
+        member = audience.members.get(subscriber_hash) if audience else None
+        return member, {
+            "email_id": subscriber_hash,
+            "email_address": member.email_address if member else "",
+            "merge_fields": dict(member.merge_fields) if member else {},
+            "vip": bool(member.vip) if member else False,
+            "campaign_id": campaign.id,
+            "list_id": campaign.recipients.get("list_id", ""),
+            "list_is_active": audience is not None,
+        }
+
+    def sent_to_collection(self, campaign_id, query):
+        """``GET /reports/{id}/sent-to``: every recipient with the delivery (sent, hard or soft bounce) and opens."""
+        with self._lock:
+            campaign = self.sent_campaign(campaign_id)
+            audience = self.audiences.get(campaign.recipients.get("list_id"))
+            events = self._events_by_member(campaign)
+            rows = []
+            for subscriber_hash in util.page(campaign.sent_to, query):
+                _member, row = self._report_member(campaign, audience, subscriber_hash)
+                mine = events.get(subscriber_hash, [])
+                bounces = [event.type for event in mine if event.action == "bounce"]
+                opens = [event for event in mine if event.action == "open"]
+                rows.append({
+                    **row,
+                    "status": ("hard" if "hard" in bounces else "soft") if bounces else "sent",
+                    "open_count": len(opens),
+                    "last_open": util.iso(opens[-1].timestamp) if opens else "",
+                    "absplit_group": "",
+                    "gmt_offset": 0,
+                    "_links": [self.link("self", f"/reports/{campaign.id}/sent-to/{subscriber_hash}")],
+                })
+            return {
+                "sent_to": rows,
+                "campaign_id": campaign.id,
+                "total_items": len(campaign.sent_to),
+                "_links": [self.link("self", f"/reports/{campaign.id}/sent-to")],
+            }
+
+    def unsubscribed_collection(self, campaign_id, query):
+        """``GET /reports/{id}/unsubscribed``: the recipients who unsubscribed through the campaign, when and why."""
+        with self._lock:
+            campaign = self.sent_campaign(campaign_id)
+            audience = self.audiences.get(campaign.recipients.get("list_id"))
+            unsubs = {}
+            for event in campaign.activity:
+                if event.action == "unsub":
+                    unsubs.setdefault(event.subscriber_hash, event)
+            rows = []
+            for subscriber_hash, event in util.page(list(unsubs.items()), query):
+                member, row = self._report_member(campaign, audience, subscriber_hash)
+                rows.append({**row, "email_address": row["email_address"] or event.email_address,
+                             "timestamp": util.iso(event.timestamp),
+                             "reason": (member.unsubscribe_reason if member else "") or "",
+                             "_links": [self.link("self", f"/reports/{campaign.id}/unsubscribed/{subscriber_hash}")]})
+            return {
+                "unsubscribes": rows,
+                "campaign_id": campaign.id,
+                "total_items": len(unsubs),
+                "_links": [self.link("self", f"/reports/{campaign.id}/unsubscribed")],
+            }

@@ -7,6 +7,7 @@ import requests
 from mailchimp_sync import campaigns as core
 from mailchimp_sync.client import MailchimpClient
 from mailchimp_sync.credentials import Credentials
+from mailchimp_sync.errors import MailchimpError
 from standins.mailchimp import DEMO_SEED, StandinServer
 
 T0 = datetime(2026, 3, 1, 10, 0, 0)
@@ -100,4 +101,56 @@ def test_against_the_standin_report_and_incremental_activity(server):
     again = [row for entry in client.iter_email_activity(campaign["id"], since=since)
              for row in core.activity_rows(entry)]
     assert {r.key for r in again} <= {r.key for r in rows} and again
+    client.close()
+
+
+def test_sent_to_is_read_once_the_campaign_is_sent_and_until_one_read_went_through():
+    assert core.sent_to_is_due("sent", False)
+    assert not core.sent_to_is_due("sent", True), "a sent campaign's recipients are final: read once"
+    assert not core.sent_to_is_due("sending", False), "while sending the list still grows"
+    assert not core.sent_to_is_due("save", False)
+
+
+def test_recipient_and_unsubscribe_rows():
+    assert core.recipient_row({"email_address": " Jan@Acme.pl ", "status": "hard"}) == core.RecipientRow(
+        "Jan@Acme.pl", "hard")
+    assert core.recipient_row({"email_address": "a@acme.pl", "status": "sent"}).bounce_type == ""
+    assert core.recipient_row({"email_address": "a@acme.pl", "status": "soft"}).bounce_type == "soft"
+    assert core.recipient_row({"email_address": "a@acme.pl", "status": "new-thing"}).delivery == "sent"
+    assert core.recipient_row({"status": "sent"}) is None
+    row = core.unsubscribe_row({"email_address": "a@acme.pl", "timestamp": "2026-03-01T10:00:00+00:00",
+                                "reason": "No longer interested"})
+    assert row == core.UnsubscribeRow("a@acme.pl", T0, "No longer interested")
+    assert core.unsubscribe_row({"email_address": ""}) is None
+
+
+def test_client_and_standin_agree_on_the_sent_to_and_unsubscribed_reports_page_by_page(server):
+    client = MailchimpClient(Credentials.from_api_key(server.api_key, base_url=server.base_url))
+    list_id = "a1b2c3d4e5"  # the demo audience
+    emails = [m.email_address for m in server.store.audiences[list_id].members.values() if m.status == "subscribed"]
+    assert len(emails) > 3
+    campaign = client.request("POST", "campaigns", json_body={
+        "type": "regular", "recipients": {"list_id": list_id},
+        "settings": {"subject_line": "Hi", "title": "T", "from_name": "A", "reply_to": "a@acme-example.com"}})
+    client.request("PUT", f"campaigns/{campaign['id']}/content", json_body={"html": "<p>x</p>"})
+    client.request("POST", f"campaigns/{campaign['id']}/actions/send")
+    server.store.record_activity(campaign["id"], emails[0], "open")
+    server.store.record_activity(campaign["id"], emails[1], "bounce", bounce_type="soft")
+    server.store.user_unsubscribe(list_id, emails[2], campaign_id=campaign["id"])
+    before = len(server.request_log)
+    entries = list(client.iter_sent_to(campaign["id"], page_size=2))
+    pages = [entry for entry in server.request_log[before:] if entry[1].endswith("/sent-to")]
+    assert len(pages) == -(-len(emails) // 2), "every page asked for, once"
+    page = client.request("GET", f"reports/{campaign['id']}/sent-to", params={"count": 2})
+    assert (page["total_items"], len(page["sent_to"]), page["campaign_id"]) == (len(emails), 2, campaign["id"])
+    rows = {row.email: row for row in map(core.recipient_row, entries)}
+    assert set(rows) == set(emails)
+    assert (rows[emails[0]].delivery, rows[emails[1]].delivery, rows[emails[1]].bounce_type) == ("sent", "soft", "soft")
+    assert next(e for e in entries if e["email_address"] == emails[0])["open_count"] == 1
+    unsubscribed = [core.unsubscribe_row(entry) for entry in client.iter_unsubscribed(campaign["id"], page_size=1)]
+    assert [row.email for row in unsubscribed] == [emails[2]] and unsubscribed[0].timestamp
+    draft = client.request("POST", "campaigns", json_body={"type": "regular", "recipients": {"list_id": list_id}})
+    with pytest.raises(MailchimpError) as refused:
+        list(client.iter_sent_to(draft["id"]))
+    assert refused.value.status == 404, "a campaign not sent has no report"
     client.close()
