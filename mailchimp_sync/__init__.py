@@ -47,6 +47,7 @@ Campaigns
 * ``campaigns``: campaigns, reports, e-mail activity, recipients (sent-to) and unsubscribes as rows, and when
   to read them again.
 * ``campaign_check``: the consent check before a marketing campaign goes to a segment, and schedule times.
+* ``campaign_content``: an HTML body written in Odoo as Mailchimp gets it (merge tags intact, required footer).
 
 Remote operations
 

@@ -83,11 +83,27 @@ def campaign_values(campaign: Mapping, dc: str) -> dict:
         "web_id": str(campaign.get("web_id") or ""),
         "title": settings.get("title") or "",
         "subject": settings.get("subject_line") or "",
+        "preview_text": settings.get("preview_text") or "",
+        "from_name": settings.get("from_name") or "",
+        "reply_to": settings.get("reply_to") or "",
+        "segment_id": str((recipients.get("segment_opts") or {}).get("saved_segment_id") or ""),
         "type": campaign.get("type") or "",
         "status": campaign.get("status") or "",
         "send_time": parse_mailchimp_time_naive(campaign.get("send_time")),
         "emails_sent": _int(campaign.get("emails_sent")),
         "url": campaign_url(campaign, dc),
+    }
+
+
+def draft_settings(values: Mapping) -> dict:
+    """A draft's columns (``subject``, ``preview_text``, ``title``, ``from_name``, ``reply_to``) as the
+    ``settings`` of ``POST /campaigns`` and ``PATCH /campaigns/{id}`` (the title defaults to the subject)."""
+    return {
+        "subject_line": values.get("subject") or "",
+        "preview_text": values.get("preview_text") or "",
+        "title": values.get("title") or values.get("subject") or "",
+        "from_name": values.get("from_name") or "",
+        "reply_to": values.get("reply_to") or "",
     }
 
 

@@ -215,8 +215,20 @@ class MailchimpClient(JsonHttpClient):
     def create_campaign(self, body):
         return self.request("POST", "campaigns", json_body=body)
 
+    def update_campaign(self, campaign_id, body):
+        """``PATCH /campaigns/{id}``: a draft's settings (subject, preview text, from name, reply-to, title)."""
+        return self.request("PATCH", f"campaigns/{campaign_id}", json_body=body)
+
+    def get_campaign_content(self, campaign_id):
+        """The campaign's content as Mailchimp renders it: ``html``, ``plain_text``, ``archive_html``."""
+        return self.request("GET", f"campaigns/{campaign_id}/content")
+
     def set_campaign_content(self, campaign_id, body):
         return self.request("PUT", f"campaigns/{campaign_id}/content", json_body=body)
+
+    def replicate_campaign(self, campaign_id):
+        """A copy of a saved or sent campaign, as a new draft (the copy's document); not retried: a plain POST."""
+        return self.request("POST", f"campaigns/{campaign_id}/actions/replicate")
 
     def send_test_email(self, campaign_id, emails, send_type="html"):
         return self.request("POST", f"campaigns/{campaign_id}/actions/test",

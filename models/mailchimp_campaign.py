@@ -19,6 +19,11 @@ from ..mailchimp_sync.campaigns import (
 from ..mailchimp_sync.errors import MailchimpError
 from .mailchimp_transaction import commit_if_allowed
 
+# Context key of writes that bring Mailchimp's values (not a user's edit waiting to be pushed).
+FROM_MAILCHIMP = "mailchimp_campaign_from_mailchimp"
+# The columns of a draft a manager edits on the form; the import keeps them while an edit waits to be pushed.
+DRAFT_COLUMNS = ("title", "subject", "preview_text", "from_name", "reply_to")
+
 _logger = logging.getLogger(__name__)
 
 STATUSES = [
@@ -39,8 +44,19 @@ class MailchimpCampaign(models.Model):
     web_id = fields.Char(string="Web ID", readonly=True, copy=False)
     audience_id = fields.Many2one("mailchimp.audience", required=True, readonly=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="audience_id.company_id", store=True, index=True)
-    title = fields.Char(readonly=True)
-    subject = fields.Char(readonly=True)
+    # A draft's settings and body: edited on the form (managers, drafts only), pushed by “Save to Mailchimp”
+    # (:mod:`.mailchimp_campaign_workspace`); read from Mailchimp by the import unless an edit waits to be pushed.
+    title = fields.Char()
+    subject = fields.Char()
+    preview_text = fields.Char()
+    from_name = fields.Char()
+    reply_to = fields.Char(string="Reply-to")
+    segment_id = fields.Char(string="Mailchimp segment ID", readonly=True,
+                             help="The saved segment the campaign goes to (recipients.segment_opts.saved_segment_id).")
+    collection_id = fields.Many2one(
+        "mailchimp.collection", readonly=True, ondelete="set null", index="btree_not_null",
+        help="The collection whose segment the campaign goes to: the consent check before sending checks its "
+             "customers. Set when the campaign is created from the collection, or found by its segment.")
     type = fields.Selection(TYPES, readonly=True)
     status = fields.Selection(STATUSES, readonly=True, index=True)
     send_time = fields.Datetime(readonly=True, index=True)
@@ -96,18 +112,26 @@ class MailchimpCampaign(models.Model):
 
         Returns a :class:`Counter` of ``new``, ``updated``, ``reports`` and ``activity`` (events added).
         """
+        campaigns = self.with_context(**{FROM_MAILCHIMP: True})  # what Mailchimp has is not an edit to push
         counts = Counter()
         now = fields.Datetime.now()
-        known = {campaign.mailchimp_id: campaign for campaign in self.search([("audience_id", "=", audience.id)])}
+        known = {campaign.mailchimp_id: campaign for campaign in campaigns.search([("audience_id", "=", audience.id)])}
+        collections = self._collections_by_segment(audience)
         for document in documents:
             values = self._clean_values(campaign_values(document, client.credentials.dc))
             values.pop("list_id")
             campaign = known.get(values["mailchimp_id"])
+            collection_id = collections.get(values["segment_id"])
             if not campaign:
-                campaign = self.create({**values, "audience_id": audience.id, "last_import": now})
+                campaign = campaigns.create({**values, "audience_id": audience.id, "last_import": now,
+                                             "collection_id": collection_id or False})
                 counts["new"] += 1
             else:
+                if campaign.pending_push:
+                    values = {key: value for key, value in values.items() if key not in DRAFT_COLUMNS}
                 changes = campaign._changes(values)
+                if collection_id and not campaign.collection_id:
+                    changes["collection_id"] = collection_id
                 if changes:
                     campaign.write({**changes, "last_import": now})
                     counts["updated"] += 1
@@ -147,6 +171,13 @@ class MailchimpCampaign(models.Model):
             values["last_activity_seen"] = last_seen
         self.write(values)
         return Counter(reports=1, activity=added)
+
+    @api.model
+    def _collections_by_segment(self, audience):
+        """Collection ids of ``audience`` by their segment's id: an imported campaign to a segment finds its own."""
+        collections = self.env["mailchimp.collection"].sudo().with_context(active_test=False).search(
+            [("audience_id", "=", audience.id), ("segment_id", "!=", False)])
+        return {collection.segment_id: collection.id for collection in collections}
 
     def _changes(self, values):
         """The part of ``values`` that differs from this campaign (empty, zero and unset are alike)."""

@@ -33,3 +33,5 @@ from . import test_sync_mass_change
 from . import test_remote_operations
 from . import test_concurrency
 from . import test_duplicates_report
+from . import test_campaign_workspace
+from . import test_ui_campaign_workspace

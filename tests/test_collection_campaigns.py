@@ -14,8 +14,9 @@ from odoo.tests import Form, new_test_user, tagged
 from .sync_common import MailchimpSyncCase
 
 
-@tagged("post_install", "-at_install")
-class TestCollectionCampaigns(MailchimpSyncCase):
+class CollectionCampaignScenario:
+    """A collection of three customers and a campaign to it, as a marketer makes them (shared by the tests of the
+    dialog and of the campaign form)."""
 
     @classmethod
     def setUpClass(cls):
@@ -56,6 +57,10 @@ class TestCollectionCampaigns(MailchimpSyncCase):
     def send_requests(self, wizard):
         path = f"/campaigns/{wizard.campaign_id.mailchimp_id}/actions/send"
         return [entry for entry in self.standin.request_log if entry[0] == "POST" and entry[1].endswith(path)]
+
+
+@tagged("post_install", "-at_install")
+class TestCollectionCampaigns(CollectionCampaignScenario, MailchimpSyncCase):
 
     def exclusion_consents(self, collection):
         return self.env["mailchimp.consent"].sudo().search(

@@ -2,6 +2,10 @@
 
 Test, send and schedule are queued in the journal of remote operations
 (:mod:`..models.mailchimp_remote_operation`): the dialog shows the operation, the worker makes the call once.
+
+The campaign form opens the same dialog on an existing campaign at its ``created`` step
+(:meth:`..models.mailchimp_campaign_workspace.MailchimpCampaign._send_dialog`): a draft
+closed on Monday is tested, checked and sent on Tuesday by the same rules.
 """
 from markupsafe import Markup
 from odoo import api, fields, models
@@ -12,28 +16,28 @@ from ..mailchimp_sync.campaign_check import (
     check_recipients,
     schedule_problem,
 )
+from ..mailchimp_sync.campaigns import draft_settings
 from ..mailchimp_sync.eligibility import normalize_email
 from ..mailchimp_sync.remote_operations import DONE, FAILED, SCHEDULE, SEND
-
-EDITOR_URL = "https://{dc}.admin.mailchimp.com/campaigns/edit?id={web_id}"
-CONTENT_MAILCHIMP = "mailchimp"
-CONTENT_HTML = "html"
+from ..models.mailchimp_campaign import DRAFT_COLUMNS, FROM_MAILCHIMP
+from ..models.mailchimp_campaign_workspace import CONTENT_HTML, CONTENT_MAILCHIMP
 
 
 class MailchimpCollectionCampaignWizard(models.TransientModel):
     _name = "mailchimp.collection.campaign.wizard"
     _description = "Mailchimp campaign to a collection"
 
-    collection_id = fields.Many2one("mailchimp.collection", required=True, readonly=True, ondelete="cascade")
-    audience_id = fields.Many2one(related="collection_id.audience_id")
+    collection_id = fields.Many2one("mailchimp.collection", readonly=True, ondelete="cascade",
+                                    help="Required to create a campaign; an existing campaign brings its own.")
+    audience_id = fields.Many2one("mailchimp.audience", compute="_compute_audience_id")
     campaign_type = fields.Selection(related="collection_id.campaign_type")
     state = fields.Selection([("draft", "Draft"), ("created", "Created"), ("confirm", "Confirm"), ("queued", "Queued")],
                              default="draft", required=True)
-    subject = fields.Char(required=True)
+    subject = fields.Char()  # required to create a campaign (the view's step); an existing one has its own
     preview_text = fields.Char()
     title = fields.Char(help="The campaign's name in Mailchimp and in the statistics.")
-    from_name = fields.Char(required=True)
-    reply_to = fields.Char(string="Reply-to", required=True)
+    from_name = fields.Char()
+    reply_to = fields.Char(string="Reply-to")
     content_mode = fields.Selection(
         [(CONTENT_MAILCHIMP, "Designed in Mailchimp"), (CONTENT_HTML, "HTML written in Odoo")],
         string="Content", default=CONTENT_HTML, required=True)
@@ -56,6 +60,11 @@ class MailchimpCollectionCampaignWizard(models.TransientModel):
     operation_state = fields.Selection(related="operation_id.state", string="Progress")
     operation_message = fields.Char(related="operation_id.message", string="Answer")
 
+    @api.depends("collection_id", "campaign_id")
+    def _compute_audience_id(self):
+        for wizard in self:
+            wizard.audience_id = wizard.collection_id.audience_id or wizard.campaign_id.audience_id
+
     @api.depends("state", "receiving_count", "recipient_count", "excluded_count", "exempt", "operation_id.kind",
                  "operation_id.state")
     def _compute_check_summary(self):
@@ -65,6 +74,13 @@ class MailchimpCollectionCampaignWizard(models.TransientModel):
     @api.model
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
+        campaign = self.env["mailchimp.campaign"].browse(self.env.context.get("mailchimp_campaign_id"))
+        if campaign:  # opened from the campaign's form, at the test-and-send step
+            values.update(campaign_id=campaign.id, collection_id=campaign.collection_id.id, state="created",
+                          send_mode=self.env.context.get("mailchimp_send_mode") or "now",
+                          subject=campaign.subject, from_name=campaign.from_name, reply_to=campaign.reply_to,
+                          title=campaign.title, content_mode=campaign.content_mode)
+            return values
         collection = self.env["mailchimp.collection"].browse(values.get("collection_id"))
         if collection:
             audience = collection.audience_id
@@ -81,6 +97,10 @@ class MailchimpCollectionCampaignWizard(models.TransientModel):
         self.ensure_one()
         backend = self._check_rights()
         collection = self.collection_id
+        if not collection:
+            raise UserError(self.env._("Choose the collection the campaign goes to."))
+        if not (self.subject and self.from_name and self.reply_to):
+            raise UserError(self.env._("Fill in the subject, the from name and the reply-to address."))
         if not collection.segment_id:
             raise UserError(self.env._(
                 "The collection %s has no segment in Mailchimp yet: press “Sync collection” and create the campaign "
@@ -90,22 +110,23 @@ class MailchimpCollectionCampaignWizard(models.TransientModel):
             "type": "regular",
             "recipients": {"list_id": audience.mailchimp_id,
                            "segment_opts": {"saved_segment_id": int(collection.segment_id)}},
-            "settings": {"subject_line": self.subject, "preview_text": self.preview_text or "",
-                         "title": self.title or self.subject, "from_name": self.from_name, "reply_to": self.reply_to},
+            "settings": draft_settings({name: self[name] for name in DRAFT_COLUMNS}),
         }
         with backend._user_errors():
             client = audience._client()
             remote = client.create_campaign(body)
-            if self.content_mode == CONTENT_HTML and self.body_html:
-                client.set_campaign_content(remote["id"], {"html": str(self.body_html)})
             campaign = self.env["mailchimp.campaign"]._import_one(audience, remote["id"])
-        self.write({"campaign_id": campaign.id, "state": "created",
-                    "editor_url": EDITOR_URL.format(dc=client.credentials.dc, web_id=remote.get("web_id"))})
+            campaign.with_context(**{FROM_MAILCHIMP: True}).write({
+                "collection_id": collection.id, "content_mode": self.content_mode,
+                "body_html": self.body_html if self.content_mode == CONTENT_HTML else False})
+            campaign._push_draft(client, settings=False)
+        self.write({"campaign_id": campaign.id, "state": "created", "editor_url": campaign._editor_url()})
         return self._reopen()
 
     def action_open_editor(self):
         self.ensure_one()
-        return {"type": "ir.actions.act_url", "url": self.editor_url, "target": "new"}
+        return {"type": "ir.actions.act_url", "url": self.editor_url or self.campaign_id._editor_url(),
+                "target": "new"}
 
     def action_send_test(self):
         """Queue a test email to the addresses given; the dialog shows when it is sent."""
@@ -121,6 +142,7 @@ class MailchimpCollectionCampaignWizard(models.TransientModel):
         """The confirmation step: who will receive it and who is excluded (marketing campaigns)."""
         self.ensure_one()
         self._check_rights()
+        self.campaign_id._check_collection()
         self._check_schedule()
         check = self._recipient_check()
         self.write({"state": "confirm", **self._check_display(check)})
@@ -137,6 +159,7 @@ class MailchimpCollectionCampaignWizard(models.TransientModel):
         kind = "schedule" if self.send_mode == "schedule" else "send"
         operation = self.env["mailchimp.remote.operation"]._open_operation(kind, self.campaign_id)
         if not operation:
+            self.campaign_id._check_collection()
             self._check_schedule()
             check = self._recipient_check()
             self.write(self._check_display(check))

@@ -331,6 +331,11 @@ class Api:
         self.store.send_test_email(campaign_id, request.json())
         return NO_CONTENT
 
+    @route("POST", "/campaigns/{campaign_id}/actions/replicate")
+    def replicate_campaign(self, request, campaign_id):
+        campaign = self.store.replicate_campaign(campaign_id)
+        return self.document(self.store.campaign_document, campaign)
+
     @route("POST", "/campaigns/{campaign_id}/actions/send")
     def send_campaign(self, request, campaign_id):
         self.store.send_campaign(campaign_id)

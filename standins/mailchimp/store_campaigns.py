@@ -10,6 +10,7 @@ SETTINGS_DEFAULTS = {
     "auto_footer": False, "inline_css": False, "auto_tweet": False, "fb_comments": True,
     "timewarp": False, "template_id": 0, "drag_and_drop": False,
 }
+REPLICABLE_STATUSES = ("save", "sent")  # "Replicate a campaign in saved or send status" (API reference)
 ACTIVITY_ACTIONS = ("open", "click", "bounce")
 SEED_ACTIONS = ACTIVITY_ACTIONS + ("unsub",)
 
@@ -67,6 +68,23 @@ class CampaignsMixin:
                 self._check_recipients(recipients)
                 campaign.recipients = recipients
             util.merge_from(campaign, body, ("settings", "tracking"))
+            return campaign
+
+    def replicate_campaign(self, campaign_id):
+        """``actions/replicate``: a new draft with the settings, recipients and content of a saved or sent campaign;
+        its title gets " (copy 01)" (" (copy 02)" for the next), as Mailchimp names its copies."""
+        with self.write():
+            original = self.campaign(campaign_id)
+            if original.status not in REPLICABLE_STATUSES:
+                raise errors.bad_request("Only saved or sent campaigns can be replicated.")
+            settings = dict(original.settings)
+            base = settings.get("title") or settings.get("subject_line") or "Untitled"
+            copies = sum(1 for c in self.campaigns.values() if c.settings.get("title", "").startswith(f"{base} (copy "))
+            settings["title"] = f"{base} (copy {copies + 1:02d})"
+            campaign = Campaign(id=self.new_hex_id(), web_id=self.new_web_id(), type=original.type,
+                                create_time=self.now(), recipients=dict(original.recipients), settings=settings,
+                                content=dict(original.content), tracking=dict(original.tracking))
+            self.campaigns[campaign.id] = campaign
             return campaign
 
     def delete_campaign(self, campaign_id):

@@ -16,16 +16,26 @@ T0 = datetime(2026, 3, 1, 10, 0, 0)
 def test_campaign_values_and_link():
     campaign = {"id": "abc123", "web_id": 42, "type": "regular", "status": "sent",
                 "send_time": "2026-03-01T10:00:00+00:00", "emails_sent": 3,
-                "recipients": {"list_id": "L1"}, "settings": {"title": "Spring", "subject_line": "Hello"}}
+                "recipients": {"list_id": "L1", "segment_opts": {"saved_segment_id": 77}},
+                "settings": {"title": "Spring", "subject_line": "Hello", "from_name": "Acme",
+                             "reply_to": "news@acme.pl"}}
     values = core.campaign_values(campaign, "us6")
     assert values == {"mailchimp_id": "abc123", "list_id": "L1", "web_id": "42", "title": "Spring",
-                      "subject": "Hello", "type": "regular", "status": "sent", "send_time": T0,
+                      "subject": "Hello", "preview_text": "", "from_name": "Acme", "reply_to": "news@acme.pl",
+                      "segment_id": "77", "type": "regular", "status": "sent", "send_time": T0,
                       "emails_sent": 3, "url": "https://us6.admin.mailchimp.com/campaigns/show?id=42"}
     assert core.campaign_url({**campaign, "long_archive_url": "https://x/long"}, "us6") == "https://x/long"
     assert core.campaign_url({**campaign, "archive_url": "http://eepurl.com/a", "long_archive_url": "b"},
                              "us6") == "http://eepurl.com/a"
     draft = core.campaign_values({"id": "d", "status": "save", "send_time": ""}, "us6")
     assert draft["send_time"] is None and draft["url"] == "" and draft["title"] == ""
+    assert draft["segment_id"] == "" and draft["reply_to"] == ""
+
+
+def test_draft_settings_are_the_columns_mailchimp_names():
+    assert core.draft_settings({"subject": "Hi", "preview_text": False, "title": "", "from_name": "Acme",
+                                "reply_to": "news@acme.pl"}) == {
+        "subject_line": "Hi", "preview_text": "", "title": "Hi", "from_name": "Acme", "reply_to": "news@acme.pl"}
 
 
 def test_report_values_in_percent():
