@@ -11,10 +11,13 @@ worker. These are the rules the worker follows:
 * an operation found running (its worker was killed between the call and its
   record) is resolved by asking the service before anything is redone: a
   campaign's status (:func:`campaign_outcome`), or whether what the operation
-  adds or removes is there (:func:`presence_outcome`);
+  adds or removes is there (:func:`presence_outcome`), or, for a replicate,
+  whether Mailchimp lists a copy made since it started (:func:`replica_made`);
 * a change that is idempotent (an upsert made from the customer's panel) is
   made at once, and journaled all the same (:data:`JOURNALED_ONLY`).
 """
+
+from .times import parse_mailchimp_time
 
 QUEUED = "queued"
 RUNNING = "running"
@@ -38,6 +41,7 @@ WEBHOOK_REGISTER = "webhook_register"
 WEBHOOK_DELETE = "webhook_delete"
 SEGMENT_CHANGE = "segment_change"
 DIALOG_CHANGE = "dialog_change"
+REPLICATE = "replicate"
 
 # Campaign statuses that show the operation took place, by kind.
 CAMPAIGN_DONE_STATUSES = {
@@ -53,7 +57,7 @@ CAMPAIGN_NOT_DONE_STATUSES = {
 }
 
 # Operations that add something the service can be asked about (found: made) ...
-ADDING_KINDS = frozenset({SMS_CONTACT_ADD, WEBHOOK_REGISTER, SEGMENT_CHANGE})
+ADDING_KINDS = frozenset({SMS_CONTACT_ADD, WEBHOOK_REGISTER, SEGMENT_CHANGE, REPLICATE})
 # ... and those that remove it (found: not made yet).
 REMOVING_KINDS = frozenset({SMS_CONTACT_DELETE, WEBHOOK_DELETE})
 # Idempotent changes made at once, in the user's request, and recorded in the journal as they end.
@@ -94,6 +98,29 @@ def presence_outcome(kind, present):
     if kind in REMOVING_KINDS:
         return OUTCOME_REDO if present else OUTCOME_DONE
     raise ValueError(f"{kind} neither adds nor removes")
+
+
+# How long before a replicate's start a copy Mailchimp made may be dated (clocks differ): one found is taken
+# as this operation's, since taking a copy for ours is harmless and a second copy is not.
+REPLICA_CLOCK_SLACK_SECONDS = 300
+
+
+def copy_title_prefix(title):
+    """The start of the title Mailchimp gives the copies of a campaign titled ``title``: "<title> (copy 01)"."""
+    return f"{title} (copy "
+
+
+def replica_made(documents, title, started_at):
+    """Whether ``documents`` (campaigns of the audience, as ``GET /campaigns`` lists them) hold a copy of the
+    campaign titled ``title`` made by a replicate started at ``started_at`` (an aware datetime)."""
+    prefix = copy_title_prefix(title)
+    earliest = started_at.timestamp() - REPLICA_CLOCK_SLACK_SECONDS
+    for document in documents:
+        created = parse_mailchimp_time(document.get("create_time"))
+        if (document.get("settings") or {}).get("title", "").startswith(prefix) and created \
+                and created.timestamp() >= earliest:
+            return True
+    return False
 
 
 def after_unknown_failure(attempts):

@@ -58,6 +58,7 @@ from . import mailchimp_erasure_operation
 from . import mailchimp_sms_operation
 from . import mailchimp_campaign_unschedule_operation
 from . import mailchimp_campaign_workspace
+from . import mailchimp_campaign_replicate_operation
 from . import mailchimp_operation_progress
 from . import mailchimp_webhook_operation
 from . import mailchimp_audience_pull

@@ -12,8 +12,8 @@ the footer Mailchimp requires (:mod:`..mailchimp_sync.campaign_content`).
 
 Test, send and schedule open the dialog that created the campaign
 (:mod:`..wizard.mailchimp_collection_campaign_wizard`), preset on this campaign: the
-same consent check, the same journal of remote operations. Replicate makes a copy in
-Mailchimp, imports it and opens it.
+same consent check, the same journal of remote operations. Replicate is queued in the
+journal too (:mod:`.mailchimp_campaign_replicate_operation`).
 """
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -101,21 +101,6 @@ class MailchimpCampaign(models.Model):
     def action_schedule_dialog(self):
         self._check_collection()
         return self._send_dialog("schedule", self.env._("Schedule the campaign"))
-
-    def action_replicate(self):
-        """A copy in Mailchimp (a new draft), imported and opened; an Odoo-written body comes with it."""
-        self.ensure_one()
-        backend = self._check_workspace_rights()
-        if self.status not in REPLICABLE_STATUSES:
-            raise UserError(self.env._("Only a draft or a sent campaign can be replicated."))
-        with backend._user_errors():
-            remote = self.audience_id._client().replicate_campaign(self.mailchimp_id)
-            copy = self._import_one(self.audience_id, remote["id"])
-        copy.with_context(**{FROM_MAILCHIMP: True}).write({
-            "content_mode": self.content_mode, "body_html": self.body_html,
-            "collection_id": copy.collection_id.id or self.collection_id.id})
-        return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": copy.id, "view_mode": "form",
-                "views": [(False, "form")], "target": "current"}
 
     # ------------------------------------------------------------ helpers
 

@@ -53,6 +53,7 @@ KINDS = [
     ("webhook_delete", "Delete webhook"),
     ("segment_change", "Change segment"),
     ("dialog_change", "Change from the customer's panel"),
+    ("replicate", "Replicate campaign"),
 ]
 STATES = [(QUEUED, "Queued"), (RUNNING, "Running"), (DONE, "Done"), (FAILED, "Failed"),
           (NEEDS_CHECK, "Needs checking")]

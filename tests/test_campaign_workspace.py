@@ -117,18 +117,65 @@ class TestCampaignWorkspace(CollectionCampaignScenario, MailchimpSyncCase):
         self.assertEqual((campaign.status, self.client.get_campaign(campaign.mailchimp_id)["status"]), ("save", "save"))
         self.assertEqual(campaign.operation_ids.mapped("kind"), ["unschedule", "schedule"])
 
-    def test_a_campaign_is_replicated_imported_and_opened(self):
+    def replicate_requests(self, campaign):
+        path = f"/campaigns/{campaign.mailchimp_id}/actions/replicate"
+        return [entry for entry in self.standin.request_log if entry[0] == "POST" and entry[1].endswith(path)]
+
+    def copy_of(self, campaign):
+        return self.env["mailchimp.campaign"].search([("title", "=", f"{campaign.title} (copy 01)")])
+
+    def test_a_campaign_is_replicated_by_the_worker_and_imported_with_its_body(self):
         campaign = self.monday_draft("copy")
 
         action = campaign.action_replicate()
 
-        copy = self.env["mailchimp.campaign"].browse(action["res_id"])
-        self.assertEqual((action["res_model"], action["target"]), ("mailchimp.campaign", "current"))
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertFalse(self.replicate_requests(campaign), "not made from the user's request")
+        self.run_worker()
+        copy = self.copy_of(campaign)
+        self.assertEqual(len(copy), 1)
         self.assertNotEqual(copy.mailchimp_id, campaign.mailchimp_id)
-        self.assertEqual((copy.status, copy.title), ("save", f"{campaign.title} (copy 01)"))
+        self.assertEqual(copy.status, "save")
         self.assertEqual((copy.collection_id, copy.content_mode, copy.body_html),
                          (campaign.collection_id, "html", campaign.body_html))
         self.assertIn("*|UNSUB|*", self.remote_html(copy))
+        operation = campaign.operation_ids.filtered(lambda op: op.kind == "replicate")
+        self.assertEqual(operation.state, "done")
+        self.assertIn("copy 01", operation.message)
+
+    def test_a_replicate_pressed_twice_before_the_worker_makes_one_copy(self):
+        campaign = self.monday_draft("twice")
+        campaign.action_replicate()
+        campaign.action_replicate()
+
+        self.run_worker()
+
+        self.assertEqual(len(self.replicate_requests(campaign)), 1)
+        self.assertEqual(len(self.copy_of(campaign)), 1)
+
+    def test_a_replicate_whose_worker_was_killed_after_the_call_is_not_made_again(self):
+        campaign = self.monday_draft("killed")
+        campaign.action_replicate()
+        operation = campaign.operation_ids.filtered(lambda op: op.kind == "replicate").sudo()
+        operation.write({"state": "running", "attempts": 1, "date_start": fields.Datetime.now()})
+        self.client.replicate_campaign(campaign.mailchimp_id)  # the call made, its record lost
+
+        self.run_worker()
+
+        self.assertEqual(len(self.replicate_requests(campaign)), 1, "not made again")
+        self.assertEqual((operation.state, operation.attempts), ("done", 1))
+
+    def test_a_replicate_whose_worker_was_killed_before_the_call_is_made(self):
+        campaign = self.monday_draft("early")
+        campaign.action_replicate()
+        operation = campaign.operation_ids.filtered(lambda op: op.kind == "replicate").sudo()
+        operation.write({"state": "running", "attempts": 1, "date_start": fields.Datetime.now()})
+
+        self.run_worker()
+
+        self.assertEqual(len(self.replicate_requests(campaign)), 1)
+        self.assertEqual(len(self.copy_of(campaign)), 1)
+        self.assertEqual((operation.state, operation.attempts), ("done", 2))
 
     def test_content_designed_in_mailchimp_is_read_back(self):
         campaign = self.monday_draft("designed", content_mode="mailchimp")

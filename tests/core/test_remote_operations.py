@@ -1,4 +1,6 @@
 """The journal's rules: what a worker does with a failure and with an operation it finds running."""
+from datetime import datetime, timezone
+
 import pytest
 
 from mailchimp_sync.remote_operations import (
@@ -8,6 +10,7 @@ from mailchimp_sync.remote_operations import (
     OUTCOME_REDO,
     OUTCOME_UNKNOWN,
     QUEUED,
+    REPLICATE,
     SCHEDULE,
     SEGMENT_CHANGE,
     SEND,
@@ -21,7 +24,10 @@ from mailchimp_sync.remote_operations import (
     open_key,
     presence_outcome,
     refused,
+    replica_made,
 )
+
+STARTED = datetime(2026, 12, 7, 9, 0, tzinfo=timezone.utc)
 
 
 def test_one_open_key_per_kind_and_target():
@@ -56,7 +62,7 @@ def test_an_operation_not_made_is_tried_again_a_few_times_then_fails():
     assert after_unknown_failure(MAX_ATTEMPTS) == FAILED
 
 
-@pytest.mark.parametrize("kind", [SMS_CONTACT_ADD, WEBHOOK_REGISTER, SEGMENT_CHANGE])
+@pytest.mark.parametrize("kind", [SMS_CONTACT_ADD, WEBHOOK_REGISTER, SEGMENT_CHANGE, REPLICATE])
 def test_an_add_found_running_is_done_when_the_service_has_it_and_made_again_when_not(kind):
     assert presence_outcome(kind, present=True) == OUTCOME_DONE
     assert presence_outcome(kind, present=False) == OUTCOME_REDO
@@ -71,3 +77,24 @@ def test_a_removal_found_running_is_done_when_the_service_no_longer_has_it(kind)
 def test_a_kind_that_neither_adds_nor_removes_has_no_presence_rule():
     with pytest.raises(ValueError, match="neither adds nor removes"):
         presence_outcome(SEND, present=True)
+
+
+def copy_document(title, create_time):
+    return {"id": "c1", "settings": {"title": title}, "create_time": create_time}
+
+
+def test_a_replicate_found_running_finds_the_copy_mailchimp_made_since_it_started():
+    made = [copy_document("Spring (copy 01)", "2026-12-07T09:00:02+00:00")]
+    assert replica_made(made, "Spring", STARTED)
+
+
+def test_an_older_copy_or_another_campaign_is_not_taken_for_the_replicate_found_running():
+    older = copy_document("Spring (copy 01)", "2026-12-06T09:00:00+00:00")
+    other = copy_document("Summer (copy 01)", "2026-12-07T09:00:02+00:00")
+    undated = copy_document("Spring (copy 02)", None)
+    assert not replica_made([older, other, undated], "Spring", STARTED)
+
+
+def test_a_copy_dated_a_little_before_the_start_counts_since_clocks_differ():
+    skewed = copy_document("Spring (copy 03)", "2026-12-07T08:58:00+00:00")
+    assert replica_made([skewed], "Spring", STARTED)
