@@ -46,6 +46,7 @@ Campaigns
 
 * ``campaigns``: campaigns, reports and e-mail activity as rows, and when to read them again.
 * ``campaign_check``: the consent check before a marketing campaign goes to a segment, and schedule times.
+* ``send_checklist``: Mailchimp's send checklist read into items (errors block the send), the footer tags.
 
 Remote operations
 

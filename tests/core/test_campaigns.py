@@ -83,7 +83,8 @@ def test_against_the_standin_report_and_incremental_activity(server):
     campaign = client.request("POST", "campaigns", json_body={
         "type": "regular", "recipients": {"list_id": list_id},
         "settings": {"subject_line": "Hi", "title": "T", "from_name": "A", "reply_to": "a@acme-example.com"}})
-    client.request("PUT", f"campaigns/{campaign['id']}/content", json_body={"html": "<p>x</p>"})
+    client.request("PUT", f"campaigns/{campaign['id']}/content", json_body={"html": "<p>x</p>"
+        "<p><a href='*|UNSUB|*'>Unsubscribe</a> *|LIST:ADDRESSLINE|*</p>"})
     client.request("POST", f"campaigns/{campaign['id']}/actions/send")
     server.store.record_activity(campaign["id"], emails[0], "open")
     requests.post(f"{server.root_url}/_standin/campaigns/{campaign['id']}/activity",
