@@ -60,3 +60,4 @@ from . import mailchimp_campaign_unschedule_operation
 from . import mailchimp_operation_progress
 from . import mailchimp_webhook_operation
 from . import mailchimp_audience_pull
+from . import mailchimp_campaign_checklist
