@@ -82,7 +82,7 @@ def prepare(env):
         action = collection.action_new_campaign()
         wizard = env[action["res_model"]].with_context(action["context"]).create(
             {"subject": f"Bench news {number}", "body_html": "<p>News</p>"
-                "<p><a href='*|UNSUB|*'>Unsubscribe</a> *|LIST:ADDRESSLINE|*</p>"})
+                "<p>*|LIST:ADDRESSLINE|*<br/>Unsubscribe: *|UNSUB|*</p>"})
         wizard.action_create_campaign()
         wizard.action_check()
         wizards.append(wizard.id)

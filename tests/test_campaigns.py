@@ -38,7 +38,8 @@ class TestCampaigns(MailchimpSyncCase):
             "type": "regular", "recipients": {"list_id": list_id or self.list_id},
             "settings": {"subject_line": f"{title}!", "title": title, "from_name": "Acme",
                          "reply_to": "news@acme-example.com"}})
-        self.client.request("PUT", f"campaigns/{campaign['id']}/content", json_body={"html": f"<p>Hi</p>{FOOTER_HTML}"})
+        self.client.request("PUT", f"campaigns/{campaign['id']}/content",
+                            json_body={"html": f"<p>Hi</p>{FOOTER_HTML}"})
         if send:
             self.client.request("POST", f"campaigns/{campaign['id']}/actions/send")
         return campaign["id"]

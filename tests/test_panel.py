@@ -62,7 +62,8 @@ class PanelWorld:
             "type": "regular", "recipients": {"list_id": cls.list_ids["Newsletter"]},
             "settings": {"subject_line": title, "title": title, "from_name": "Acme",
                          "reply_to": "news@acme-panel.com"}})
-        client.request("PUT", f"campaigns/{campaign['id']}/content", json_body={"html": f"<p>News</p>{FOOTER_HTML}"})
+        client.request("PUT", f"campaigns/{campaign['id']}/content",
+                       json_body={"html": f"<p>News</p>{FOOTER_HTML}"})
         client.request("POST", f"campaigns/{campaign['id']}/actions/send")
         return campaign["id"]
 

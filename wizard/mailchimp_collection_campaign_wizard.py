@@ -51,7 +51,7 @@ class MailchimpCollectionCampaignWizard(models.TransientModel):
                                 help="Who receives the campaign, as the check counted it; after sending, who got it.")
     excluded_html = fields.Html(string="Excluded", readonly=True, sanitize=False)
     checklist_html = fields.Html(string="Send checklist", readonly=True, sanitize=False,
-                                 help="Mailchimp's send checklist of the campaign, in its words, as read by “Send…”.")
+                                 help="Mailchimp's send checklist of the campaign, in its words.")
     operation_id = fields.Many2one("mailchimp.remote.operation", string="Remote operation", readonly=True,
                                    help="The last test, send or schedule asked for, as the journal has it.")
     operation_kind = fields.Selection(related="operation_id.kind", string="Operation")
