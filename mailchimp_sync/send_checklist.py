@@ -98,8 +98,8 @@ def parse_checklist(document) -> SendChecklist:
 
 def refusal_text(checklist: SendChecklist) -> str:
     """Why Mailchimp will not send, in its words: the error items, or its detail when it named none."""
-    problems = [item.text for item in checklist.blocking]
-    return "; ".join(problems) if problems else NOT_READY_DETAIL
+    problems = [item.text.rstrip(". ") for item in checklist.blocking]
+    return f"{'; '.join(problems)}." if problems else NOT_READY_DETAIL
 
 
 def is_not_ready_refusal(error) -> bool:

@@ -55,21 +55,27 @@ ADDRESS_TAGS = ("*|LIST:ADDRESS|*", "*|LIST:ADDRESSLINE|*", "*|HTML:LIST_ADDRESS
 # Merge tags are case-insensitive in Mailchimp; spaces inside the pipes are not allowed.
 _TAG = re.compile(r"\*\|([A-Z0-9_:]+)\|\*", re.I)
 
-# (id, heading when it passes, heading when it fails, details when it fails)
-AUDIENCE = (1, "Audience", "Audience", "Choose the audience the campaign goes to.")
-RECIPIENTS = (2, "Recipients", "No recipients",
-              "The segment has no subscribed contact: nobody would receive the campaign.")
-FROM_NAME = (3, "From name", "From name", "Enter a From name.")
-REPLY_TO = (4, "Reply-to address", "Reply-to address", "Enter a valid reply-to email address.")
-SUBJECT = (5, "Subject line", "Subject line", "Enter a subject line.")
-CONTENT = (6, "Content", "Content", "Your campaign has no content.")
-UNSUBSCRIBE = (7, "Unsubscribe link", "Missing unsubscribe link",
-               "Add the *|UNSUB|* merge tag to your content: every campaign needs an unsubscribe link.")
-ADDRESS = (8, "Postal address", "Missing postal address",
-           "Add your audience's address with *|LIST:ADDRESS|*, *|LIST:ADDRESSLINE|* or "
-           "*|HTML:LIST_ADDRESS_HTML|*: every campaign needs your postal address.")
-PREVIEW_TEXT = (9, "Preview text", "No preview text",
-                "Add preview text: it shows next to the subject line in most inboxes.")
+# (id, (heading, details) when it passes, (heading, details) when it fails), worded as the published sample
+# ("From email is set" / "Your campaign has a valid From email address.").
+AUDIENCE = (1, ("Audience is set", "Your campaign goes to an audience."),
+            ("No audience", "Choose the audience the campaign goes to."))
+RECIPIENTS = (2, ("Recipients are set", "Your campaign has subscribed recipients."),
+              ("No recipients", "The segment has no subscribed contact: nobody would receive the campaign."))
+FROM_NAME = (3, ("From name is set", "Your campaign has a From name."), ("No From name", "Enter a From name."))
+REPLY_TO = (4, ("Reply-to address is set", "Your campaign has a valid reply-to email address."),
+            ("Invalid reply-to address", "Enter a valid reply-to email address."))
+SUBJECT = (5, ("Subject line is set", "Your campaign has a subject line."),
+           ("No subject line", "Enter a subject line."))
+CONTENT = (6, ("Content is set", "Your campaign has content."), ("No content", "Your campaign has no content."))
+UNSUBSCRIBE = (7, ("Unsubscribe link is set", "Your content has the *|UNSUB|* merge tag."),
+               ("Missing unsubscribe link",
+                "Add the *|UNSUB|* merge tag to your content: every campaign needs an unsubscribe link."))
+ADDRESS = (8, ("Postal address is set", "Your content has your audience's address."),
+           ("Missing postal address",
+            "Add your audience's address with *|LIST:ADDRESS|*, *|LIST:ADDRESSLINE|* or "
+            "*|HTML:LIST_ADDRESS_HTML|*: every campaign needs your postal address."))
+PREVIEW_TEXT = (9, ("Preview text is set", "Your campaign has preview text."),
+                ("No preview text", "Add preview text: it shows next to the subject line in most inboxes."))
 
 # The checks a test email needs too (a test goes out with Mailchimp's own footer: GUESSED).
 TEST_SEND_CHECKS = frozenset({AUDIENCE[0], FROM_NAME[0], REPLY_TO[0], SUBJECT[0], CONTENT[0]})
@@ -102,13 +108,9 @@ def checklist_items(campaign, recipient_count):
     ]
     items = []
     for check in filter(None, checks):
-        (item_id, passed_heading, failed_heading, details), passed, failure = check
-        if passed:
-            items.append({"type": "success", "id": item_id, "heading": passed_heading,
-                          "details": f"{passed_heading} is set." if item_id not in (UNSUBSCRIBE[0], ADDRESS[0])
-                          else f"Your content has the {passed_heading.lower()}."})
-        else:
-            items.append({"type": failure, "id": item_id, "heading": failed_heading, "details": details})
+        (item_id, passed, failed), ok, failure = check
+        heading, details = passed if ok else failed
+        items.append({"type": "success" if ok else failure, "id": item_id, "heading": heading, "details": details})
     return items
 
 

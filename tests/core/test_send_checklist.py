@@ -117,10 +117,10 @@ def test_a_test_email_needs_no_footer(client, srv):
 
 
 @pytest.mark.parametrize("settings, html, heading", [
-    ({"subject_line": ""}, FOOTER, "Subject line"),
-    ({"from_name": " "}, FOOTER, "From name"),
-    ({"reply_to": "not-an-email"}, FOOTER, "Reply-to address"),
-    ({}, None, "Content"),
+    ({"subject_line": ""}, FOOTER, "No subject line"),
+    ({"from_name": " "}, FOOTER, "No From name"),
+    ({"reply_to": "not-an-email"}, FOOTER, "Invalid reply-to address"),
+    ({}, None, "No content"),
 ])
 def test_each_missing_setting_is_an_error(client, settings, html, heading):
     checklist = client.get_send_checklist(draft(client, html, **settings))

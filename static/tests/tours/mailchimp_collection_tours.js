@@ -45,7 +45,7 @@ registry.category("web_tour.tours").add("mailchimp_sync_collection_campaign", {
         },
         {
             content: "Mailchimp's send checklist is shown: the footer is there, the campaign is ready",
-            trigger: ".modal div[name='checklist_html']:contains('ready to send'):contains('Unsubscribe link')",
+            trigger: ".modal div[name='checklist_html']:contains('ready to send'):contains('Unsubscribe link is set')",
         },
         {
             content: "The dialog says who receives it and who is excluded",
