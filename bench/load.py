@@ -81,7 +81,8 @@ def prepare(env):
         env["mailchimp.collection"]._cron_sync_collections()
         action = collection.action_new_campaign()
         wizard = env[action["res_model"]].with_context(action["context"]).create(
-            {"subject": f"Bench news {number}", "body_html": "<p>News</p>"})
+            {"subject": f"Bench news {number}", "body_html": "<p>News</p>"
+                "<p>*|LIST:ADDRESSLINE|*<br/>Unsubscribe: *|UNSUB|*</p>"})
         wizard.action_create_campaign()
         wizard.action_check()
         wizards.append(wizard.id)

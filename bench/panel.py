@@ -47,7 +47,8 @@ def prepare(env):
             "type": "regular", "recipients": {"list_id": list_ids[n % AUDIENCES]},
             "settings": {"subject_line": f"News {n}", "title": f"News {n}", "from_name": "Bench",
                          "reply_to": "news@bench-panel.com"}})
-        client.request("PUT", f"campaigns/{campaign['id']}/content", json_body={"html": "<p>News</p>"})
+        client.request("PUT", f"campaigns/{campaign['id']}/content", json_body={"html": "<p>News</p>"
+            "<p><a href='*|UNSUB|*'>Unsubscribe</a> *|LIST:ADDRESSLINE|*</p>"})
         client.request("POST", f"campaigns/{campaign['id']}/actions/send")
         for action in ("open", "click")[: 1 + n % 2]:
             requests.post(f"{ROOT}/_standin/campaigns/{campaign['id']}/activity",

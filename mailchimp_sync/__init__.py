@@ -48,6 +48,7 @@ Campaigns
   to read them again.
 * ``campaign_check``: the consent check before a marketing campaign goes to a segment, and schedule times.
 * ``campaign_content``: an HTML body written in Odoo as Mailchimp gets it (merge tags intact, required footer).
+* ``send_checklist``: Mailchimp's send checklist read into items (errors block the send), the footer tags.
 
 Remote operations
 

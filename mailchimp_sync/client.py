@@ -20,6 +20,7 @@ from .const import STATUS_ARCHIVED
 from .errors import MailchimpConnectionError, MailchimpError, MailchimpRetryError
 from .json_http import JsonHttpClient
 from .member_payload import subscriber_hash
+from .send_checklist import parse_checklist
 
 _logger = logging.getLogger(__name__)
 
@@ -229,6 +230,9 @@ class MailchimpClient(JsonHttpClient):
     def replicate_campaign(self, campaign_id):
         """A copy of a saved or sent campaign, as a new draft (the copy's document); not retried: a plain POST."""
         return self.request("POST", f"campaigns/{campaign_id}/actions/replicate")
+    def get_send_checklist(self, campaign_id):
+        """Mailchimp's send checklist of the campaign, read (:func:`.send_checklist.parse_checklist`)."""
+        return parse_checklist(self.request("GET", f"campaigns/{campaign_id}/send-checklist"))
 
     def send_test_email(self, campaign_id, emails, send_type="html"):
         return self.request("POST", f"campaigns/{campaign_id}/actions/test",

@@ -65,3 +65,4 @@ from . import mailchimp_audience_pull
 from . import mailchimp_duplicate
 from . import mailchimp_campaign_received
 from . import mailchimp_campaign_exclusion
+from . import mailchimp_campaign_checklist

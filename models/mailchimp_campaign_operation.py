@@ -33,14 +33,16 @@ class MailchimpRemoteOperation(models.Model):
     def _run_campaign_send(self):
         client = self._campaign_client()
         self._remove_excluded_from_segment(client)
-        client.send_campaign(self.campaign_id.mailchimp_id)
+        with self._checklist_refusal(client):
+            client.send_campaign(self.campaign_id.mailchimp_id)
         self._refresh_campaign(client)
         return self.env._("Campaign sent.")
 
     def _run_campaign_schedule(self):
         client = self._campaign_client()
         self._remove_excluded_from_segment(client)
-        client.schedule_campaign(self.campaign_id.mailchimp_id, self.params["schedule_time"])
+        with self._checklist_refusal(client):
+            client.schedule_campaign(self.campaign_id.mailchimp_id, self.params["schedule_time"])
         self._refresh_campaign(client)
         return self.env._("Campaign scheduled.")
 

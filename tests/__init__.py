@@ -35,3 +35,4 @@ from . import test_concurrency
 from . import test_duplicates_report
 from . import test_campaign_workspace
 from . import test_ui_campaign_workspace
+from . import test_send_checklist

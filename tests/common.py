@@ -75,3 +75,8 @@ class MailchimpDemoCase(MailchimpStandinMixin, TransactionCase):
         audience._refresh_schema(self.account._client())
         Audience._map_demo_tags()
         return audience, audience._sync_members()
+
+
+# The footer Mailchimp requires (its send checklist): the unsubscribe link and the audience's postal address.
+# The tags are text: Odoo's HTML sanitizer writes an href "*|UNSUB|*" as "*%7CUNSUB%7C*", which is no merge tag.
+FOOTER_HTML = "<p>*|LIST:ADDRESSLINE|*<br/>Unsubscribe: *|UNSUB|*</p>"

@@ -9,7 +9,7 @@ from odoo.tests import new_test_user, tagged
 from odoo.addons.mailchimp_sync.standins.mailchimp import StandinServer
 from odoo.addons.mailchimp_sync.standins.mailchimp.seed import read_seed
 
-from .common import MailchimpDemoCase, new_list_body
+from .common import FOOTER_HTML, MailchimpDemoCase, new_list_body
 from .sync_common import MailchimpSyncCase
 
 URL = "https://acme-example.com/offer"
@@ -38,7 +38,8 @@ class TestCampaigns(MailchimpSyncCase):
             "type": "regular", "recipients": {"list_id": list_id or self.list_id},
             "settings": {"subject_line": f"{title}!", "title": title, "from_name": "Acme",
                          "reply_to": "news@acme-example.com"}})
-        self.client.request("PUT", f"campaigns/{campaign['id']}/content", json_body={"html": "<p>Hi</p>"})
+        self.client.request("PUT", f"campaigns/{campaign['id']}/content",
+                            json_body={"html": f"<p>Hi</p>{FOOTER_HTML}"})
         if send:
             self.client.request("POST", f"campaigns/{campaign['id']}/actions/send")
         return campaign["id"]

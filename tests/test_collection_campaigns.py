@@ -11,6 +11,7 @@ from odoo.addons.mailchimp_sync.models.mailchimp_remote_operation import OPERATI
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
 
+from .common import FOOTER_HTML
 from .sync_common import MailchimpSyncCase
 
 
@@ -43,7 +44,7 @@ class CollectionCampaignScenario:
         action = collection.action_new_campaign()
         form = Form(self.env[action["res_model"]].with_context(action["context"]))
         form.subject = "Autumn offer"
-        form.body_html = "<p>Hello!</p>"
+        form.body_html = f"<p>Hello!</p>{FOOTER_HTML}"
         for name, value in values.items():
             setattr(form, name, value)
         wizard = form.save()
@@ -152,7 +153,8 @@ class TestCollectionCampaigns(CollectionCampaignScenario, MailchimpSyncCase):
     def test_a_schedule_off_the_quarter_hour_is_refused_before_the_call(self):
         collection = self.collection_of("sched")
         wizard = self.new_campaign(collection, content_mode="mailchimp")
-        self.client.set_campaign_content(wizard.campaign_id.mailchimp_id, {"html": "<p>Designed there</p>"})
+        self.client.set_campaign_content(wizard.campaign_id.mailchimp_id,
+                                         {"html": f"<p>Designed there</p>{FOOTER_HTML}"})
         tomorrow = fields.Datetime.now() + timedelta(days=1)
         wizard.write({"send_mode": "schedule", "schedule_time": tomorrow.replace(minute=10, second=0)})
         calls_before = len(self.standin.request_log)

@@ -11,7 +11,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
-from .common import new_list_body
+from .common import FOOTER_HTML, new_list_body
 from .sync_common import MailchimpSyncCase
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -542,7 +542,7 @@ class TestCampaignConsentCheck(MailchimpSyncCase):
         self.env["mailchimp.consent"]._record(withdrawn, self.audience, "withdrawn", "user")
         action = collection.action_new_campaign()
         wizard = self.env[action["res_model"]].with_context(action["context"]).create(
-            {"subject": "Offer", "body_html": "<p>Hi</p>"})
+            {"subject": "Offer", "body_html": f"<p>Hi</p>{FOOTER_HTML}"})
         wizard.action_create_campaign()
         wizard.action_check()
         self.assertIn(WITHDRAWN, wizard.excluded_html)

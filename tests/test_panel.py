@@ -9,7 +9,7 @@ from odoo.addons.mailchimp_sync.mailchimp_sync.member_payload import payload_has
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import MailchimpCase, MailchimpStandinMixin, new_list_body
+from .common import FOOTER_HTML, MailchimpCase, MailchimpStandinMixin, new_list_body
 
 AUDIENCE_NAMES = ("Newsletter", "Events", "Partners", "Old list")
 MC_USER_GROUPS = "base.group_user,base.group_partner_manager,mailchimp_sync.group_mailchimp_user"
@@ -62,7 +62,8 @@ class PanelWorld:
             "type": "regular", "recipients": {"list_id": cls.list_ids["Newsletter"]},
             "settings": {"subject_line": title, "title": title, "from_name": "Acme",
                          "reply_to": "news@acme-panel.com"}})
-        client.request("PUT", f"campaigns/{campaign['id']}/content", json_body={"html": "<p>News</p>"})
+        client.request("PUT", f"campaigns/{campaign['id']}/content",
+                       json_body={"html": f"<p>News</p>{FOOTER_HTML}"})
         client.request("POST", f"campaigns/{campaign['id']}/actions/send")
         return campaign["id"]
 

@@ -4,7 +4,7 @@ from datetime import timedelta
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import MailchimpStandinMixin, new_list_body
+from .common import FOOTER_HTML, MailchimpStandinMixin, new_list_body
 from .sync_common import MailchimpSyncCase
 
 
@@ -25,7 +25,7 @@ class TestUnscheduleCampaign(MailchimpSyncCase):
             "type": "regular", "recipients": {"list_id": self.list_id},
             "settings": {"subject_line": "Later", "title": "Later", "from_name": "Acme",
                          "reply_to": "news@acme-example.com"}})
-        self.client.set_campaign_content(remote["id"], {"html": "<p>Later</p>"})
+        self.client.set_campaign_content(remote["id"], {"html": f"<p>Later</p>{FOOTER_HTML}"})
         tomorrow = self.standin.store.now() + timedelta(days=1)
         self.client.schedule_campaign(remote["id"], tomorrow.replace(minute=45, second=0, microsecond=0).isoformat())
         Campaign = self.env["mailchimp.campaign"]
@@ -120,7 +120,7 @@ class TestRemoteOperationsUi(MailchimpStandinMixin, HttpCase):
             "type": "regular", "recipients": {"list_id": list_id},
             "settings": {"subject_line": "Later", "title": "Tour later", "from_name": "Acme",
                          "reply_to": "news@acme-example.com"}})
-        client.set_campaign_content(remote["id"], {"html": "<p>Later</p>"})
+        client.set_campaign_content(remote["id"], {"html": f"<p>Later</p>{FOOTER_HTML}"})
         tomorrow = self.standin.store.now() + timedelta(days=1)
         client.schedule_campaign(remote["id"], tomorrow.replace(minute=45, second=0, microsecond=0).isoformat())
         self.env["mailchimp.campaign"]._import_one(audience, remote["id"])

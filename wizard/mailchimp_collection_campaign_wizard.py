@@ -54,6 +54,8 @@ class MailchimpCollectionCampaignWizard(models.TransientModel):
     check_summary = fields.Char(compute="_compute_check_summary",
                                 help="Who receives the campaign, as the check counted it; after sending, who got it.")
     excluded_html = fields.Html(string="Excluded", readonly=True, sanitize=False)
+    checklist_html = fields.Html(string="Send checklist", readonly=True, sanitize=False,
+                                 help="Mailchimp's send checklist of the campaign, in its words.")
     operation_id = fields.Many2one("mailchimp.remote.operation", string="Remote operation", readonly=True,
                                    help="The last test, send or schedule asked for, as the journal has it.")
     operation_kind = fields.Selection(related="operation_id.kind", string="Operation")
@@ -139,17 +141,20 @@ class MailchimpCollectionCampaignWizard(models.TransientModel):
         return self._reopen()
 
     def action_check(self):
-        """The confirmation step: who will receive it and who is excluded (marketing campaigns)."""
+        """The confirmation step: Mailchimp's send checklist, who will receive it and who is excluded (marketing)."""
         self.ensure_one()
         self._check_rights()
         self.campaign_id._check_collection()
         self._check_schedule()
+        checklist_html = self.campaign_id._send_checklist_html(self.campaign_id._send_checklist())
         check = self._recipient_check()
-        self.write({"state": "confirm", **self._check_display(check)})
+        self.write({"state": "confirm", "checklist_html": checklist_html, **self._check_display(check)})
         return self._reopen()
 
     def action_confirm(self):
         """Record the consent check's exclusions, then queue the send or schedule; the dialog shows its progress.
+
+        Mailchimp's send checklist is read again first: an error item refuses here, nothing queued.
 
         A request Odoo runs again (after a concurrency error) or a second press finds the open
         operation and queues nothing new: the worker sends once.
@@ -161,6 +166,7 @@ class MailchimpCollectionCampaignWizard(models.TransientModel):
         if not operation:
             self.campaign_id._check_collection()
             self._check_schedule()
+            self.campaign_id._check_send_checklist()
             check = self._recipient_check()
             self.write(self._check_display(check))
             self.env["mailchimp.consent"]._record_exclusions(self.audience_id, check.excluded)

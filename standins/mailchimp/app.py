@@ -326,6 +326,10 @@ class Api:
         campaign = self.store.set_campaign_content(campaign_id, request.json())
         return self.document(self.store.campaign_content_document, campaign)
 
+    @route("GET", "/campaigns/{campaign_id}/send-checklist")
+    def get_send_checklist(self, request, campaign_id):
+        return self.store.send_checklist_document(campaign_id)
+
     @route("POST", "/campaigns/{campaign_id}/actions/test")
     def send_test_email(self, request, campaign_id):
         self.store.send_test_email(campaign_id, request.json())

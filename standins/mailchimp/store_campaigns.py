@@ -1,6 +1,6 @@
 """Campaigns (create, content, test, send), recorded activity and reports."""
 
-from . import errors, util
+from . import checklist, errors, util
 from .model import Activity, Campaign
 
 CAMPAIGN_TYPES = ("regular", "plaintext", "absplit", "rss", "variate")
@@ -124,25 +124,29 @@ class CampaignsMixin:
             candidates = list(audience.members.values())
         return [m for m in candidates if m.status == "subscribed"]
 
-    def _readiness_problems(self, campaign):
-        problems = []
-        if not campaign.recipients.get("list_id"):
-            problems.append({"field": "recipients.list_id", "message": "Please choose an audience."})
-        for key, label in (("subject_line", "subject line"), ("from_name", "from name"),
-                           ("reply_to", "reply-to address")):
-            if not campaign.settings.get(key):
-                problems.append({"field": f"settings.{key}", "message": f"Please enter a {label}."})
-        if not (campaign.content.get("html") or campaign.content.get("plain_text")):
-            problems.append({"field": "content", "message": "Your campaign has no content."})
-        return problems
+    def _checklist_items(self, campaign):
+        """The send checklist's items (:func:`.checklist.checklist_items`) for what the store knows of ``campaign``."""
+        if self.audiences.get(campaign.recipients.get("list_id")) is None:
+            return checklist.checklist_items(campaign, None)
+        try:
+            count = len(self.recipients_of(campaign))
+        except errors.ApiError:  # its saved segment was deleted: nobody to send to
+            count = 0
+        return checklist.checklist_items(campaign, count)
 
-    def _check_sendable(self, campaign):
+    def send_checklist_document(self, campaign_id):
+        """``GET /campaigns/{id}/send-checklist``."""
+        with self._lock:
+            items = self._checklist_items(self.campaign(campaign_id))
+            return {"is_ready": checklist.is_ready(items), "items": items,
+                    "_links": [self.link("self", f"/campaigns/{campaign_id}/send-checklist")]}
+
+    def _check_sendable(self, campaign, checks=None):
+        """400 as Mailchimp answers a campaign sent already, or one whose checklist has an error (of ``checks``)."""
         if campaign.status == "sent":
             raise errors.bad_request("Cannot send a campaign that has already been sent.")
-        problems = self._readiness_problems(campaign)
-        if problems:
-            raise errors.ApiError(400, "Bad Request", "Your Campaign is not ready to send.",
-                                  errors=problems)
+        if not checklist.is_ready(self._checklist_items(campaign), checks):
+            raise errors.bad_request("Your Campaign is not ready to send.")
 
     def send_test_email(self, campaign_id, body):
         body = body if isinstance(body, dict) else {}
@@ -152,7 +156,7 @@ class CampaignsMixin:
         if body.get("send_type") not in ("html", "plaintext"):
             raise errors.field_error("send_type", "Schema describes enum")
         with self._lock:
-            self._check_sendable(self.campaign(campaign_id))
+            self._check_sendable(self.campaign(campaign_id), checklist.TEST_SEND_CHECKS)
             self.test_emails_sent.append((campaign_id, list(emails)))
 
     def send_campaign(self, campaign_id):

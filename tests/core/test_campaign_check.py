@@ -62,7 +62,8 @@ def test_the_client_creates_tests_schedules_and_unschedules_a_campaign_and_the_s
         "type": "regular",
         "recipients": {"list_id": list_id, "segment_opts": {"saved_segment_id": segment["id"]}},
         "settings": {"subject_line": "Hello", "title": "Hello", "from_name": "Acme", "reply_to": "news@acme.pl"}})
-    client.set_campaign_content(campaign["id"], {"html": "<p>Hello</p>"})
+    client.set_campaign_content(campaign["id"], {"html": "<p>Hello</p>"
+                                                 "<p><a href='*|UNSUB|*'>Unsubscribe</a> *|LIST:ADDRESSLINE|*</p>"})
 
     client.send_test_email(campaign["id"], ["me@acme.pl"])
     soon = standin.store.now() + timedelta(days=1)

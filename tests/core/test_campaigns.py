@@ -10,6 +10,8 @@ from mailchimp_sync.credentials import Credentials
 from mailchimp_sync.errors import MailchimpError
 from standins.mailchimp import DEMO_SEED, StandinServer
 
+WITH_FOOTER = "<p>x</p><p><a href='*|UNSUB|*'>Unsubscribe</a> *|LIST:ADDRESSLINE|*</p>"
+
 T0 = datetime(2026, 3, 1, 10, 0, 0)
 
 
@@ -94,7 +96,7 @@ def test_against_the_standin_report_and_incremental_activity(server):
     campaign = client.request("POST", "campaigns", json_body={
         "type": "regular", "recipients": {"list_id": list_id},
         "settings": {"subject_line": "Hi", "title": "T", "from_name": "A", "reply_to": "a@acme-example.com"}})
-    client.request("PUT", f"campaigns/{campaign['id']}/content", json_body={"html": "<p>x</p>"})
+    client.request("PUT", f"campaigns/{campaign['id']}/content", json_body={"html": WITH_FOOTER})
     client.request("POST", f"campaigns/{campaign['id']}/actions/send")
     server.store.record_activity(campaign["id"], emails[0], "open")
     requests.post(f"{server.root_url}/_standin/campaigns/{campaign['id']}/activity",
@@ -142,7 +144,7 @@ def test_client_and_standin_agree_on_the_sent_to_and_unsubscribed_reports_page_b
     campaign = client.request("POST", "campaigns", json_body={
         "type": "regular", "recipients": {"list_id": list_id},
         "settings": {"subject_line": "Hi", "title": "T", "from_name": "A", "reply_to": "a@acme-example.com"}})
-    client.request("PUT", f"campaigns/{campaign['id']}/content", json_body={"html": "<p>x</p>"})
+    client.request("PUT", f"campaigns/{campaign['id']}/content", json_body={"html": WITH_FOOTER})
     client.request("POST", f"campaigns/{campaign['id']}/actions/send")
     server.store.record_activity(campaign["id"], emails[0], "open")
     server.store.record_activity(campaign["id"], emails[1], "bounce", bounce_type="soft")

@@ -13,6 +13,8 @@ BODY = '<p>Hello</p><p><a href="*|UNSUB|*">Unsubscribe</a> *|HTML:LIST_ADDRESS_H
 def draft(make_client, new_list):
     client = make_client()
     list_id = new_list(client, "Workspace")
+    client.upsert_member(list_id, "reader@acme-example.com",
+                         {"email_address": "reader@acme-example.com", "status_if_new": "subscribed"})
     campaign = client.create_campaign({"type": "regular", "recipients": {"list_id": list_id},
                                        "settings": dict(SETTINGS)})
     client.set_campaign_content(campaign["id"], {"html": BODY})

@@ -200,7 +200,8 @@ def test_the_panel_of_an_address_read_through_the_client(make_client, standin):
     campaign = client.request("POST", "campaigns", json_body={
         "type": "regular", "recipients": {"list_id": list_id},
         "settings": {"subject_line": "Hi", "title": "Spring", "from_name": "Acme", "reply_to": "news@acme.pl"}})
-    client.request("PUT", f"campaigns/{campaign['id']}/content", json_body={"html": "<p>Hi</p>"})
+    client.request("PUT", f"campaigns/{campaign['id']}/content", json_body={"html": "<p>Hi</p>"
+        "<p><a href='*|UNSUB|*'>Unsubscribe</a> *|LIST:ADDRESSLINE|*</p>"})
     client.request("POST", f"campaigns/{campaign['id']}/actions/send")
     requests.post(f"{standin.root_url}/_standin/campaigns/{campaign['id']}/activity",
                   json={"email": "reader@acme.pl", "action": "open"}, timeout=10).raise_for_status()

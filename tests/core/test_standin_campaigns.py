@@ -27,7 +27,8 @@ def create_campaign(http, srv, segment_opts=None):
         "type": "regular", "recipients": recipients,
         "settings": {"subject_line": "Autumn offer", "preview_text": "Only now", "title": "Autumn 2026",
                      "from_name": "Acme Demo", "reply_to": "newsletter@acme-demo.pl"}}).json()
-    http.put(f"{srv.base_url}/campaigns/{campaign['id']}/content", json={"html": "<p>Hi *|FNAME|*</p>"})
+    http.put(f"{srv.base_url}/campaigns/{campaign['id']}/content", json={"html": "<p>Hi *|FNAME|*</p>"
+        "<p><a href='*|UNSUB|*'>Unsubscribe</a> *|LIST:ADDRESSLINE|*</p>"})
     return campaign
 
 

@@ -64,3 +64,16 @@ def test_batch_and_oauth_client(srv):
     result = client.lists.batch_list_members(LIST_ID, {"members": [
         {"email_address": "batch.sdk@acme-demo.pl", "status": "subscribed"}]})
     assert result["total_created"] == 1
+
+
+def test_send_checklist_through_the_sdk(client):
+    campaign = client.campaigns.create({"type": "regular", "recipients": {"list_id": LIST_ID}, "settings": {
+        "subject_line": "Hi", "from_name": "Acme", "reply_to": "news@acme-demo.pl"}})
+    client.campaigns.set_content(campaign["id"], {"html": "<p>Hi</p>"})
+    checklist = client.campaigns.get_send_checklist(campaign["id"])
+    assert checklist["is_ready"] is False
+    assert {item["type"] for item in checklist["items"]} <= {"success", "warning", "error"}
+    assert all(set(item) == {"type", "id", "heading", "details"} for item in checklist["items"])
+    with pytest.raises(ApiClientError) as raised:
+        client.campaigns.send(campaign["id"])
+    assert json.loads(raised.value.text)["detail"] == "Your Campaign is not ready to send."

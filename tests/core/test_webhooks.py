@@ -274,7 +274,8 @@ class TestStandinDeliveries:
         campaign = mailchimp.create_campaign({
             "type": "regular", "recipients": {"list_id": LIST_ID},
             "settings": {"subject_line": "Autumn offer", "from_name": "Acme", "reply_to": "news@acme-demo.pl"}})
-        mailchimp.set_campaign_content(campaign.id, {"html": "<p>Hi</p>"})
+        mailchimp.set_campaign_content(campaign.id, {"html": "<p>Hi</p>"
+            "<p><a href='*|UNSUB|*'>Unsubscribe</a> *|LIST:ADDRESSLINE|*</p>"})
         mailchimp.send_campaign(campaign.id)
         event = delivered(mailchimp)
         assert (event.type, event.campaign_id, event.subject, event.campaign_status, event.list_id) == (

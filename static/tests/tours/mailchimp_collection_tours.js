@@ -31,7 +31,7 @@ registry.category("web_tour.tours").add("mailchimp_sync_collection_campaign", {
         {
             content: "Write the email in Odoo",
             trigger: ".modal .o_field_html[name='body_html'] .odoo-editor-editable div.o-paragraph",
-            run: "editor Hello from the tour",
+            run: "editor Hello from the tour. Unsubscribe: *|UNSUB|* Our address: *|LIST:ADDRESSLINE|*",
         },
         {
             content: "Create the campaign in Mailchimp",
@@ -42,6 +42,10 @@ registry.category("web_tour.tours").add("mailchimp_sync_collection_campaign", {
             content: "Press Send…",
             trigger: ".modal button[name='action_check']",
             run: "click",
+        },
+        {
+            content: "Mailchimp's send checklist is shown: the footer is there, the campaign is ready",
+            trigger: ".modal div[name='checklist_html']:contains('ready to send'):contains('Unsubscribe link is set')",
         },
         {
             content: "The dialog says who receives it and who is excluded",
