@@ -496,11 +496,12 @@ class TestPrivacyLookup(MailchimpSyncCase):
 
     def test_no_model_of_the_add_on_holding_personal_data_is_left_out_of_the_hook(self):
         """A new model with an address, a number or a customer link must be named by its service's backend,
-        or Forget would leave it behind."""
+        or Forget would leave it behind. A database view (``_auto = False``) stores nothing of its own: what it
+        shows is erased in the tables it reads."""
         hooked = set(self.env["mailchimp.backend"]._personal_data_model_names())
         for model_name in self.env:
             model = self.env[model_name]
-            if not model_name.startswith("mailchimp.") or model._transient or model._abstract:
+            if not model_name.startswith("mailchimp.") or model._transient or model._abstract or not model._auto:
                 continue
             personal = [name for name, field in model._fields.items() if field.store and (
                 name in ("email", "email_normalized", "phone")
