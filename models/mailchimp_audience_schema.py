@@ -160,8 +160,8 @@ class MailchimpAudience(models.Model):
         """
         self.ensure_one()
         # every tag, archived too: a company's customer tags are a few dozen, and the mapping is company-dependent
-        tags = self.env["res.partner.category"].sudo().with_company(self.company_id).with_context(
-            active_test=False).search([])  # pylint: disable=no-search-all
+        Tag = self.env["res.partner.category"].sudo().with_company(self.company_id).with_context(active_test=False)
+        tags = Tag.search([])  # pylint: disable=no-search-all
         return {
             tag.id: tag.mailchimp_interest_id.mailchimp_id
             for tag in tags if tag.mailchimp_interest_id.audience_id == self and tag.mailchimp_interest_id.active
