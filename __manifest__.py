@@ -5,6 +5,9 @@
     "category": "Marketing/Email Marketing",
     "author": "mailchimp_sync maintainers",
     "license": "LGPL-3",
+    "website": "https://example.com/mailchimp_sync",
+    "maintainers": ["mailchimp-sync-maintainers"],
+    "development_status": "Beta",
     "depends": ["base", "mail", "contacts"],
     "external_dependencies": {
         "python": ["requests", "phonenumbers", "email_validator"],

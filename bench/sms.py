@@ -35,7 +35,8 @@ def prepare(env, members):
     account.write({"report_email": "bench@acme-example.com"})
     account._connect(Credentials.from_api_key(os.environ["BENCH_STANDIN_KEY"],
                                               base_url=os.environ["BENCH_STANDIN_URL"] + "/3.0"))
-    env["mailchimp.sms.account"]._for_company(create=True)._connect(SmsCredentials.from_token(os.environ["BENCH_SMS_TOKEN"], base_url=os.environ["BENCH_SMS_URL"]))
+    env["mailchimp.sms.account"]._for_company(create=True)._connect(
+        SmsCredentials.from_token(os.environ["BENCH_SMS_TOKEN"], base_url=os.environ["BENCH_SMS_URL"]))
     env.company.country_id = env.ref("base.pl")
     client = account._client()
     list_id = client.get_lists()[0]["id"]

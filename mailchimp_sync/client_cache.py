@@ -8,7 +8,8 @@ middle of a request with it; its connections close when it is garbage-collected.
 from __future__ import annotations
 
 import threading
-from typing import Any, Callable, Hashable
+from collections.abc import Callable, Hashable
+from typing import Any
 
 
 class ClientCache:

@@ -34,6 +34,7 @@ person waiting for a screen (the customer's panel, a dialog, a verify button)
 does not: :data:`INTERACTIVE_OPTIONS` give short timeouts, one quick retry, and
 a ``budget`` that bounds each call, retries included.
 """
+import contextlib
 import email.utils
 import logging
 import random
@@ -327,10 +328,8 @@ def parse_retry_after(value, now=None):
     """Seconds from a ``Retry-After`` header (delay in seconds or HTTP date), None if absent or unreadable."""
     if value is None:
         return None
-    try:
+    with contextlib.suppress(ValueError):  # not a number of seconds: an HTTP date, or unreadable
         return max(float(value), 0.0)
-    except ValueError:
-        pass
     try:
         moment = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):

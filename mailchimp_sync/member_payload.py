@@ -84,12 +84,11 @@ import phonenumbers
 
 from .const import DEFAULT_TEXT_SIZE, STATUS_SUBSCRIBED, STATUS_UNSUBSCRIBED
 from .datatypes import AudienceSchema, BuiltMember, PartnerData, PayloadWarning  # also re-exported for callers
-
-PHONE_CACHE_SIZE = 131072  # about 30 MB at most
 from .eligibility import check_eligibility, email_key, sync_email
 from .field_merges import field_merge_values
 from .representatives import render_representative_columns, truncate_to_size
 
+PHONE_CACHE_SIZE = 131072  # about 30 MB at most
 FNAME = "FNAME"
 LNAME = "LNAME"
 PHONE = "PHONE"

@@ -69,10 +69,11 @@ class MailchimpAccount(models.Model):
 
     @api.depends("api_key", "oauth_token", "auth_method", "oauth_dc")
     def _compute_credential_hint(self):
-        super()._compute_credential_hint()
+        result = super()._compute_credential_hint()
         for account in self.filtered(lambda account: account.auth_method == AUTH_OAUTH_APP and account.oauth_token):
             account.credential_hint = self.env._("token …%(end)s, data centre %(dc)s",
                                                  end=account.oauth_token[-4:], dc=account.oauth_dc)
+        return result
 
     # ------------------------------------------------------------ credentials
 

@@ -159,8 +159,9 @@ class MailchimpAudience(models.Model):
         The tag → group mapping is company-dependent: each company maps tags to its own account's groups.
         """
         self.ensure_one()
-        tags = self.env["res.partner.category"].sudo().with_company(self.company_id).with_context(
-            active_test=False).search([])
+        # every tag, archived too: a company's customer tags are a few dozen, and the mapping is company-dependent
+        Tag = self.env["res.partner.category"].sudo().with_company(self.company_id).with_context(active_test=False)
+        tags = Tag.search([])  # pylint: disable=no-search-all
         return {
             tag.id: tag.mailchimp_interest_id.mailchimp_id
             for tag in tags if tag.mailchimp_interest_id.audience_id == self and tag.mailchimp_interest_id.active
@@ -179,7 +180,7 @@ class MailchimpAudience(models.Model):
     @api.model
     def _map_demo_tags(self):
         """Demo: map the demo data's tags to the groups of the same name, as an admin would."""
-        for audience in self.search([]):
+        for audience in self.search([]):  # pylint: disable=no-search-all  # the demo's audiences
             interests = {interest.name: interest for interest in audience.interest_ids}
             tags = self.env["res.partner.category"].with_company(audience.company_id).search(
                 [("name", "in", list(interests))])

@@ -73,8 +73,10 @@ class MailchimpAudience(models.Model):
         Each audience's run ends by itself (a failure is its own, see :meth:`_sync_members`); the
         job reports its progress to Odoo's cron machinery after each audience.
         """
-        self.search([])._end_dead_runs()
-        audiences = self.search([]).filtered(lambda audience: audience.sync_requested or audience._mapped_tags())
+        # every audience: one row per Mailchimp list of the companies, a handful
+        audiences = self.search([])  # pylint: disable=no-search-all
+        audiences._end_dead_runs()
+        audiences = audiences.filtered(lambda audience: audience.sync_requested or audience._mapped_tags())
         for done, audience in enumerate(audiences, start=1):
             self.env["ir.cron"]._notify_progress(done=done - 1, remaining=len(audiences) - done + 1)
             requested_by = audience.sync_requested_by if audience.sync_requested else self.env["res.users"]

@@ -79,7 +79,7 @@ class MailchimpCampaign(models.Model):
         help="When the report was last read. Reports are refreshed for 30 days after sending, then frozen.")
     last_activity_seen = fields.Datetime(readonly=True, help="The latest open, click or bounce imported.")
     last_activity_import = fields.Datetime(readonly=True)
-    activity_ids = fields.One2many("mailchimp.campaign.activity", "campaign_id", string="Activity", readonly=True)
+    activity_ids = fields.One2many("mailchimp.campaign.activity", "campaign_id", readonly=True)
     recipient_ids = fields.One2many("mailchimp.campaign.recipient", "campaign_id", string="Recipients",
                                     readonly=True)
 

@@ -35,7 +35,7 @@ class MailchimpCollection(models.Model):
     name = fields.Char(string="Code", required=True, tracking=True,
                        help="Also the name of the collection's segment (tag) in Mailchimp.")
     description = fields.Char()
-    owner_id = fields.Many2one("res.users", string="Owner", required=True, default=lambda self: self.env.user,
+    owner_id = fields.Many2one("res.users", required=True, default=lambda self: self.env.user,
                                tracking=True)
     notes = fields.Html()
     shared = fields.Boolean(default=True, tracking=True,

@@ -28,7 +28,7 @@ class MailchimpConsent(models.Model):
     _rec_name = "state"
 
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True, index=True, ondelete="set null")
-    audience_id = fields.Many2one("mailchimp.audience", string="Audience", readonly=True, index=True,
+    audience_id = fields.Many2one("mailchimp.audience", readonly=True, index=True,
                                   ondelete="set null")
     company_id = fields.Many2one("res.company", readonly=True, index=True,
                                  default=lambda self: self.env.company)

@@ -168,9 +168,10 @@ class MailchimpRemoteOperation(models.Model):
 
     def _end(self, state, message):
         """A finished erasure forgets the address too (it was needed only while the operation was open)."""
-        super()._end(state, message)
+        result = super()._end(state, message)
         if state == DONE and self.kind == PERMANENT_DELETE:
             self.write({"email": False})
+        return result
 
     # ------------------------------------------------------------ the person's other operations
 

@@ -79,7 +79,7 @@ class MailchimpListDefaults(models.AbstractModel):
         for key, reason in found:
             label = self._list_default_labels([key])[0]
             lines.append(f"• {label}: {reasons[reason]}")
-        raise UserError(f"{intro}\n" + "\n".join(lines))
+        raise UserError("\n".join([intro, *lines]))
 
     @api.model
     def _list_refusal_message(self, error):

@@ -14,7 +14,7 @@ class MailchimpRemoteOperation(models.Model):
     _inherit = "mailchimp.remote.operation"
 
     summary = fields.Char(compute="_compute_summary", string="Operation")
-    what = fields.Char(compute="_compute_what", string="What",
+    what = fields.Char(compute="_compute_what",
                        help="The change asked for, in a few words: the box ticked or unticked, the segment, "
                             "the number.")
 

@@ -34,13 +34,14 @@ class ResConfigSettings(models.TransientModel):
 
     def set_values(self):
         """Saving is refused while the company's connected account has no report email: no run would start."""
-        super().set_values()
+        result = super().set_values()
         account = self.sudo().mailchimp_account_id
         if account.is_connected and not account.report_email:
             raise ValidationError(self.env._(
                 "Type the sync report email (Settings → Mailchimp → Sync report) before saving: %(company)s is "
                 "connected to Mailchimp and every sync run sends its report there; without it no sync runs.",
                 company=self.company_id.display_name))
+        return result
 
     def action_mailchimp_connect(self):
         return self.mailchimp_account_id.action_open_connect_wizard()

@@ -19,10 +19,12 @@ Environment variables understood here:
                    then the newest ``/usr/lib/postgresql/*/bin``).
 ``PG_OS_USER``     System user to run PostgreSQL as when we are root (default ``postgres``).
 """
+import ast
 import contextlib
 import glob
 import hashlib
 import importlib.util
+import json
 import os
 import pwd
 import re
@@ -139,6 +141,94 @@ def find_odoo():
             paths.append(pkg.parent / "addons")  # a source tree that is on sys.path
         return Odoo(python, [python, "-m", "odoo"], paths, version, str(pkg))
     return None
+
+
+#: Odoo's requirement (distribution name, lower case) → the module it installs, where they differ
+IMPORT_NAMES = {
+    "babel": "babel", "jinja2": "jinja2", "libsass": "sass", "lxml-html-clean": "lxml_html_clean",
+    "markupsafe": "markupsafe", "pillow": "PIL", "psycopg2-binary": "psycopg2", "pyopenssl": "OpenSSL",
+    "pyserial": "serial", "python-dateutil": "dateutil", "python-ldap": "ldap", "python-stdnum": "stdnum",
+    "pypdf2": "PyPDF2", "pyusb": "usb", "werkzeug": "werkzeug", "xlsxwriter": "xlsxwriter",
+    "websocket-client": "websocket",
+}
+MIN_PYTHON = (3, 10)  # odoo/release.py MIN_PY_VERSION of Odoo 18
+
+# Runs in the interpreter that will run Odoo: its version, and the requirements whose marker applies to it
+# and which it can import neither as a module nor find as an installed distribution.
+INTERPRETER_PROBE = """
+import importlib.metadata, importlib.util, json, sys
+try:
+    from packaging.markers import Marker
+except ImportError:
+    from pip._vendor.packaging.markers import Marker
+missing = []
+for dist, module, marker in json.loads(sys.argv[1]):
+    if marker and not Marker(marker).evaluate():
+        continue
+    try:
+        found = importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        found = False
+    if not found:
+        try:
+            importlib.metadata.distribution(dist)
+        except importlib.metadata.PackageNotFoundError:
+            missing.append(module)
+print(json.dumps({"version": list(sys.version_info[:3]), "missing": sorted(set(missing))}))
+"""
+
+
+def odoo_requirements(odoo):
+    """``(distribution, module, marker)`` of what Odoo needs, as tools/odoo_deps.py installs it, and the add-on's
+    external dependencies; empty without a requirements.txt (an installed ``odoo`` package: pip checked it)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import odoo_deps  # a tool beside this one, needed only here
+
+    requirements = Path(odoo.location) / "requirements.txt"
+    lines = odoo_deps.recipe(requirements.read_text(encoding="utf-8")).splitlines() if requirements.is_file() else []
+    lines = [line for line in lines if line.strip() not in odoo_deps.EXTRA]  # the tours' extra: optional
+    manifest = ast.literal_eval((addon_dir() / "__manifest__.py").read_text(encoding="utf-8"))
+    lines += manifest.get("external_dependencies", {}).get("python", [])
+    found = []
+    for line in lines:
+        match = odoo_deps.REQUIREMENT.match(line.split("#", 1)[0].strip())
+        if not match:
+            continue
+        dist = match["name"].lower()
+        marker = match["rest"].split(";", 1)[1].strip() if ";" in match["rest"] else ""
+        found.append((dist, IMPORT_NAMES.get(dist, dist.replace("-", "_")), marker))
+    return found
+
+
+def check_interpreter(odoo, probe_python=None):
+    """Raise DevEnvError naming, in one sentence, what the interpreter that runs Odoo lacks (an old Python,
+    modules Odoo or the add-on import); nothing when it has it all. Runs before anything is started."""
+    python = probe_python or odoo.python
+    env = dict(os.environ)
+    if odoo.pythonpath:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [odoo.pythonpath, env.get("PYTHONPATH")]))
+    try:
+        proc = subprocess.run([python, "-c", INTERPRETER_PROBE, json.dumps(odoo_requirements(odoo))], env=env,
+                              capture_output=True, text=True, check=False, timeout=120)
+    except OSError as exc:
+        raise DevEnvError(f"cannot run the Python for Odoo ({python}): {exc}") from None
+    if proc.returncode:
+        raise DevEnvError(f"the Python for Odoo ({python}) failed to start: "
+                          f"{(proc.stderr.strip().splitlines() or ['no output'])[-1]}")
+    answer = json.loads(proc.stdout.strip().splitlines()[-1])
+    version = tuple(answer["version"])
+    problems = []
+    if version < MIN_PYTHON:
+        problems.append(f"is Python {'.'.join(map(str, version))} and Odoo {ODOO_MAJOR} needs "
+                        f"{'.'.join(map(str, MIN_PYTHON))} or newer")
+    if answer["missing"]:
+        problems.append(f"cannot import {', '.join(answer['missing'])}")
+    if problems:
+        fix = (f"{python} tools/odoo_deps.py {odoo.location}" if Path(odoo.location, "requirements.txt").is_file()
+               else f"{python} -m pip install <the missing packages>")
+        fix = f"install what is missing with {fix} (README, Prerequisites)" if answer["missing"] else "use a newer one"
+        raise DevEnvError(f"the Python for Odoo ({python}) {' and '.join(problems)}: {fix}, "
+                          "or point ODOO_PYTHON at a Python that has it all.")
 
 
 def browser_env(env=None):
@@ -544,6 +634,11 @@ def fallback_pg_dir():
 
 def main_guard(fn):
     """Run ``fn`` turning DevEnvError into one message and Ctrl-C into exit 130."""
+    if sys.version_info < MIN_PYTHON:
+        print(f"error: {sys.executable} is Python {sys.version.split()[0]}: the tools need Python "
+              f"{'.'.join(map(str, MIN_PYTHON))} or newer (Python 3.11 on Debian 12: apt-get install python3).",
+              file=sys.stderr, flush=True)
+        return 2
     try:
         with stop_on_signals():
             return fn()

@@ -17,6 +17,16 @@ with those three lines changed, plus what Odoo's browser tests need and the file
                    it, and skips every tour with a warning when it is missing.
 =================  ==========================================================================
 
+The versions come from ``tools/odoo-constraints.txt`` (passed to pip as ``PIP_CONSTRAINT``, so
+that it holds in pip's build environments too): every package, Odoo's dependencies' dependencies
+included, at the version that installed together in a fresh Python 3.11 venv; its lines apply to
+Python 3.11 only. It also caps ``setuptools`` below 70 for the packages built from source.
+
+``--unchanged`` installs Odoo's ``requirements.txt`` as it is, building ``psycopg2``,
+``python-ldap`` and ``cbor2==5.4.2`` from source: it needs ``build-essential python3-dev
+libpq-dev libldap2-dev libsasl2-dev`` (Debian packages) and the setuptools cap above, which
+cbor2 5.4.2's build needs (``pkg_resources``).
+
 Usage: ``tools/odoo_deps.py [ODOO_PATH]`` (default ``$ODOO_PATH``, else ``../shared/odoo18``
 beside the repository). ``--print`` writes the changed requirements to stdout instead of
 installing them.
@@ -31,6 +41,7 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_ODOO = REPO_ROOT.parent / "shared" / "odoo18"
+CONSTRAINTS = Path(__file__).resolve().parent / "odoo-constraints.txt"
 
 #: requirement name → what replaces its line: a new name (same version and marker), a
 #: ``(name, version)`` pair, or None to leave the line out.
@@ -61,24 +72,45 @@ def recipe(requirements_text):
     return "\n".join([*lines, *EXTRA]) + "\n"
 
 
+def constraints(text, unchanged=False):
+    """``tools/odoo-constraints.txt``; for ``--unchanged``, without the pins of what :data:`REPLACEMENTS`
+    changes (Odoo's own pins of cbor2 and psycopg2 hold then)."""
+    if not unchanged:
+        return text
+    changed = set(REPLACEMENTS)
+    changed |= {value if isinstance(value, str) else value[0] for value in REPLACEMENTS.values() if value}
+    kept = [line for line in text.splitlines()
+            if not (REQUIREMENT.match(line.strip()) and REQUIREMENT.match(line.strip())["name"].lower() in changed)]
+    return "\n".join(kept) + "\n"
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("odoo_path", nargs="?", default=os.environ.get("ODOO_PATH") or str(DEFAULT_ODOO))
     parser.add_argument("--print", action="store_true", help="print the changed requirements, install nothing")
+    parser.add_argument("--unchanged", action="store_true",
+                        help="Odoo's requirements as they are (builds psycopg2, python-ldap, cbor2: system headers)")
     args = parser.parse_args(argv)
     requirements = Path(args.odoo_path) / "requirements.txt"
     if not requirements.is_file():
         sys.exit(f"tools/odoo_deps.py: no Odoo requirements.txt at {requirements}")
-    text = recipe(requirements.read_text(encoding="utf-8"))
+    original = requirements.read_text(encoding="utf-8")
+    text = original if args.unchanged else recipe(original)
     if args.print:
         sys.stdout.write(text)
         return 0
-    with tempfile.NamedTemporaryFile("w", suffix="-odoo-requirements.txt", encoding="utf-8") as fixed:
+    with tempfile.NamedTemporaryFile("w", suffix="-odoo-requirements.txt", encoding="utf-8") as fixed, \
+            tempfile.NamedTemporaryFile("w", suffix="-odoo-constraints.txt", encoding="utf-8") as pins:
         fixed.write(text)
         fixed.flush()
+        pins.write(constraints(CONSTRAINTS.read_text(encoding="utf-8"), args.unchanged))
+        pins.flush()
+        env = {**os.environ, "PIP_CONSTRAINT": pins.name}
         cmd = [sys.executable, "-m", "pip", "install", "-q", "--disable-pip-version-check", "-r", fixed.name]
-        print(f"== {' '.join(cmd[:-1])} <{requirements} with tools/odoo_deps.py's changes>", flush=True)
-        return subprocess.run(cmd, check=False).returncode
+        changes = "as it is" if args.unchanged else "with tools/odoo_deps.py's changes"
+        print(f"== PIP_CONSTRAINT={CONSTRAINTS.relative_to(REPO_ROOT)} {' '.join(cmd[:-1])} <{requirements} {changes}>",
+              flush=True)
+        return subprocess.run(cmd, check=False, env=env).returncode
 
 
 if __name__ == "__main__":

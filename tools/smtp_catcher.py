@@ -54,7 +54,7 @@ class SaveToFiles:
 
     def save(self, content, mail_from, rcpt_tos):
         envelope = (f"X-Envelope-From: <{mail_from or ''}>\r\n"
-                    f"X-Envelope-To: {', '.join(f'<{r}>' for r in rcpt_tos)}\r\n").encode("utf-8")
+                    f"X-Envelope-To: {', '.join(f'<{r}>' for r in rcpt_tos)}\r\n").encode()
         stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
         base = f"{stamp}-{subject_slug(content)}"
         with self._lock:

@@ -43,3 +43,13 @@ def test_the_shared_odoo_tree_gets_no_line_that_builds_from_source():
     assert {"psycopg2-binary", "websocket-client", "cbor2"} <= names
     assert not {"psycopg2", "python-ldap"} & names
     assert "cbor2==5.4.2" not in text
+
+
+def test_the_constraints_pin_what_the_recipe_installs_and_let_the_unchanged_file_pin_its_own():
+    text = odoo_deps.CONSTRAINTS.read_text(encoding="utf-8")
+    assert "setuptools<70" in text.splitlines()
+    assert 'cbor2==5.6.2 ; python_version == "3.11"' in text
+    unchanged = odoo_deps.constraints(text, unchanged=True)
+    assert "setuptools<70" in unchanged.splitlines()
+    assert not [line for line in unchanged.splitlines() if line.startswith(("cbor2", "psycopg2"))]
+    assert 'lxml==4.9.3 ; python_version == "3.11"' in unchanged
