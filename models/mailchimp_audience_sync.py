@@ -29,6 +29,10 @@ SYNC_LANE_CRONS = ("mailchimp_sync.ir_cron_mailchimp_sync_lane_2", "mailchimp_sy
                    "mailchimp_sync.ir_cron_mailchimp_sync_lane_4")
 
 
+class ConnectionsBusy(UserError):
+    """Other runs kept every connection slot of the account (see :meth:`MailchimpAudience._connection_lease`)."""
+
+
 class MailchimpAudience(models.Model):
     _inherit = "mailchimp.audience"
 
@@ -190,6 +194,9 @@ class MailchimpAudience(models.Model):
                 self._run_sync(run, partner_ids)
                 commit_if_allowed(self.env)
             return {"state": "done"}
+        except ConnectionsBusy as error:
+            _logger.warning("Mailchimp sync of %s not made: %s", self.name, error)
+            return {"state": "failed", "message": str(error)}
         except MailchimpError as error:
             _logger.warning("Mailchimp sync of %s failed: %s", self.name, error)
             reconnect = self.account_id._flag_refused_credentials(error)
@@ -319,7 +326,7 @@ class MailchimpAudience(models.Model):
                 break
             self._release_slots(held)
             if time.monotonic() >= deadline:
-                raise UserError(self.env._(
+                raise ConnectionsBusy(self.env._(
                     "Mailchimp's connections for this account stayed in use by other sync runs; the next run "
                     "continues."))
             time.sleep(SLOT_POLL_SECONDS)

@@ -528,7 +528,7 @@ class MailchimpAudience(models.Model):
         Their author is the user who acted (the dialog's), else OdooBot: the change came from Mailchimp,
         not from whoever's request happened to carry it (a webhook's is the public user).
         """
-        author_id = author.partner_id.id if author else self.env.ref("base.partner_root").id
+        author_id = author.partner_id.id if author else self.env["ir.model.data"]._xmlid_to_res_id("base.partner_root")
         if noted_on:
             notes = [pair for partner, body in notes
                      for pair in ([(partner, body)] if partner == noted_on else [(partner, body), (noted_on, body)])]
