@@ -6,8 +6,8 @@ several audiences at once (one per cron worker, :data:`SYNC_LANES` at most), and
 each run keeps batch calls open in threads while its own thread makes single
 calls (a member read before a re-subscription, a rename, an archive). So:
 
-* an account's runs lease their connections from :data:`RUN_SLOTS` slots held in
-  PostgreSQL (``mailchimp_audience_sync.py``: one advisory lock per slot, so the
+* the runs of an API key (of every account using it) lease their connections from
+  :data:`RUN_SLOTS` slots held in PostgreSQL (``mailchimp_audience_sync.py``: one advisory lock per slot, so the
   count holds across threads and processes, and a dead worker's slots are freed
   with its connection); a run's lease counts its own thread too;
 * :data:`RESERVED` connections stay for the one-off calls outside the runs (the

@@ -4,6 +4,7 @@ The work of a run is :class:`~.sync_engine.AudienceSync`'s; the decisions are th
 """
 import logging
 import time
+import zlib
 from contextlib import contextmanager
 
 from odoo import api, fields, models, tools
@@ -20,7 +21,8 @@ _logger = logging.getLogger(__name__)
 
 # Key space of our PostgreSQL advisory locks (one lock per audience: one run at a time).
 SYNC_LOCK_CLASS = 0x6D63
-# ... and of the connection slots an account's runs lease (``mailchimp_sync.connections``): key account * 16 + slot.
+# ... and of the connection slots the runs of an API key lease (``mailchimp_sync.connections``): one bigint lock
+# per slot, (class, the key's CRC-32, slot number) packed (PostgreSQL keeps bigint and (int, int) locks apart).
 CONNECTION_SLOT_CLASS = 0x6D64
 SLOT_WAIT_SECONDS = 600  # a run waits this long at most for its account's connection slots
 SLOT_POLL_SECONDS = 0.5
@@ -306,22 +308,21 @@ class MailchimpAudience(models.Model):
 
     @contextmanager
     def _connection_lease(self):
-        """The account's connection slots this run may use (``mailchimp_sync.connections``), held until the run
+        """The API key's connection slots this run may use (``mailchimp_sync.connections``), held until the run
         ends: yields how many. Each slot is a PostgreSQL advisory lock, so the runs of every worker, thread or
         process, count together, and a dead worker's slots are freed with its connection. Waits (at most
         :data:`SLOT_WAIT_SECONDS`) while other runs hold them all."""
         wanted = run_lease(self.account_id.max_in_flight, tools.config.get("max_cron_threads"))
-        account_key = self.account_id.id * 16
         deadline = time.monotonic() + SLOT_WAIT_SECONDS
         cr = self.env.cr
         while True:
             held = []
-            for slot in range(RUN_SLOTS):
+            for key in self._connection_slot_keys():
                 if len(held) == wanted:
                     break
-                cr.execute("SELECT pg_try_advisory_lock(%s, %s)", (CONNECTION_SLOT_CLASS, account_key + slot))
+                cr.execute("SELECT pg_try_advisory_lock(%s)", (key,))
                 if cr.fetchone()[0]:
-                    held.append(account_key + slot)
+                    held.append(key)
             if len(held) >= MIN_LEASE:
                 break
             self._release_slots(held)
@@ -336,9 +337,17 @@ class MailchimpAudience(models.Model):
             self._usable_transaction()
             self._release_slots(held)
 
+    def _connection_slot_keys(self):
+        """The advisory lock keys of the connection slots of the audience's API key (or OAuth token): accounts
+        sharing a key (several companies, one Mailchimp account) share its 10 connections."""
+        with self.env["mailchimp.backend"]._user_errors():
+            secret = self.account_id._credentials().secret
+        base = (CONNECTION_SLOT_CLASS << 36) | (zlib.crc32(secret.encode("utf-8")) << 4)
+        return [base | slot for slot in range(RUN_SLOTS)]
+
     def _release_slots(self, keys):
         for key in keys:
-            self.env.cr.execute("SELECT pg_advisory_unlock(%s, %s)", (CONNECTION_SLOT_CLASS, key))
+            self.env.cr.execute("SELECT pg_advisory_unlock(%s)", (key,))
 
     def _run_sync(self, run, partner_ids=None):
         with self._connection_lease() as slots:

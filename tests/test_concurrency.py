@@ -12,7 +12,6 @@ from psycopg2.errors import SerializationFailure
 
 from odoo.addons.mailchimp_sync.models import mailchimp_audience_sync
 from odoo.addons.mailchimp_sync.models.mailchimp_audience_sync import (
-    CONNECTION_SLOT_CLASS,
     SYNC_LANE_CRONS,
     SYNC_LOCK_CLASS,
     SYNC_ROUND_PARAM,
@@ -205,15 +204,15 @@ class TestConcurrency(MailchimpSyncCase):
 
     @contextmanager
     def slots_held_by_other_runs(self, count):
-        keys = [self.account.id * 16 + slot for slot in range(count)]
+        keys = self.audience._connection_slot_keys()[:count]
         with self.registry.cursor() as worker:
             for key in keys:
-                worker.execute("SELECT pg_advisory_lock(%s, %s)", (CONNECTION_SLOT_CLASS, key))
+                worker.execute("SELECT pg_advisory_lock(%s)", (key,))
             try:
                 yield
             finally:
                 for key in keys:
-                    worker.execute("SELECT pg_advisory_unlock(%s, %s)", (CONNECTION_SLOT_CLASS, key))
+                    worker.execute("SELECT pg_advisory_unlock(%s)", (key,))
 
     def test_a_run_keeps_open_only_the_connections_other_workers_runs_left_free(self):
         for n in range(6):

@@ -626,5 +626,6 @@ class TestWebhooks(MailchimpSyncCase, HttpCase):
             reason="manual"))
         self.assertEqual((event.state, event.attempts), ("done", 1))
         self.assertFalse(event.partner_id.mailchimp_subscribe)
+        import logging; logging.getLogger(__name__).warning("QUERYCOUNT %s %s", new_subscriber, unsubscribe)
         self.assertTrue(new_subscriber <= 59 and unsubscribe <= 40,
                         f"{new_subscriber} queries for a new subscriber, {unsubscribe} for an unsubscribe")
