@@ -615,9 +615,11 @@ class TestWebhooks(MailchimpSyncCase, HttpCase):
         return event, self.env.cr.sql_log_count - before
 
     def test_one_delivery_applied_alone_costs_a_bounded_number_of_queries(self):
-        # A guard, not a timing: bench/run --inbound prints the production figure (its commits clear the
-        # cache, here they are savepoints that keep it). The bounds are what a delivery costs now; more means
-        # a query per delivery crept in (a lookup in a loop, a recompute, a commit too many).
+        # A guard, not a timing: bench/run --inbound prints the production figure (34.5 queries a delivery on
+        # average; its commits clear the cache, here they are savepoints that keep it, and this audience has
+        # mapped groups to read). The bounds are what a delivery costs now (59: a new customer with its member,
+        # note and consent; 35: an unsubscribe of a known one); more means a query per delivery crept in (a
+        # lookup in a loop, a recompute, a commit too many).
         event, new_subscriber = self.delivery_queries(self.event_pairs(
             "subscribe", "alone.new@acme-example.com", **{"merges][FNAME": "Alone"}))
         self.assertEqual(event.state, "done")
@@ -626,6 +628,5 @@ class TestWebhooks(MailchimpSyncCase, HttpCase):
             reason="manual"))
         self.assertEqual((event.state, event.attempts), ("done", 1))
         self.assertFalse(event.partner_id.mailchimp_subscribe)
-        import logging; logging.getLogger(__name__).warning("QUERYCOUNT %s %s", new_subscriber, unsubscribe)
-        self.assertTrue(new_subscriber <= 59 and unsubscribe <= 40,
+        self.assertTrue(new_subscriber <= 59 and unsubscribe <= 35,
                         f"{new_subscriber} queries for a new subscriber, {unsubscribe} for an unsubscribe")
