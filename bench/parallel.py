@@ -2,6 +2,7 @@
 """Parallel sync benchmark: several audiences synced at once by Odoo's cron workers.
 
     ODOO_PATH=/path/to/odoo18 bench/parallel.py [--audiences 4] [--customers 25000] [--threads 1 2]
+                                                [--latency SECONDS]
 
 Starts a throwaway PostgreSQL cluster and the Mailchimp stand-in in its own
 process, installs the module without demo data and prepares (in ``odoo-bin
@@ -99,12 +100,16 @@ def main():
     parser.add_argument("--customers", type=int, default=25000, help="customers per audience (default 25000)")
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2], help="cron threads to measure (1 2)")
     parser.add_argument("--max-minutes", type=float, default=30, help="give up on a measurement after this long")
+    parser.add_argument("--latency", type=float, default=0.0, metavar="SECONDS",
+                        help="the stand-in answers each batch-subscribe call after this delay (default 0), so that "
+                             "calls overlap as over the internet")
     options = parser.parse_args()
     odoo = devenv.find_odoo()
     if odoo is None:
         devenv.say("No Odoo 18 found: point bench/parallel.py at one with ODOO_PATH=/path/to/odoo18")
         return 1
-    results = {"audiences": options.audiences, "customers_per_audience": options.customers}
+    results = {"audiences": options.audiences, "customers_per_audience": options.customers,
+               "latency": options.latency}
     with tempfile.TemporaryDirectory(prefix="mcs-parallel-") as tmp, \
             devenv.PostgresCluster() as cluster, devenv.addons_link() as link_dir:
         tmp = Path(tmp)
@@ -152,6 +157,10 @@ def main():
                     cr.execute("UPDATE ir_cron SET nextcall = now() AT TIME ZONE 'UTC' - interval '1 minute' "
                                "WHERE id = %s", (prepared["sync_cron_id"],))
                 requests.delete(f"{standin_url}/_standin/connections", timeout=10)
+                requests.delete(f"{standin_url}/_standin/faults", timeout=10)
+                if options.latency:
+                    requests.post(f"{standin_url}/_standin/faults", timeout=10, json={
+                        "delay": options.latency, "times": None, "method": "POST", "path_contains": "/lists/"})
                 say(f"syncing on {threads} cron thread(s)")
                 log = tmp / f"odoo-{threads}.log"
                 server = devenv.spawn(odoo_args("--workers", "2", "--max-cron-threads", str(threads),
