@@ -615,7 +615,7 @@ class TestWebhooks(MailchimpSyncCase, HttpCase):
         return event, self.env.cr.sql_log_count - before
 
     def test_one_delivery_applied_alone_costs_a_bounded_number_of_queries(self):
-        # A guard, not a timing: bench/run --inbound prints the production figure (34.5 queries a delivery on
+        # A guard, not a timing: bench/run --inbound prints the production figure (33.5 queries a delivery on
         # average; its commits clear the cache, here they are savepoints that keep it, and this audience has
         # mapped groups to read). The bounds are what a delivery costs now (59: a new customer with its member,
         # note and consent; 35: an unsubscribe of a known one); more means a query per delivery crept in (a
