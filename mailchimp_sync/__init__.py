@@ -14,6 +14,7 @@ Talking to the services
 * ``serwersms``: the SerwerSMS.pl client, its credentials and errors.
 * ``campaign_monitor``: the Campaign Monitor client, its credentials and errors.
 * ``client_cache``: the shared clients, one per key (database, model, record) and credentials, thread-safe.
+* ``connections``: Mailchimp's 10 connections per key shared by the sync runs of several cron workers.
 
 Shared vocabulary
 

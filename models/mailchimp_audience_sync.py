@@ -3,13 +3,16 @@
 The work of a run is :class:`~.sync_engine.AudienceSync`'s; the decisions are the core's.
 """
 import logging
+import time
+import zlib
 from contextlib import contextmanager
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from psycopg2.extensions import TRANSACTION_STATUS_INERROR
 
+from ..mailchimp_sync.connections import MIN_LEASE, RUN_SLOTS, batch_calls, run_lease
 from ..mailchimp_sync.errors import MailchimpError
 from .mailchimp_transaction import commit_if_allowed, commit_retrying, describe_failure, undo_since_commit
 from .sync_engine import AudienceSync
@@ -18,6 +21,18 @@ _logger = logging.getLogger(__name__)
 
 # Key space of our PostgreSQL advisory locks (one lock per audience: one run at a time).
 SYNC_LOCK_CLASS = 0x6D63
+# ... and of the connection slots the runs of an API key lease (``mailchimp_sync.connections``): one bigint lock
+# per slot, (class, the key's CRC-32, slot number) packed (PostgreSQL keeps bigint and (int, int) locks apart).
+CONNECTION_SLOT_CLASS = 0x6D64
+SLOT_WAIT_SECONDS = 600  # a run waits this long at most for its account's connection slots
+SLOT_POLL_SECONDS = 0.5
+SYNC_ROUND_PARAM = "mailchimp_sync.sync_round_start"  # the last run's id when the first lane began the round
+SYNC_LANE_CRONS = ("mailchimp_sync.ir_cron_mailchimp_sync_lane_2", "mailchimp_sync.ir_cron_mailchimp_sync_lane_3",
+                   "mailchimp_sync.ir_cron_mailchimp_sync_lane_4")
+
+
+class ConnectionsBusy(UserError):
+    """Other runs kept every connection slot of the account (see :meth:`MailchimpAudience._connection_lease`)."""
 
 
 class MailchimpAudience(models.Model):
@@ -67,26 +82,78 @@ class MailchimpAudience(models.Model):
 
     @api.model
     def _cron_sync(self):
-        """Scheduled job: end the runs no worker holds any more, then sync the requested audiences and those with
-        mapped groups, one after the other.
+        """Scheduled job (the first lane): end the runs no worker holds any more, begin a round, wake up the
+        other lanes and sync, with them, the audiences due in it (see :meth:`_sync_due_audiences`)."""
+        self._all_audiences()._end_dead_runs()
+        last_run = self.env["mailchimp.sync.run"].sudo().search([], order="id desc", limit=1)
+        round_start = last_run.id or 0
+        self.env["ir.config_parameter"].sudo().set_param(SYNC_ROUND_PARAM, str(round_start))
+        commit_if_allowed(self.env)
+        due = self._all_audiences()._due_in_round(round_start)
+        for lane in self._sync_lanes()[:max(0, len(due) - 1)]:
+            lane._trigger()
+        self._sync_due_audiences(round_start)
 
-        Each audience's run ends by itself (a failure is its own, see :meth:`_sync_members`); the
-        job reports its progress to Odoo's cron machinery after each audience.
+    @api.model
+    def _all_audiences(self):
+        """Every audience: one row per Mailchimp list of the companies, a handful."""
+        return self.search([])  # pylint: disable=no-search-all
+
+    @api.model
+    def _cron_sync_lane(self):
+        """Scheduled job (another lane): sync the audiences of the current round the other lanes have not taken."""
+        self._sync_due_audiences(int(self.env["ir.config_parameter"].sudo().get_param(SYNC_ROUND_PARAM) or 0))
+
+    def _sync_lanes(self):
+        """The lanes besides the first one (cron jobs: Odoo runs each in one cron worker at a time)."""
+        return [lane for lane in (self.env.ref(xmlid, raise_if_not_found=False) for xmlid in SYNC_LANE_CRONS)
+                if lane and lane.active]
+
+    @api.model
+    def _sync_due_audiences(self, round_start):
+        """Sync, one after the other, the audiences due in the round ``round_start`` that no other lane
+        has taken: several lanes, in several cron workers, sync several audiences at once, never one twice.
+
+        An audience is taken with its sync lock (:meth:`_sync_lock`, a PostgreSQL advisory lock: another
+        worker's lane skips it), then checked again in a new transaction (a lane that read the audiences
+        before another one's run was committed would otherwise run it a second time). The job reports its
+        progress to Odoo's cron machinery after each audience.
         """
-        # every audience: one row per Mailchimp list of the companies, a handful
-        audiences = self.search([])  # pylint: disable=no-search-all
-        audiences._end_dead_runs()
-        audiences = audiences.filtered(lambda audience: audience.sync_requested or audience._mapped_tags())
-        for done, audience in enumerate(audiences, start=1):
-            self.env["ir.cron"]._notify_progress(done=done - 1, remaining=len(audiences) - done + 1)
+        tried = set()
+        while audience := self._take_due_audience(round_start, tried):
+            tried.add(audience.id)
+            remaining = len(self._all_audiences()._due_in_round(round_start))
+            self.env["ir.cron"]._notify_progress(done=len(tried) - 1, remaining=remaining)
             requested_by = audience.sync_requested_by if audience.sync_requested else self.env["res.users"]
             try:
-                audience._sync_members(trigger="manual" if audience.sync_requested else "cron",
-                                       user=requested_by)
+                audience._sync_members(trigger="manual" if audience.sync_requested else "cron", user=requested_by)
             except UserError as error:  # refused before it started: the request stays for the next round
                 _logger.warning("Mailchimp sync of %s not run: %s", audience.name, error)
-                continue
-        self.env["ir.cron"]._notify_progress(done=len(audiences), remaining=0)
+            finally:
+                audience._sync_unlock()
+        self.env["ir.cron"]._notify_progress(done=len(tried), remaining=0)
+
+    @api.model
+    def _take_due_audience(self, round_start, tried):
+        """The next audience due that no worker syncs now, its sync lock held (None when there is none)."""
+        for audience in self.search([("id", "not in", list(tried))])._due_in_round(round_start):
+            if not audience._sync_try_lock():
+                continue  # another lane syncs it now
+            commit_if_allowed(self.env)  # a new snapshot: a run committed meanwhile is seen
+            self.env.invalidate_all()
+            if audience._due_in_round(round_start):
+                return audience
+            audience._sync_unlock()
+        return None
+
+    def _due_in_round(self, round_start):
+        """The audiences due in the round ``round_start`` (the last run's id when it began): asked for
+        (“Sync now”), or with mapped groups and no run of the whole audience started since."""
+        synced = set(self.env["mailchimp.sync.run"].sudo().search([
+            ("audience_id", "in", self.ids), ("whole_audience", "=", True), ("id", ">", round_start),
+        ]).audience_id.ids)
+        return self.filtered(lambda audience: audience.sync_requested or (
+            audience.id not in synced and audience._mapped_tags()))
 
     @api.depends("account_id.report_email")
     def _compute_sync_blocker(self):
@@ -134,6 +201,9 @@ class MailchimpAudience(models.Model):
                 self._run_sync(run, partner_ids)
                 commit_if_allowed(self.env)
             return {"state": "done"}
+        except ConnectionsBusy as error:
+            _logger.warning("Mailchimp sync of %s not made: %s", self.name, error)
+            return {"state": "failed", "message": str(error)}
         except MailchimpError as error:
             _logger.warning("Mailchimp sync of %s failed: %s", self.name, error)
             reconnect = self.account_id._flag_refused_credentials(error)
@@ -207,7 +277,8 @@ class MailchimpAudience(models.Model):
         """The run's row; a run of the whole audience answers “Sync now”."""
         if partner_ids is None and self.sync_requested:
             self.write({"sync_requested": False, "sync_requested_by": False})
-        return self.env["mailchimp.sync.run"].create({"audience_id": self.id, "trigger": trigger, "user_id": user.id})
+        return self.env["mailchimp.sync.run"].create({"audience_id": self.id, "trigger": trigger, "user_id": user.id,
+                                                      "whole_audience": partner_ids is None})
 
     @contextmanager
     def _sync_lock(self):
@@ -216,19 +287,75 @@ class MailchimpAudience(models.Model):
         A session lock (not a transaction one) because the run commits after
         every batch; it is released at the end, or by PostgreSQL if the worker dies.
         """
-        cr = self.env.cr
-        cr.execute("SELECT pg_try_advisory_lock(%s, %s)", (SYNC_LOCK_CLASS, self.id))
-        if not cr.fetchone()[0]:
+        if not self._sync_try_lock():
             raise UserError(self.env._("A sync of the audience %s is already running; try again when it ends.",
                                        self.name))
         try:
             yield
         finally:
-            if cr._cnx.info.transaction_status == TRANSACTION_STATUS_INERROR:
-                # e.g. a commit refused for a concurrent update: the transaction takes no command until
-                # undone, and what followed the last commit is lost anyway; the error itself goes on
-                undo_since_commit(self.env)
-            cr.execute("SELECT pg_advisory_unlock(%s, %s)", (SYNC_LOCK_CLASS, self.id))
+            self._sync_unlock()
+
+    def _sync_try_lock(self):
+        """Take the audience's sync lock (see :meth:`_sync_lock`; the same worker may take it again); False when
+        another worker holds it."""
+        self.env.cr.execute("SELECT pg_try_advisory_lock(%s, %s)", (SYNC_LOCK_CLASS, self.id))
+        return self.env.cr.fetchone()[0]
+
+    def _sync_unlock(self):
+        self._usable_transaction()
+        self.env.cr.execute("SELECT pg_advisory_unlock(%s, %s)", (SYNC_LOCK_CLASS, self.id))
+
+    def _usable_transaction(self):
+        if self.env.cr._cnx.info.transaction_status == TRANSACTION_STATUS_INERROR:
+            # e.g. a commit refused for a concurrent update: the transaction takes no command until
+            # undone, and what followed the last commit is lost anyway; the error itself goes on
+            undo_since_commit(self.env)
+
+    @contextmanager
+    def _connection_lease(self):
+        """The API key's connection slots this run may use (``mailchimp_sync.connections``), held until the run
+        ends: yields how many. Each slot is a PostgreSQL advisory lock, so the runs of every worker, thread or
+        process, count together, and a dead worker's slots are freed with its connection. Waits (at most
+        :data:`SLOT_WAIT_SECONDS`) while other runs hold them all."""
+        wanted = run_lease(self.account_id.max_in_flight, tools.config.get("max_cron_threads"))
+        deadline = time.monotonic() + SLOT_WAIT_SECONDS
+        cr = self.env.cr
+        while True:
+            held = []
+            for key in self._connection_slot_keys():
+                if len(held) == wanted:
+                    break
+                cr.execute("SELECT pg_try_advisory_lock(%s)", (key,))
+                if cr.fetchone()[0]:
+                    held.append(key)
+            if len(held) >= MIN_LEASE:
+                break
+            self._release_slots(held)
+            if time.monotonic() >= deadline:
+                raise ConnectionsBusy(self.env._(
+                    "Mailchimp's connections for this account stayed in use by other sync runs; the next run "
+                    "continues."))
+            time.sleep(SLOT_POLL_SECONDS)
+        try:
+            yield len(held)
+        finally:
+            self._usable_transaction()
+            self._release_slots(held)
+
+    def _connection_slot_keys(self):
+        """The advisory lock keys of the connection slots of the audience's API key (or OAuth token): accounts
+        sharing a key (several companies, one Mailchimp account) share its 10 connections."""
+        with self.env["mailchimp.backend"]._user_errors():
+            secret = self.account_id._credentials().secret
+        base = (CONNECTION_SLOT_CLASS << 36) | (zlib.crc32(secret.encode("utf-8")) << 4)
+        return [base | slot for slot in range(RUN_SLOTS)]
+
+    def _release_slots(self, keys):
+        for key in keys:
+            self.env.cr.execute("SELECT pg_advisory_unlock(%s)", (key,))
 
     def _run_sync(self, run, partner_ids=None):
-        AudienceSync(self, run, self._client(), partner_ids).execute()
+        with self._connection_lease() as slots:
+            sync = AudienceSync(self, run, self._client(), partner_ids)
+            sync.max_in_flight = min(sync.max_in_flight, batch_calls(slots))
+            sync.execute()

@@ -15,6 +15,8 @@ class MailchimpSyncRun(models.Model):
     audience_id = fields.Many2one("mailchimp.audience", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="audience_id.company_id", store=True, index=True)
     trigger = fields.Selection([("cron", "Scheduled"), ("manual", "Manual")], required=True, default="manual")
+    whole_audience = fields.Boolean(default=True, readonly=True,
+                                    help="The run looked at every customer of the audience (not a collection's).")
     state = fields.Selection(
         [("running", "Running"), ("done", "Done"), ("failed", "Failed"), ("interrupted", "Interrupted")],
         required=True, default="running")

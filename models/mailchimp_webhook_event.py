@@ -33,7 +33,7 @@ class MailchimpWebhookEvent(models.Model):
     _rec_name = "event_type"
 
     audience_id = fields.Many2one("mailchimp.audience", required=True, ondelete="cascade", index=True)
-    company_id = fields.Many2one(related="audience_id.company_id", store=True)
+    company_id = fields.Many2one(related="audience_id.company_id", store=True, precompute=True)
     source = fields.Selection([(SOURCE_WEBHOOK, "Mailchimp webhook"), (SOURCE_SMS, "SMS sign-up")],
                               required=True, default=SOURCE_WEBHOOK)
     event_type = fields.Selection([(name, name.capitalize()) for name in WEBHOOK_EVENT_TYPES] + [
@@ -131,6 +131,9 @@ class MailchimpWebhookEvent(models.Model):
     def _apply(self):
         """Apply the events, each all or nothing: a failure is recorded on its event, never half-written.
 
+        Each event's attempt is counted in the write of its outcome (one write per event; a concurrency
+        error undoes the attempt with everything else, and Odoo runs it again).
+
         The events of one audience are applied together in one savepoint, sharing what
         they need (its schema and tag links, read once); if one fails, that is undone
         and they are applied again one savepoint each, so that only the failing one fails.
@@ -138,8 +141,6 @@ class MailchimpWebhookEvent(models.Model):
         for audience in self.audience_id:
             events = self.filtered(lambda record, audience=audience: record.audience_id == audience)
             engine = None
-            for record in events:
-                record.attempts += 1
             try:
                 with self.env.cr.savepoint():
                     engine = audience.with_company(audience.company_id)._item_engine()
@@ -155,7 +156,7 @@ class MailchimpWebhookEvent(models.Model):
                 if result:
                     state, outcome, partner = result
                     record.write({"state": state, "outcome": outcome, "partner_id": partner.id if partner else False,
-                                  **record._without_address(outcome, partner)})
+                                  "attempts": record.attempts + 1, **record._without_address(outcome, partner)})
 
     def _without_address(self, outcome, partner):
         """A webhook about an address Odoo keeps nothing of in the audience (no customer; or erased from it, e.g.
@@ -221,7 +222,7 @@ class MailchimpWebhookEvent(models.Model):
     def _record_failure(self, error):
         _logger.warning("Mailchimp event %s of %s failed: %s", self.event_type, self.audience_id.name, error,
                         exc_info=error)
-        self.write({"state": "failed", "outcome": f"{type(error).__name__}: {error}"})
+        self.write({"state": "failed", "outcome": f"{type(error).__name__}: {error}", "attempts": self.attempts + 1})
 
     def _apply_event(self, engine):
         """``(state, outcome, partner)`` of applying this event (see ``mailchimp.audience``)."""

@@ -10,9 +10,15 @@ from unittest.mock import patch
 
 from psycopg2.errors import SerializationFailure
 
-from odoo.addons.mailchimp_sync.models.mailchimp_audience_sync import SYNC_LOCK_CLASS
+from odoo.addons.mailchimp_sync.models import mailchimp_audience_sync
+from odoo.addons.mailchimp_sync.models.mailchimp_audience_sync import (
+    SYNC_LANE_CRONS,
+    SYNC_LOCK_CLASS,
+    SYNC_ROUND_PARAM,
+)
 from odoo.tests import tagged
 
+from .common import new_list_body
 from .sync_common import MailchimpSyncCase
 
 REFUSED = "could not serialize access due to concurrent update"
@@ -158,3 +164,73 @@ class TestConcurrency(MailchimpSyncCase):
             self.env["mailchimp.audience"]._cron_reconcile()
         self.assertEqual(live.state, "running")
         self.assertFalse(self.reports(live))
+
+    # ------------------------------------------------------------ several cron workers
+
+    def second_audience(self):
+        list_id = self.client.create_list(new_list_body(f"Lane {self._testMethodName[-20:]}"))["id"]
+        self.env["mailchimp.audience"].action_refresh_audiences()
+        return self.env["mailchimp.audience"].search([("mailchimp_id", "=", list_id)])
+
+    def whole_runs(self, audience):
+        return self.Run.search_count([("audience_id", "=", audience.id), ("whole_audience", "=", True)])
+
+    def test_a_lane_syncs_the_audience_no_other_worker_syncs_and_never_one_twice(self):
+        other = self.second_audience()
+        (self.audience | other).write({"sync_requested": True})
+        self.env["ir.config_parameter"].set_param(SYNC_ROUND_PARAM, "0")
+        with self.sync_held_by_a_live_worker():  # another cron worker's lane syncs the first audience now
+            self.env["mailchimp.audience"]._cron_sync_lane()
+        self.assertEqual((self.whole_runs(self.audience), self.whole_runs(other)), (0, 1))
+        self.env["mailchimp.audience"]._cron_sync_lane()  # that worker is gone before running it: this lane takes it
+        self.env["mailchimp.audience"]._cron_sync_lane()  # nothing is due any more in this round
+        self.assertEqual((self.whole_runs(self.audience), self.whole_runs(other)), (1, 1))
+
+    def test_a_round_wakes_up_the_other_lanes_and_each_audience_is_synced_once_in_it(self):
+        self.customer("Round Trip", "round.trip@acme-example.com")
+        other = self.second_audience()
+        other.sync_requested = True
+        lanes = [self.env.ref(xmlid) for xmlid in SYNC_LANE_CRONS]
+        Trigger = self.env["ir.cron.trigger"]
+        before = [Trigger.search_count([("cron_id", "=", lane.id)]) for lane in lanes]
+        self.env["mailchimp.audience"]._cron_sync()
+        after = [Trigger.search_count([("cron_id", "=", lane.id)]) for lane in lanes]
+        self.assertEqual(after[0] - before[0], 1, "two audiences due (at least): another lane is woken up")
+        self.assertEqual((self.whole_runs(self.audience), self.whole_runs(other)), (1, 1))
+        self.env["mailchimp.audience"]._cron_sync_lane()  # the woken lane: both were synced in this round already
+        self.assertEqual((self.whole_runs(self.audience), self.whole_runs(other)), (1, 1))
+        self.env["mailchimp.audience"]._cron_sync()  # the next round
+        self.assertEqual(self.whole_runs(self.audience), 2)
+
+    @contextmanager
+    def slots_held_by_other_runs(self, count):
+        keys = self.audience._connection_slot_keys()[:count]
+        with self.registry.cursor() as worker:
+            for key in keys:
+                worker.execute("SELECT pg_advisory_lock(%s)", (key,))
+            try:
+                yield
+            finally:
+                for key in keys:
+                    worker.execute("SELECT pg_advisory_unlock(%s)", (key,))
+
+    def test_a_run_keeps_open_only_the_connections_other_workers_runs_left_free(self):
+        for n in range(6):
+            self.customer(f"Slot {n}", f"slot.{n}@acme-example.com")
+        self.account.max_in_flight = 4
+        self.standin.faults.add(delay=0.3, times=None, method="POST", path_contains=f"/lists/{self.list_id}")
+        try:
+            with self.slots_held_by_other_runs(6):  # 8 slots for runs: 2 left, its own thread and one batch call
+                run = self.audience.with_context(mailchimp_batch_size=2)._sync_members(trigger="manual")
+        finally:
+            self.standin.faults.clear()
+        self.assertEqual((run.state, run.created_count, run.max_in_flight), ("done", 6, 1))
+
+    def test_a_run_whose_account_connections_stay_taken_fails_saying_so_and_calls_nothing(self):
+        self.customer("No Slot", "no.slot@acme-example.com")
+        calls = len(self.standin.request_log)
+        with self.slots_held_by_other_runs(8), patch.object(mailchimp_audience_sync, "SLOT_WAIT_SECONDS", 0):
+            run = self.sync()
+        self.assertEqual(run.state, "failed")
+        self.assertIn("connections for this account stayed in use", run.message)
+        self.assertEqual(len(self.standin.request_log), calls)

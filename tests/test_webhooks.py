@@ -602,3 +602,31 @@ class TestWebhooks(MailchimpSyncCase, HttpCase):
         self.assertEqual(self.remote("bounced.sms@acme-example.com")["status"], "cleaned")
         self.assertFalse(partner.mailchimp_subscribe)
         self.assertEqual(self.member_of(partner).status, "cleaned")
+
+    # ------------------------------------------------------------ the cost of one delivery
+
+    def delivery_queries(self, pairs):
+        """SQL queries of one delivery applied alone, as the controller does it after its checks (store and
+        commit, then apply), from a cold cache as a request starts."""
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        event = self.env["mailchimp.webhook.event"]._receive_webhook(self.audience, body(pairs))
+        self.env.flush_all()
+        return event, self.env.cr.sql_log_count - before
+
+    def test_one_delivery_applied_alone_costs_a_bounded_number_of_queries(self):
+        # A guard, not a timing: bench/run --inbound prints the production figure (33.5 queries a delivery on
+        # average; its commits clear the cache, here they are savepoints that keep it, and this audience has
+        # mapped groups to read). The bounds are what a delivery costs now (59: a new customer with its member,
+        # note and consent; 35: an unsubscribe of a known one); more means a query per delivery crept in (a
+        # lookup in a loop, a recompute, a commit too many).
+        event, new_subscriber = self.delivery_queries(self.event_pairs(
+            "subscribe", "alone.new@acme-example.com", **{"merges][FNAME": "Alone"}))
+        self.assertEqual(event.state, "done")
+        event, unsubscribe = self.delivery_queries(self.event_pairs(
+            "unsubscribe", "alone.new@acme-example.com", fired_at="2026-11-27 10:05:00", action="unsub",
+            reason="manual"))
+        self.assertEqual((event.state, event.attempts), ("done", 1))
+        self.assertFalse(event.partner_id.mailchimp_subscribe)
+        self.assertTrue(new_subscriber <= 59 and unsubscribe <= 35,
+                        f"{new_subscriber} queries for a new subscriber, {unsubscribe} for an unsubscribe")

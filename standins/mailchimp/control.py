@@ -92,6 +92,17 @@ class Control:
         self.store.advance_clock(float(body.get("advance", 0)))
         return 200, {"now": self.store.now().isoformat()}
 
+    @route("GET", "/connections")
+    def connections(self, body):
+        """Requests in flight per credential now, the most at once, and those refused (429) for the limit."""
+        return 200, self.server.connections()
+
+    @route("DELETE", "/connections")
+    def reset_connections(self, body):
+        """Start counting the most at once and the refused again (a benchmark's phase)."""
+        self.server.connections(reset=True)
+        return 204, None
+
     @route("GET", "/credentials")
     def credentials(self, body):
         return 200, {"api_keys": list(self.store.api_keys),

@@ -111,6 +111,8 @@ class StandinServer(ServedOnLoopback):
             raise ValueError("the SDK rewrites 'server' anywhere in the URL; choose another host name")
         self.max_connections = max_connections
         self._in_flight = {}
+        self._peak_in_flight = {}  # credential -> most requests in flight at once, since the last reset
+        self._refused = {}  # credential -> requests answered 429 for the limit, since the last reset
         self._in_flight_lock = threading.Lock()
         self.host = host
         self.root_url = self._serve_on(host, port)
@@ -139,6 +141,17 @@ class StandinServer(ServedOnLoopback):
         with self._in_flight_lock:
             return dict(self._in_flight)
 
+    def connections(self, reset=False):
+        """``{in_flight, peak, refused}``, each per credential: requests in flight now, the most at once and
+        those answered 429 for the limit (since the start or the last ``reset``, which zeroes the last two)."""
+        with self._in_flight_lock:
+            counts = {"in_flight": dict(self._in_flight), "peak": dict(self._peak_in_flight),
+                      "refused": dict(self._refused)}
+            if reset:
+                self._peak_in_flight.clear()
+                self._refused.clear()
+            return counts
+
     # -- used by the request handler -----------------------------------------
 
     def authenticate(self, header):
@@ -163,8 +176,11 @@ class StandinServer(ServedOnLoopback):
     def acquire_slot(self, credential):
         with self._in_flight_lock:
             if self._in_flight.get(credential, 0) >= self.max_connections:
+                self._refused[credential] = self._refused.get(credential, 0) + 1
                 return False
             self._in_flight[credential] = self._in_flight.get(credential, 0) + 1
+            self._peak_in_flight[credential] = max(self._peak_in_flight.get(credential, 0),
+                                                   self._in_flight[credential])
             return True
 
     def release_slot(self, credential):

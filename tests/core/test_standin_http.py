@@ -252,6 +252,26 @@ class TestFaults:
             thread.join()
         assert results == [200] * 10
 
+    def test_most_connections_at_once_and_the_refused_are_counted_per_key(self, srv):
+        srv.faults.add(delay=0.5, times=10)
+        threads = [threading.Thread(target=requests.get, args=(f"{srv.base_url}/ping",),
+                                    kwargs={"auth": ("u", srv.api_key)}) for _ in range(10)]
+        for thread in threads:
+            thread.start()
+        deadline = time.monotonic() + 3
+        while sum(srv.in_flight().values()) < 10 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert requests.get(f"{srv.base_url}/ping", auth=("u", srv.api_key)).status_code == 429
+        requests.get(f"{srv.base_url}/ping", headers={"Authorization": f"Bearer {srv.oauth_token}"})
+        for thread in threads:
+            thread.join()
+        key = srv.api_key.partition("-")[0]
+        counted = requests.get(f"{srv.root_url}/_standin/connections").json()
+        assert counted == {"in_flight": {}, "peak": {key: 10, srv.oauth_token: 1}, "refused": {key: 1}}
+        assert requests.delete(f"{srv.root_url}/_standin/connections").status_code == 204
+        requests.get(f"{srv.base_url}/ping", auth=("u", srv.api_key))
+        assert srv.connections() == {"in_flight": {}, "peak": {key: 1}, "refused": {}}
+
 
 class TestRequestLogAndControl:
     def test_request_log(self, http, srv):
