@@ -100,9 +100,9 @@ def presence_outcome(kind, present):
     raise ValueError(f"{kind} neither adds nor removes")
 
 
-# How long before a replicate's start a copy Mailchimp made may be dated (clocks differ): one found is taken
-# as this operation's, since taking a copy for ours is harmless and a second copy is not.
-REPLICA_CLOCK_SLACK_SECONDS = 300
+# How long before a create's start a campaign Mailchimp made may be dated (clocks differ): one found is taken
+# as this create's, since taking a campaign for ours is harmless and a second one is not.
+CREATE_CLOCK_SLACK_SECONDS = 300
 
 
 def copy_title_prefix(title):
@@ -110,17 +110,30 @@ def copy_title_prefix(title):
     return f"{title} (copy "
 
 
-def replica_made(documents, title, started_at):
-    """Whether ``documents`` (campaigns of the audience, as ``GET /campaigns`` lists them) hold a copy of the
-    campaign titled ``title`` made by a replicate started at ``started_at`` (an aware datetime)."""
-    prefix = copy_title_prefix(title)
-    earliest = started_at.timestamp() - REPLICA_CLOCK_SLACK_SECONDS
+def campaign_made_since(documents, started_at, *, title=None, title_prefix=None):
+    """The first of ``documents`` (campaigns as ``GET /campaigns`` lists them) titled ``title`` (or starting
+    with ``title_prefix``) and created since ``started_at`` (an aware datetime), or None.
+
+    A POST that creates a campaign is not idempotent: when its answer was lost, this is how Odoo finds
+    what it made before making it again.
+    """
+    earliest = started_at.timestamp() - CREATE_CLOCK_SLACK_SECONDS
     for document in documents:
+        found_title = (document.get("settings") or {}).get("title") or ""
         created = parse_mailchimp_time(document.get("create_time"))
-        if (document.get("settings") or {}).get("title", "").startswith(prefix) and created \
-                and created.timestamp() >= earliest:
-            return True
-    return False
+        if title is not None and found_title != title:
+            continue
+        if title_prefix is not None and not found_title.startswith(title_prefix):
+            continue
+        if created and created.timestamp() >= earliest:
+            return document
+    return None
+
+
+def replica_made(documents, title, started_at):
+    """Whether ``documents`` hold a copy of the campaign titled ``title`` made by a replicate started at
+    ``started_at``."""
+    return campaign_made_since(documents, started_at, title_prefix=copy_title_prefix(title)) is not None
 
 
 def after_unknown_failure(attempts):

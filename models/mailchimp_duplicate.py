@@ -24,7 +24,7 @@ class MailchimpDuplicate(models.Model):
     _order = "company_id, email_key, partner_id"
     _rec_name = "email_key"
 
-    company_id = fields.Many2one("res.company", string="Company", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
     email_key = fields.Char(string="Email address", readonly=True,
                             help="The address as Mailchimp identifies it (lower-cased, ASCII domain).")
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)

@@ -336,8 +336,9 @@ class TestCampaignsDemo(MailchimpDemoCase):
                     == customer.email.lower() for h in c.sent_to)]
                 self.assertEqual(customer.mailchimp_campaign_count, len(got), "every campaign it received")
                 action = customer.action_view_mailchimp_campaigns()
+                got_ids = {campaign.id for campaign in got}
                 self.assertEqual(self.env["mailchimp.campaign.recipient"].search(action["domain"]).campaign_id,
-                                 sent.filtered(lambda c: c.mailchimp_id in {g.id for g in got}))
+                                 sent.filtered(lambda c, ids=got_ids: c.mailchimp_id in ids))
         deco = self.env.ref("base.res_partner_2")
         self.assertEqual(deco.mailchimp_campaign_count, 7, "Deco Addict received all seven, opened or not")
         autumn = sent.filtered(lambda c: c.title == "Autumn collection")

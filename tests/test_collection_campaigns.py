@@ -67,6 +67,37 @@ class TestCollectionCampaigns(CollectionCampaignScenario, MailchimpSyncCase):
         return self.env["mailchimp.consent"].sudo().search(
             [("partner_id", "in", collection.partner_ids.ids), ("source", "=", SOURCE_GDPR_EXCLUSION)])
 
+    def create_requests(self):
+        return [entry for entry in self.standin.request_log if entry[0] == "POST" and entry[1].endswith("/campaigns")]
+
+    def test_a_create_whose_answer_was_lost_takes_the_campaign_made_instead_of_making_another(self):
+        collection = self.collection_of("lost")
+        action = collection.action_new_campaign()
+        form = Form(self.env[action["res_model"]].with_context(action["context"]))
+        form.subject = "Autumn offer"
+        form.body_html = f"<p>Hello!</p>{FOOTER_HTML}"
+        wizard = form.save()
+        # A first try committed when it asked, Mailchimp made the campaign, and the answer never came back.
+        wizard.create_started = fields.Datetime.now()
+        made = self.client.create_campaign({
+            "type": "regular", "recipients": {"list_id": self.list_id},
+            "settings": {"subject_line": "Autumn offer", "title": wizard.title, "from_name": "Acme",
+                         "reply_to": "news@acme-example.com"}})
+        requests_before = len(self.create_requests())
+
+        wizard.action_create_campaign()
+
+        self.assertEqual(len(self.create_requests()), requests_before, "no second campaign asked for")
+        self.assertEqual(wizard.campaign_id.mailchimp_id, made["id"])
+        self.assertIn("*|UNSUB|*", self.client.get_campaign_content(made["id"])["html"], "its body was pushed")
+
+    def test_a_campaign_is_created_once_per_press_and_the_time_of_asking_is_kept(self):
+        collection = self.collection_of("once")
+        requests_before = len(self.create_requests())
+        wizard = self.new_campaign(collection)
+        self.assertTrue(wizard.create_started)
+        self.assertEqual(len(self.create_requests()), requests_before + 1)
+
     def test_a_campaign_waits_for_the_collection_sync(self):
         collection = self.env["mailchimp.collection"].create({
             "name": "unsynced", "audience_id": self.audience.id,

@@ -7,6 +7,8 @@ The campaign form opens the same dialog on an existing campaign at its ``created
 (:meth:`..models.mailchimp_campaign_workspace.MailchimpCampaign._send_dialog`): a draft
 closed on Monday is tested, checked and sent on Tuesday by the same rules.
 """
+from datetime import timezone
+
 from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -18,9 +20,10 @@ from ..mailchimp_sync.campaign_check import (
 )
 from ..mailchimp_sync.campaigns import draft_settings
 from ..mailchimp_sync.eligibility import normalize_email
-from ..mailchimp_sync.remote_operations import DONE, FAILED, SCHEDULE, SEND
+from ..mailchimp_sync.remote_operations import DONE, FAILED, SCHEDULE, SEND, campaign_made_since
 from ..models.mailchimp_campaign import DRAFT_COLUMNS, FROM_MAILCHIMP
 from ..models.mailchimp_campaign_workspace import CONTENT_HTML, CONTENT_MAILCHIMP
+from ..models.mailchimp_transaction import commit_if_allowed
 
 
 class MailchimpCollectionCampaignWizard(models.TransientModel):
@@ -35,6 +38,7 @@ class MailchimpCollectionCampaignWizard(models.TransientModel):
                              default="draft", required=True)
     subject = fields.Char()  # required to create a campaign (the view's step); an existing one has its own
     preview_text = fields.Char()
+    create_started = fields.Datetime(readonly=True, help="When Create last asked Mailchimp for the campaign.")
     title = fields.Char(help="The campaign's name in Mailchimp and in the statistics.")
     from_name = fields.Char()
     reply_to = fields.Char(string="Reply-to")
@@ -116,7 +120,7 @@ class MailchimpCollectionCampaignWizard(models.TransientModel):
         }
         with backend._user_errors():
             client = audience._client()
-            remote = client.create_campaign(body)
+            remote = self._campaign_made_before(client, body) or self._create_remote_campaign(client, body)
             campaign = self.env["mailchimp.campaign"]._import_one(audience, remote["id"])
             campaign.with_context(**{FROM_MAILCHIMP: True}).write({
                 "collection_id": collection.id, "content_mode": self.content_mode,
@@ -124,6 +128,22 @@ class MailchimpCollectionCampaignWizard(models.TransientModel):
             campaign._push_draft(client, settings=False)
         self.write({"campaign_id": campaign.id, "state": "created", "editor_url": campaign._editor_url()})
         return self._reopen()
+
+    def _create_remote_campaign(self, client, body):
+        """``POST /campaigns`` is not idempotent: when it is made is committed first, so that a request Odoo runs
+        again, or a second press after a failure further on, finds the campaign made instead of making another
+        (:meth:`_campaign_made_before`)."""
+        self.create_started = fields.Datetime.now()
+        commit_if_allowed(self.env)
+        return client.create_campaign(body)
+
+    def _campaign_made_before(self, client, body):
+        """The campaign an earlier try of this dialog's Create made in Mailchimp (its answer lost), or None."""
+        if not self.create_started:
+            return None
+        documents = client.iter_campaigns(body["recipients"]["list_id"], status="save")
+        return campaign_made_since(documents, self.create_started.replace(tzinfo=timezone.utc),
+                                   title=body["settings"]["title"])
 
     def action_open_editor(self):
         self.ensure_one()

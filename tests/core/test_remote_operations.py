@@ -23,6 +23,7 @@ from mailchimp_sync.remote_operations import (
     campaign_outcome,
     open_key,
     presence_outcome,
+    campaign_made_since,
     refused,
     replica_made,
 )
@@ -98,3 +99,11 @@ def test_an_older_copy_or_another_campaign_is_not_taken_for_the_replicate_found_
 def test_a_copy_dated_a_little_before_the_start_counts_since_clocks_differ():
     skewed = copy_document("Spring (copy 03)", "2026-12-07T08:58:00+00:00")
     assert replica_made([skewed], "Spring", STARTED)
+
+
+def test_a_create_whose_answer_was_lost_finds_the_campaign_it_made_by_title_and_time():
+    mine = copy_document("Autumn offer", "2026-12-07T09:00:01+00:00")
+    older_namesake = copy_document("Autumn offer", "2026-11-30T09:00:00+00:00")
+    other = copy_document("Winter offer", "2026-12-07T09:00:01+00:00")
+    assert campaign_made_since([older_namesake, other, mine], STARTED, title="Autumn offer") is mine
+    assert campaign_made_since([older_namesake, other], STARTED, title="Autumn offer") is None
