@@ -60,3 +60,6 @@ from . import mailchimp_campaign_unschedule_operation
 from . import mailchimp_operation_progress
 from . import mailchimp_webhook_operation
 from . import mailchimp_audience_pull
+from . import mailchimp_sync_mark
+from . import mailchimp_sync_mark_paths
+from . import mailchimp_audience_audit

@@ -7,6 +7,13 @@ this module does the work of a run:
 * candidates (a mapped tag, a ticked box, or a member already) are selected
   in SQL and read in chunks of :data:`CHUNK_SIZE`, so that memory is bounded by
   the chunk and the batches in flight, not by the number of customers;
+* only the candidates marked dirty for the audience (``mailchimp_sync_mark.py``)
+  and the members waiting for a retry (``need_sync``) are read, unless the
+  audience's schema or mappings changed since the last complete run
+  (:func:`schema_fingerprint`), the run is limited to some customers, or it is
+  the full audit (context ``mailchimp_audit``), which reads every candidate and
+  counts the stale members the marks had missed; a customer's marks read by the
+  run are deleted once its work is done (its push recorded), never before;
 * who keeps an address several customers share is decided once, in SQL and
   the core, before the chunks (:func:`decide_duplicates`);
 * each chunk is planned by the core (:func:`plan_sync`); renames and archives
@@ -56,6 +63,7 @@ from ..mailchimp_sync.sync_plan import (
     decide_resubscription,
     is_eligible,
     plan_sync,
+    schema_fingerprint,
 )
 from ..mailchimp_sync.times import parse_mailchimp_time_naive
 from .mailchimp_transaction import commit_if_allowed
@@ -148,6 +156,11 @@ class AudienceSync:
         self.subscribed_before = 0
         self.in_flight = {}  # future -> batch of pushes
         self.peak_in_flight = 0
+        self.audit = bool(self.env.context.get("mailchimp_audit")) and self.partner_ids is None
+        self.full = True  # every candidate is read (decided in execute)
+        self.fingerprint = None
+        self.marks = {}  # partner id -> ids of its dirty marks read, deleted once its work is done
+        self.missed_count = 0  # audit: stale members that had no mark
 
     # ------------------------------------------------------------ the run
 
@@ -155,6 +168,8 @@ class AudienceSync:
         warnings = self.audience._refresh_schema(self.client) or []
         self.run._add_lines([{"kind": "warning", "message": warning} for warning in warnings])
         self.items = MemberItems(self.audience)
+        self.fingerprint = schema_fingerprint(self.items.schema)
+        self.full = self.audit or self.partner_ids is not None or self.fingerprint != self.audience.sync_schema_hash
         self.subscribed_before = self.env["mailchimp.member"].search_count(
             [("audience_id", "=", self.audience.id), ("status", "=", STATUS_SUBSCRIBED)])
         self.run.write({"total_count": self._count(self._candidate_ids_sql()) + self._count(self._orphan_ids_sql())})
@@ -170,9 +185,15 @@ class AudienceSync:
             while self.waiting or self.in_flight:  # a refused re-subscription comes back as a confirmation
                 self._send_waiting(pool, everything=True)
                 self._collect(wait_for_one=True)
-        self.run.write({"max_in_flight": self.peak_in_flight})
-        self.audience.write(self.audience._values_from_list(
-            self.client.get_list(self.audience.mailchimp_id), fields.Datetime.now()))
+        now = fields.Datetime.now()
+        self.run.write({"max_in_flight": self.peak_in_flight, "missed_count": self.missed_count})
+        values = self.audience._values_from_list(self.client.get_list(self.audience.mailchimp_id), now)
+        if self.partner_ids is None:
+            self._forget_other_marks()
+            values["sync_schema_hash"] = self.fingerprint
+        if self.audit:
+            values.update(last_audit_date=now, last_audit_missed_count=self.missed_count)
+        self.audience.write(values)
 
     def _commit(self):
         commit_if_allowed(self.audience.env)
@@ -180,6 +201,19 @@ class AudienceSync:
     # ------------------------------------------------------------ what to read, in SQL
 
     def _candidate_ids_sql(self):
+        """The candidates this run reads: all of them (:meth:`_all_candidate_ids_sql`) in a full run, otherwise
+        those marked dirty for the audience and those whose member waits for a retry."""
+        candidates = self._all_candidate_ids_sql()
+        if self.full:
+            return candidates
+        return SQL(
+            """SELECT id FROM (%s) AS candidates
+                WHERE id IN (SELECT partner_id FROM mailchimp_sync_mark WHERE audience_id = %s
+                             UNION ALL
+                             SELECT partner_id FROM mailchimp_member WHERE audience_id = %s AND need_sync)""",
+            candidates, self.audience.id, self.audience.id)
+
+    def _all_candidate_ids_sql(self):
         """Customers of the audience's company or of none, with a mapped tag, a ticked box or a member
         (only ``partner_ids`` among them, when the run is limited)."""
         candidates = self._audience_candidate_ids_sql()
@@ -244,7 +278,8 @@ class AudienceSync:
                  JOIN mailchimp_member m ON m.mailchimp_id = md5(p.mailchimp_email_key) AND m.audience_id = %s
                                         AND m.partner_id IS DISTINCT FROM p.id
                 WHERE p.id IN (%s)""",
-            self._candidate_ids_sql(), self._candidate_ids_sql(), self.audience.id, self._candidate_ids_sql(),
+            self._all_candidate_ids_sql(), self._all_candidate_ids_sql(), self.audience.id,
+            self._all_candidate_ids_sql(),
         ))
         partner_ids = [row[0] for row in self.env.cr.fetchall()]
         eligible = []
@@ -264,10 +299,54 @@ class AudienceSync:
     # ------------------------------------------------------------ one chunk
 
     def _sync_partners(self, pool, partner_ids):
+        marks = self._read_marks(partner_ids)  # in the transaction that reads the customers: what they show
         data = self.items.partner_data(partner_ids)
         known = {member.partner_id: member for member in self._known_members([("partner_id", "in", partner_ids)])}
         plan = plan_sync(data, known, self.items.schema, on_archive=self.on_archive, duplicates=self.duplicates)
+        busy = {push.partner_id for push in plan.pushes} | {archive.partner_id for archive in plan.archives} \
+            | {change.partner_id for change in plan.email_changes}
+        if self.audit:
+            self.missed_count += self._count_missed(busy - set(marks))
+        self.marks.update((partner_id, marks.pop(partner_id)) for partner_id in busy if partner_id in marks)
+        self._delete_marks([mark_id for mark_ids in marks.values() for mark_id in mark_ids])
         self._apply(pool, plan, len(partner_ids))
+
+    # ------------------------------------------------------------ dirty marks
+
+    def _read_marks(self, partner_ids):
+        """``{partner id: [mark ids]}`` of the audience's dirty marks of these customers."""
+        self.env.cr.execute(SQL(
+            """SELECT partner_id, array_agg(id) FROM mailchimp_sync_mark
+                WHERE audience_id = %s AND partner_id = ANY(%s) GROUP BY partner_id""",
+            self.audience.id, partner_ids))
+        return dict(self.env.cr.fetchall())
+
+    def _delete_marks(self, mark_ids):
+        if mark_ids:
+            self.env.cr.execute(SQL("DELETE FROM mailchimp_sync_mark WHERE id = ANY(%s)", mark_ids))
+
+    def _forget_marks(self, partner_ids):
+        """The work of these customers is done (or waits in ``need_sync``): delete the marks the run read."""
+        self._delete_marks([mark_id for partner_id in partner_ids for mark_id in self.marks.pop(partner_id, ())])
+
+    def _forget_other_marks(self):
+        """Delete the marks of customers that are no candidates (nothing to do for them, in this very
+        snapshot; a later change marks them again). Marks of work not done (a rename Mailchimp refused,
+        removals the guard held back) stay for the next run."""
+        self.env.cr.execute(SQL(
+            """DELETE FROM mailchimp_sync_mark WHERE audience_id = %s AND partner_id NOT IN (%s)""",
+            self.audience.id, self._all_candidate_ids_sql()))
+
+    def _count_missed(self, partner_ids):
+        """The audit's count: customers with work to do that had no mark and whose member waited for nothing."""
+        if not partner_ids:
+            return 0
+        self.env.cr.execute(SQL(
+            """SELECT count(*) FROM unnest(%s::int[]) AS stale(id)
+                WHERE NOT EXISTS (SELECT 1 FROM mailchimp_member m
+                                   WHERE m.partner_id = stale.id AND m.audience_id = %s AND m.need_sync)""",
+            sorted(partner_ids), self.audience.id))
+        return self.env.cr.fetchone()[0]
 
     def _sync_orphans(self, pool, member_ids):
         orphans = self._known_members([("id", "in", member_ids)])
@@ -342,6 +421,8 @@ class AudienceSync:
             self.audience._apply_remote_changes(changes, source="Mailchimp", engine=self.items)
             self.run._add_skips(skips)
             self._store_skips(skips)
+        kept_partners = {push.partner_id for push in kept}
+        self._forget_marks([push.partner_id for push in resubscriptions if push.partner_id not in kept_partners])
         return kept
 
     def _resubscription_unread(self, push, error):
@@ -420,6 +501,7 @@ class AudienceSync:
             member.write({"status": STATUS_ARCHIVED, "last_sync": fields.Datetime.now(), "last_error": False,
                           "need_sync": False, "left_by_odoo": True})
             self.run._add_counts(archived_count=1)
+        self._forget_marks([archive.partner_id for archive in archives])
 
     # ------------------------------------------------------------ batches in flight
 
@@ -495,6 +577,7 @@ class AudienceSync:
         self.env["mailchimp.member"]._write_push_results(rows)
         self.run._add_lines(lines)
         self.run._add_counts(**counts)
+        self._forget_marks([row["partner_id"] for row in rows])
 
     def _record_failed_batch(self, batch, error):
         """A batch Mailchimp did not take even after the retries: the run goes on with the next one.
@@ -510,6 +593,7 @@ class AudienceSync:
             {"last_error": message, "need_sync": True})
         self.run._add_lines([_run_line("failure", push, message) for push in batch])
         self.run._add_counts(failed_count=len(batch))
+        self._forget_marks([push.partner_id for push in batch])  # need_sync brings them back
 
 
 def _run_line(kind, push, message):
@@ -526,6 +610,7 @@ def _count_field(push, outcome):
 def _member_row(push, status=None, error=None, synced_at=None, last_changed=None):
     return {
         "id": push.member_key,
+        "partner_id": push.partner_id,
         "email": push.email,
         "mailchimp_id": subscriber_hash(push.email),
         "status": status or (STATUS_UNSUBSCRIBED if push.kind == KIND_UNSUBSCRIBE and not error else None),

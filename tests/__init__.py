@@ -32,3 +32,4 @@ from . import test_sync_resubscribe
 from . import test_sync_mass_change
 from . import test_remote_operations
 from . import test_concurrency
+from . import test_sync_dirty_marks
