@@ -71,6 +71,9 @@ from .mailchimp_transaction import commit_if_allowed
 _logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = 1000
+# The customer columns ``res.partner._mailchimp_partner_data`` reads (``is_blacklisted`` from ``email_normalized``).
+PARTNER_DATA_FIELDS = ("name", "email", "email_normalized", "is_company", "phone", "mobile", "country_id", "lang",
+                       "mailchimp_subscribe", "active", "category_id")
 
 
 class MemberItems:
@@ -90,6 +93,8 @@ class MemberItems:
     def partner_data(self, partner_ids):
         """The core's :class:`PartnerData` of the customers, in their order, with all the audience maps."""
         partners = self.env["res.partner"].with_context(active_test=False).browse(partner_ids)
+        # only the columns an item reads, in one query (the default prefetch reads every column of res_partner)
+        partners.fetch([name for name in PARTNER_DATA_FIELDS if name in partners._fields])
         representatives = self._representatives_by_company(partners)
         data = [partner._mailchimp_partner_data(self.interest_by_tag, representatives.get(partner.id, ()))
                 for partner in partners]
@@ -289,19 +294,25 @@ class AudienceSync:
             self.env.invalidate_all()
         return decide_duplicates(eligible)
 
-    def _known_members(self, domain):
-        members = self.env["mailchimp.member"].search([("audience_id", "=", self.audience.id), *domain])
-        return [KnownMember(member.id, member.partner_id.id or None, member.email, member.payload_hash or None,
-                            member.error_hash or None, member.status or None, member.left_by_odoo,
-                            member.last_changed or None)
-                for member in members]
+    def _known_members(self, column, ids):
+        """What Odoo remembers of the audience's members whose ``column`` (``partner_id`` or ``id``) is in
+        ``ids``, read in one query (no ORM records: a run reads every member)."""
+        self.env["mailchimp.member"].flush_model()
+        self.env.cr.execute(SQL(
+            """SELECT id, partner_id, email, payload_hash, error_hash, status, left_by_odoo, last_changed
+                 FROM mailchimp_member WHERE audience_id = %s AND %s = ANY(%s) ORDER BY id""",
+            self.audience.id, SQL.identifier(column), list(ids)))
+        return [KnownMember(member_id, partner_id, email, payload_hash or None, error_hash or None, status or None,
+                            bool(left_by_odoo), last_changed)
+                for member_id, partner_id, email, payload_hash, error_hash, status, left_by_odoo, last_changed
+                in self.env.cr.fetchall()]
 
     # ------------------------------------------------------------ one chunk
 
     def _sync_partners(self, pool, partner_ids):
         marks = self._read_marks(partner_ids)  # in the transaction that reads the customers: what they show
         data = self.items.partner_data(partner_ids)
-        known = {member.partner_id: member for member in self._known_members([("partner_id", "in", partner_ids)])}
+        known = {member.partner_id: member for member in self._known_members("partner_id", partner_ids)}
         plan = plan_sync(data, known, self.items.schema, on_archive=self.on_archive, duplicates=self.duplicates)
         busy = {push.partner_id for push in plan.pushes} | {archive.partner_id for archive in plan.archives} \
             | {change.partner_id for change in plan.email_changes}
@@ -349,7 +360,7 @@ class AudienceSync:
         return self.env.cr.fetchone()[0]
 
     def _sync_orphans(self, pool, member_ids):
-        orphans = self._known_members([("id", "in", member_ids)])
+        orphans = self._known_members("id", member_ids)
         plan = plan_sync([], {}, self.items.schema, orphans, on_archive=self.on_archive, duplicates=self.duplicates)
         self._apply(pool, plan, len(member_ids))
 
@@ -395,7 +406,7 @@ class AudienceSync:
         if not resubscriptions:
             return pushes
         known = {member.member_key: member
-                 for member in self._known_members([("id", "in", [push.member_key for push in resubscriptions])])}
+                 for member in self._known_members("id", [push.member_key for push in resubscriptions])}
         now = datetime.now(timezone.utc)
         kept, changes, skips = [], [], []
         for push in pushes:
@@ -535,13 +546,24 @@ class AudienceSync:
             self._commit()
 
     def _ensure_members(self, batch):
-        """Create the members of first-time customers, in one insert, before their push."""
+        """Create the members of first-time customers, in one INSERT (no ORM records: an initial run creates
+        every member), before their push."""
         new = [push for push in batch if push.member_key is None]
         if not new:
             return batch
-        created = self.env["mailchimp.member"].create([
-            {"partner_id": push.partner_id, "audience_id": self.audience.id} for push in new])
-        member_by_partner = {member.partner_id.id: member.id for member in created}
+        Member = self.env["mailchimp.member"]
+        Member.flush_model()
+        self.env.cr.execute(SQL(
+            """INSERT INTO mailchimp_member (partner_id, audience_id, company_id, need_sync,
+                                             create_uid, create_date, write_uid, write_date)
+               SELECT partner_id, %s, %s, TRUE, %s, NOW() AT TIME ZONE 'UTC', %s, NOW() AT TIME ZONE 'UTC'
+                 FROM unnest(%s::int[]) AS new(partner_id)
+            RETURNING id, partner_id""",
+            self.audience.id, self.audience.company_id.id, self.env.uid, self.env.uid,
+            [push.partner_id for push in new]))
+        member_by_partner = {partner_id: member_id for member_id, partner_id in self.env.cr.fetchall()}
+        self.env["res.partner"].invalidate_model(["mailchimp_member_ids"])
+        self.audience.invalidate_recordset(["member_ids"])
         return [
             replace(push, member_key=member_by_partner[push.partner_id]) if push.member_key is None else push
             for push in batch
