@@ -24,7 +24,8 @@ class MailchimpAudience(models.Model):
         readonly=True, copy=False,
         help="The hash of the schema and mappings of the last complete run; a different one makes the next run "
              "check every customer.")
-    audit_requested = fields.Boolean(readonly=True, copy=False, help="“Audit now” was pressed; the job picks it up.")
+    audit_requested = fields.Boolean(readonly=True, copy=False,
+                                     help="“Audit now” was pressed; the audit job picks it up.")
     last_audit_date = fields.Datetime(string="Last audit", readonly=True, copy=False)
     last_audit_missed_count = fields.Integer(
         string="Missed by the last audit's marks", readonly=True, copy=False,

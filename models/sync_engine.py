@@ -368,8 +368,7 @@ class AudienceSync:
         run = self.run
         run._add_skips(plan.skips)
         run._add_counts(unchanged_count=len(plan.unchanged_member_keys))
-        Member = self.env["mailchimp.member"]
-        Member.browse(plan.unchanged_member_keys).filtered("need_sync").write({"need_sync": False})
+        self._clear_need_sync(plan.unchanged_member_keys)
         self._store_skips(plan.skips)
         not_renamed = self._apply_email_changes(plan.email_changes)
         self.removals += [(archive, plan.removal_reasons[archive.member_key]) for archive in plan.archives]
@@ -382,6 +381,16 @@ class AudienceSync:
         run._add_counts(done_count=checked)
         self._commit()
         self.env.invalidate_all()  # what the chunk read is not needed any more
+
+    def _clear_need_sync(self, member_ids):
+        """Unchanged members wait for nothing (one UPDATE, only of those that waited)."""
+        if not member_ids:
+            return
+        Member = self.env["mailchimp.member"]
+        Member.flush_model(["need_sync"])
+        self.env.cr.execute(SQL("UPDATE mailchimp_member SET need_sync = FALSE WHERE id = ANY(%s) AND need_sync",
+                                member_ids))
+        Member.invalidate_model(["need_sync"])
 
     def _store_skips(self, skips):
         """A skipped customer's member says why, and waits for nothing (e.g. a held-back duplicate)."""

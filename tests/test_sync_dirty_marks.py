@@ -76,7 +76,8 @@ class TestSyncDirtyMarks(MailchimpSyncCase):
         self.synced()
         self.assert_marks(lambda: self.tag_retail.write({"partner_ids": [(3, anna.id)]}), [anna])
         self.synced()
-        hand_picked = self.env["mailchimp.interest"].search([("mailchimp_id", "=", self.remote_interest["Hand-picked"])])
+        hand_picked = self.env["mailchimp.interest"].search(
+            [("mailchimp_id", "=", self.remote_interest["Hand-picked"])])
         self.assert_marks(lambda: self.tag_unmapped.write({"mailchimp_interest_id": hand_picked.id}), [prospect])
         run = self.synced()
         self.assertEqual(run.created_count, 1)
