@@ -86,6 +86,7 @@ class TestSyncDirtyMarks(MailchimpSyncCase):
     def test_consent_blacklist_company_and_archiving_mark_the_customer(self):
         anna = self.customer("Anna", "anna@acme-example.com")
         self.customer("Bob", "bob@acme-example.com")
+        other_company = self.env["res.company"].create({"name": "Other company"})
         self.synced()
         Consent = self.env["mailchimp.consent"]
         self.assert_marks(lambda: Consent._record(anna, self.audience, "withdrawn", "user"), [anna])
@@ -94,7 +95,6 @@ class TestSyncDirtyMarks(MailchimpSyncCase):
         self.synced()
         self.assert_marks(lambda: self.env["mail.blacklist"]._remove("anna@acme-example.com"), [anna])
         self.synced()
-        other_company = self.env["res.company"].create({"name": "Other company"})
         self.assert_marks(lambda: anna.write({"company_id": other_company.id}), [anna])
         self.assert_marks(lambda: anna.write({"company_id": False}), [anna])
         self.synced()
@@ -115,7 +115,9 @@ class TestSyncDirtyMarks(MailchimpSyncCase):
         self.synced()
         self.env["base.partner.merge.automatic.wizard"]._merge([anna.id, twin.id], dst_partner=anna)
         self.assertIn(anna.id, self.marked())
-        self.synced()
+        self.assertIn(self.tag_retail, anna.category_id, "the wizard moved the tag in SQL")
+        run = self.synced()
+        self.assertEqual(run.updated_count, 1, (run.total_count, run.unchanged_count, run.skipped_by_reason))
         self.assertTrue(self.remote("anna@acme-example.com")["interests"][self.remote_interest["Retail"]])
 
     def test_a_write_in_sql_is_marked_by_the_documented_method(self):
@@ -203,9 +205,10 @@ class TestSyncDirtyMarks(MailchimpSyncCase):
         run = self.synced()
         self.assertEqual(run.updated_count, 0, "the incremental run cannot see it")
         self.assertEqual(self.remote("anna@acme-example.com")["merge_fields"]["LNAME"], "")
+        self.assertEqual(self.env["res.partner"].browse(anna.id).name, "Anna Hidden")
         audit = self.audience._audit()
         self.assertEqual((audit.trigger, audit.state, audit.updated_count, audit.missed_count),
-                         ("audit", "done", 1, 1))
+                         ("audit", "done", 1, 1), (audit.total_count, audit.unchanged_count, audit.message))
         self.assertEqual(self.audience.last_audit_missed_count, 1)
         self.assertTrue(self.audience.last_audit_date)
         self.assertEqual(self.remote("anna@acme-example.com")["merge_fields"]["LNAME"], "Hidden")
