@@ -10,6 +10,9 @@ from .sync_common import MailchimpSyncCase
 
 @tagged("post_install", "-at_install")
 class TestSyncDirtyMarks(MailchimpSyncCase):
+    """The stand-in keeps its members from one test to the next: a test that unsubscribes or archives an
+    address uses one of its own."""
+
     def marked(self):
         """The customers marked for the audience's next run."""
         self.env.flush_all()
@@ -31,7 +34,7 @@ class TestSyncDirtyMarks(MailchimpSyncCase):
     # ------------------------------------------------------------ each path marks exactly its customers
 
     def test_the_customers_own_fields_mark_it_and_other_fields_do_not(self):
-        anna = self.customer("Anna", "anna@acme-example.com")
+        anna = self.customer("Anna", "anna.own@acme-example.com")
         self.customer("Bob", "bob@acme-example.com")
         self.synced()
         self.assert_marks(lambda: anna.write({"ref": "A-1", "website": "https://anna.example.com"}), [])
@@ -84,16 +87,16 @@ class TestSyncDirtyMarks(MailchimpSyncCase):
         self.assertTrue(self.remote("pat@acme-example.com")["interests"][self.remote_interest["Hand-picked"]])
 
     def test_consent_blacklist_company_and_archiving_mark_the_customer(self):
-        anna = self.customer("Anna", "anna@acme-example.com")
-        self.customer("Bob", "bob@acme-example.com")
+        anna = self.customer("Anna", "anna.consent@acme-example.com")
+        self.customer("Bob", "bob.consent@acme-example.com")
         other_company = self.env["res.company"].create({"name": "Other company"})
         self.synced()
         Consent = self.env["mailchimp.consent"]
         self.assert_marks(lambda: Consent._record(anna, self.audience, "withdrawn", "user"), [anna])
         self.synced()
-        self.assert_marks(lambda: self.env["mail.blacklist"]._add("anna@acme-example.com"), [anna])
+        self.assert_marks(lambda: self.env["mail.blacklist"]._add("anna.consent@acme-example.com"), [anna])
         self.synced()
-        self.assert_marks(lambda: self.env["mail.blacklist"]._remove("anna@acme-example.com"), [anna])
+        self.assert_marks(lambda: self.env["mail.blacklist"]._remove("anna.consent@acme-example.com"), [anna])
         self.synced()
         self.assert_marks(lambda: anna.write({"company_id": other_company.id}), [anna])
         self.assert_marks(lambda: anna.write({"company_id": False}), [anna])
