@@ -2,7 +2,7 @@
 
 Connects the company's account to the Mailchimp stand-in that bench/run started
 in its own process, creates N customers, then syncs them (initial run), runs a
-no-change resync and a 1 %-change resync, and prints one JSON object.
+no-change resync, a 1 %-change resync and a full audit, and prints one JSON object.
 
 Memory: before each run everything the customer creation left behind is
 released (commit, ``invalidate_all``, ``gc.collect``, ``malloc_trim``), then the
@@ -80,6 +80,7 @@ def main(env, partner_count, in_flight, latency, create):
     changed_ids = _first_customers(env, max(1, partner_count // 100))
     _rename(env, changed_ids)
     delta = _measure(env, standin, audience, "1 %-change")
+    audit = _measure(env, standin, audience, "audit", audit=True)
     figures = {
         "partners": partner_count,
         "in_flight_setting": audience.account_id.max_in_flight,
@@ -90,6 +91,7 @@ def main(env, partner_count, in_flight, latency, create):
         "initial_write_calls": initial["write_calls"],
         "initial_seconds": initial["seconds"],
         "initial_cpu_seconds": initial["cpu_seconds"],
+        "initial_cpu_ms_per_customer": round(1000 * initial["cpu_seconds"] / max(partner_count, 1), 3),
         "initial_sql_queries": initial["sql_queries"],
         "initial_created": initial["created"],
         "max_in_flight": initial["max_in_flight"],
@@ -106,10 +108,19 @@ def main(env, partner_count, in_flight, latency, create):
         "delta_cpu_seconds": delta["cpu_seconds"],
         "delta_updated": delta["updated"],
         "delta_peak_rss_mb": delta["peak_rss_mb"],
+        "delta_read": delta["read"],
+        "noop_read": noop["read"],
+        "audit_write_calls": audit["write_calls"],
+        "audit_seconds": audit["seconds"],
+        "audit_cpu_seconds": audit["cpu_seconds"],
+        "audit_sql_queries": audit["sql_queries"],
+        "audit_missed": audit["missed"],
+        "audit_peak_rss_mb": audit["peak_rss_mb"],
         "loadavg_before": initial["load"],  # 1-minute load average when the initial sync started
         "create_peak_rss_mb": startup_peak,
         # the whole process (ru_maxrss cannot say: resetting VmHWM resets it too)
-        "peak_rss_mb": max(startup_peak, initial["peak_rss_mb"], noop["peak_rss_mb"], delta["peak_rss_mb"]),
+        "peak_rss_mb": max(startup_peak, initial["peak_rss_mb"], noop["peak_rss_mb"], delta["peak_rss_mb"],
+                           audit["peak_rss_mb"]),
     }
     print(json.dumps(figures))
     return figures
@@ -225,7 +236,7 @@ def _rename(env, partner_ids, chunk=2000):
 
 # ------------------------------------------------------------------ one run, measured
 
-def _measure(env, standin, audience, label):
+def _measure(env, standin, audience, label, audit=False):
     logged_before = len(standin.requests())
     queries_before = env.cr.sql_log_count
     baseline = _settle_and_reset_peak(env)
@@ -236,7 +247,8 @@ def _measure(env, standin, audience, label):
     started = time.perf_counter()
     if profiler:
         profiler.enable()
-    run = audience._sync_members(trigger="manual")
+    run = (audience.with_context(mailchimp_audit=True)._sync_members(trigger="audit") if audit
+           else audience._sync_members(trigger="manual"))
     if profiler:
         profiler.disable()
     seconds = round(time.perf_counter() - started, 2)
@@ -259,6 +271,8 @@ def _measure(env, standin, audience, label):
         "sql_queries": sql_queries,
         "created": run.created_count,
         "updated": run.updated_count,
+        "read": run.total_count,
+        "missed": run.missed_count,
         "max_in_flight": run.max_in_flight,
         "baseline_rss_mb": baseline,
         "peak_rss_mb": peak,

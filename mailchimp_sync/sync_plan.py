@@ -100,6 +100,24 @@ def plan_sync(partners: list[PartnerData], known: dict[int, KnownMember], schema
     return plan
 
 
+def schema_fingerprint(schema: AudienceSchema) -> str:
+    """A hash of everything in the audience's schema and mappings that member items are built from.
+
+    A run whose schema hashes differently from the last complete run's checks every customer
+    (a merge field, a representative or field mapping, a GDPR field or a managed group changed
+    every item); otherwise it checks only the customers marked dirty.
+    """
+    canonical = {
+        "interests": sorted(schema.managed_interest_ids),
+        "merge_fields": sorted([tag, list(entry)] for tag, entry in schema.merge_fields.items()),
+        "representatives": sorted([rep.field_name, rep.merge_tag or "", rep.sequence]
+                                  for rep in schema.representative_fields),
+        "field_merges": sorted([merge.field_name, merge.merge_tag, merge.merge_type] for merge in schema.field_merges),
+        "permissions": sorted(schema.marketing_permissions.items()),
+    }
+    return payload_hash(canonical)
+
+
 def decide_duplicates(eligible: list[PartnerData]) -> DuplicateDecision:
     """Resolve the shared addresses among eligible customers (:mod:`.duplicates` picks who keeps one)."""
     kept, conflicts = resolve_duplicates(eligible)

@@ -66,3 +66,6 @@ from . import mailchimp_duplicate
 from . import mailchimp_campaign_received
 from . import mailchimp_campaign_exclusion
 from . import mailchimp_campaign_checklist
+from . import mailchimp_sync_mark
+from . import mailchimp_sync_mark_paths
+from . import mailchimp_audience_audit

@@ -63,11 +63,11 @@ class MailchimpMember(models.Model):
         self.flush_model()
         columns = ("id", "email", "mailchimp_id", "status", "payload_hash", "error_hash", "last_error", "last_sync",
                    "last_changed", "left_by_odoo")
-        values = SQL(", ").join(
-            SQL("(%s::int, %s, %s, %s, %s, %s, %s, %s::timestamp, %s::timestamp, %s::boolean)",
-                *(row[column] for column in columns))
-            for row in rows
-        )
+        types = ("int", "varchar", "varchar", "varchar", "varchar", "varchar", "text", "timestamp", "timestamp",
+                 "boolean")
+        # one array per column (a handful of parameters, not one SQL fragment per row)
+        pushed = SQL(", ").join(SQL("unnest(%s::%s[])", [row[column] for row in rows], SQL(kind))
+                               for column, kind in zip(columns, types))
         self.env.cr.execute(SQL(
             """UPDATE mailchimp_member AS member
                   SET email = pushed.email, mailchimp_id = pushed.mailchimp_id,
@@ -78,9 +78,9 @@ class MailchimpMember(models.Model):
                       last_changed = COALESCE(pushed.last_changed, member.last_changed),
                       left_by_odoo = COALESCE(pushed.left_by_odoo, member.left_by_odoo),
                       write_date = NOW() AT TIME ZONE 'UTC', write_uid = %s
-                 FROM (VALUES %s) AS pushed(id, email, mailchimp_id, status, payload_hash, error_hash,
+                 FROM (SELECT %s) AS pushed(id, email, mailchimp_id, status, payload_hash, error_hash,
                                             last_error, last_sync, last_changed, left_by_odoo)
                 WHERE member.id = pushed.id""",
-            self.env.uid, values,
+            self.env.uid, pushed,
         ))
         self.invalidate_model([*columns[1:], "need_sync", "skip_reason"])

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.tools import SQL
 from odoo.tools.misc import format_date
 
@@ -16,11 +16,15 @@ from ..mailchimp_sync.member_payload import PartnerData
 
 FILL_BATCH = 10_000  # customers per UPDATE when the email identity is filled on upgrade
 
-# Fields whose change can change a customer's member item (its own or its company's).
-SYNCED_PARTNER_FIELDS = frozenset({
-    "name", "email", "phone", "mobile", "country_id", "lang", "is_company", "active",
-    "category_id", "mailchimp_subscribe", "parent_id", "function",
-})
+# The customer's own fields a member item or the run's choice of candidates reads (``_mailchimp_partner_data``,
+# the representatives of a company, the candidates' SQL); the fields mapped to merge tags or representative
+# columns are added from the mappings, and what computed ones depend on from Odoo's dependencies
+# (:meth:`ResPartner._mailchimp_watched_fields`).
+ITEM_FIELDS = (
+    "name", "email", "phone", "mobile", "country_id", "lang", "is_company", "active", "is_blacklisted",
+    "category_id", "mailchimp_subscribe", "company_id", "parent_id", "type", "mailchimp_email_key",
+    "firstname", "lastname",
+)
 
 
 class ResPartner(models.Model):
@@ -196,7 +200,7 @@ class ResPartner(models.Model):
         """The one create path of the Mailchimp side, in this order: the company's members marked dirty,
         then the ticked boxes recorded as consent (not for customers Mailchimp brought)."""
         partners = super().create(vals_list)
-        partners.parent_id._mailchimp_mark_dirty()
+        (partners | partners.parent_id)._mailchimp_mark_dirty()
         if not self.env.context.get("mailchimp_from_remote"):
             partners.filtered("mailchimp_subscribe")._mailchimp_record_box(CONSENT_GIVEN)
         return partners
@@ -207,8 +211,9 @@ class ResPartner(models.Model):
         1. a user's change of the box is dated (Mailchimp's own later changes win over older ones),
            and the customers whose box it changes are noted;
         2. the write;
-        3. the members of the customer (and of its companies, before and after) are marked dirty:
-           the sync run pushes them, never ``write()``;
+        3. the customer (and its companies, before and after, and whoever shares its address, before and
+           after) are marked dirty when a field its member item reads changed
+           (:meth:`_mailchimp_watched_fields`): the sync run pushes them, never ``write()``;
         4. the box's change is recorded as consent given or withdrawn (GDPR);
         5. a new address gets the campaign activity recorded for it before it was a customer's.
 
@@ -222,32 +227,72 @@ class ResPartner(models.Model):
             ticked = bool(vals["mailchimp_subscribe"])
             vals = {**vals, "mailchimp_subscribe_date": fields.Datetime.now()}
             box_changed = self.filtered(lambda partner: partner.mailchimp_subscribe != ticked)
-        parents_before = self.parent_id
+        marks = not from_remote and bool(self._mailchimp_watched_fields().intersection(vals))
+        parents_before = self.parent_id if marks else self.browse()
+        keys_before = self.mapped("mailchimp_email_key") if marks and "email" in vals else []
         result = super().write(vals)
-        if not from_remote:
-            if SYNCED_PARTNER_FIELDS.intersection(vals) or self._mailchimp_is_representative_change(vals):
-                (self | self.parent_id | parents_before)._mailchimp_mark_dirty()
-            if box_changed:
-                box_changed._mailchimp_record_box(CONSENT_GIVEN if ticked else CONSENT_WITHDRAWN)
+        if marks:
+            (self | self.parent_id | parents_before)._mailchimp_mark_dirty(keys_before)
+        if box_changed:
+            box_changed._mailchimp_record_box(CONSENT_GIVEN if ticked else CONSENT_WITHDRAWN)
         if vals.get("email"):
             self._mailchimp_link_campaign_activity()
+        return result
+
+    def _write_multi(self, vals_list):
+        """The ORM's lowest write, also of stored computed and related fields recomputed because something
+        elsewhere changed (a company's name, a country…): a recomputed field a member item reads marks the
+        customer and its company. Direct writes are marked by :meth:`write`. While modules are installed or
+        upgraded nothing is marked here (the add-on's tables may not exist yet; the audit is the safety net)."""
+        result = super()._write_multi(vals_list)
+        if not self.pool.ready:
+            return result
+        computed = self._mailchimp_watched_computed_fields()
+        changed = [partner.id for partner, vals in zip(self, vals_list) if computed.intersection(vals)]
+        if changed:
+            self.env.cr.execute(SQL("SELECT parent_id FROM res_partner WHERE id = ANY(%s) AND parent_id IS NOT NULL",
+                                    changed))
+            parents = [row[0] for row in self.env.cr.fetchall()]
+            self.env["mailchimp.member"]._mark_dirty(changed + parents, need_sync=False, flush=False)
         return result
 
     def unlink(self):
         """The members stay (without customer) so that the next run archives them in Mailchimp."""
         self.sudo().with_context(active_test=False).mailchimp_member_ids.write({"need_sync": True})
         parents = self.parent_id
+        keys = self.mapped("mailchimp_email_key")
         result = super().unlink()
-        parents.exists()._mailchimp_mark_dirty()
+        parents.exists()._mailchimp_mark_dirty(keys)
         return result
 
-    def _mailchimp_is_representative_change(self, vals):
-        fields_used = self.env["mailchimp.representative.field"].sudo()._used_field_names()
-        return bool(fields_used.intersection(vals))
+    @api.model
+    @tools.ormcache()
+    def _mailchimp_watched_fields(self):
+        """The customer fields a member item reads: :data:`ITEM_FIELDS`, the fields any audience maps to merge
+        tags or representative columns, and, for computed ones, the customer's fields they depend on (Odoo's
+        own dependencies, followed to the end). Cached; the mappings clear the cache when they change."""
+        names = {name for name in ITEM_FIELDS if name in self._fields}
+        names |= set(self.env["mailchimp.field.merge"].sudo().with_context(active_test=False).search([]).mapped(
+            "field_name"))
+        names |= self.env["mailchimp.representative.field"].sudo()._used_field_names()
+        todo = [name for name in names if name in self._fields]
+        names = set(todo)
+        while todo:
+            for path in self.pool.field_depends[self._fields[todo.pop()]]:
+                first = path.split(".", 1)[0]
+                if first in self._fields and first not in names:
+                    names.add(first)
+                    todo.append(first)
+        return frozenset(names)
 
-    def _mailchimp_mark_dirty(self):
-        members = self.sudo().with_context(active_test=False).mailchimp_member_ids
-        members.filtered(lambda member: not member.need_sync).write({"need_sync": True})
+    @api.model
+    def _mailchimp_watched_computed_fields(self):
+        return frozenset(name for name in self._mailchimp_watched_fields()
+                         if self._fields[name].compute and self._fields[name].store)
+
+    def _mailchimp_mark_dirty(self, email_keys=()):
+        """Mark these customers for the next run of every audience (``mailchimp.member._mark_dirty``)."""
+        self.env["mailchimp.member"]._mark_dirty(self.ids, email_keys)
 
     def action_mailchimp_subscribe(self):
         """List action: tick the subscription box of the selected customers (no call to Mailchimp)."""

@@ -7,6 +7,13 @@ this module does the work of a run:
 * candidates (a mapped tag, a ticked box, or a member already) are selected
   in SQL and read in chunks of :data:`CHUNK_SIZE`, so that memory is bounded by
   the chunk and the batches in flight, not by the number of customers;
+* only the candidates marked dirty for the audience (``mailchimp_sync_mark.py``)
+  and the members waiting for a retry (``need_sync``) are read, unless the
+  audience's schema or mappings changed since the last complete run
+  (:func:`schema_fingerprint`), the run is limited to some customers, or it is
+  the full audit (context ``mailchimp_audit``), which reads every candidate and
+  counts the stale members the marks had missed; a customer's marks read by the
+  run are deleted once its work is done (its push recorded), never before;
 * who keeps an address several customers share is decided once, in SQL and
   the core, before the chunks (:func:`decide_duplicates`);
 * each chunk is planned by the core (:func:`plan_sync`); renames and archives
@@ -56,6 +63,7 @@ from ..mailchimp_sync.sync_plan import (
     decide_resubscription,
     is_eligible,
     plan_sync,
+    schema_fingerprint,
 )
 from ..mailchimp_sync.times import parse_mailchimp_time_naive
 from .mailchimp_transaction import commit_if_allowed
@@ -63,6 +71,9 @@ from .mailchimp_transaction import commit_if_allowed
 _logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = 1000
+# The customer columns ``res.partner._mailchimp_partner_data`` reads (``is_blacklisted`` from ``email_normalized``).
+PARTNER_DATA_FIELDS = ("name", "email", "email_normalized", "is_company", "phone", "mobile", "country_id", "lang",
+                       "mailchimp_subscribe", "active", "category_id")
 
 
 class MemberItems:
@@ -82,6 +93,8 @@ class MemberItems:
     def partner_data(self, partner_ids):
         """The core's :class:`PartnerData` of the customers, in their order, with all the audience maps."""
         partners = self.env["res.partner"].with_context(active_test=False).browse(partner_ids)
+        # only the columns an item reads, in one query (the default prefetch reads every column of res_partner)
+        partners.fetch([name for name in PARTNER_DATA_FIELDS if name in partners._fields])
         representatives = self._representatives_by_company(partners)
         data = [partner._mailchimp_partner_data(self.interest_by_tag, representatives.get(partner.id, ()))
                 for partner in partners]
@@ -148,6 +161,11 @@ class AudienceSync:
         self.subscribed_before = 0
         self.in_flight = {}  # future -> batch of pushes
         self.peak_in_flight = 0
+        self.audit = bool(self.env.context.get("mailchimp_audit")) and self.partner_ids is None
+        self.full = True  # every candidate is read (decided in execute)
+        self.fingerprint = None
+        self.marks = {}  # partner id -> ids of its dirty marks read, deleted once its work is done
+        self.missed_count = 0  # audit: stale members that had no mark
 
     # ------------------------------------------------------------ the run
 
@@ -155,6 +173,8 @@ class AudienceSync:
         warnings = self.audience._refresh_schema(self.client) or []
         self.run._add_lines([{"kind": "warning", "message": warning} for warning in warnings])
         self.items = MemberItems(self.audience)
+        self.fingerprint = schema_fingerprint(self.items.schema)
+        self.full = self.audit or self.partner_ids is not None or self.fingerprint != self.audience.sync_schema_hash
         self.subscribed_before = self.env["mailchimp.member"].search_count(
             [("audience_id", "=", self.audience.id), ("status", "=", STATUS_SUBSCRIBED)])
         self.run.write({"total_count": self._count(self._candidate_ids_sql()) + self._count(self._orphan_ids_sql())})
@@ -170,9 +190,15 @@ class AudienceSync:
             while self.waiting or self.in_flight:  # a refused re-subscription comes back as a confirmation
                 self._send_waiting(pool, everything=True)
                 self._collect(wait_for_one=True)
-        self.run.write({"max_in_flight": self.peak_in_flight})
-        self.audience.write(self.audience._values_from_list(
-            self.client.get_list(self.audience.mailchimp_id), fields.Datetime.now()))
+        now = fields.Datetime.now()
+        self.run.write({"max_in_flight": self.peak_in_flight, "missed_count": self.missed_count})
+        values = self.audience._values_from_list(self.client.get_list(self.audience.mailchimp_id), now)
+        if self.partner_ids is None:
+            self._forget_other_marks()
+            values["sync_schema_hash"] = self.fingerprint
+        if self.audit:
+            values.update(last_audit_date=now, last_audit_missed_count=self.missed_count)
+        self.audience.write(values)
 
     def _commit(self):
         commit_if_allowed(self.audience.env)
@@ -180,6 +206,19 @@ class AudienceSync:
     # ------------------------------------------------------------ what to read, in SQL
 
     def _candidate_ids_sql(self):
+        """The candidates this run reads: all of them (:meth:`_all_candidate_ids_sql`) in a full run, otherwise
+        those marked dirty for the audience and those whose member waits for a retry."""
+        candidates = self._all_candidate_ids_sql()
+        if self.full:
+            return candidates
+        return SQL(
+            """SELECT id FROM (%s) AS candidates
+                WHERE id IN (SELECT partner_id FROM mailchimp_sync_mark WHERE audience_id = %s
+                             UNION ALL
+                             SELECT partner_id FROM mailchimp_member WHERE audience_id = %s AND need_sync)""",
+            candidates, self.audience.id, self.audience.id)
+
+    def _all_candidate_ids_sql(self):
         """Customers of the audience's company or of none, with a mapped tag, a ticked box or a member
         (only ``partner_ids`` among them, when the run is limited)."""
         candidates = self._audience_candidate_ids_sql()
@@ -244,7 +283,8 @@ class AudienceSync:
                  JOIN mailchimp_member m ON m.mailchimp_id = md5(p.mailchimp_email_key) AND m.audience_id = %s
                                         AND m.partner_id IS DISTINCT FROM p.id
                 WHERE p.id IN (%s)""",
-            self._candidate_ids_sql(), self._candidate_ids_sql(), self.audience.id, self._candidate_ids_sql(),
+            self._all_candidate_ids_sql(), self._all_candidate_ids_sql(), self.audience.id,
+            self._all_candidate_ids_sql(),
         ))
         partner_ids = [row[0] for row in self.env.cr.fetchall()]
         eligible = []
@@ -254,23 +294,73 @@ class AudienceSync:
             self.env.invalidate_all()
         return decide_duplicates(eligible)
 
-    def _known_members(self, domain):
-        members = self.env["mailchimp.member"].search([("audience_id", "=", self.audience.id), *domain])
-        return [KnownMember(member.id, member.partner_id.id or None, member.email, member.payload_hash or None,
-                            member.error_hash or None, member.status or None, member.left_by_odoo,
-                            member.last_changed or None)
-                for member in members]
+    def _known_members(self, column, ids):
+        """What Odoo remembers of the audience's members whose ``column`` (``partner_id`` or ``id``) is in
+        ``ids``, read in one query (no ORM records: a run reads every member)."""
+        self.env["mailchimp.member"].flush_model()
+        self.env.cr.execute(SQL(
+            """SELECT id, partner_id, email, payload_hash, error_hash, status, left_by_odoo, last_changed
+                 FROM mailchimp_member WHERE audience_id = %s AND %s = ANY(%s) ORDER BY id""",
+            self.audience.id, SQL.identifier(column), list(ids)))
+        return [KnownMember(member_id, partner_id, email, payload_hash or None, error_hash or None, status or None,
+                            bool(left_by_odoo), last_changed)
+                for member_id, partner_id, email, payload_hash, error_hash, status, left_by_odoo, last_changed
+                in self.env.cr.fetchall()]
 
     # ------------------------------------------------------------ one chunk
 
     def _sync_partners(self, pool, partner_ids):
+        marks = self._read_marks(partner_ids)  # in the transaction that reads the customers: what they show
         data = self.items.partner_data(partner_ids)
-        known = {member.partner_id: member for member in self._known_members([("partner_id", "in", partner_ids)])}
+        known = {member.partner_id: member for member in self._known_members("partner_id", partner_ids)}
         plan = plan_sync(data, known, self.items.schema, on_archive=self.on_archive, duplicates=self.duplicates)
+        busy = {push.partner_id for push in plan.pushes} | {archive.partner_id for archive in plan.archives} \
+            | {change.partner_id for change in plan.email_changes}
+        if self.audit:
+            self.missed_count += self._count_missed(busy - set(marks))
+        self.marks.update((partner_id, marks.pop(partner_id)) for partner_id in busy if partner_id in marks)
+        self._delete_marks([mark_id for mark_ids in marks.values() for mark_id in mark_ids])
         self._apply(pool, plan, len(partner_ids))
 
+    # ------------------------------------------------------------ dirty marks
+
+    def _read_marks(self, partner_ids):
+        """``{partner id: [mark ids]}`` of the audience's dirty marks of these customers."""
+        self.env.cr.execute(SQL(
+            """SELECT partner_id, array_agg(id) FROM mailchimp_sync_mark
+                WHERE audience_id = %s AND partner_id = ANY(%s) GROUP BY partner_id""",
+            self.audience.id, partner_ids))
+        return dict(self.env.cr.fetchall())
+
+    def _delete_marks(self, mark_ids):
+        if mark_ids:
+            self.env.cr.execute(SQL("DELETE FROM mailchimp_sync_mark WHERE id = ANY(%s)", mark_ids))
+
+    def _forget_marks(self, partner_ids):
+        """The work of these customers is done (or waits in ``need_sync``): delete the marks the run read."""
+        self._delete_marks([mark_id for partner_id in partner_ids for mark_id in self.marks.pop(partner_id, ())])
+
+    def _forget_other_marks(self):
+        """Delete the marks of customers that are no candidates (nothing to do for them, in this very
+        snapshot; a later change marks them again). Marks of work not done (a rename Mailchimp refused,
+        removals the guard held back) stay for the next run."""
+        self.env.cr.execute(SQL(
+            """DELETE FROM mailchimp_sync_mark WHERE audience_id = %s AND partner_id NOT IN (%s)""",
+            self.audience.id, self._all_candidate_ids_sql()))
+
+    def _count_missed(self, partner_ids):
+        """The audit's count: customers with work to do that had no mark and whose member waited for nothing."""
+        if not partner_ids:
+            return 0
+        self.env.cr.execute(SQL(
+            """SELECT count(*) FROM unnest(%s::int[]) AS stale(id)
+                WHERE NOT EXISTS (SELECT 1 FROM mailchimp_member m
+                                   WHERE m.partner_id = stale.id AND m.audience_id = %s AND m.need_sync)""",
+            sorted(partner_ids), self.audience.id))
+        return self.env.cr.fetchone()[0]
+
     def _sync_orphans(self, pool, member_ids):
-        orphans = self._known_members([("id", "in", member_ids)])
+        orphans = self._known_members("id", member_ids)
         plan = plan_sync([], {}, self.items.schema, orphans, on_archive=self.on_archive, duplicates=self.duplicates)
         self._apply(pool, plan, len(member_ids))
 
@@ -278,8 +368,7 @@ class AudienceSync:
         run = self.run
         run._add_skips(plan.skips)
         run._add_counts(unchanged_count=len(plan.unchanged_member_keys))
-        Member = self.env["mailchimp.member"]
-        Member.browse(plan.unchanged_member_keys).filtered("need_sync").write({"need_sync": False})
+        self._clear_need_sync(plan.unchanged_member_keys)
         self._store_skips(plan.skips)
         not_renamed = self._apply_email_changes(plan.email_changes)
         self.removals += [(archive, plan.removal_reasons[archive.member_key]) for archive in plan.archives]
@@ -292,6 +381,16 @@ class AudienceSync:
         run._add_counts(done_count=checked)
         self._commit()
         self.env.invalidate_all()  # what the chunk read is not needed any more
+
+    def _clear_need_sync(self, member_ids):
+        """Unchanged members wait for nothing (one UPDATE, only of those that waited)."""
+        if not member_ids:
+            return
+        Member = self.env["mailchimp.member"]
+        Member.flush_model(["need_sync"])
+        self.env.cr.execute(SQL("UPDATE mailchimp_member SET need_sync = FALSE WHERE id = ANY(%s) AND need_sync",
+                                member_ids))
+        Member.invalidate_model(["need_sync"])
 
     def _store_skips(self, skips):
         """A skipped customer's member says why, and waits for nothing (e.g. a held-back duplicate)."""
@@ -316,7 +415,7 @@ class AudienceSync:
         if not resubscriptions:
             return pushes
         known = {member.member_key: member
-                 for member in self._known_members([("id", "in", [push.member_key for push in resubscriptions])])}
+                 for member in self._known_members("id", [push.member_key for push in resubscriptions])}
         now = datetime.now(timezone.utc)
         kept, changes, skips = [], [], []
         for push in pushes:
@@ -342,6 +441,8 @@ class AudienceSync:
             self.audience._apply_remote_changes(changes, source="Mailchimp", engine=self.items)
             self.run._add_skips(skips)
             self._store_skips(skips)
+        kept_partners = {push.partner_id for push in kept}
+        self._forget_marks([push.partner_id for push in resubscriptions if push.partner_id not in kept_partners])
         return kept
 
     def _resubscription_unread(self, push, error):
@@ -420,6 +521,7 @@ class AudienceSync:
             member.write({"status": STATUS_ARCHIVED, "last_sync": fields.Datetime.now(), "last_error": False,
                           "need_sync": False, "left_by_odoo": True})
             self.run._add_counts(archived_count=1)
+        self._forget_marks([archive.partner_id for archive in archives])
 
     # ------------------------------------------------------------ batches in flight
 
@@ -453,13 +555,24 @@ class AudienceSync:
             self._commit()
 
     def _ensure_members(self, batch):
-        """Create the members of first-time customers, in one insert, before their push."""
+        """Create the members of first-time customers, in one INSERT (no ORM records: an initial run creates
+        every member), before their push."""
         new = [push for push in batch if push.member_key is None]
         if not new:
             return batch
-        created = self.env["mailchimp.member"].create([
-            {"partner_id": push.partner_id, "audience_id": self.audience.id} for push in new])
-        member_by_partner = {member.partner_id.id: member.id for member in created}
+        Member = self.env["mailchimp.member"]
+        Member.flush_model()
+        self.env.cr.execute(SQL(
+            """INSERT INTO mailchimp_member (partner_id, audience_id, company_id, need_sync,
+                                             create_uid, create_date, write_uid, write_date)
+               SELECT partner_id, %s, %s, TRUE, %s, NOW() AT TIME ZONE 'UTC', %s, NOW() AT TIME ZONE 'UTC'
+                 FROM unnest(%s::int[]) AS new(partner_id)
+            RETURNING id, partner_id""",
+            self.audience.id, self.audience.company_id.id, self.env.uid, self.env.uid,
+            [push.partner_id for push in new]))
+        member_by_partner = {partner_id: member_id for member_id, partner_id in self.env.cr.fetchall()}
+        self.env["res.partner"].invalidate_model(["mailchimp_member_ids"])
+        self.audience.invalidate_recordset(["member_ids"])
         return [
             replace(push, member_key=member_by_partner[push.partner_id]) if push.member_key is None else push
             for push in batch
@@ -495,6 +608,7 @@ class AudienceSync:
         self.env["mailchimp.member"]._write_push_results(rows)
         self.run._add_lines(lines)
         self.run._add_counts(**counts)
+        self._forget_marks([row["partner_id"] for row in rows])
 
     def _record_failed_batch(self, batch, error):
         """A batch Mailchimp did not take even after the retries: the run goes on with the next one.
@@ -510,6 +624,7 @@ class AudienceSync:
             {"last_error": message, "need_sync": True})
         self.run._add_lines([_run_line("failure", push, message) for push in batch])
         self.run._add_counts(failed_count=len(batch))
+        self._forget_marks([push.partner_id for push in batch])  # need_sync brings them back
 
 
 def _run_line(kind, push, message):
@@ -526,6 +641,7 @@ def _count_field(push, outcome):
 def _member_row(push, status=None, error=None, synced_at=None, last_changed=None):
     return {
         "id": push.member_key,
+        "partner_id": push.partner_id,
         "email": push.email,
         "mailchimp_id": subscriber_hash(push.email),
         "status": status or (STATUS_UNSUBSCRIBED if push.kind == KIND_UNSUBSCRIBE and not error else None),

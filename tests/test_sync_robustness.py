@@ -207,7 +207,7 @@ class TestSyncRobustness(MailchimpSyncCase):
         self.sync()
         self.assertTrue(fake.mailchimp_sync_state.startswith("Not synced: Mailchimp refused it: "),
                         "still the refusal after a run that did not send it again")
-        fake.function = "Buyer"  # changed: the next run sends it again
+        fake.name = "Fake Buyer"  # its item changed: the next run sends it again
         self.assertTrue(self.member_of(fake).need_sync)
         self.assertIn("Mailchimp refused it", fake.mailchimp_sync_state)
         self.assertIn("next sync", fake.mailchimp_sync_state)

@@ -159,3 +159,32 @@ def test_a_field_of_several_addresses_is_synced_with_its_first_valid_address(fie
 def test_the_field_addresses_are_the_panel_s_addresses_in_their_order():
     assert field_addresses("a@x.pl; b@y.pl, A@X.pl; nope") == ["a@x.pl", "b@y.pl"]
     assert sync_email("nope; nix") is None
+
+
+def test_the_plain_address_shortcut_gives_what_email_validator_gives():
+    import random
+    import string
+
+    from email_validator import EmailNotValidError, validate_email
+
+    from mailchimp_sync.eligibility import _plain_ascii
+
+    def validator(address):
+        try:
+            return validate_email(address, check_deliverability=False).ascii_email or None
+        except EmailNotValidError:
+            return None
+
+    tricky = ["Jane.Doe@Acme-Example.COM", "a@b.co", "a@foo.test", "a@foo.local", "a@x.localhost", "a..b@x.com",
+              ".a@x.com", "a.@x.com", "a@-x.com", "a@x-.com", "a@ab--cd.com", "a@xn--mnchen-3ya.de", "a@x.123",
+              "a@x", "a@x.c", "a+tag%1@sub.x.org", "a@x.onion", "a@x.arpa", "a@invalid", "x" * 65 + "@x.com",
+              "a@" + "b" * 64 + ".com", "a@" + ".".join(["b" * 60] * 5) + ".com"]
+    rng = random.Random(21)
+    alphabet = string.ascii_letters + string.digits + "._%+-@"
+    generated = ["".join(rng.choice(alphabet) for _ in range(rng.randint(3, 20))) + rng.choice(["", ".com", ".pl"])
+                 for _ in range(3000)]
+    for address in tricky + generated:
+        plain = _plain_ascii(address)
+        if plain is not None:
+            assert plain == validator(address), address
+    assert _plain_ascii("Jane.Doe@Acme-Example.COM") == "Jane.Doe@acme-example.com"

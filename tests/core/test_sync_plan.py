@@ -575,3 +575,28 @@ def test_removals_carry_their_reason_for_the_mass_change_guard():
     plan = plan_for([box, retail, archived], [accepted(box), accepted(retail), accepted(archived)],
                     orphans=[KnownMember(99, None, "gone@acme.pl", "hash", status="subscribed")])
     assert plan.removal_reasons == {10: "not_opted_in", 20: "no_mapped_group", 30: "archived", 99: "archived"}
+
+
+def test_schema_fingerprint_changes_with_every_mapping_and_not_with_order():
+    from dataclasses import replace
+
+    from mailchimp_sync.datatypes import FieldMerge, RepresentativeField
+    from mailchimp_sync.sync_plan import AudienceSchema, schema_fingerprint
+
+    base = AudienceSchema(managed_interest_ids=frozenset({"a", "b"}),
+                          merge_fields={"FNAME": ("text", 255), "REPS": ("text", 60)},
+                          representative_fields=(RepresentativeField("name", "REPS", 1),),
+                          field_merges=(FieldMerge("city", "CITY", "text"),))
+    reordered = AudienceSchema(managed_interest_ids=frozenset({"b", "a"}),
+                               merge_fields={"REPS": ("text", 60), "FNAME": ("text", 255)},
+                               representative_fields=(RepresentativeField("name", "REPS", 1),),
+                               field_merges=(FieldMerge("city", "CITY", "text"),))
+    assert schema_fingerprint(base) == schema_fingerprint(reordered)
+    changed = [
+        replace(base, managed_interest_ids=frozenset({"a"})),
+        replace(base, merge_fields={"FNAME": ("text", 100), "REPS": ("text", 60)}),
+        replace(base, representative_fields=(RepresentativeField("function", "REPS", 1),)),
+        replace(base, field_merges=()),
+        replace(base, marketing_permissions={"p1": "email"}),
+    ]
+    assert len({schema_fingerprint(schema) for schema in [base, *changed]}) == 6
