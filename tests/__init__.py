@@ -37,3 +37,4 @@ from . import test_campaign_workspace
 from . import test_ui_campaign_workspace
 from . import test_send_checklist
 from . import test_sync_dirty_marks
+from . import test_i18n_catalogue

@@ -1,0 +1,47 @@
+"""The catalogue and the code agree: every term Odoo extracts from the add-on is in ``i18n/mailchimp_sync.pot``
+(regenerate it with ``tools/i18n_export``), and each language's file loads into Odoo."""
+from pathlib import Path
+
+import polib
+from lxml import etree
+
+from odoo.tests import TransactionCase, tagged
+from odoo.tools.translate import TranslationModuleReader
+
+ADDON = Path(__file__).resolve().parents[1]
+CATALOGUE = ADDON / "i18n" / "mailchimp_sync.pot"
+
+
+@tagged("post_install", "-at_install")
+class TestCatalogue(TransactionCase):
+
+    def demo_xmlids(self):
+        """Demo records' terms are not the code's: the catalogue is exported without demo data."""
+        ids = set()
+        for name in self.env["ir.module.module"].get_module_info("mailchimp_sync").get("demo", []):
+            for record in etree.parse(str(ADDON / name)).iter("record"):
+                ids.add(record.get("id") if "." in record.get("id") else f"mailchimp_sync.{record.get('id')}")
+        return ids
+
+    def test_every_term_of_the_code_is_in_the_catalogue(self):
+        catalogue = {entry.msgid for entry in polib.pofile(str(CATALOGUE))}
+        demo = self.demo_xmlids()
+        terms = {
+            source for module, _type, _name, res_id, source, _value, _comments
+            in TranslationModuleReader(self.env.cr, ["mailchimp_sync"])
+            if module == "mailchimp_sync" and source and res_id not in demo
+        }
+        self.assertGreater(len(terms), len(catalogue) * 0.9, "the extraction found the add-on's terms")
+        missing = sorted(terms - catalogue)
+        self.assertEqual(missing, [], "terms of the code missing from i18n/mailchimp_sync.pot: run tools/i18n_export")
+
+    def test_each_shipped_language_loads_and_translates_a_menu(self):
+        for lang, expected in (("pl_PL", "pl"), ("el_GR", "el")):
+            with self.subTest(lang=lang):
+                self.env["res.lang"]._activate_lang(lang)
+                self.env["ir.module.module"].search([("name", "=", "mailchimp_sync")])._update_translations(lang)
+                po = {entry.msgid: entry.msgstr for entry in polib.pofile(str(ADDON / "i18n" / f"{expected}.po"))}
+                menu = self.env.ref("mailchimp_sync.mailchimp_menu_audiences")
+                translated = menu.with_context(lang=lang).name
+                self.assertNotEqual(translated, menu.name)
+                self.assertEqual(translated, po[menu.name])
