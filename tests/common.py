@@ -9,6 +9,13 @@ from odoo.addons.mailchimp_sync.models.mailchimp_backend import MailchimpBackend
 from odoo.addons.mailchimp_sync.standins.mailchimp import StandinServer
 
 # A plain number: Odoo's test HTTP guard compares the timeout with 10 and cannot take a tuple.
+def speak(env, user, lang):
+    """``user`` works in ``lang`` (e.g. ``pl_PL``) with the add-on's translations loaded from its ``i18n/``."""
+    env["res.lang"]._activate_lang(lang)
+    env["ir.module.module"]._load_module_terms(["mailchimp_sync"], [lang], overwrite=True)
+    user.lang = lang
+
+
 def new_list_body(name):
     """The body of ``POST /lists`` for a test audience called ``name``."""
     return {

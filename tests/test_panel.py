@@ -9,7 +9,7 @@ from odoo.addons.mailchimp_sync.mailchimp_sync.member_payload import payload_has
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import FOOTER_HTML, MailchimpCase, MailchimpStandinMixin, new_list_body
+from .common import FOOTER_HTML, MailchimpCase, MailchimpStandinMixin, new_list_body, speak
 
 AUDIENCE_NAMES = ("Newsletter", "Events", "Partners", "Old list")
 MC_USER_GROUPS = "base.group_user,base.group_partner_manager,mailchimp_sync.group_mailchimp_user"
@@ -365,6 +365,16 @@ class TestPanelUi(PanelWorld, MailchimpStandinMixin, HttpCase):
         cls.env["mailchimp.panel.cache"].search([]).unlink()
         cls.company.name = "Acme Panel Tour"
         cls.user = new_test_user(cls.env, login="panel_tour", groups=MC_USER_GROUPS)
+
+    def test_the_panel_in_polish(self):
+        self.seed_office()  # another test of the class leaves Events waiting for confirmation
+        speak(self.env, self.user, "pl_PL")
+        self.start_tour(f"/odoo/contacts/{self.company.id}", "mailchimp_sync_panel_pl", login="panel_tour")
+
+    def test_the_panel_in_greek(self):
+        self.seed_office()  # another test of the class leaves Events waiting for confirmation
+        speak(self.env, self.user, "el_GR")
+        self.start_tour(f"/odoo/contacts/{self.company.id}", "mailchimp_sync_panel_el", login="panel_tour")
 
     def test_a_dialog_change_stays_in_the_journal_when_the_request_is_rolled_back(self):
         self.authenticate("panel_tour", "panel_tour")

@@ -2,7 +2,7 @@
 from odoo.tests import HttpCase, tagged
 from odoo.tools.misc import file_path
 
-from .common import MailchimpDemoCase, MailchimpStandinMixin
+from .common import MailchimpDemoCase, MailchimpStandinMixin, speak
 
 
 @tagged("post_install", "-at_install")
@@ -21,6 +21,18 @@ class TestUi(MailchimpStandinMixin, HttpCase):
         audience = self.env["mailchimp.audience"].search([("name", "=", "Acme Newsletter")])
         self.assertTrue(audience.sync_requested)
         self.assertIn("FNAME", audience.merge_field_ids.mapped("tag"))
+
+    def settings_and_audience_in(self, lang, tour):
+        self.env["mailchimp.audience"].action_refresh_audiences()
+        speak(self.env, self.env.ref("base.user_admin"), lang)
+        self.start_tour("/odoo/action-mailchimp_sync.mailchimp_settings_action", tour, login="admin")
+        self.assertTrue(self.env["mailchimp.audience"].search([("name", "=", "Acme Newsletter")]).sync_requested)
+
+    def test_the_settings_and_an_audience_in_polish(self):
+        self.settings_and_audience_in("pl_PL", "mailchimp_sync_settings_audience_pl")
+
+    def test_the_settings_and_an_audience_in_greek(self):
+        self.settings_and_audience_in("el_GR", "mailchimp_sync_settings_audience_el")
 
     def test_sales_person_ticks_the_subscription_box(self):
         interest_tag = self.env["res.partner.category"].create({"name": "Tour group"})
