@@ -291,17 +291,53 @@ def _national_e164(number: str, region: str | None) -> str | None:
     """
     if region is None or len(number) > _MAX_NUMBER_LENGTH or not _PLAIN_NATIONAL.fullmatch(number):
         return None
-    metadata = PhoneMetadata.metadata_for_region(region)
-    if metadata is None or metadata.country_code is None:
+    rules = _national_rules(region)
+    if rules is None:
         return None
+    country_code, prefixes, general, types = rules
     digits = number.replace(" ", "").replace("-", "")
-    for prefix in (metadata.international_prefix, metadata.national_prefix_for_parsing):
-        if prefix and re.match(prefix, digits):
-            return None
-    parsed = phonenumbers.PhoneNumber(country_code=metadata.country_code, national_number=int(digits))
-    if not phonenumbers.is_valid_number(parsed):
+    if any(prefix.match(digits) for prefix in prefixes) or not _matches(digits, general):
         return None
-    return f"+{metadata.country_code}{digits}"
+    if types is None:  # a country code several regions share: phonenumbers decides whose number it is
+        valid = phonenumbers.is_valid_number(
+            phonenumbers.PhoneNumber(country_code=country_code, national_number=int(digits)))
+    else:
+        valid = any(_matches(digits, desc) for desc in types)
+    return f"+{country_code}{digits}" if valid else None
+
+
+def _matches(digits, desc):
+    """phonenumbers' ``_is_number_matching_desc`` on a ``(possible lengths, compiled pattern)``."""
+    lengths, pattern = desc
+    return (not lengths or len(digits) in lengths) and pattern is not None and pattern.fullmatch(digits) is not None
+
+
+@lru_cache(maxsize=None)
+def _national_rules(region):
+    """What :func:`_national_e164` checks a number of ``region`` by, from phonenumbers' metadata, or None.
+
+    (country code, the international and national prefixes, the general description, the number types'
+    descriptions — a valid number matches the general one and one of these — or None when other regions
+    share the country code). A description is ``(possible lengths, compiled pattern)``.
+    """
+    metadata = PhoneMetadata.metadata_for_region(region)
+    if metadata is None or not metadata.country_code:
+        return None
+
+    def desc(number_desc):
+        if number_desc is None:
+            return ((), None)
+        pattern = number_desc.national_number_pattern
+        return (frozenset(number_desc.possible_length or ()), re.compile(pattern) if pattern else None)
+
+    prefixes = tuple(re.compile(prefix) for prefix in (metadata.international_prefix,
+                                                       metadata.national_prefix_for_parsing) if prefix)
+    types = None
+    if len(phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(metadata.country_code, ())) == 1:
+        types = tuple(desc(number_desc) for number_desc in (
+            metadata.premium_rate, metadata.toll_free, metadata.shared_cost, metadata.voip, metadata.personal_number,
+            metadata.pager, metadata.uan, metadata.voicemail, metadata.fixed_line, metadata.mobile))
+    return metadata.country_code, prefixes, desc(metadata.general_desc), types
 
 
 def mailchimp_language(odoo_lang: str | None) -> str | None:

@@ -121,6 +121,21 @@ def test_plain_national_numbers_are_formatted_as_phonenumbers_parses_them(region
         assert to_e164(number, region) == _parsed_e164(number, region), (number, region)
 
 
+def test_every_regions_example_numbers_are_formatted_as_phonenumbers_parses_them():
+    mismatches = []
+    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+        for number_type in (phonenumbers.PhoneNumberType.FIXED_LINE, phonenumbers.PhoneNumberType.MOBILE,
+                            phonenumbers.PhoneNumberType.TOLL_FREE):
+            example = phonenumbers.example_number_for_type(region, number_type)
+            if example is None:
+                continue
+            national = phonenumbers.national_significant_number(example)
+            for number in (national, f"{example.country_code}{national}", national[:-1], f"{national}1"):
+                if to_e164(number, region) != _parsed_e164(number, region):
+                    mismatches.append((region, number))
+    assert mismatches == []
+
+
 def test_mobile_is_preferred_over_landline():
     assert payload_of(phone="22 123 45 67", mobile="500 600 700")["merge_fields"]["PHONE"] == "+48500600700"
 
