@@ -76,7 +76,7 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping
-from functools import lru_cache
+from functools import cache, lru_cache
 from collections.abc import Set as AbstractSet
 from typing import Any
 
@@ -312,7 +312,7 @@ def _matches(digits, desc):
     return (not lengths or len(digits) in lengths) and pattern is not None and pattern.fullmatch(digits) is not None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _national_rules(region):
     """What :func:`_national_e164` checks a number of ``region`` by, from phonenumbers' metadata, or None.
 
@@ -334,9 +334,9 @@ def _national_rules(region):
                                                        metadata.national_prefix_for_parsing) if prefix)
     types = None
     if len(phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(metadata.country_code, ())) == 1:
-        types = tuple(desc(number_desc) for number_desc in (
-            metadata.premium_rate, metadata.toll_free, metadata.shared_cost, metadata.voip, metadata.personal_number,
-            metadata.pager, metadata.uan, metadata.voicemail, metadata.fixed_line, metadata.mobile))
+        types = tuple(desc(number_desc) for number_desc in (  # the most common first: any of them makes it valid
+            metadata.mobile, metadata.fixed_line, metadata.toll_free, metadata.premium_rate, metadata.shared_cost,
+            metadata.voip, metadata.personal_number, metadata.pager, metadata.uan, metadata.voicemail))
     return metadata.country_code, prefixes, desc(metadata.general_desc), types
 
 

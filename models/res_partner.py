@@ -1,4 +1,5 @@
 from odoo import api, fields, models, tools
+from odoo.exceptions import MissingError
 from odoo.tools import SQL
 from odoo.tools.misc import format_date
 
@@ -205,13 +206,15 @@ class ResPartner(models.Model):
         )
 
     @api.model
-    def _mailchimp_partners_data(self, partner_ids, interest_by_tag):
+    def _mailchimp_partners_data(self, partner_ids, interest_by_tag, extra=None):
         """The core's view of these customers (archived ones too), in their order, read in one query.
 
         What :meth:`_mailchimp_partner_data` gives each of them (``interest_by_tag`` limits groups to one
-        audience; no representatives), without the ORM's per-record cost: a run reads every candidate.
-        ``is_blacklisted`` is Odoo's rule in SQL (the normalized address on the active blacklist).
+        audience), without the ORM's per-record cost: a run reads every candidate. ``is_blacklisted`` is
+        Odoo's rule in SQL (the normalized address on the active blacklist). ``extra``: ``{partner id:
+        {PartnerData field: value}}`` the caller read (representatives, mapped fields, consents).
         """
+        extra = extra or {}
         relation = self._fields["category_id"]
         self.flush_model([name for name in PARTNER_DATA_COLUMNS if name in self._fields])
         self.env["res.country"].flush_model(["code"])
@@ -243,8 +246,12 @@ class ResPartner(models.Model):
                 active=bool(active),
                 blacklisted=blacklisted,
                 tag_interest_ids=frozenset(interest_by_tag[tag_id] for tag_id in tag_ids),
+                **extra.get(partner_id, {}),
             )
-        return [by_id[partner_id] for partner_id in partner_ids if partner_id in by_id]
+        missing = [partner_id for partner_id in partner_ids if partner_id not in by_id]
+        if missing:
+            raise MissingError(self.env._("Customers %s do not exist any more.", missing))
+        return [by_id[partner_id] for partner_id in partner_ids]
 
     @api.model_create_multi
     def create(self, vals_list):
