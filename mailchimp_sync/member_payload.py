@@ -87,7 +87,7 @@ from .const import DEFAULT_TEXT_SIZE, STATUS_SUBSCRIBED, STATUS_UNSUBSCRIBED
 from .datatypes import AudienceSchema, BuiltMember, PartnerData, PayloadWarning  # also re-exported for callers
 from .eligibility import check_eligibility, email_key, sync_email
 from .field_merges import field_merge_values
-from .representatives import render_representative_columns, truncate_to_size
+from .representatives import fields_by_merge_tag, render_columns, truncate_to_size
 
 PHONE_CACHE_SIZE = 131072  # about 30 MB at most
 FNAME = "FNAME"
@@ -183,24 +183,36 @@ def own_merge_values(partner: PartnerData, schema: AudienceSchema) -> tuple[dict
 
 def representative_values(partner: PartnerData, schema: AudienceSchema) -> tuple[dict[str, str], list[PayloadWarning]]:
     """The partner's representative columns for the audience's non-reserved tags."""
-    fields = [
-        rep_field
-        for rep_field in schema.representative_fields
-        if rep_field.merge_tag
-        and rep_field.merge_tag not in RESERVED_MERGE_TAGS
-        and schema.has_merge_field(rep_field.merge_tag)
-    ]
-    sizes = {rep_field.merge_tag: schema.text_size(rep_field.merge_tag) for rep_field in fields}
-    columns = render_representative_columns(partner.representatives, fields, sizes)
+    grouped, sizes = _item_rules(schema)["representatives"]
+    if not grouped:
+        return {}, []
+    columns = render_columns(partner.representatives, grouped, sizes)
     warnings = [truncation_warning(merge_tag, sizes[merge_tag]) for merge_tag in columns.truncated_tags]
     return columns.values, warnings
 
 
 def customer_field_values(partner: PartnerData, schema: AudienceSchema) -> tuple[dict[str, Any], list[PayloadWarning]]:
     """The audience's customer field merges (:mod:`.field_merges`) on its existing, non-reserved tags."""
-    merges = [merge for merge in schema.field_merges
-              if merge.merge_tag not in RESERVED_MERGE_TAGS and schema.has_merge_field(merge.merge_tag)]
+    merges = _item_rules(schema)["field_merges"]
+    if not merges:
+        return {}, []
     return field_merge_values(partner.field_values, merges, partner.country_code, format_phone=to_e164)
+
+
+def _item_rules(schema: AudienceSchema) -> dict[str, Any]:
+    """What every item of ``schema`` needs from it, computed once per schema (a run builds thousands of items):
+    the representative columns (fields grouped by merge tag, sizes) and the field merges sent."""
+    rules = schema.derived.get("item_rules")
+    if rules is None:
+        fields = [rep_field for rep_field in schema.representative_fields
+                  if rep_field.merge_tag and rep_field.merge_tag not in RESERVED_MERGE_TAGS
+                  and schema.has_merge_field(rep_field.merge_tag)]
+        sizes = {rep_field.merge_tag: schema.text_size(rep_field.merge_tag) for rep_field in fields}
+        merges = [merge for merge in schema.field_merges
+                  if merge.merge_tag not in RESERVED_MERGE_TAGS and schema.has_merge_field(merge.merge_tag)]
+        rules = schema.derived["item_rules"] = {"representatives": (fields_by_merge_tag(fields), sizes),
+                                                "field_merges": merges}
+    return rules
 
 
 def fit_text_value(merge_tag: str, value: str, schema: AudienceSchema) -> tuple[str, list[PayloadWarning]]:
