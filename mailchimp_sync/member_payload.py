@@ -44,7 +44,9 @@ Merge fields (only tags that exist in the audience are sent):
 * PHONE: the mobile number is preferred (it reaches the person and is the one
   usable for SMS), the landline is the fallback. Numbers are parsed with
   ``phonenumbers`` using the partner's country as default region and sent in E.164
-  ("500 600 700" in PL -> "+48500600700"). A number that cannot be parsed or is
+  ("500 600 700" in PL -> "+48500600700"; a plain national number, digits, blanks and
+  hyphens without a prefix, is checked against the region's patterns directly, with the
+  same result and a fraction of the cost). A number that cannot be parsed or is
   not a valid number is reported as a warning and the next candidate is tried; if
   none works, PHONE is omitted (Mailchimp keeps what it had) rather than cleared.
 * Representative columns: see :mod:`.representatives`; customer fields mapped to
