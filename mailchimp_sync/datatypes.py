@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from .const import DEFAULT_TEXT_SIZE, FAILED, REASONS
@@ -94,6 +95,11 @@ class AudienceSchema:
 
     def has_merge_field(self, merge_tag: str) -> bool:
         return merge_tag in self.merge_fields
+
+    @cached_property
+    def derived(self) -> dict[str, Any]:
+        """What the item builder (:mod:`.member_payload`) computes once from this schema, not once per item."""
+        return {}
 
     def text_size(self, merge_tag: str) -> int | None:
         """The length limit of a text merge field, None for other types."""

@@ -44,7 +44,9 @@ Merge fields (only tags that exist in the audience are sent):
 * PHONE: the mobile number is preferred (it reaches the person and is the one
   usable for SMS), the landline is the fallback. Numbers are parsed with
   ``phonenumbers`` using the partner's country as default region and sent in E.164
-  ("500 600 700" in PL -> "+48500600700"). A number that cannot be parsed or is
+  ("500 600 700" in PL -> "+48500600700"; a plain national number, digits, blanks and
+  hyphens without a prefix, is checked against the region's patterns directly, with the
+  same result and a fraction of the cost). A number that cannot be parsed or is
   not a valid number is reported as a warning and the next candidate is tried; if
   none works, PHONE is omitted (Mailchimp keeps what it had) rather than cleared.
 * Representative columns: see :mod:`.representatives`; customer fields mapped to
@@ -76,17 +78,18 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping
-from functools import lru_cache
+from functools import cache, lru_cache
 from collections.abc import Set as AbstractSet
 from typing import Any
 
 import phonenumbers
+from phonenumbers.phonemetadata import PhoneMetadata
 
 from .const import DEFAULT_TEXT_SIZE, STATUS_SUBSCRIBED, STATUS_UNSUBSCRIBED
 from .datatypes import AudienceSchema, BuiltMember, PartnerData, PayloadWarning  # also re-exported for callers
 from .eligibility import check_eligibility, email_key, sync_email
 from .field_merges import field_merge_values
-from .representatives import render_representative_columns, truncate_to_size
+from .representatives import fields_by_merge_tag, render_columns, truncate_to_size
 
 PHONE_CACHE_SIZE = 131072  # about 30 MB at most
 FNAME = "FNAME"
@@ -182,24 +185,36 @@ def own_merge_values(partner: PartnerData, schema: AudienceSchema) -> tuple[dict
 
 def representative_values(partner: PartnerData, schema: AudienceSchema) -> tuple[dict[str, str], list[PayloadWarning]]:
     """The partner's representative columns for the audience's non-reserved tags."""
-    fields = [
-        rep_field
-        for rep_field in schema.representative_fields
-        if rep_field.merge_tag
-        and rep_field.merge_tag not in RESERVED_MERGE_TAGS
-        and schema.has_merge_field(rep_field.merge_tag)
-    ]
-    sizes = {rep_field.merge_tag: schema.text_size(rep_field.merge_tag) for rep_field in fields}
-    columns = render_representative_columns(partner.representatives, fields, sizes)
+    grouped, sizes = _item_rules(schema)["representatives"]
+    if not grouped:
+        return {}, []
+    columns = render_columns(partner.representatives, grouped, sizes)
     warnings = [truncation_warning(merge_tag, sizes[merge_tag]) for merge_tag in columns.truncated_tags]
     return columns.values, warnings
 
 
 def customer_field_values(partner: PartnerData, schema: AudienceSchema) -> tuple[dict[str, Any], list[PayloadWarning]]:
     """The audience's customer field merges (:mod:`.field_merges`) on its existing, non-reserved tags."""
-    merges = [merge for merge in schema.field_merges
-              if merge.merge_tag not in RESERVED_MERGE_TAGS and schema.has_merge_field(merge.merge_tag)]
+    merges = _item_rules(schema)["field_merges"]
+    if not merges:
+        return {}, []
     return field_merge_values(partner.field_values, merges, partner.country_code, format_phone=to_e164)
+
+
+def _item_rules(schema: AudienceSchema) -> dict[str, Any]:
+    """What every item of ``schema`` needs from it, computed once per schema (a run builds thousands of items):
+    the representative columns (fields grouped by merge tag, sizes) and the field merges sent."""
+    rules = schema.derived.get("item_rules")
+    if rules is None:
+        fields = [rep_field for rep_field in schema.representative_fields
+                  if rep_field.merge_tag and rep_field.merge_tag not in RESERVED_MERGE_TAGS
+                  and schema.has_merge_field(rep_field.merge_tag)]
+        sizes = {rep_field.merge_tag: schema.text_size(rep_field.merge_tag) for rep_field in fields}
+        merges = [merge for merge in schema.field_merges
+                  if merge.merge_tag not in RESERVED_MERGE_TAGS and schema.has_merge_field(merge.merge_tag)]
+        rules = schema.derived["item_rules"] = {"representatives": (fields_by_merge_tag(fields), sizes),
+                                                "field_merges": merges}
+    return rules
 
 
 def fit_text_value(merge_tag: str, value: str, schema: AudienceSchema) -> tuple[str, list[PayloadWarning]]:
@@ -263,13 +278,80 @@ def to_e164(number: str, country_code: str | None) -> str | None:
     builds every candidate's item to compare hashes (a long-lived worker keeps
     the cache warm, as for ``eligibility.normalize_email``).
     """
+    region = (country_code or "").upper() or None
+    quick = _national_e164(number, region)
+    if quick is not None:
+        return quick
     try:
-        parsed = phonenumbers.parse(number, (country_code or "").upper() or None)
+        parsed = phonenumbers.parse(number, region)
     except phonenumbers.NumberParseException:
         return None
     if not phonenumbers.is_valid_number(parsed):
         return None
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+_PLAIN_NATIONAL = re.compile(r"[1-9][0-9 -]*")
+_MAX_NUMBER_LENGTH = 250  # what phonenumbers.parse refuses as too long
+
+
+def _national_e164(number: str, region: str | None) -> str | None:
+    """E.164 of a plain national number (ASCII digits, blanks and hyphens, no leading 0), or None to parse it.
+
+    ``phonenumbers.parse`` gives such a number, when it is valid as it stands, exactly this result (no
+    international or national prefix to strip: the region has none, or the number does not start with it;
+    no leading zero, no extension): building it directly costs a third of parsing it, the run's costliest
+    step on a first sync, where every number is new. Anything else (and every invalid number) is parsed.
+    """
+    if region is None or len(number) > _MAX_NUMBER_LENGTH or not _PLAIN_NATIONAL.fullmatch(number):
+        return None
+    rules = _national_rules(region)
+    if rules is None:
+        return None
+    country_code, prefixes, general, types = rules
+    digits = number.replace(" ", "").replace("-", "")
+    if any(prefix.match(digits) for prefix in prefixes) or not _matches(digits, general):
+        return None
+    if types is None:  # a country code several regions share: phonenumbers decides whose number it is
+        valid = phonenumbers.is_valid_number(
+            phonenumbers.PhoneNumber(country_code=country_code, national_number=int(digits)))
+    else:
+        valid = any(_matches(digits, desc) for desc in types)
+    return f"+{country_code}{digits}" if valid else None
+
+
+def _matches(digits, desc):
+    """phonenumbers' ``_is_number_matching_desc`` on a ``(possible lengths, compiled pattern)``."""
+    lengths, pattern = desc
+    return (not lengths or len(digits) in lengths) and pattern is not None and pattern.fullmatch(digits) is not None
+
+
+@cache
+def _national_rules(region):
+    """What :func:`_national_e164` checks a number of ``region`` by, from phonenumbers' metadata, or None.
+
+    (country code, the international and national prefixes, the general description, the number types'
+    descriptions — a valid number matches the general one and one of these — or None when other regions
+    share the country code). A description is ``(possible lengths, compiled pattern)``.
+    """
+    metadata = PhoneMetadata.metadata_for_region(region)
+    if metadata is None or not metadata.country_code:
+        return None
+
+    def desc(number_desc):
+        if number_desc is None:
+            return ((), None)
+        pattern = number_desc.national_number_pattern
+        return (frozenset(number_desc.possible_length or ()), re.compile(pattern) if pattern else None)
+
+    prefixes = tuple(re.compile(prefix) for prefix in (metadata.international_prefix,
+                                                       metadata.national_prefix_for_parsing) if prefix)
+    types = None
+    if len(phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(metadata.country_code, ())) == 1:
+        types = tuple(desc(number_desc) for number_desc in (  # the most common first: any of them makes it valid
+            metadata.mobile, metadata.fixed_line, metadata.toll_free, metadata.premium_rate, metadata.shared_cost,
+            metadata.voip, metadata.personal_number, metadata.pager, metadata.uan, metadata.voicemail))
+    return metadata.country_code, prefixes, desc(metadata.general_desc), types
 
 
 def mailchimp_language(odoo_lang: str | None) -> str | None:

@@ -68,10 +68,19 @@ def render_representative_columns(
     A tag mapped in ``fields`` always gets a column, ``""`` when no contact has a
     value, so that Mailchimp forgets representatives removed in Odoo.
     """
+    return render_columns(representatives, fields_by_merge_tag(fields), sizes)
+
+
+def render_columns(
+    representatives: Sequence[RepresentativeData],
+    grouped: Mapping[str, Sequence[str]],
+    sizes: Mapping[str, int | None] | None = None,
+) -> RepresentativeColumns:
+    """:func:`render_representative_columns` with the fields already grouped (:func:`fields_by_merge_tag`)."""
     sizes = sizes or {}
     values: dict[str, str] = {}
     truncated: list[str] = []
-    for merge_tag, field_names in fields_by_merge_tag(fields).items():
+    for merge_tag, field_names in grouped.items():
         size = sizes.get(merge_tag) or DEFAULT_TEXT_SIZE
         values[merge_tag], was_cut = truncate_to_size(render_column(representatives, field_names), size)
         if was_cut:

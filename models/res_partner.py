@@ -1,4 +1,5 @@
 from odoo import api, fields, models, tools
+from odoo.exceptions import MissingError
 from odoo.tools import SQL
 from odoo.tools.misc import format_date
 
@@ -25,6 +26,15 @@ ITEM_FIELDS = (
     "category_id", "mailchimp_subscribe", "company_id", "parent_id", "type", "mailchimp_email_key",
     "firstname", "lastname",
 )
+
+# The res_partner columns :meth:`ResPartner._mailchimp_partners_data` reads.
+PARTNER_DATA_COLUMNS = ("email", "email_normalized", "name", "is_company", "phone", "mobile", "country_id", "lang",
+                        "mailchimp_subscribe", "active", "category_id")
+
+
+def _orm_char(value):
+    """A text column's value as the ORM gives it (False for NULL)."""
+    return False if value is None else value
 
 
 class ResPartner(models.Model):
@@ -194,6 +204,54 @@ class ResPartner(models.Model):
             tag_interest_ids=interest_ids,
             representatives=representatives,
         )
+
+    @api.model
+    def _mailchimp_partners_data(self, partner_ids, interest_by_tag, extra=None):
+        """The core's view of these customers (archived ones too), in their order, read in one query.
+
+        What :meth:`_mailchimp_partner_data` gives each of them (``interest_by_tag`` limits groups to one
+        audience), without the ORM's per-record cost: a run reads every candidate. ``is_blacklisted`` is
+        Odoo's rule in SQL (the normalized address on the active blacklist). ``extra``: ``{partner id:
+        {PartnerData field: value}}`` the caller read (representatives, mapped fields, consents).
+        """
+        extra = extra or {}
+        relation = self._fields["category_id"]
+        self.flush_model([name for name in PARTNER_DATA_COLUMNS if name in self._fields])
+        self.env["res.country"].flush_model(["code"])
+        self.env["mail.blacklist"].flush_model(["email", "active"])
+        self.env.cr.execute(SQL(
+            """SELECT p.id, p.email, p.name, p.is_company, p.phone, %s, c.code, p.lang, p.mailchimp_subscribe,
+                      p.active,
+                      EXISTS (SELECT 1 FROM mail_blacklist b WHERE b.email = p.email_normalized AND b.active),
+                      ARRAY (SELECT tag.%s FROM %s tag WHERE tag.%s = p.id AND tag.%s = ANY(%s))
+                 FROM res_partner p LEFT JOIN res_country c ON c.id = p.country_id
+                WHERE p.id = ANY(%s)""",
+            SQL("p.mobile") if "mobile" in self._fields else SQL("NULL"),
+            SQL.identifier(relation.column2), SQL.identifier(relation.relation), SQL.identifier(relation.column1),
+            SQL.identifier(relation.column2), list(interest_by_tag), list(partner_ids),
+        ))
+        by_id = {}
+        for (partner_id, email, name, is_company, phone, mobile, country_code, lang, opted_in, active, blacklisted,
+             tag_ids) in self.env.cr.fetchall():
+            by_id[partner_id] = PartnerData(
+                partner_id=partner_id,
+                email=_orm_char(email),
+                name=name or "",
+                is_company=bool(is_company),
+                phone=_orm_char(phone),
+                mobile=_orm_char(mobile),
+                country_code=country_code or None,
+                lang=_orm_char(lang),
+                opted_in=bool(opted_in),
+                active=bool(active),
+                blacklisted=blacklisted,
+                tag_interest_ids=frozenset(interest_by_tag[tag_id] for tag_id in tag_ids),
+                **extra.get(partner_id, {}),
+            )
+        missing = [partner_id for partner_id in partner_ids if partner_id not in by_id]
+        if missing:
+            raise MissingError(self.env._("Customers %s do not exist any more.", missing))
+        return [by_id[partner_id] for partner_id in partner_ids]
 
     @api.model_create_multi
     def create(self, vals_list):

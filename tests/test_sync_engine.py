@@ -32,6 +32,28 @@ class TestSyncEngine(MailchimpSyncCase):
         self.assertEqual(run.progress, 100.0)
         self.assertEqual(self.audience.member_count, len(self.standin.store.members(self.list_id, "subscribed")))
 
+    def test_the_runs_sql_read_of_customers_gives_what_the_orm_gives(self):
+        """The run reads customers in SQL: each one's data equals the ORM's, whatever the customer holds."""
+        self.env["mail.blacklist"]._add("sql.black@acme-example.com")
+        customers = (
+            self.customer("Anna Kowalska", "Sql.Anna@Acme-Example.com", phone="500 600 700", mobile="600 700 800",
+                          country_id=self.poland.id, lang="en_US")
+            | self.customer("Black Listed", "sql.black@acme-example.com", tags=self.tag_wholesale | self.tag_retail)
+            | self.customer("Acme Sp. z o.o.", "sql.acme@acme-example.com", is_company=True,
+                            tags=self.tag_retail | self.tag_unmapped)
+            | self.customer("No Box", "sql.nobox@acme-example.com", subscribe=False, tags=self.tag_unmapped)
+            | self.customer("No Email", False)
+            | self.customer("Not An Address", "not an address")
+        )
+        archived = self.customer("Archived", "sql.archived@acme-example.com")
+        archived.active = False
+        customers |= archived
+        ids = list(reversed(customers.ids))
+        interest_by_tag = self.audience._mapped_tags()
+        expected = [self.env["res.partner"].with_context(active_test=False).browse(partner_id)
+                    ._mailchimp_partner_data(interest_by_tag) for partner_id in ids]
+        self.assertEqual(self.env["res.partner"]._mailchimp_partners_data(ids, interest_by_tag), expected)
+
     def test_members_rejected_by_mailchimp_are_reported_and_the_others_synced(self):
         self.customers(3)
         forgotten = self.customer("Forgotten", "forgotten@acme-example.com")

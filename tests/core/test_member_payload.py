@@ -1,3 +1,4 @@
+import phonenumbers
 import pytest
 
 from mailchimp_sync.member_payload import (
@@ -9,6 +10,7 @@ from mailchimp_sync.member_payload import (
     mailchimp_language,
     payload_hash,
     subscriber_hash,
+    to_e164,
 )
 from mailchimp_sync.representatives import RepresentativeData, RepresentativeField
 
@@ -94,6 +96,44 @@ def test_company_sends_its_name_as_first_name_and_clears_last_name():
 
 def test_polish_number_gets_country_prefix_in_e164():
     assert payload_of(phone="500 600 700")["merge_fields"]["PHONE"] == "+48500600700"
+
+
+def _parsed_e164(number, region):
+    try:
+        parsed = phonenumbers.parse(number, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(parsed):
+        return None
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+@pytest.mark.parametrize("region", ["PL", "DE", "GB", "US", "CA", "IT", "FR", "AR", "MX", "BR", "RU", "KZ", "CZ", "AU"])
+def test_plain_national_numbers_are_formatted_as_phonenumbers_parses_them(region):
+    """The shortcut for plain national numbers gives what parsing gives, prefixes and leading zeros included."""
+    numbers = ["500 600 700", "500-600-700", "22 123 45 67", "030 1234567", "301234567", "0044 20 7946 0958",
+               "00 48 500 600 700", "48500600700", "4930 123456", "1 650 253 0000", "650 253 0000",
+               "011 48 500 600 700", "20 7946 0958", "7911 123456", "1800 123 456", "8 812 123 45 67",
+               "812 123 45 67", "15 1234 5678", "11 1234 5678", "9 11 1234 5678", "06 12345678", "612345678",
+               "312 345 6789", "0312 345 6789", "55 1234 5678", "1 55 1234 5678", "2 1234 5678", "412 345 678",
+               "12", "5", "500 600 700 800 900", "1" * 20]
+    for number in numbers:
+        assert to_e164(number, region) == _parsed_e164(number, region), (number, region)
+
+
+def test_every_regions_example_numbers_are_formatted_as_phonenumbers_parses_them():
+    mismatches = []
+    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+        for number_type in (phonenumbers.PhoneNumberType.FIXED_LINE, phonenumbers.PhoneNumberType.MOBILE,
+                            phonenumbers.PhoneNumberType.TOLL_FREE):
+            example = phonenumbers.example_number_for_type(region, number_type)
+            if example is None:
+                continue
+            national = phonenumbers.national_significant_number(example)
+            for number in (national, f"{example.country_code}{national}", national[:-1], f"{national}1"):
+                if to_e164(number, region) != _parsed_e164(number, region):
+                    mismatches.append((region, number))
+    assert mismatches == []
 
 
 def test_mobile_is_preferred_over_landline():
