@@ -69,3 +69,4 @@ from . import mailchimp_campaign_checklist
 from . import mailchimp_sync_mark
 from . import mailchimp_sync_mark_paths
 from . import mailchimp_audience_audit
+from . import mailchimp_audience_schema_cache

@@ -74,18 +74,12 @@ class MailchimpFieldMerge(models.Model):
         for vals in vals_list:
             if vals.get("merge_tag"):
                 vals["merge_tag"] = vals["merge_tag"].strip().upper()
-        self.env.registry.clear_cache()  # the customer fields watched for dirty marks change
         return super().create(vals_list)
 
     def write(self, vals):
         if vals.get("merge_tag"):
             vals["merge_tag"] = vals["merge_tag"].strip().upper()
-        self.env.registry.clear_cache()
         return super().write(vals)
-
-    def unlink(self):
-        self.env.registry.clear_cache()
-        return super().unlink()
 
     def _core_merges(self):
         return tuple(FieldMerge(merge.field_name, merge.merge_tag, merge.merge_type) for merge in self)

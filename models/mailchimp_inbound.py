@@ -325,13 +325,13 @@ class MailchimpAudience(models.Model):
         """``(state, outcome, partner)`` for a parsed webhook event."""
         if event.type == WEBHOOK_CAMPAIGN:
             return "ignored", self._on_campaign_event(event), None
-        change = change_from_event(event, self._groups_by_category())
+        change = change_from_event(event, self._cached_schema()[2])
         outcome, partner = self._apply_remote_change(change, source="webhook", engine=engine)
         return ("done" if partner else "ignored"), outcome, partner
 
     def _apply_webhook_changes(self, events, engine):
         """``[(state, outcome, partner)]`` for parsed member events (not campaign ones), applied together."""
-        groups = self._groups_by_category()
+        groups = self._cached_schema()[2]
         outcomes = self._apply_remote_changes([change_from_event(event, groups) for event in events],
                                               source="webhook", engine=engine)
         return [(("done" if partner else "ignored"), outcome, partner) for outcome, partner in outcomes]
@@ -697,7 +697,7 @@ class MailchimpAudience(models.Model):
 
     def _item_engine(self):
         """What building customers' member items needs (the schema and tag links, read once): a :class:`MemberItems`."""
-        return MemberItems(self)
+        return MemberItems(self, cached=True)
 
     @staticmethod
     def _current_item(engine, partner):

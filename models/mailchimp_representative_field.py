@@ -64,18 +64,12 @@ class MailchimpRepresentativeField(models.Model):
         for vals in vals_list:
             if vals.get("merge_tag"):
                 vals["merge_tag"] = vals["merge_tag"].strip().upper()
-        self.env.registry.clear_cache()
         return super().create(vals_list)
 
     def write(self, vals):
         if vals.get("merge_tag"):
             vals["merge_tag"] = vals["merge_tag"].strip().upper()
-        self.env.registry.clear_cache()
         return super().write(vals)
-
-    def unlink(self):
-        self.env.registry.clear_cache()
-        return super().unlink()
 
     @api.model
     @tools.ormcache()

@@ -41,7 +41,7 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     mailchimp_email_key = fields.Char(
-        string="Email identity", compute="_compute_mailchimp_email_key", store=True, index=True,
+        string="Email identity", compute="_compute_mailchimp_email_key", store=True, precompute=True, index=True,
         help="The address as Mailchimp identifies it (ASCII domain, lower-cased): customers, members and "
              "deliveries from Mailchimp are matched on it.")
     mailchimp_subscribe = fields.Boolean(

@@ -82,9 +82,12 @@ class MemberItems:
     current item with it (its hash stored on the binding means no run pushes it back).
     """
 
-    def __init__(self, audience):
+    def __init__(self, audience, cached=False):
         self.audience = audience
         self.env = audience.env
+        if cached:  # kept between requests (mailchimp_audience_schema_cache.py); the sync run reads it fresh
+            self.interest_by_tag, self.schema, _groups = audience._cached_schema()
+            return
         self.interest_by_tag = audience._mapped_tags()
         self.schema = audience._audience_schema(self.interest_by_tag)
 
