@@ -47,7 +47,7 @@ class MailchimpAudience(models.Model):
     def _cron_audit(self):
         """Scheduled job (weekly): audit the audiences asked for, and those not audited for a week."""
         due = fields.Datetime.now() - AUDIT_INTERVAL
-        audiences = self.search([]).filtered(
+        audiences = self._all_audiences().filtered(
             lambda audience: audience.audit_requested
             or audience._mapped_tags() and (not audience.last_audit_date or audience.last_audit_date <= due))
         for audience in audiences:

@@ -330,8 +330,8 @@ class ResPartner(models.Model):
         tags or representative columns, and, for computed ones, the customer's fields they depend on (Odoo's
         own dependencies, followed to the end). Cached; the mappings clear the cache when they change."""
         names = {name for name in ITEM_FIELDS if name in self._fields}
-        names |= set(self.env["mailchimp.field.merge"].sudo().with_context(active_test=False).search([]).mapped(
-            "field_name"))
+        merges = self.env["mailchimp.field.merge"].sudo().with_context(active_test=False)
+        names |= set(merges.search([]).mapped("field_name"))  # pylint: disable=no-search-all  # a few mappings
         names |= self.env["mailchimp.representative.field"].sudo()._used_field_names()
         todo = [name for name in names if name in self._fields]
         names = set(todo)
