@@ -98,15 +98,17 @@ class MailchimpCampaignActivity(models.Model):
         return {partner.mailchimp_email_key: partner.id for partner in partners}
 
     @api.model
-    def _link_partners(self, partners):
-        """Give ``partners`` the events of their address that belong to nobody yet (they appeared later)."""
+    def _link_partners(self, partners, model_name="mailchimp.campaign.activity"):
+        """Give ``partners`` the rows of ``model_name`` (these events, or the campaigns' receipts) of their address
+        that belong to nobody yet (they appeared later)."""
         emails = {partner.mailchimp_email_key for partner in partners if partner.mailchimp_email_key}
         if not emails:
             return
-        orphans = self.sudo().search([("partner_id", "=", False), ("email_normalized", "in", list(emails))])
+        orphans = self.env[model_name].sudo().search(
+            [("partner_id", "=", False), ("email_normalized", "in", list(emails))])
         for company in orphans.company_id:
             owners = self._partners_by_email(emails, company)
-            for activity in orphans.filtered(lambda a, c=company: a.company_id == c):
-                if activity.email_normalized in owners:
-                    activity.partner_id = owners[activity.email_normalized]
+            for row in orphans.filtered(lambda r, c=company: r.company_id == c):
+                if row.email_normalized in owners:
+                    row.partner_id = owners[row.email_normalized]
         partners.invalidate_recordset(["mailchimp_campaign_count"])

@@ -179,18 +179,3 @@ class MailchimpCampaignRecipient(models.Model):
         ))
         self.invalidate_model()
         campaigns.invalidate_recordset(CAMPAIGN_FIELDS)
-
-    @api.model
-    def _link_partners(self, partners):
-        """Give ``partners`` the receipts of their address that belong to nobody yet (they appeared later)."""
-        emails = {partner.mailchimp_email_key for partner in partners if partner.mailchimp_email_key}
-        if not emails:
-            return
-        orphans = self.sudo().search([("partner_id", "=", False), ("email_normalized", "in", list(emails))])
-        Activity = self.env["mailchimp.campaign.activity"]
-        for company in orphans.company_id:
-            owners = Activity._partners_by_email(emails, company)
-            for recipient in orphans.filtered(lambda r, c=company: r.company_id == c):
-                if recipient.email_normalized in owners:
-                    recipient.partner_id = owners[recipient.email_normalized]
-        partners.invalidate_recordset(["mailchimp_campaign_count"])

@@ -302,9 +302,9 @@ class ResPartner(models.Model):
         elsewhere changed (a company's name, a country…): a recomputed field a member item reads marks the
         customer and its company. Direct writes are marked by :meth:`write`. While modules are installed or
         upgraded nothing is marked here (the add-on's tables may not exist yet; the audit is the safety net)."""
-        result = super()._write_multi(vals_list)
+        super()._write_multi(vals_list)  # Odoo's returns nothing
         if not self.pool.ready:
-            return result
+            return
         computed = self._mailchimp_watched_computed_fields()
         changed = [partner.id for partner, vals in zip(self, vals_list) if computed.intersection(vals)]
         if changed:
@@ -312,7 +312,6 @@ class ResPartner(models.Model):
                                     changed))
             parents = [row[0] for row in self.env.cr.fetchall()]
             self.env["mailchimp.member"]._mark_dirty(changed + parents, need_sync=False, flush=False)
-        return result
 
     def unlink(self):
         """The members stay (without customer) so that the next run archives them in Mailchimp."""
