@@ -4,21 +4,15 @@ The body is set in Mailchimp (the stand-in) so that what is tested is Mailchimp'
 whatever Odoo adds to a body written in Odoo.
 """
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import Form, tagged
 
 from .common import FOOTER_HTML
 from .sync_common import MailchimpSyncCase
+from .test_collection_campaigns import CollectionCampaignScenario
 
 
 @tagged("post_install", "-at_install")
-class TestSendChecklist(MailchimpSyncCase):
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.mc_user = new_test_user(cls.env, login="checklist_user",
-                                    groups="base.group_user,mailchimp_sync.group_mailchimp_user")
-        cls.audience.write({"campaign_from_name": "Acme", "campaign_from_email": "news@acme-example.com"})
+class TestSendChecklist(CollectionCampaignScenario, MailchimpSyncCase):
 
     def campaign_designed_in_mailchimp(self, prefix, html):
         """A campaign to a collection of one subscribed customer, its body set in Mailchimp to ``html``."""
@@ -38,14 +32,6 @@ class TestSendChecklist(MailchimpSyncCase):
 
     def set_body(self, wizard, html):
         self.client.set_campaign_content(wizard.campaign_id.mailchimp_id, {"html": html})
-
-    def run_worker(self):
-        self.env["mailchimp.remote.operation"]._cron_process()
-        self.env.invalidate_all()
-
-    def send_requests(self, wizard):
-        path = f"/campaigns/{wizard.campaign_id.mailchimp_id}/actions/send"
-        return [entry for entry in self.standin.request_log if entry[0] == "POST" and entry[1].endswith(path)]
 
     def operations(self, wizard):
         return self.env["mailchimp.remote.operation"].sudo().search([("campaign_id", "=", wizard.campaign_id.id),
