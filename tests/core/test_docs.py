@@ -75,7 +75,7 @@ def test_the_readme_shows_the_screenshots_and_each_image_is_used():
     images = {path.name for path in (ROOT / "docs" / "images").glob("*.png")}
     assert shown == images
     assert {"settings.png", "audience.png", "sync_run.png", "customer_panel.png", "campaigns.png",
-            "campaign_recipients.png", "sms_group.png"} <= shown
+            "campaign_recipients.png", "campaign_send_check.png", "sms_group.png"} <= shown
 
 
 def test_no_document_names_an_internal_issue_number():
