@@ -1,6 +1,8 @@
 """The documentation holds together: the core's module list, in its ``__init__`` and in docs/architecture.md,
 names every module once; every relative link and image of README.md and docs/*.md leads somewhere; the
 README stays a user's document."""
+import importlib.machinery
+import importlib.util
 import re
 import unicodedata
 from pathlib import Path
@@ -89,3 +91,13 @@ def test_the_readme_keeps_the_test_command_and_the_odoo_test_count():
     text = README.read_text(encoding="utf-8")
     assert "tools/test" in text and "tools/run" in text
     assert re.search(r"^Odoo tests: \d+ ran, 0 failed, 0 errors$", text, re.MULTILINE)
+
+
+def test_every_image_is_made_by_the_screenshot_script():
+    """So that every picture of the README can be remade after a change of the screens."""
+    loader = importlib.machinery.SourceFileLoader("screenshots", str(ROOT / "tools" / "screenshots"))
+    spec = importlib.util.spec_from_loader("screenshots", loader)
+    script = importlib.util.module_from_spec(spec)
+    loader.exec_module(script)
+    images = {path.stem for path in (ROOT / "docs" / "images").glob("*.png")}
+    assert set(script.SHOTS) == images
