@@ -305,8 +305,9 @@ def _national_e164(number: str, region: str | None) -> str | None:
 
     ``phonenumbers.parse`` gives such a number, when it is valid as it stands, exactly this result (no
     international or national prefix to strip: the region has none, or the number does not start with it;
-    no leading zero, no extension): building it directly costs a tenth of parsing it, the run's costliest
-    step on a first sync, where every number is new. Anything else (and every invalid number) is parsed.
+    no leading zero, no extension): building it directly costs a few microseconds against some 50 for
+    parsing it, the run's costliest step on a first sync, where every number is new. Anything else (and
+    every invalid number) is parsed.
     """
     if region is None or len(number) > _MAX_NUMBER_LENGTH or not _PLAIN_NATIONAL.fullmatch(number):
         return None

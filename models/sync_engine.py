@@ -634,9 +634,11 @@ def _heap_frozen():
 
     A run makes tens of objects a customer that live through a chunk or a batch, so the collector's
     oldest generation is collected again and again, each time through the whole heap of the Odoo
-    process (its registry: about a million objects), nothing of which the run made: most of a long
-    run's own time. ``gc.freeze`` sets those objects aside (nothing is freed or copied; the run's own
-    garbage is collected as usual) and ``gc.unfreeze`` hands them back to the collector afterwards.
+    process (its registry and caches), nothing of which the run made: with the benchmark's heap of
+    about 160 000 objects, 0.27 s of CPU for a first sync of 20 000 customers, 0.10 s with it set aside
+    (a server with more modules has a larger heap). ``gc.freeze`` sets those objects aside (nothing is
+    freed, copied or kept longer; the run's own garbage is collected as usual) and ``gc.unfreeze`` hands
+    them back to the collector afterwards. Runs in other threads of the process only share the effect.
     """
     gc.freeze()
     try:
