@@ -28,6 +28,16 @@ from .errors import (
 from .gdpr import explain_forgotten
 
 
+# What :func:`parse_batch_response` reads of an answer, as Mailchimp's partial-response ``fields`` (the
+# member objects Mailchimp sends back whole are most of a 500-member answer, and of the time reading it);
+# a problem document's own fields are named too, so that an error answer keeps what it says.
+OUTCOME_FIELDS = ",".join([
+    *(f"{members_key}.{name}" for members_key in ("new_members", "updated_members")
+      for name in ("email_address", "status", "last_changed")),
+    "errors", "total_created", "total_updated", "error_count", "type", "title", "status", "detail", "instance",
+])
+
+
 def parse_batch_response(response: Mapping[str, Any]) -> BatchResult:
     """Turn a batch-subscribe response into a :class:`BatchResult`."""
     outcomes: dict[str, MemberOutcome] = {}

@@ -122,10 +122,15 @@ class MailchimpClient(JsonHttpClient):
             "POST", f"lists/{list_id}/members/{subscriber_hash(email)}/actions/delete-permanent"
         )
 
-    def batch_subscribe(self, list_id, members, *, update_existing=True):
-        """Batch upsert of at most 500 members; per-member errors come back in the body."""
+    def batch_subscribe(self, list_id, members, *, update_existing=True, fields=None):
+        """Batch upsert of at most 500 members; per-member errors come back in the body.
+
+        ``fields`` narrows the answer to these (Mailchimp's partial response, e.g.
+        :data:`.batch_result.OUTCOME_FIELDS`).
+        """
         body = {"members": list(members), "update_existing": update_existing}
-        return self.request("POST", f"lists/{list_id}", json_body=body, idempotent=True)
+        return self.request("POST", f"lists/{list_id}", params={"fields": fields} if fields else None,
+                            json_body=body, idempotent=True)
 
     def get_interest_categories(self, list_id):
         return list(self.iter_collection(f"lists/{list_id}/interest-categories", "categories"))

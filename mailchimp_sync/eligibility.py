@@ -65,37 +65,39 @@ def normalize_email(email: str | None) -> str | None:
     candidate = (email or "").strip()
     if not candidate:
         return None
-    return _validated(candidate)
+    plain = _plain_ascii(candidate)
+    return plain if plain is not None else _validated(candidate)
 
 
 # A plain ASCII address (dot-atom local part of common characters, letter-digit-hyphen labels, an
 # alphabetic top-level domain) is valid for email-validator too, with the same ASCII form: checked here
-# without it (its IDNA checks cost about 1 ms an address). Anything else goes to email-validator.
-_PLAIN_LOCAL = re.compile(r"[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*")
-_PLAIN_DOMAIN = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}")
+# without it (its IDNA checks cost about 1 ms an address), and not cached: one regular expression costs
+# about as much as a cache look-up, and a cache of every customer's address would hold megabytes.
+# Anything else goes to email-validator (cached).
+_PLAIN_ADDRESS = re.compile(r"(?P<local>[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*)"
+                            r"@(?P<domain>(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63})")
+# What email-validator refuses or changes in a plain domain (lower-cased): a label with "--" as its 3rd and 4th
+# characters (an IDNA A-label, or reserved), or a special-use domain name (or a subdomain of one).
+_NOT_PLAIN_DOMAIN = re.compile(r"(?:^|\.)(?:[a-z0-9-]{2}--|(?:%s)\Z)"
+                               % "|".join(re.escape(name) for name in SPECIAL_USE_DOMAIN_NAMES))
 _MAX_LOCAL, _MAX_ADDRESS = 64, 254
 
 
 def _plain_ascii(candidate: str) -> str | None:
     """The ASCII form of a plain address (see above), or None when email-validator must decide."""
-    local, at, domain = candidate.rpartition("@")
-    if not at or len(local) > _MAX_LOCAL or len(candidate) > _MAX_ADDRESS \
-            or not _PLAIN_LOCAL.fullmatch(local) or not _PLAIN_DOMAIN.fullmatch(domain):
+    match = _PLAIN_ADDRESS.fullmatch(candidate)
+    if match is None or len(candidate) > _MAX_ADDRESS or match.end("local") > _MAX_LOCAL:
         return None
-    domain = domain.lower()
-    labels = domain.split(".")
-    if any(label[2:4] == "--" for label in labels) \
-            or any(".".join(labels[start:]) in SPECIAL_USE_DOMAIN_NAMES for start in range(len(labels))):
+    domain = match["domain"].lower()
+    if _NOT_PLAIN_DOMAIN.search(domain):
         return None
-    return f"{local}@{domain}"
+    return f"{match['local']}@{domain}"
 
 
 @lru_cache(maxsize=100_000)
 def _validated(candidate: str) -> str | None:
-    """``email-validator`` is slow (IDNA tables): a run asks about each address several times."""
-    plain = _plain_ascii(candidate)
-    if plain is not None:
-        return plain
+    """``email-validator``'s answer, cached: it is slow (IDNA tables) and a run asks about each address
+    more than once."""
     try:
         validated = validate_email(candidate, check_deliverability=False)
     except EmailNotValidError:
@@ -144,8 +146,17 @@ def is_valid_email(email: str | None) -> bool:
     return normalize_email(email) is not None
 
 
-def check_eligibility(partner: PartnerData) -> Eligibility:
-    """Apply the subscription rules and report every one that fails."""
+_UNCHECKED = object()
+
+
+def check_eligibility(partner: PartnerData, email: str | None | object = _UNCHECKED) -> Eligibility:
+    """Apply the subscription rules and report every one that fails.
+
+    ``email``: the customer's :func:`sync_email`, when the caller has it already (the item builder: one
+    address check a customer).
+    """
+    if email is _UNCHECKED:
+        email = sync_email(partner.email)
     reasons = []
     if not partner.tag_interest_ids:
         reasons.append(NO_MAPPED_GROUP)
@@ -153,7 +164,7 @@ def check_eligibility(partner: PartnerData) -> Eligibility:
         reasons.append(NOT_OPTED_IN)
     if not (partner.email or "").strip():
         reasons.append(NO_EMAIL)
-    elif sync_email(partner.email) is None:
+    elif email is None:
         reasons.append(INVALID_EMAIL)
     if partner.blacklisted:
         reasons.append(BLACKLISTED)

@@ -111,8 +111,8 @@ MAILCHIMP_LANGUAGE_BY_ODOO_LANG: dict[str, str] = {
 
 def build_member(partner: PartnerData, schema: AudienceSchema) -> BuiltMember:
     """Build the batch-subscribe / PUT member item for ``partner`` (rules in module doc)."""
-    eligibility = check_eligibility(partner)
     email = sync_email(partner.email)
+    eligibility = check_eligibility(partner, email)
     if email is None:
         return BuiltMember(payload=None, eligibility=eligibility)
     if not eligibility.eligible:
@@ -270,18 +270,23 @@ def pick_phone(
     return (None if candidates else ""), warnings
 
 
-@lru_cache(maxsize=PHONE_CACHE_SIZE)
 def to_e164(number: str, country_code: str | None) -> str | None:
     """``number`` in E.164 (e.g. "+48500600700"), or None if it is not a valid number.
 
-    Cached: parsing is the costliest step of building an item, and every run
-    builds every candidate's item to compare hashes (a long-lived worker keeps
-    the cache warm, as for ``eligibility.normalize_email``).
+    A plain national number is checked against its region's patterns directly (:func:`_national_e164`,
+    a few microseconds, not cached: a cache of every customer's number would hold megabytes for what
+    costs about as much as a look-up); any other number is parsed, which is the costliest step of
+    building an item, so its result is cached (a long-lived worker keeps the cache warm, as for
+    ``eligibility.normalize_email``).
     """
     region = (country_code or "").upper() or None
     quick = _national_e164(number, region)
-    if quick is not None:
-        return quick
+    return quick if quick is not None else _parsed_e164(number, region)
+
+
+@lru_cache(maxsize=PHONE_CACHE_SIZE)
+def _parsed_e164(number: str, region: str | None) -> str | None:
+    """What :func:`to_e164` gives for a number :func:`_national_e164` leaves to ``phonenumbers``."""
     try:
         parsed = phonenumbers.parse(number, region)
     except phonenumbers.NumberParseException:
@@ -300,24 +305,30 @@ def _national_e164(number: str, region: str | None) -> str | None:
 
     ``phonenumbers.parse`` gives such a number, when it is valid as it stands, exactly this result (no
     international or national prefix to strip: the region has none, or the number does not start with it;
-    no leading zero, no extension): building it directly costs a third of parsing it, the run's costliest
-    step on a first sync, where every number is new. Anything else (and every invalid number) is parsed.
+    no leading zero, no extension): building it directly costs a few microseconds against some 50 for
+    parsing it, the run's costliest step on a first sync, where every number is new. Anything else (and
+    every invalid number) is parsed.
     """
     if region is None or len(number) > _MAX_NUMBER_LENGTH or not _PLAIN_NATIONAL.fullmatch(number):
         return None
     rules = _national_rules(region)
     if rules is None:
         return None
-    country_code, prefixes, general, types = rules
+    country_code, prefix, general, types = rules
     digits = number.replace(" ", "").replace("-", "")
-    if any(prefix.match(digits) for prefix in prefixes) or not _matches(digits, general):
+    if (prefix is not None and prefix.match(digits)) or not _matches(digits, general):
         return None
     if types is None:  # a country code several regions share: phonenumbers decides whose number it is
-        valid = phonenumbers.is_valid_number(
-            phonenumbers.PhoneNumber(country_code=country_code, national_number=int(digits)))
+        if not phonenumbers.is_valid_number(
+                phonenumbers.PhoneNumber(country_code=country_code, national_number=int(digits))):
+            return None
     else:
-        valid = any(_matches(digits, desc) for desc in types)
-    return f"+{country_code}{digits}" if valid else None
+        for desc in types:
+            if _matches(digits, desc):
+                break
+        else:
+            return None
+    return f"+{country_code}{digits}"
 
 
 def _matches(digits, desc):
@@ -330,9 +341,10 @@ def _matches(digits, desc):
 def _national_rules(region):
     """What :func:`_national_e164` checks a number of ``region`` by, from phonenumbers' metadata, or None.
 
-    (country code, the international and national prefixes, the general description, the number types'
-    descriptions — a valid number matches the general one and one of these — or None when other regions
-    share the country code). A description is ``(possible lengths, compiled pattern)``.
+    (country code, the international and national prefixes as one pattern or None, the general
+    description, the number types' descriptions — a valid number matches the general one and one of
+    these — or None when other regions share the country code). A description is ``(possible lengths,
+    compiled pattern)``.
     """
     metadata = PhoneMetadata.metadata_for_region(region)
     if metadata is None or not metadata.country_code:
@@ -344,14 +356,15 @@ def _national_rules(region):
         pattern = number_desc.national_number_pattern
         return (frozenset(number_desc.possible_length or ()), re.compile(pattern) if pattern else None)
 
-    prefixes = tuple(re.compile(prefix) for prefix in (metadata.international_prefix,
-                                                       metadata.national_prefix_for_parsing) if prefix)
+    prefixes = [f"(?:{prefix})" for prefix in (metadata.international_prefix, metadata.national_prefix_for_parsing)
+                if prefix]
     types = None
     if len(phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(metadata.country_code, ())) == 1:
         types = tuple(desc(number_desc) for number_desc in (  # the most common first: any of them makes it valid
             metadata.mobile, metadata.fixed_line, metadata.toll_free, metadata.premium_rate, metadata.shared_cost,
             metadata.voip, metadata.personal_number, metadata.pager, metadata.uan, metadata.voicemail))
-    return metadata.country_code, prefixes, desc(metadata.general_desc), types
+    return (metadata.country_code, re.compile("|".join(prefixes)) if prefixes else None,
+            desc(metadata.general_desc), types)
 
 
 def mailchimp_language(odoo_lang: str | None) -> str | None:

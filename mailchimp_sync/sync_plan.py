@@ -85,7 +85,8 @@ def plan_sync(partners: list[PartnerData], known: dict[int, KnownMember], schema
         duplicates = decide_duplicates([partner for partner in partners if built[partner.partner_id].subscribes])
         plan.conflicts = list(duplicates.conflicts)
     kept_emails = set(duplicates.kept_emails)
-    kept_emails.update(email_key(partner.email) for partner in partners
+    # a subscribing customer's email key is its item's address lower-cased (that address is its sync_email)
+    kept_emails.update(built[partner.partner_id].payload["email_address"].lower() for partner in partners
                        if built[partner.partner_id].subscribes and partner.partner_id not in duplicates.held_back)
     for partner in partners:
         member = known.get(partner.partner_id)
@@ -156,14 +157,14 @@ def _plan_subscriber(plan: SyncPlan, partner: PartnerData, built: BuiltMember, m
     if member.status in OUT_OF_AUDIENCE_STATUSES and not member.left_by_odoo or member.status == STATUS_CLEANED:
         plan.skips.append(Skip(partner.partner_id, member.member_key, LEFT_IN_MAILCHIMP))
         return
-    renamed = email_key(member.email) != email_key(payload["email_address"])
+    address = payload["email_address"]
+    renamed = member.email != address and email_key(member.email) != email_key(address)
     if member.left_by_odoo:
         kind = KIND_SUBSCRIBE if renamed else KIND_RESUBSCRIBE
         plan.pushes.append(_push(kind, payload, digest, partner.partner_id, member, built.warnings))
         return
     if renamed and member.status == STATUS_SUBSCRIBED:
-        plan.email_changes.append(EmailChange(member.member_key, partner.partner_id, member.email,
-                                              payload["email_address"]))
+        plan.email_changes.append(EmailChange(member.member_key, partner.partner_id, member.email, address))
     elif not renamed and digest in (member.payload_hash, member.error_hash):
         plan.unchanged_member_keys.append(member.member_key)
         return

@@ -29,16 +29,18 @@ this module does the work of a run:
 * every finished chunk and batch is committed: a crash loses only what
   followed the last commit, and the next run continues from there.
 """
+import gc
 import logging
 from collections import defaultdict
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime, timezone
 
 from odoo import fields
 from odoo.tools import SQL
 
-from ..mailchimp_sync.batch_result import CREATED, parse_batch_response
+from ..mailchimp_sync.batch_result import CREATED, OUTCOME_FIELDS, parse_batch_response
 from ..mailchimp_sync.const import (
     BATCH_LIMIT,
     LEFT_IN_MAILCHIMP,
@@ -165,6 +167,10 @@ class AudienceSync:
     # ------------------------------------------------------------ the run
 
     def execute(self):
+        with _heap_frozen():
+            self._execute()
+
+    def _execute(self):
         warnings = self.audience._refresh_schema(self.client) or []
         self.run._add_lines([{"kind": "warning", "message": warning} for warning in warnings])
         self.items = MemberItems(self.audience)
@@ -528,7 +534,7 @@ class AudienceSync:
                 self._collect(wait_for_one=True)
             batch = self._ensure_members(batch)
             self._commit()
-            future = pool.submit(self.client.batch_subscribe, self.audience.mailchimp_id,
+            future = pool.submit(_push_batch, self.client, self.audience.mailchimp_id,
                                  [push.payload for push in batch])
             self.in_flight[future] = batch
             self.peak_in_flight = max(self.peak_in_flight, len(self.in_flight))
@@ -542,11 +548,11 @@ class AudienceSync:
         for future in done:
             batch = self.in_flight.pop(future)
             try:
-                response = future.result()
+                result = future.result()
             except MailchimpError as error:
                 self._record_failed_batch(batch, error)
             else:
-                self._record_batch(batch, parse_batch_response(response))
+                self._record_batch(batch, result)
             self._commit()
 
     def _ensure_members(self, batch):
@@ -620,6 +626,32 @@ class AudienceSync:
         self.run._add_lines([_run_line("failure", push, message) for push in batch])
         self.run._add_counts(failed_count=len(batch))
         self._forget_marks([push.partner_id for push in batch])  # need_sync brings them back
+
+
+@contextmanager
+def _heap_frozen():
+    """Python's cyclic garbage collector leaves what the process held before the run alone while it runs.
+
+    A run makes tens of objects a customer that live through a chunk or a batch, so the collector's
+    oldest generation is collected again and again, each time through the whole heap of the Odoo
+    process (its registry and caches), nothing of which the run made: with the benchmark's heap of
+    about 160 000 objects, 0.27 s of CPU for a first sync of 20 000 customers, 0.10 s with it set aside
+    (a server with more modules has a larger heap). ``gc.freeze`` sets those objects aside (nothing is
+    freed, copied or kept longer; the run's own garbage is collected as usual) and ``gc.unfreeze`` hands
+    them back to the collector afterwards. Runs in other threads of the process only share the effect.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def _push_batch(client, list_id, payloads):
+    """One batch call, in a worker thread; Mailchimp's answer is narrowed to what the run reads of it
+    (:data:`OUTCOME_FIELDS`) and read there too (the core's pure :func:`parse_batch_response`): only each
+    member's outcome is kept."""
+    return parse_batch_response(client.batch_subscribe(list_id, payloads, fields=OUTCOME_FIELDS))
 
 
 def _run_line(kind, push, message):

@@ -292,6 +292,35 @@ def test_a_batch_subscribe_tells_which_member_mailchimp_refused_for_compliance(m
     assert not result.outcomes["new@acme-example.com"].failed
 
 
+def test_a_batch_answer_narrowed_to_the_outcome_fields_reads_as_the_whole_answer(make_client, standin, new_list):
+    """The sync asks Mailchimp for what it reads of a batch answer only (OUTCOME_FIELDS): the same outcomes."""
+    from dataclasses import replace
+
+    from mailchimp_sync.batch_result import OUTCOME_FIELDS
+
+    client = make_client()
+    results = []
+    for fields in (None, OUTCOME_FIELDS):
+        list_id = new_list(client, f"Batch answer {fields is None}")
+        standin.store.seed_member(list_id, "known@acme-example.com", status="subscribed")
+        standin.store.seed_member(list_id, "left@acme-example.com", status="unsubscribed")
+        answer = client.batch_subscribe(list_id, [
+            {"email_address": "new@acme-example.com", "status_if_new": "subscribed"},
+            {"email_address": "known@acme-example.com", "merge_fields": {"FNAME": "Known"}},
+            {"email_address": "left@acme-example.com", "status": "subscribed"},
+            {"email_address": "fake@example", "status_if_new": "subscribed"},
+        ], fields=fields)
+        results.append(parse_batch_response(answer))
+    whole, narrowed = results
+    assert {email: outcome.outcome for email, outcome in whole.outcomes.items()} == {
+        "new@acme-example.com": "created", "known@acme-example.com": "updated", "left@acme-example.com": "failed",
+        "fake@example": "failed"}
+    assert all(outcome.last_changed for outcome in narrowed.outcomes.values() if not outcome.failed)
+    assert {email: replace(outcome, last_changed=None) for email, outcome in narrowed.outcomes.items()} == {
+        email: replace(outcome, last_changed=None) for email, outcome in whole.outcomes.items()}
+    assert replace(narrowed, outcomes={}) == replace(whole, outcomes={})
+
+
 # ------------------------------------------------------------ a person waiting: short timeouts, a bounded call
 
 

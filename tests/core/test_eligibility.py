@@ -188,3 +188,38 @@ def test_the_plain_address_shortcut_gives_what_email_validator_gives():
         if plain is not None:
             assert plain == validator(address), address
     assert _plain_ascii("Jane.Doe@Acme-Example.COM") == "Jane.Doe@acme-example.com"
+
+
+# Addresses whose forms differ: blanks, case, Unicode and punycode domains, display names, several addresses,
+# special-use domains, no ASCII form, no address at all.
+ADDRESS_FORMS = ["jane@acme.pl", "  Jane.Doe@ACME.PL \n", "b@münchen.de", "B@XN--MNCHEN-3YA.DE", "jörg@acme.de",
+                 "Jane <jane@acme.pl>", "a@x.pl; b@y.pl", " nope ; B@Y.pl", "a@foo.test", "a..b@x.com", "nope", "",
+                 "   ", None, "x" * 65 + "@x.com", "a+tag%1@Sub.X.org", "a@ab--cd.com"]
+
+
+@pytest.mark.parametrize("email", ADDRESS_FORMS)
+def test_the_item_builders_one_address_check_gives_the_rules_verdict(email):
+    """check_eligibility with the address its caller checked already says what it says when it checks it."""
+    for values in ({}, {"opted_in": False}, {"active": False, "blacklisted": True}):
+        customer = partner(email=email, **values)
+        assert check_eligibility(customer, sync_email(email)) == check_eligibility(customer)
+
+
+@pytest.mark.parametrize("email", ADDRESS_FORMS)
+def test_a_subscribing_items_address_lower_cased_is_the_customers_email_key(email):
+    """The sync plan reads the email keys of subscribing customers from their items' addresses."""
+    built = build_member(partner(email=email), AudienceSchema(managed_interest_ids=frozenset({"int-news"})))
+    if built.subscribes:
+        assert built.payload["email_address"].lower() == email_key(email)
+
+
+def test_plain_addresses_are_checked_without_filling_the_cache():
+    """Every customer's address in a cache would hold megabytes for a check that costs about a look-up."""
+    from mailchimp_sync.eligibility import _validated
+
+    before = _validated.cache_info().currsize
+    assert [normalize_email(f"customer{n}@Bench-Example.com") for n in range(3)] == [
+        f"customer{n}@bench-example.com" for n in range(3)]
+    assert _validated.cache_info().currsize == before
+    assert normalize_email("cache@bäckerei-bench.de") == "cache@xn--bckerei-bench-bfb.de"
+    assert _validated.cache_info().currsize == before + 1

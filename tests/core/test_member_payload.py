@@ -136,6 +136,18 @@ def test_every_regions_example_numbers_are_formatted_as_phonenumbers_parses_them
     assert mismatches == []
 
 
+def test_plain_national_numbers_are_formatted_without_filling_the_cache():
+    """Every customer's number in a cache would hold megabytes for a check that costs about a look-up;
+    numbers that need parsing are cached."""
+    from mailchimp_sync.member_payload import _parsed_e164 as cached_parse
+
+    before = cached_parse.cache_info().currsize
+    assert [to_e164(f"500 600 70{n}", "PL") for n in range(3)] == [f"+4850060070{n}" for n in range(3)]
+    assert cached_parse.cache_info().currsize == before
+    assert to_e164("+48 500 600 709", "DE") == "+48500600709"
+    assert cached_parse.cache_info().currsize == before + 1
+
+
 def test_mobile_is_preferred_over_landline():
     assert payload_of(phone="22 123 45 67", mobile="500 600 700")["merge_fields"]["PHONE"] == "+48500600700"
 
