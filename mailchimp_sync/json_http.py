@@ -55,6 +55,8 @@ NO_CONNECTION_ERRORS = (
 )
 HTTP_URL_RE = re.compile(r"^https?://")
 MASK = "***"
+# Configuration errors (:meth:`ServiceError.of_reason`) shared by the services.
+BASE_URL_NOT_HTTP = "base_url_not_http"
 USER_AGENT = "mailchimp_sync-odoo/18.0"
 # A person waits: connect 2 s, read 3 s, one quick retry (a refused or failed call, not a hung one), 4 s in all.
 INTERACTIVE_OPTIONS = {"timeout": (2.0, 3.0), "max_retries": 1, "backoff_base": 0.2, "backoff_cap": 0.5,
@@ -73,6 +75,17 @@ class ServiceError(Exception):
     """
 
     service = "HTTP"
+    #: A configuration error's code and parameters (:meth:`of_reason`): the Odoo layer words it in the user's
+    #: language; ``str()`` keeps the English sentence for the logs. None for an answer of the service.
+    reason = None
+    params = {}
+
+    @classmethod
+    def of_reason(cls, reason, message, **params):
+        """The error ``reason`` (a code, with ``params``), ``message`` its English sentence for the logs."""
+        error = cls(message)
+        error.reason, error.params = reason, params
+        return error
 
     def __init__(self, message=None, *, status=None, title="", detail=""):
         self.status = status
@@ -357,7 +370,9 @@ def clean_base_url(base_url, config_error_class):
     """
     base_url = (base_url or "").strip().rstrip("/")
     if base_url and not HTTP_URL_RE.match(base_url):
-        raise config_error_class(f"The {config_error_class.service} base URL must start with http:// or https://.")
+        raise config_error_class.of_reason(
+            BASE_URL_NOT_HTTP, f"The {config_error_class.service} base URL must start with http:// or https://.",
+            service=config_error_class.service)
     return base_url
 
 
