@@ -11,9 +11,10 @@ from ..mailchimp_sync.const import (
     STATUS_SUBSCRIBED,
 )
 from ..mailchimp_sync.duplicates import explain_shared_address
-from ..mailchimp_sync.eligibility import REASONS, check_eligibility, email_key, field_addresses
+from ..mailchimp_sync.eligibility import check_eligibility, email_key, field_addresses
 from ..mailchimp_sync.gdpr import CONSENT_GIVEN, CONSENT_WITHDRAWN
 from ..mailchimp_sync.member_payload import PartnerData
+from . import mailchimp_messages
 
 FILL_BATCH = 10_000  # customers per UPDATE when the email identity is filled on upgrade
 
@@ -87,6 +88,7 @@ class ResPartner(models.Model):
                  "mailchimp_member_ids.error_hash", "mailchimp_member_ids.left_by_odoo",
                  "mailchimp_member_ids.last_changed", "mailchimp_member_ids.unsubscribe_reason")
     def _compute_mailchimp_sync_state(self):
+        words = mailchimp_messages.skip_reasons(self.env)
         for partner in self:
             partner = partner.sudo()
             data = partner._mailchimp_partner_data()
@@ -94,7 +96,7 @@ class ResPartner(models.Model):
             if STATUS_DELETED in partner.mailchimp_member_ids.mapped("status"):
                 state = partner._mailchimp_member_state()
             elif not eligibility.eligible:
-                state = "; ".join(REASONS[code] for code in eligibility.reasons)
+                state = mailchimp_messages.not_synced(self.env, eligibility.reasons, words)
             else:
                 state = partner._mailchimp_duplicate_state(data) or partner._mailchimp_member_state()
                 state = partner._mailchimp_with_first_address(state)

@@ -5,6 +5,11 @@ from pathlib import Path
 import polib
 from lxml import etree
 
+from odoo.addons.mailchimp_sync.mailchimp_sync.campaign_monitor import (
+    CampaignMonitorConfigError,
+    CampaignMonitorCredentials,
+)
+from odoo.addons.mailchimp_sync.models import mailchimp_messages
 from odoo.tests import TransactionCase, tagged
 from odoo.tools.translate import TranslationModuleReader
 
@@ -46,3 +51,32 @@ class TestCatalogue(TransactionCase):
                 translated = menu.with_context(lang=lang).name
                 self.assertNotEqual(translated, menu.name)
                 self.assertEqual(translated, po[menu.name])
+
+    def test_the_cores_reasons_are_worded_in_the_users_language(self):
+        """The core returns codes; the customer form's "Not synced" reason and a campaign's exclusion reason are
+        worded in Polish for a Polish user, a Campaign Monitor credential error in Greek."""
+        po = {entry.msgid: entry.msgstr for entry in polib.pofile(str(ADDON / "i18n" / "pl.po"))}
+        speak(self.env, self.env.user, "pl_PL")
+        env = self.env(context=dict(self.env.context, lang="pl_PL"))
+        partner = env["res.partner"].create({"name": "Jan Bez Adresu", "mailchimp_subscribe": True})
+        self.assertIn(po["Not synced: no email address"], partner.mailchimp_sync_state)
+        self.assertNotIn("Not synced", partner.mailchimp_sync_state)
+
+        account = env["mailchimp.account"].sudo()._for_company()
+        audience = env["mailchimp.audience"].sudo().create(
+            {"name": "Klienci", "mailchimp_id": "i18n01", "account_id": account.id})
+        campaign = env["mailchimp.campaign"].sudo().create(
+            {"mailchimp_id": "i18ncmp1", "title": "Oferta", "status": "sent", "audience_id": audience.id})
+        exclusion = env["mailchimp.campaign.exclusion"].sudo().create({
+            "campaign_id": campaign.id, "email": "jan@acme-example.com",
+            "reason_codes": ["box_unticked", "not_subscribed"], "mailchimp_status": "unsubscribed"})
+        self.assertEqual(exclusion.reason, "; ".join([
+            po["No consent in Odoo: the Mailchimp subscription box is unticked"],
+            po["Not subscribed in Mailchimp (status: %(status)s)"] % {"status": "unsubscribed"}]))
+
+        greek = {entry.msgid: entry.msgstr for entry in polib.pofile(str(ADDON / "i18n" / "el.po"))}
+        speak(self.env, self.env.user, "el_GR")
+        with self.assertRaises(CampaignMonitorConfigError) as refused:
+            CampaignMonitorCredentials.from_key("", "client")
+        self.assertEqual(mailchimp_messages.error_text(self.env(context={"lang": "el_GR"}), refused.exception),
+                         greek["The Campaign Monitor API key is empty."])

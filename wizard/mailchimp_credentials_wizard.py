@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from ..models import mailchimp_messages
+
 
 class MailchimpCredentialsWizard(models.AbstractModel):
     """A dialog where a system administrator types credentials and presses "Verify": only what the service
@@ -29,7 +31,7 @@ class MailchimpCredentialsWizard(models.AbstractModel):
         try:
             message = self._verify_and_store()
         except self._config_error as error:
-            return self._show_error(str(error))
+            return self._show_error(mailchimp_messages.error_text(self.env, error))
         except self._refusal_error as error:
             return self._show_error(self._refusal_sentence(error))
         self.write({**self._wiped_secrets(), "error": False})
