@@ -228,7 +228,8 @@ class MailchimpCollection(models.Model):
         try:
             segment = client.create_static_segment(list_id, self.name)
         except ServiceError as error:
-            Operation._record(SEGMENT_CHANGE, self._segment_journal_values(), FAILED, str(error))
+            Operation._record(SEGMENT_CHANGE, self._segment_journal_values(), FAILED,
+                              mailchimp_messages.error_text(self.env, error))
             commit_if_allowed(self.env)
             raise
         self._segment_made(segment, self.env._("Segment %s created.", segment["name"]))

@@ -17,7 +17,17 @@ Errors a service answered (its ``detail``) stay as the service wrote them.
 """
 from odoo.tools.translate import LazyTranslate
 
-from ..mailchimp_sync import campaign_check, campaign_monitor, collections, credentials, oauth, serwersms, sms_groups
+from ..mailchimp_sync import (
+    campaign_check,
+    campaign_monitor,
+    collections,
+    credentials,
+    errors,
+    json_http,
+    oauth,
+    serwersms,
+    sms_groups,
+)
 from ..mailchimp_sync.campaign_monitor_panel import NOTICE_LOCKED, NOTICE_RESUBSCRIBED, NOTICE_UNCONFIRMED
 from ..mailchimp_sync.const import (
     ARCHIVED,
@@ -29,7 +39,6 @@ from ..mailchimp_sync.const import (
     NO_MAPPED_GROUP,
     NOT_OPTED_IN,
 )
-from ..mailchimp_sync.json_http import BASE_URL_NOT_HTTP
 
 _lt = LazyTranslate(__name__)
 
@@ -90,7 +99,7 @@ OAUTH = {
 }
 
 CONFIGURATION_ERRORS = {
-    BASE_URL_NOT_HTTP: _lt("The %(service)s base URL must start with http:// or https://."),
+    json_http.BASE_URL_NOT_HTTP: _lt("The %(service)s base URL must start with http:// or https://."),
     credentials.API_KEY_MISSING: _lt(
         "The Mailchimp API key is missing: expected 32 hexadecimal characters, a dash and the data centre, "
         "like 5f3e…9a1c-us6."),
@@ -115,6 +124,60 @@ CAMPAIGN_MONITOR_NOTICES = {
     NOTICE_UNCONFIRMED: _lt("Waiting for confirmation: Campaign Monitor emailed %(email)s, who must confirm."),
 }
 NOT_IN_THE_LIST = _lt("not in the list")
+# Mailchimp's "forgotten email" rule (``gdpr.explain_forgotten``), for an address the panel could not subscribe.
+FORGOTTEN = _lt("%(email)s was permanently deleted from Mailchimp (right to erasure), and Mailchimp never lets "
+                "anyone add it again: only the person can sign up again, through one of the audience's sign-up "
+                "forms.")
+
+# Where a change of a member came from, as a chatter note names it (the ``source`` words of
+# ``mailchimp.audience._apply_remote_changes``; product names stay as they are).
+INBOUND_ORIGINS = {
+    "webhook": _lt("webhook"),
+    "import": _lt("import"),
+}
+
+
+CONNECTION_ERRORS = {
+    json_http.CONNECT_TIMEOUT: _lt("%(error_service)s error (Connection Failed): %(service)s could not be reached "
+                                   "at %(url)s within %(seconds)s seconds."),
+    json_http.READ_TIMEOUT: _lt("%(error_service)s error (Connection Failed): %(service)s did not answer within "
+                                "%(seconds)s seconds."),
+    json_http.UNREACHABLE: _lt("%(error_service)s error (Connection Failed): %(service)s could not be reached at "
+                               "%(url)s: %(cause)s"),
+}
+GAVE_UP = _lt("Gave up after %(count)s attempts.")
+GAVE_UP_ONCE = _lt("Gave up after 1 attempt.")
+
+# A service's answer: "<service> error <status> (<title>): <detail>" (the title and detail are the service's).
+ERROR_HEADS = {
+    (True, True): _lt("%(service)s error %(status)s (%(title)s)"),
+    (True, False): _lt("%(service)s error %(status)s"),
+    (False, True): _lt("%(service)s error (%(title)s)"),
+    (False, False): _lt("%(service)s error"),
+}
+CODED_ERROR = _lt("%(service)s error %(code)s: %(detail)s")
+
+CREDENTIAL_REFUSALS = {
+    "api_key": _lt("Mailchimp did not accept the API key (error 401): create a new key in Mailchimp (Profile → "
+                   "Extras → API keys) and connect again in Settings → Mailchimp."),
+    "oauth": _lt("Mailchimp did not accept the OAuth token (error 401): it was revoked, has expired or is for "
+                 "another data centre."),
+}
+REFUSED_DATA = _lt("Mailchimp refused the data")
+REFUSED_DATA_STATUS = _lt("Mailchimp refused the data (error %(status)s)")
+NO_REASON = _lt("no reason given")
+THE_REQUEST = _lt("the request")
+SCHEMA_ADVICE = _lt("this comes from Odoo's request, not from your data: send this message to your administrator "
+                    "(it is a fault to report to the add-on's maintainer)")
+DATA_ADVICE = _lt("correct the value in Odoo and sync again")
+FIELD_PROBLEMS = {
+    errors.FIELD_TOO_MANY: _lt("%(name)s has more than %(most)s items"),
+    errors.FIELD_NO_VALUE: _lt("no value for %(name)s"),
+    errors.FIELD_NOT_IN_FORM: _lt("%(name)s is not in a form Mailchimp accepts (%(expected)s)"),
+    errors.FIELD_NOT_A_VALUE: _lt("%(found)s is not a value Mailchimp accepts for %(name)s"),
+    errors.FIELD_WRONG_TYPE: _lt("%(name)s is not in a form Mailchimp accepts (%(expected)s expected, "
+                                 "%(found)s sent)"),
+}
 
 
 def say(env, text, **params):
@@ -173,11 +236,61 @@ def oauth_error(env, error):
 
 
 def error_text(env, error):
-    """What to show a user of a core error: a configuration error's words, else the error's own sentence."""
+    """What to show a user of an error: the core's sentence (``str(error)``, English) in the user's language.
+
+    A configuration or connection error is worded from its ``reason``; a service's answer from its parts
+    (the service's own title and detail kept as it wrote them); a retry error as its last failure and the
+    attempts made. An error raised with a message of its own (already in words) is shown as it is.
+    """
     reason = getattr(error, "reason", None)
     if reason in CONFIGURATION_ERRORS:
         return say(env, CONFIGURATION_ERRORS[reason], **error.params)
-    return str(error)
+    if reason in CONNECTION_ERRORS:  # the error's service names the head, the client's the detail
+        return say(env, CONNECTION_ERRORS[reason], error_service=error.service, **error.params)
+    failure = getattr(error, "failure", None)
+    if isinstance(error, json_http.ServiceRetryError) and failure is not None:
+        gave_up = say(env, GAVE_UP_ONCE) if error.attempts == 1 else say(env, GAVE_UP, count=error.attempts)
+        return f"{error_text(env, failure)} {gave_up}"
+    if not isinstance(error, json_http.ServiceError) or not error.rendered:
+        return str(error)
+    return _answer_text(env, error)
+
+
+def _answer_text(env, error):
+    """A service's answer (:meth:`~..mailchimp_sync.json_http.ServiceError._render`), in words."""
+    if isinstance(error, errors.MailchimpError):
+        if error.status == 401 and error.credential_kind in CREDENTIAL_REFUSALS:
+            return say(env, CREDENTIAL_REFUSALS[error.credential_kind])
+        if error.errors:
+            return _refusal_text(env, error)
+    if isinstance(error, json_http.CodedServiceError) and error.code is not None:
+        return json_http.end_sentence(say(env, CODED_ERROR, service=error.service, code=error.code_label(),
+                                          detail=error.detail))
+    head = say(env, ERROR_HEADS[bool(error.status), bool(error.title)], service=error.service,
+               status=error.status, title=error.title)
+    return json_http.end_sentence(f"{head}: {error.detail}" if error.detail else head)
+
+
+def _refusal_text(env, error):
+    """:func:`~..mailchimp_sync.errors.refusal_sentence` in words."""
+    detail, problems, schema = errors.refusal_parts(
+        error.detail, [(field_error["field"], field_error["message"]) for field_error in error.errors])
+    words = "; ".join(_field_problem_text(env, kind, params) for kind, params in problems)
+    about = f"{detail} ({words})" if detail and words else detail or words or say(env, NO_REASON)
+    head = say(env, REFUSED_DATA_STATUS, status=error.status) if error.status else say(env, REFUSED_DATA)
+    advice = say(env, SCHEMA_ADVICE if schema else DATA_ADVICE)
+    return json_http.end_sentence(f"{head}: {about}; {advice}")
+
+
+def _field_problem_text(env, kind, params):
+    if kind == errors.FIELD_MESSAGE:
+        field, message = params["field"], params["message"]
+        return f"{field}: {message}" if field else message or say(env, NO_REASON)
+    return say(env, FIELD_PROBLEMS[kind], **{**params, "name": params["name"] or say(env, THE_REQUEST)})
+
+
+def inbound_origin(env, source):
+    return say(env, INBOUND_ORIGINS[source]) if source in INBOUND_ORIGINS else source
 
 
 def campaign_monitor_result(env, result, email):

@@ -33,7 +33,7 @@ class MailchimpCredentialsWizard(models.AbstractModel):
         except self._config_error as error:
             return self._show_error(mailchimp_messages.error_text(self.env, error))
         except self._refusal_error as error:
-            return self._show_error(self._refusal_sentence(error))
+            return self._show_error(self._refusal_sentence(mailchimp_messages.error_text(self.env, error)))
         self.write({**self._wiped_secrets(), "error": False})
         return backend._notification(message, title=self._connected_title(), close=True)
 
