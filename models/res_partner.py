@@ -172,8 +172,8 @@ class ResPartner(models.Model):
             member = refused[0]
             if member.need_sync:
                 return self.env._("Not synced: Mailchimp refused it: %s (the next sync sends the changes made since)",
-                                  _one_sentence(member.last_error))
-            return self.env._("Not synced: Mailchimp refused it: %s", _one_sentence(member.last_error))
+                                  _one_sentence(self.env, member.last_error))
+            return self.env._("Not synced: Mailchimp refused it: %s", _one_sentence(self.env, member.last_error))
         if members.filtered(lambda member: member.status == STATUS_PENDING and not member.need_sync):
             return self.env._("Waiting for the contact to confirm: Mailchimp sent them a confirmation email")
         if members and not members.filtered("need_sync") and set(members.mapped("status")) == {STATUS_SUBSCRIBED}:
@@ -367,11 +367,11 @@ _REFUSAL_PREFIX = "Mailchimp rejected the contact:"
 _MAX_REASON_LENGTH = 200
 
 
-def _one_sentence(error):
+def _one_sentence(env, error):
     """Mailchimp's reason on one line, without the run's prefix, cut to a readable length."""
     reason = " ".join((error or "").split())
     if reason.startswith(_REFUSAL_PREFIX):
         reason = reason[len(_REFUSAL_PREFIX):].strip()
     if len(reason) > _MAX_REASON_LENGTH:
         reason = reason[:_MAX_REASON_LENGTH - 1].rstrip() + "…"
-    return reason.rstrip(".") or "no reason given"
+    return reason.rstrip(".") or mailchimp_messages.say(env, mailchimp_messages.NO_REASON)
