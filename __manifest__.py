@@ -1,6 +1,6 @@
 {
     "name": "Mailchimp Sync",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "summary": "Keep customers and a Mailchimp audience in sync, both ways",
     "category": "Marketing/Email Marketing",
     "author": "mailchimp_sync maintainers",

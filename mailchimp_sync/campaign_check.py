@@ -3,14 +3,15 @@
 A member of the segment receives a marketing campaign only when it is a
 customer of the collection in Odoo, Odoo holds its consent (the Mailchimp box
 ticked, the address not blacklisted, no consent withdrawn) and Mailchimp has it
-subscribed. Everyone else is excluded with every reason, and the Odoo layer
-removes them from the segment before sending.
+subscribed. Everyone else is excluded with every reason (codes: the Odoo layer
+words them in the user's language, :data:`NOT_SUBSCRIBED` with the member's
+status), and the Odoo layer removes them from the segment before sending.
 A system (transactional) campaign is exempt from the consent check, not from
 Mailchimp's own rule: Mailchimp sends every campaign to subscribed members only,
 so a member not subscribed there is excluded (and counted) for that reason alone.
 
 Schedules: Mailchimp schedules campaigns on the quarter-hour only
-(:func:`schedule_problem`), checked before the call.
+(:func:`schedule_problem`, a code too), checked before the call.
 """
 from __future__ import annotations
 
@@ -19,11 +20,18 @@ from datetime import datetime
 
 from .const import STATUS_SUBSCRIBED
 
-NO_CUSTOMER = "Not a customer of the collection in Odoo"
-BOX_UNTICKED = "No consent in Odoo: the Mailchimp subscription box is unticked"
-BLACKLISTED = "No consent in Odoo: the address is blacklisted"
-WITHDRAWN = "No consent in Odoo: the consent was withdrawn"
-NOT_SUBSCRIBED = "Not subscribed in Mailchimp (status: {status})"
+# Why a member is excluded.
+NO_CUSTOMER = "no_customer"
+BOX_UNTICKED = "box_unticked"
+BLACKLISTED = "blacklisted"
+WITHDRAWN = "withdrawn"
+NOT_SUBSCRIBED = "not_subscribed"
+EXCLUSION_REASONS = (NO_CUSTOMER, BOX_UNTICKED, BLACKLISTED, WITHDRAWN, NOT_SUBSCRIBED)
+# Of those, the ones that say Odoo holds no consent.
+CONSENT_REASONS = (BOX_UNTICKED, BLACKLISTED, WITHDRAWN)
+# Why Mailchimp would refuse a schedule time.
+SCHEDULE_IN_PAST = "schedule_in_past"
+SCHEDULE_NOT_QUARTER_HOUR = "schedule_not_quarter_hour"
 QUARTER_HOURS = (0, 15, 30, 45)
 
 
@@ -43,7 +51,7 @@ class Recipient:
 class CampaignCheck:
     total: int
     receiving: tuple  # emails
-    excluded: tuple  # (Recipient, reason)
+    excluded: tuple  # (Recipient, reason codes)
     exempt: bool = False
 
     @property
@@ -52,10 +60,11 @@ class CampaignCheck:
 
 
 def exclusion_reasons(recipient: Recipient, *, system=False) -> list[str]:
-    """Every reason ``recipient`` may not receive the campaign; [] when it may (``system``: Mailchimp's status only)."""
+    """Every reason (code) ``recipient`` may not receive the campaign; [] when it may (``system``: Mailchimp's
+    status only; :data:`NOT_SUBSCRIBED` goes with ``recipient.mailchimp_status``, None: not a member)."""
     reasons = [] if system else _consent_reasons(recipient)
     if recipient.mailchimp_status != STATUS_SUBSCRIBED:
-        reasons.append(NOT_SUBSCRIBED.format(status=recipient.mailchimp_status or "not a member"))
+        reasons.append(NOT_SUBSCRIBED)
     return reasons
 
 
@@ -74,16 +83,16 @@ def check_recipients(recipients, *, system=False) -> CampaignCheck:
     for recipient in recipients:
         reasons = exclusion_reasons(recipient, system=system)
         if reasons:
-            excluded.append((recipient, "; ".join(reasons)))
+            excluded.append((recipient, tuple(reasons)))
         else:
             receiving.append(recipient.email)
     return CampaignCheck(len(recipients), tuple(receiving), tuple(excluded), exempt=system)
 
 
 def schedule_problem(when: datetime, now: datetime) -> str | None:
-    """Why Mailchimp would refuse to schedule at ``when`` (both naive UTC), or None."""
+    """Why (a code) Mailchimp would refuse to schedule at ``when`` (both naive UTC), or None."""
     if when <= now:
-        return "The schedule time must be in the future."
+        return SCHEDULE_IN_PAST
     if when.minute not in QUARTER_HOURS or when.second or when.microsecond:
-        return "Mailchimp schedules campaigns on the quarter-hour only (:00, :15, :30 or :45)."
+        return SCHEDULE_NOT_QUARTER_HOUR
     return None

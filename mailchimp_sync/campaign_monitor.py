@@ -38,6 +38,10 @@ STATE_DELETED = "Deleted"
 # Who left (or was removed from) a list is added back only with ``Resubscribe``.
 INACTIVE_STATES = frozenset({STATE_UNSUBSCRIBED, STATE_DELETED})
 CONSENT_UNCHANGED = "Unchanged"
+# Why credentials are unusable (:meth:`~.json_http.ServiceError.of_reason`; the Odoo layer words them).
+API_KEY_EMPTY = "cm_api_key_empty"
+CLIENT_ID_EMPTY = "cm_client_id_empty"
+KEY_HAS_BLANKS = "cm_key_has_blanks"
 # "Subscriber not in list or has already been removed."
 CODE_NOT_IN_LIST = 203
 
@@ -82,13 +86,12 @@ class CampaignMonitorCredentials:
     def from_key(cls, api_key, client_id, base_url=None):
         api_key, client_id = (api_key or "").strip(), (client_id or "").strip()
         if not api_key:
-            raise CampaignMonitorConfigError("The Campaign Monitor API key is empty.")
+            raise CampaignMonitorConfigError.of_reason(API_KEY_EMPTY, "The Campaign Monitor API key is empty.")
         if not client_id:
-            raise CampaignMonitorConfigError("The Campaign Monitor client ID is empty.")
+            raise CampaignMonitorConfigError.of_reason(CLIENT_ID_EMPTY, "The Campaign Monitor client ID is empty.")
         if any(char.isspace() for char in api_key + client_id) or "/" in client_id:
-            raise CampaignMonitorConfigError(
-                "The Campaign Monitor API key or client ID has blanks or slashes in it: copy them again from "
-                "Account settings → API keys.")
+            raise CampaignMonitorConfigError.of_reason(
+                KEY_HAS_BLANKS, "The Campaign Monitor API key or client ID has blanks or slashes in it.")
         return cls(api_key, client_id, clean_base_url(base_url, CampaignMonitorConfigError))
 
     @property

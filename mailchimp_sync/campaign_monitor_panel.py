@@ -40,6 +40,12 @@ WANTED_STATES = frozenset({STATE_ACTIVE, STATE_UNCONFIRMED})
 # Campaign Monitor sends nothing to a bounced address whatever is asked: only the contact can come back.
 LOCKED_STATES = frozenset({STATE_BOUNCED})
 OPEN, CLICK = "Open", "Click"
+# What a change's result tells besides its status (``notice``; ``message``, or ``error`` for the first, hold the
+# same code until the Odoo layer words it with the address, ``previous`` and ``status``): a bounced address
+# cannot be subscribed; an inactive one was added back with Resubscribe; Campaign Monitor asks the contact to confirm.
+NOTICE_LOCKED = "locked"
+NOTICE_RESUBSCRIBED = "resubscribed"
+NOTICE_UNCONFIRMED = "unconfirmed"
 
 
 def state_class(state: str | None) -> str:
@@ -139,10 +145,9 @@ class CampaignMonitorPanelProvider(PanelProvider):
 
     def _apply_one(self, email, name, list_id, list_name, state, subscribe):
         result = {"list_id": list_id, "name": list_name, "status": state, "css": state_class(state),
-                  "previous": state, "message": False, "error": False}
+                  "previous": state, "message": False, "error": False, "notice": False}
         if subscribe and state in LOCKED_STATES:
-            return {**result, "error": f"{email} bounced: Campaign Monitor sends nothing to it, "
-                                       "only the contact can sign up again."}
+            return {**result, "error": NOTICE_LOCKED, "notice": NOTICE_LOCKED}
         resubscribe = subscribe and state in INACTIVE_STATES
         try:
             if subscribe:
@@ -152,13 +157,12 @@ class CampaignMonitorPanelProvider(PanelProvider):
             new_state = self.client.subscriber(list_id, email).get("State") or None
         except CampaignMonitorError as error:
             return {**result, "error": str(error)}
-        message = False
+        notice = False
         if resubscribe:
-            message = (f"{email} had been {state.lower()}: added back with Resubscribe, "
-                       f"now {(new_state or 'not in the list').lower()}.")
+            notice = NOTICE_RESUBSCRIBED
         elif new_state == STATE_UNCONFIRMED:
-            message = f"Waiting for confirmation: Campaign Monitor emailed {email}, who must confirm."
-        return {**result, "status": new_state, "css": state_class(new_state), "message": message}
+            notice = NOTICE_UNCONFIRMED
+        return {**result, "status": new_state, "css": state_class(new_state), "message": notice, "notice": notice}
 
     # ------------------------------------------------------------ reads
 

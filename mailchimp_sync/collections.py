@@ -11,7 +11,7 @@ lower-cased addresses and sent with the address as Odoo has it.
 """
 from dataclasses import dataclass
 
-from .const import REASONS, STATUS_SUBSCRIBED
+from .const import STATUS_SUBSCRIBED
 from .eligibility import check_eligibility
 
 SEGMENT_BATCH_LIMIT = 500  # members_to_add / members_to_remove per call (api-facts 1.10)
@@ -46,8 +46,9 @@ def segment_batches(wanted, current, limit=SEGMENT_BATCH_LIMIT):
     ]
 
 
-NOT_SUBSCRIBED = "Left out: not subscribed in Mailchimp (status: {status})"
-NOT_A_MEMBER = "Left out: not a member of the audience in Mailchimp yet"
+# Why an eligible customer is left out once pushed (codes; the Odoo layer words them, the first with the status).
+NOT_SUBSCRIBED = "not_subscribed"
+NOT_A_MEMBER = "not_a_member"
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ class CollectionPlan:
 
     wanted: tuple  # addresses of the segment
     to_push: tuple  # partner ids: eligible, not a subscribed member yet
-    left_out: tuple  # (partner id, reason)
+    left_out: tuple  # (partner id, reason codes, Mailchimp status or None)
 
 
 def plan_collection(partners, members, *, pushed=False):
@@ -72,11 +73,11 @@ def plan_collection(partners, members, *, pushed=False):
         eligibility = check_eligibility(partner)
         email, status = members.get(partner.partner_id, (None, None))
         if not eligibility.eligible:
-            left_out.append((partner.partner_id, "; ".join(REASONS[code] for code in eligibility.reasons)))
+            left_out.append((partner.partner_id, eligibility.reasons, None))
         elif status == STATUS_SUBSCRIBED:
             wanted.append(email)
         elif not pushed:
             to_push.append(partner.partner_id)
         else:
-            left_out.append((partner.partner_id, NOT_SUBSCRIBED.format(status=status) if status else NOT_A_MEMBER))
+            left_out.append((partner.partner_id, (NOT_SUBSCRIBED,) if status else (NOT_A_MEMBER,), status))
     return CollectionPlan(tuple(wanted), tuple(to_push), tuple(left_out))

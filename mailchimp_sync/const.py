@@ -37,10 +37,10 @@ OUT_OF_AUDIENCE_STATUSES = (STATUS_UNSUBSCRIBED, STATUS_CLEANED, STATUS_ARCHIVED
 RESUBSCRIBED_BY_CONTACT_ONLY = (STATUS_UNSUBSCRIBED, STATUS_CLEANED, STATUS_DELETED)
 
 # Why a partner is not synced: stable codes (the Odoo layer stores them in a
-# selection field) and the sentence shown for each. ``check_eligibility``
-# produces the first six; ``left_in_mailchimp`` is set by ``sync_plan.plan_sync``
-# for whoever left in Mailchimp, ``duplicate_email`` for partners held back by
-# ``duplicates.resolve_duplicates``.
+# selection field and words them, translated: ``models/mailchimp_messages.py``).
+# ``check_eligibility`` produces the first six; ``left_in_mailchimp`` is set by
+# ``sync_plan.plan_sync`` for whoever left in Mailchimp, ``duplicate_email`` for
+# partners held back by ``duplicates.resolve_duplicates``.
 NO_MAPPED_GROUP = "no_mapped_group"
 NOT_OPTED_IN = "not_opted_in"
 NO_EMAIL = "no_email"
@@ -49,17 +49,8 @@ ARCHIVED = "archived"
 BLACKLISTED = "blacklisted"
 LEFT_IN_MAILCHIMP = "left_in_mailchimp"
 DUPLICATE_EMAIL = "duplicate_email"
-
-REASONS = {
-    NO_MAPPED_GROUP: "Not synced: none of its tags is linked to a Mailchimp group",
-    NOT_OPTED_IN: "Not synced: the Mailchimp subscription box is not ticked",
-    NO_EMAIL: "Not synced: no email address",
-    INVALID_EMAIL: "Not synced: no valid email address",
-    ARCHIVED: "Not synced: the contact is archived",
-    BLACKLISTED: "Not synced: email blacklisted in Odoo",
-    LEFT_IN_MAILCHIMP: "Not synced: unsubscribed, cleaned or archived in Mailchimp; only the contact can subscribe again",
-    DUPLICATE_EMAIL: "Not synced: another customer with the same email is synced instead",
-}
+REASONS = (NO_MAPPED_GROUP, NOT_OPTED_IN, NO_EMAIL, INVALID_EMAIL, ARCHIVED, BLACKLISTED, LEFT_IN_MAILCHIMP,
+           DUPLICATE_EMAIL)
 
 # What batch subscribe did with one address (see batch_result).
 CREATED = "created"

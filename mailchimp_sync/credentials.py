@@ -14,6 +14,11 @@ API_KEY_RE = re.compile(r"^(?P<secret>[0-9a-f]{32})-(?P<dc>[a-z]{2,4}[0-9]{1,3})
 DC_RE = re.compile(r"^[a-z]{2,4}[0-9]{1,3}$")
 API_KEY_FORM = "32 hexadecimal characters, a dash and the data centre, like 5f3e…9a1c-us6"
 API_HOST_TEMPLATE = "https://{dc}.api.mailchimp.com/3.0"
+# Why credentials are unusable (:meth:`~.json_http.ServiceError.of_reason`; the Odoo layer words them).
+API_KEY_MISSING = "api_key_missing"
+API_KEY_MALFORMED = "api_key_malformed"
+TOKEN_EMPTY = "oauth_token_empty"
+DC_MALFORMED = "oauth_dc_malformed"
 
 
 @dataclass(frozen=True)
@@ -30,10 +35,12 @@ class Credentials:
         """Parse an API key; raise :class:`MailchimpConfigError` if it is malformed."""
         api_key = (api_key or "").strip()
         if not api_key:
-            raise MailchimpConfigError(f"The Mailchimp API key is missing: expected {API_KEY_FORM}.")
+            raise MailchimpConfigError.of_reason(API_KEY_MISSING,
+                                                f"The Mailchimp API key is missing: expected {API_KEY_FORM}.")
         match = API_KEY_RE.match(api_key)
         if not match:
-            raise MailchimpConfigError(f"The Mailchimp API key is malformed: expected {API_KEY_FORM}.")
+            raise MailchimpConfigError.of_reason(API_KEY_MALFORMED,
+                                                f"The Mailchimp API key is malformed: expected {API_KEY_FORM}.")
         return cls("api_key", match.group(0), match.group("dc"), clean_base_url(base_url, MailchimpConfigError))
 
     @classmethod
@@ -41,12 +48,11 @@ class Credentials:
         """OAuth access tokens carry no data centre: the caller gives it (``dc`` of Mailchimp's OAuth metadata)."""
         token = (access_token or "").strip()
         if not token:
-            raise MailchimpConfigError("The Mailchimp OAuth access token is empty.")
+            raise MailchimpConfigError.of_reason(TOKEN_EMPTY, "The Mailchimp OAuth access token is empty.")
         dc = (dc or "").strip()
         if not DC_RE.match(dc):
-            raise MailchimpConfigError(
-                "The Mailchimp data centre of the OAuth token is malformed: expected e.g. us6."
-            )
+            raise MailchimpConfigError.of_reason(
+                DC_MALFORMED, "The Mailchimp data centre of the OAuth token is malformed: expected e.g. us6.")
         return cls("oauth", token, dc, clean_base_url(base_url, MailchimpConfigError))
 
     @property

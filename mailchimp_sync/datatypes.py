@@ -15,7 +15,7 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any
 
-from .const import DEFAULT_TEXT_SIZE, FAILED, REASONS
+from .const import DEFAULT_TEXT_SIZE, FAILED
 
 # ------------------------------------------------------- partners (input)
 
@@ -138,11 +138,6 @@ class Eligibility:
 
     eligible: bool
     reasons: tuple[str, ...] = ()
-
-    @property
-    def messages(self) -> list[str]:
-        """One human sentence per failing rule, in rule order."""
-        return [REASONS[code] for code in self.reasons]
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ A customer is eligible only when ALL of these hold:
 5. it is not archived                                          -> else ``archived``
 
 Every failing rule is reported (not just the first one), so the partner form can
-tell the user everything that must change. The codes and their sentences are
-``const.REASONS`` (re-exported here): the Odoo layer stores the codes in a
-selection field built from it.
+tell the user everything that must change. The codes are ``const.REASONS``
+(re-exported here): the Odoo layer stores them in a selection field and words
+them in the user's language.
 
 Email normalisation (:func:`normalize_email`): surrounding blanks are stripped and
 the address is checked with ``email_validator`` without any DNS lookup. The result

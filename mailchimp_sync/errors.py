@@ -141,27 +141,62 @@ def batch_refusal(text):
     return next((refusal for refusal in REFUSALS if refusal.phrase_of_refusal in text), None)
 
 
+# What is wrong with a field, as :func:`field_problem` tells it (a code; the Odoo layer words it, translated).
+FIELD_MESSAGE = "message"  # Mailchimp's own words for people (``field``, ``message``), or none at all
+FIELD_TOO_MANY = "too_many"  # ``name`` has more than ``most`` items
+FIELD_NO_VALUE = "no_value"  # no value for ``name``
+FIELD_NOT_IN_FORM = "not_in_form"  # ``name`` is not in a form Mailchimp accepts (``expected``)
+FIELD_NOT_A_VALUE = "not_a_value"  # ``found`` is not a value Mailchimp accepts for ``name``
+FIELD_WRONG_TYPE = "wrong_type"  # ``name``: ``expected`` expected, ``found`` sent
+FIELD_WORDS = {
+    FIELD_TOO_MANY: "{name} has more than {most} items",
+    FIELD_NO_VALUE: "no value for {name}",
+    FIELD_NOT_IN_FORM: "{name} is not in a form Mailchimp accepts ({expected})",
+    FIELD_NOT_A_VALUE: "{found} is not a value Mailchimp accepts for {name}",
+    FIELD_WRONG_TYPE: "{name} is not in a form Mailchimp accepts ({expected} expected, {found} sent)",
+}
+NO_REASON = "no reason given"
+THE_REQUEST = "the request"
+
+
+def field_problem(field, message):
+    """``(kind, params, schema)``: what a field's refusal says (:data:`FIELD_WORDS` kinds), and whether it is
+    about the request's form. ``params["name"]`` is the field, None for the request as a whole."""
+    field, message = (field or "").strip(), " ".join((message or "").split()).rstrip(".")
+    match = _SCHEMA.match(message)
+    if not match:
+        return FIELD_MESSAGE, {"field": field, "message": message}, False
+    params = {"name": field or None, "found": match.group("found"), "expected": match.group("expected").strip()}
+    found = params["found"]
+    if match.group("most"):
+        return FIELD_TOO_MANY, {**params, "most": match.group("most")}, True
+    if not found or found.upper() == "NULL":
+        return (FIELD_NO_VALUE if found else FIELD_NOT_IN_FORM), params, True
+    return (FIELD_NOT_A_VALUE if params["expected"] == "enum" else FIELD_WRONG_TYPE), params, True
+
+
 def plain_field_error(field, message):
     """``(words, schema)``: a field's refusal in plain words, and whether it is about the request's form.
 
     "status: Schema describes enum, NULL found instead" gives "no value for status"; a message
     written for people ("LTV: Please enter a number") is kept as it is.
     """
-    field, message = (field or "").strip(), " ".join((message or "").split()).rstrip(".")
-    match = _SCHEMA.match(message)
-    if not match:
-        return (f"{field}: {message}" if field else message or "no reason given"), False
-    name = field or "the request"
-    found, expected = match.group("found"), match.group("expected").strip()
-    if match.group("most"):
-        words = f"{name} has more than {match.group('most')} items"
-    elif not found or found.upper() == "NULL":
-        words = f"no value for {name}" if found else f"{name} is not in a form Mailchimp accepts ({expected})"
-    elif expected == "enum":
-        words = f"{found} is not a value Mailchimp accepts for {name}"
-    else:
-        words = f"{name} is not in a form Mailchimp accepts ({expected} expected, {found} sent)"
-    return words, True
+    kind, params, schema = field_problem(field, message)
+    if kind == FIELD_MESSAGE:
+        field, message = params["field"], params["message"]
+        return (f"{field}: {message}" if field else message or NO_REASON), False
+    return FIELD_WORDS[kind].format(**{**params, "name": params["name"] or THE_REQUEST}), schema
+
+
+def refusal_parts(detail, field_errors):
+    """``(detail, problems, schema)`` of a refusal: Mailchimp's detail (none when it only points at the
+    field errors), each field's :func:`field_problem` ``(kind, params)``, and whether one is about the
+    request's form (then the advice is :data:`SCHEMA_ADVICE`, else :data:`DATA_ADVICE`)."""
+    detail = " ".join((detail or "").split()).rstrip(".")
+    if GENERIC_VALIDATION_DETAIL.search(detail):
+        detail = ""
+    problems = [field_problem(field, message) for field, message in field_errors]
+    return detail, [(kind, params) for kind, params, _schema in problems], any(schema for *_x, schema in problems)
 
 
 def refusal_sentence(detail, field_errors, status=None):

@@ -16,7 +16,7 @@ operation records the keys of the parts done; :func:`remaining_parts` are
 those the next try makes, and :func:`remaining_with_errors` says which they are
 (the model phrases it, translated).
 """
-from .campaign_check import BLACKLISTED, BOX_UNTICKED, WITHDRAWN
+from .campaign_check import CONSENT_REASONS
 from .const import STATUS_SUBSCRIBED, STATUS_UNSUBSCRIBED
 
 CONSENT_GIVEN = "given"
@@ -108,14 +108,13 @@ def discovered_permissions(members):
 
 
 def consent_exclusions(excluded):
-    """The ``(recipient, reason)`` pairs of a campaign check excluded for want of consent, customers only.
+    """The ``(recipient, reasons)`` pairs of a campaign check excluded for want of consent, customers only.
 
     Those become "withdrawn" consent records (source: campaign GDPR exclusion); an exclusion for
     Mailchimp's status alone (e.g. still pending) says nothing about consent.
     """
-    reasons = (BOX_UNTICKED, BLACKLISTED, WITHDRAWN)
-    return [(recipient, reason) for recipient, reason in excluded
-            if recipient.partner_id and any(known in reason for known in reasons)]
+    return [(recipient, reasons) for recipient, reasons in excluded
+            if recipient.partner_id and any(reason in CONSENT_REASONS for reason in reasons)]
 
 
 # ------------------------------------------------------------------ Forget: the parts of one erasure

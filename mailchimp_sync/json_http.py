@@ -55,6 +55,12 @@ NO_CONNECTION_ERRORS = (
 )
 HTTP_URL_RE = re.compile(r"^https?://")
 MASK = "***"
+# Configuration errors (:meth:`ServiceError.of_reason`) shared by the services.
+BASE_URL_NOT_HTTP = "base_url_not_http"
+# Why no answer came (a connection error's ``reason``; ``params``: service, url, seconds, cause).
+CONNECT_TIMEOUT = "connect_timeout"
+READ_TIMEOUT = "read_timeout"
+UNREACHABLE = "unreachable"
 USER_AGENT = "mailchimp_sync-odoo/18.0"
 # A person waits: connect 2 s, read 3 s, one quick retry (a refused or failed call, not a hung one), 4 s in all.
 INTERACTIVE_OPTIONS = {"timeout": (2.0, 3.0), "max_retries": 1, "backoff_base": 0.2, "backoff_cap": 0.5,
@@ -73,8 +79,21 @@ class ServiceError(Exception):
     """
 
     service = "HTTP"
+    #: A configuration error's code and parameters (:meth:`of_reason`): the Odoo layer words it in the user's
+    #: language; ``str()`` keeps the English sentence for the logs. None for an answer of the service.
+    reason = None
+    params = {}
+
+    @classmethod
+    def of_reason(cls, reason, message, **params):
+        """The error ``reason`` (a code, with ``params``), ``message`` its English sentence for the logs."""
+        error = cls(message)
+        error.reason, error.params = reason, params
+        return error
 
     def __init__(self, message=None, *, status=None, title="", detail=""):
+        #: Whether ``str()`` is the sentence of the parts (:meth:`_render`), not a message of the caller's.
+        self.rendered = message is None
         self.status = status
         self.title = title or ""
         self.detail = detail or ""
@@ -267,22 +286,34 @@ class JsonHttpClient:
 
     def _connection_error(self, exc):
         connect_timeout, read_timeout = self.timeouts
+        params = {"service": self.service, "url": self.base_url}
         if isinstance(exc, requests.ConnectTimeout):
+            reason, params["seconds"] = CONNECT_TIMEOUT, connect_timeout
             detail = f"{self.service} could not be reached at {self.base_url} within {connect_timeout} seconds."
         elif isinstance(exc, requests.Timeout):
+            reason, params["seconds"] = READ_TIMEOUT, read_timeout
             detail = f"{self.service} did not answer within {read_timeout} seconds."
         else:
-            detail = f"{self.service} could not be reached at {self.base_url}: {end_sentence(root_cause(exc))}"
-        return self._scrubbed(self.connection_error_class(status=None, title="Connection Failed", detail=detail))
+            reason, params["cause"] = UNREACHABLE, end_sentence(root_cause(exc))
+            detail = f"{self.service} could not be reached at {self.base_url}: {params['cause']}"
+        error = self.connection_error_class(status=None, title="Connection Failed", detail=detail)
+        error.reason, error.params = reason, params
+        return self._scrubbed(error)
 
     def _retries_exhausted(self, failure, attempts):
+        """The last ``failure`` (kept as ``failure``) and how many ``attempts`` were made."""
         plural = "attempt" if attempts == 1 else "attempts"
         message = f"{failure} Gave up after {attempts} {plural}."
-        return self._scrubbed(self.retry_error_class(message, **failure.parts()))
+        error = self.retry_error_class(message, **failure.parts())
+        error.failure, error.attempts = failure, attempts
+        return self._scrubbed(error)
 
     def _scrubbed(self, error):
         """``error`` with the secrets masked in its message and text attributes."""
         error.args = tuple(self.redact(arg) for arg in error.args)
+        if isinstance(getattr(error, "params", None), dict) and error.params:
+            error.params = {key: self.redact(value) if isinstance(value, str) else value
+                            for key, value in error.params.items()}
         for name, value in list(vars(error).items()):
             if isinstance(value, str):
                 setattr(error, name, self.redact(value))
@@ -357,7 +388,9 @@ def clean_base_url(base_url, config_error_class):
     """
     base_url = (base_url or "").strip().rstrip("/")
     if base_url and not HTTP_URL_RE.match(base_url):
-        raise config_error_class(f"The {config_error_class.service} base URL must start with http:// or https://.")
+        raise config_error_class.of_reason(
+            BASE_URL_NOT_HTTP, f"The {config_error_class.service} base URL must start with http:// or https://.",
+            service=config_error_class.service)
     return base_url
 
 

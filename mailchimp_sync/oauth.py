@@ -25,12 +25,31 @@ STATE_TTL_SECONDS = 600
 CALLBACK_PATH = "/mailchimp/oauth/callback"
 
 
-class OAuthStateError(ValueError):
-    """The callback's ``state`` is not one this session asked for; the message says what happened."""
+class OAuthError(ValueError):
+    """What went wrong, as a code (``str()`` of the error) and its parameters; the Odoo layer words it."""
+
+    def __init__(self, code, **params):
+        self.code = code
+        self.params = params
+        super().__init__(code)
 
 
-class OAuthCallbackError(ValueError):
-    """Mailchimp's redirect carries no usable code (refused, or malformed); the message says what happened."""
+class OAuthStateError(OAuthError):
+    """The callback's ``state`` is not one this session asked for (:data:`STATE_INVALID`, :data:`STATE_MISMATCH`,
+    :data:`STATE_EXPIRED`)."""
+
+
+class OAuthCallbackError(OAuthError):
+    """Mailchimp's redirect carries no usable code: :data:`ACCESS_DENIED`, :data:`REFUSED` (``error``,
+    ``description``) or :data:`NO_CODE`."""
+
+
+STATE_INVALID = "state_invalid"
+STATE_MISMATCH = "state_mismatch"
+STATE_EXPIRED = "state_expired"
+ACCESS_DENIED = "access_denied"
+REFUSED = "refused"
+NO_CODE = "no_code"
 
 
 @dataclass(frozen=True)
@@ -78,15 +97,13 @@ def read_state(key, state, session_binding, now):
     """
     parts = (state or "").split(".")
     if len(parts) != 4 or not parts[0].isdigit() or not parts[2].isdigit():
-        raise OAuthStateError("The answer from Mailchimp carries no valid state: start again from the settings.")
+        raise OAuthStateError(STATE_INVALID)
     account_id, nonce, expiry, signature = parts
     expected = _sign(key, f"{account_id}.{nonce}.{expiry}", session_binding)
     if not hmac.compare_digest(expected, signature):
-        raise OAuthStateError(
-            "The answer from Mailchimp does not belong to this session (state mismatch): nothing was stored. "
-            "Start again from the settings, in the same browser.")
+        raise OAuthStateError(STATE_MISMATCH)
     if int(expiry) < now:
-        raise OAuthStateError("The connection took too long (more than 10 minutes): start again from the settings.")
+        raise OAuthStateError(STATE_EXPIRED, minutes=STATE_TTL_SECONDS // 60)
     return int(account_id), nonce
 
 
@@ -99,14 +116,12 @@ def check_callback(params):
     """The authorization code of Mailchimp's redirect, or :class:`OAuthCallbackError` saying why there is none."""
     error = (params.get("error") or "").strip()
     if error == "access_denied":
-        raise OAuthCallbackError("Access was denied in Mailchimp: Odoo was not connected and nothing was stored.")
+        raise OAuthCallbackError(ACCESS_DENIED)
     if error:
-        description = (params.get("error_description") or "").strip()
-        raise OAuthCallbackError(f"Mailchimp refused the connection ({error}{': ' + description if description else ''}):"
-                                 " nothing was stored.")
+        raise OAuthCallbackError(REFUSED, error=error, description=(params.get("error_description") or "").strip())
     code = (params.get("code") or "").strip()
     if not code:
-        raise OAuthCallbackError("Mailchimp's answer has no authorization code: nothing was stored. Start again.")
+        raise OAuthCallbackError(NO_CODE)
     return code
 
 
@@ -138,8 +153,7 @@ class MailchimpOAuthClient(JsonHttpClient):
             return None
         body = body if isinstance(body, dict) else {}
         code = str(body.get("error") or "")
-        detail = str(body.get("error_description") or "") or OAUTH_ERRORS.get(code) or (
-            response.reason or f"HTTP {response.status_code}")
+        detail = str(body.get("error_description") or "") or response.reason or f"HTTP {response.status_code}"
         return MailchimpError(status=response.status_code, title=code, detail=detail)
 
     def _send(self, method, url, params, json_body, timeout):
@@ -168,11 +182,8 @@ class MailchimpOAuthClient(JsonHttpClient):
             del self.session.headers["Authorization"]
 
 
-OAUTH_ERRORS = {
-    "invalid_grant": "The authorization code is wrong, expired or already used. Start again from the settings.",
-    "invalid_client": "Mailchimp did not accept the client ID or client secret. Check them in the settings.",
-    "invalid_token": "The access token was revoked in Mailchimp.",
-}
+# The OAuth error codes (the error's ``title``) the Odoo layer words itself, in the user's language.
+OAUTH_ERRORS = ("invalid_grant", "invalid_client", "invalid_token")
 
 
 def _server(server_url):

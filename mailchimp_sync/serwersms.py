@@ -35,6 +35,10 @@ PAGE_LIMIT = 500  # contacts per page when listing a group
 
 KIND_TOKEN = "token"
 KIND_LOGIN = "login"
+# Why credentials are unusable (:meth:`~.json_http.ServiceError.of_reason`; the Odoo layer words them).
+TOKEN_EMPTY = "sms_token_empty"
+TOKEN_HAS_BLANKS = "sms_token_has_blanks"
+LOGIN_INCOMPLETE = "sms_login_incomplete"
 
 # Error codes of the gateway (https://dev.serwersms.pl/en/https-api-v2/general-communications).
 CODE_INVALID_ID = 1004
@@ -98,16 +102,17 @@ class SmsCredentials:
     def from_token(cls, token, base_url=None):
         token = (token or "").strip()
         if not token:
-            raise SerwerSmsConfigError("The SerwerSMS API token is empty.")
+            raise SerwerSmsConfigError.of_reason(TOKEN_EMPTY, "The SerwerSMS API token is empty.")
         if any(char.isspace() for char in token):
-            raise SerwerSmsConfigError("The SerwerSMS API token has blanks in it: paste it again as the panel shows it.")
+            raise SerwerSmsConfigError.of_reason(TOKEN_HAS_BLANKS, "The SerwerSMS API token has blanks in it.")
         return cls(KIND_TOKEN, token=token, base_url_override=clean_base_url(base_url, SerwerSmsConfigError))
 
     @classmethod
     def from_login(cls, username, password, base_url=None):
         username = (username or "").strip()
         if not username or not password:
-            raise SerwerSmsConfigError("The SerwerSMS API user needs a user name and a password.")
+            raise SerwerSmsConfigError.of_reason(LOGIN_INCOMPLETE,
+                                                "The SerwerSMS API user needs a user name and a password.")
         return cls(KIND_LOGIN, username=username, password=password,
                    base_url_override=clean_base_url(base_url, SerwerSmsConfigError))
 

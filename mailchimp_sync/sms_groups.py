@@ -28,15 +28,11 @@ from .member_payload import FNAME, LNAME, PHONE, split_person_name, to_e164
 GROUP_PREFIX = "MC_"
 IMPORT_CHUNK = 500  # contacts per contacts/import call
 
-# Why a member has no SMS contact (stable codes, stored by the Odoo layer) and the sentence for each.
+# Why a member has no SMS contact (stable codes; the Odoo layer words them in the user's language).
 NO_PHONE = "no_phone"
 INVALID_PHONE = "invalid_phone"
 NOT_MOBILE = "not_mobile"
-REASONS = {
-    NO_PHONE: "No phone number (neither the PHONE field nor the customer's mobile or phone)",
-    INVALID_PHONE: "Not a valid phone number",
-    NOT_MOBILE: "A landline or service number: it cannot receive SMS",
-}
+REASONS = (NO_PHONE, INVALID_PHONE, NOT_MOBILE)
 
 ADD = "add"
 UPDATE = "update"

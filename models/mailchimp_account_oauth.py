@@ -30,6 +30,7 @@ from ..mailchimp_sync.oauth import (
     read_state,
     redirect_uri,
 )
+from . import mailchimp_messages
 from .mailchimp_account import AUTH_OAUTH
 from .mailchimp_transaction import commits_allowed
 
@@ -183,7 +184,8 @@ class MailchimpAccount(models.Model):
         self._check_credentials_access()
         client_id, client_secret = (client_id or "").strip(), (client_secret or "").strip()
         if not client_id or not client_secret:
-            raise MailchimpConfigError("Type the client ID and the client secret of the app registered in Mailchimp.")
+            raise MailchimpConfigError(
+                self.env._("Type the client ID and the client secret of the app registered in Mailchimp."))
         nonce = new_nonce()
         self.sudo().write({"oauth_pending_client_id": client_id, "oauth_pending_client_secret": client_secret,
                            "oauth_pending_server_url": (server_url or "").strip() or False,
@@ -202,7 +204,7 @@ class MailchimpAccount(models.Model):
             account_id, nonce = read_state(self._oauth_key(), params.get("state"), self._oauth_session_binding(),
                                            time.time())
         except OAuthStateError as refused:
-            return None, str(refused)
+            return None, mailchimp_messages.oauth_error(self.env, refused)
         account = self.browse(account_id).exists()
         if not account or not nonce_matches(account.sudo().oauth_state_nonce, nonce):
             return None, self.env._("This answer from Mailchimp was used already or replaced by a newer “Connect”: "
@@ -215,9 +217,10 @@ class MailchimpAccount(models.Model):
             credentials = account._oauth_credentials(code, pending)
             name = account._connect(credentials)
         except (OAuthCallbackError, MailchimpConfigError) as refused:
-            return None, str(refused)
+            return None, mailchimp_messages.oauth_error(self.env, refused)
         except MailchimpError as error:
-            return None, self.env._("Mailchimp refused the connection: %s Nothing was stored.", error)
+            return None, self.env._("Mailchimp refused the connection: %s Nothing was stored.",
+                                    mailchimp_messages.oauth_error(self.env, error))
         account.sudo().write({"auth_method": AUTH_OAUTH_APP, "oauth_client_id": pending["oauth_pending_client_id"],
                               "oauth_client_secret": pending["oauth_pending_client_secret"],
                               "oauth_server_url": pending["oauth_pending_server_url"]})

@@ -14,6 +14,7 @@ from psycopg2.extensions import TRANSACTION_STATUS_INERROR
 
 from ..mailchimp_sync.connections import MIN_LEASE, RUN_SLOTS, batch_calls, run_lease
 from ..mailchimp_sync.errors import MailchimpError
+from . import mailchimp_messages
 from .mailchimp_transaction import commit_if_allowed, commit_retrying, describe_failure, undo_since_commit
 from .sync_engine import AudienceSync
 
@@ -203,11 +204,12 @@ class MailchimpAudience(models.Model):
             return {"state": "done"}
         except ConnectionsBusy as error:
             _logger.warning("Mailchimp sync of %s not made: %s", self.name, error)
-            return {"state": "failed", "message": str(error)}
+            return {"state": "failed", "message": mailchimp_messages.error_text(self.env, error)}
         except MailchimpError as error:
             _logger.warning("Mailchimp sync of %s failed: %s", self.name, error)
             reconnect = self.account_id._flag_refused_credentials(error)
-            return {"state": "failed", "message": f"{error} {reconnect}" if reconnect else str(error)}
+            message = mailchimp_messages.error_text(self.env, error)
+            return {"state": "failed", "message": f"{message} {reconnect}" if reconnect else message}
         except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as error:
             _logger.warning("Mailchimp sync of %s stopped on a concurrent update: %s", self.name, error)
             return {"state": "failed", "message": self.env._(

@@ -29,6 +29,7 @@ from odoo.exceptions import AccessError, UserError
 
 from ..mailchimp_sync.client_cache import ClientCache
 from ..mailchimp_sync.json_http import INTERACTIVE_OPTIONS, ServiceError
+from . import mailchimp_messages
 
 _logger = logging.getLogger(__name__)
 
@@ -243,7 +244,7 @@ class MailchimpBackend(models.AbstractModel):
             yield
         except ServiceError as error:
             _logger.info("%s call failed: %s", error.service, error)
-            message = str(error)
+            message = mailchimp_messages.error_text(self.env, error)
             reconnect = self.env["mailchimp.account"]._for_company()._flag_refused_credentials(
                 error, keep_on_rollback=True)
             if reconnect:

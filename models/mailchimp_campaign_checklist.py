@@ -26,6 +26,7 @@ from ..mailchimp_sync.send_checklist import (
     is_not_ready_refusal,
     refusal_text,
 )
+from . import mailchimp_messages
 
 _logger = logging.getLogger(__name__)
 
@@ -101,4 +102,5 @@ class MailchimpRemoteOperation(models.Model):
                              exc_info=True)
                 raise error from None
             raise MailchimpError(self.env._("%(refusal)s Its send checklist: %(problems)s",
-                                            refusal=str(error), problems=problems), **error.parts()) from None
+                                            refusal=mailchimp_messages.error_text(self.env, error),
+                                            problems=problems), **error.parts()) from None

@@ -22,6 +22,7 @@ from ..mailchimp_sync.campaign_monitor import (
 )
 from ..mailchimp_sync.campaign_monitor_panel import CampaignMonitorPanelProvider
 from ..mailchimp_sync.panel import subscription_changes
+from . import mailchimp_messages
 
 
 class MailchimpCmAccount(models.Model):
@@ -54,8 +55,8 @@ class MailchimpCmAccount(models.Model):
         self.ensure_one()
         account = self.sudo()
         if not account.is_connected:
-            raise CampaignMonitorConfigError(
-                "Campaign Monitor is not connected: a system administrator connects it in Settings → Mailchimp.")
+            raise CampaignMonitorConfigError(self.env._(
+                "Campaign Monitor is not connected: a system administrator connects it in Settings → Mailchimp."))
         return CampaignMonitorCredentials.from_key(account.api_key, account.client_id, base_url=account.base_url)
 
     def _new_client(self, credentials, interactive=False):
@@ -117,7 +118,8 @@ class MailchimpCmAccount(models.Model):
         unknown = [list_id for list_id, _subscribe in changes if list_id not in known]
         if unknown:
             raise UserError(self.env._("Unknown Campaign Monitor list: %s. Reload the page.", ", ".join(unknown)))
-        results = provider.apply_changes(address.email, changes, name=owner.name or "")
+        results = [mailchimp_messages.campaign_monitor_result(self.env, result, address.email)
+                   for result in provider.apply_changes(address.email, changes, name=owner.name or "")]
         for result in results:
             if not result["error"]:
                 self._panel_note(partner | owner, address.email, result)

@@ -15,6 +15,7 @@ from odoo.tools.safe_eval import safe_eval
 from ..mailchimp_sync.collections import plan_collection, segment_batches
 from ..mailchimp_sync.json_http import ServiceError
 from ..mailchimp_sync.remote_operations import DONE, FAILED, SEGMENT_CHANGE
+from . import mailchimp_messages
 from .mailchimp_transaction import commit_if_allowed, describe_failure, undo_since_commit
 
 _logger = logging.getLogger(__name__)
@@ -191,7 +192,9 @@ class MailchimpCollection(models.Model):
                 result = client.batch_segment_members(audience.mailchimp_id, segment_id, batch.body())
                 refused += [email for error in result.get("errors") or [] for email in error.get("email_addresses") or []]
             segment = client.find_segment(audience.mailchimp_id, segment_id) or segment
-        left_out = list(plan.left_out) + self._refused_partners(partners, refused)
+        words = mailchimp_messages.skip_reasons(self.env)
+        left_out = [(partner_id, mailchimp_messages.left_out(self.env, codes, status, words))
+                    for partner_id, codes, status in plan.left_out] + self._refused_partners(partners, refused)
         self.write({
             "segment_id": segment_id,
             "last_sync": fields.Datetime.now(),
@@ -225,7 +228,8 @@ class MailchimpCollection(models.Model):
         try:
             segment = client.create_static_segment(list_id, self.name)
         except ServiceError as error:
-            Operation._record(SEGMENT_CHANGE, self._segment_journal_values(), FAILED, str(error))
+            Operation._record(SEGMENT_CHANGE, self._segment_journal_values(), FAILED,
+                              mailchimp_messages.error_text(self.env, error))
             commit_if_allowed(self.env)
             raise
         self._segment_made(segment, self.env._("Segment %s created.", segment["name"]))

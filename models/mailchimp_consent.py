@@ -19,6 +19,7 @@ from ..mailchimp_sync.gdpr import (
     consent_state_for_status,
     new_consents,
 )
+from . import mailchimp_messages
 
 
 class MailchimpConsent(models.Model):
@@ -123,9 +124,11 @@ class MailchimpConsent(models.Model):
     @api.model
     def _record_exclusions(self, audience, excluded):
         """A campaign's GDPR check left these customers out for want of consent: one "withdrawn" record each,
-        with the reason (``excluded``: the check's ``(recipient, reason)`` pairs)."""
+        with the reason in the words of the user who confirmed the send (``excluded``: the check's
+        ``(recipient, reason codes)`` pairs)."""
         exclusions = consent_exclusions(excluded)
         partners = self.env["res.partner"].browse([recipient.partner_id for recipient, _reason in exclusions])
         return self._record_many([
-            self._row(partner, audience, "withdrawn", SOURCE_GDPR_EXCLUSION, text=reason, email=recipient.email)
-            for partner, (recipient, reason) in zip(partners, exclusions)])
+            self._row(partner, audience, "withdrawn", SOURCE_GDPR_EXCLUSION, email=recipient.email,
+                      text=mailchimp_messages.exclusion(self.env, reasons, recipient.mailchimp_status))
+            for partner, (recipient, reasons) in zip(partners, exclusions)])

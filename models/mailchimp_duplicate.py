@@ -2,7 +2,7 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError
 
 from ..mailchimp_sync.duplicates import KEPT_AS_COMPANY, KEPT_AS_OLDEST, KEPT_ONLY_ELIGIBLE, explain_shared_address
-from ..mailchimp_sync.eligibility import REASONS
+from . import mailchimp_messages
 
 ROLE_KEEPS = "keeps"
 ROLE_HELD_BACK = "held_back"
@@ -79,7 +79,7 @@ class MailchimpDuplicate(models.Model):
             if decision is None or partner_id in decision.not_eligible or decision.kept_partner_id is None:
                 row.role = ROLE_NOT_SYNCED
                 reasons = decision.not_eligible.get(partner_id, ()) if decision else ()
-                row.explanation = "; ".join(REASONS[code] for code in reasons)
+                row.explanation = mailchimp_messages.not_synced(self.env, reasons)
             elif partner_id == decision.kept_partner_id:
                 row.role = ROLE_KEEPS
                 row.explanation = row._keeper_explanation(decision.reason)

@@ -31,6 +31,7 @@ from ..mailchimp_sync.gdpr import (
 )
 from ..mailchimp_sync.json_http import ServiceError
 from ..mailchimp_sync.remote_operations import DONE, FAILED, OUTCOME_REDO, QUEUED, after_unknown_failure, refused
+from . import mailchimp_messages
 from .mailchimp_remote_operation import Handler
 
 _logger = logging.getLogger(__name__)
@@ -78,7 +79,7 @@ class MailchimpRemoteOperation(models.Model):
             except ServiceError as error:
                 if not already_gone(part["service"], error.status, getattr(error, "code", None)):
                     _logger.info("Forget: part %s of operation %s failed: %s", part["service"], self.id, error)
-                    errors[part["key"]] = str(error)
+                    errors[part["key"]] = mailchimp_messages.error_text(self.env, error)
                     refusals.append(refused(error.status))
                     continue
                 found = False

@@ -55,6 +55,7 @@ from ..mailchimp_sync.remote_operations import WEBHOOK_DELETE, WEBHOOK_REGISTER
 from ..mailchimp_sync.sms_signup import parse_sms_signup
 from ..mailchimp_sync.sync_plan import WANTED_STATUSES
 from ..mailchimp_sync.webhooks import new_secret
+from . import mailchimp_messages
 from .mailchimp_transaction import commit_if_allowed, commit_retrying, undo_since_commit
 from .sync_engine import MemberItems
 
@@ -528,7 +529,8 @@ class MailchimpAudience(models.Model):
             head = self.env._("Mailchimp (%(audience)s): %(email)s %(what)s by %(user)s from the Mailchimp panel",
                               audience=self.name, email=change.email, what=notes[0], user=author.name)
             return "; ".join([head, *notes[1:]])
-        return self.env._("Mailchimp (%(origin)s, %(audience)s): %(what)s", origin=source, audience=self.name,
+        return self.env._("Mailchimp (%(origin)s, %(audience)s): %(what)s",
+                          origin=mailchimp_messages.inbound_origin(self.env, source), audience=self.name,
                           what="; ".join(notes))
 
     def _log_notes(self, notes, noted_on=None, author=None):

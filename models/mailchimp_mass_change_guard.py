@@ -22,7 +22,6 @@ from ..mailchimp_sync.const import (
     NO_EMAIL,
     NO_MAPPED_GROUP,
     NOT_OPTED_IN,
-    REASONS,
 )
 from ..mailchimp_sync.mass_change import (
     CUSTOMER_GONE,
@@ -34,6 +33,7 @@ from ..mailchimp_sync.mass_change import (
     removal_cause,
 )
 from ..mailchimp_sync.sync_plan import Push
+from . import mailchimp_messages
 
 HOLD_NONE = "none"
 HOLD_WAITING = "waiting"
@@ -163,7 +163,7 @@ class MailchimpAudience(models.Model):
             INVALID_EMAIL: self.env._("no valid email address"),
             DUPLICATE_EMAIL: self.env._("another customer with the same email is synced instead"),
         }
-        return words.get(cause.reason) or REASONS.get(cause.reason, cause.reason)
+        return words.get(cause.reason) or mailchimp_messages.not_synced(self.env, [cause.reason])
 
 
 class MailchimpSyncRun(models.Model):

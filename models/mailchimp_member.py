@@ -2,11 +2,10 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..mailchimp_sync.const import MEMBER_STATUSES, STATUS_DELETED
-from ..mailchimp_sync.eligibility import REASONS
+from .mailchimp_messages import SKIP_REASON_SELECTION
 
 MEMBER_STATUS_SELECTION = [(status, status.capitalize()) for status in MEMBER_STATUSES] + [
     (STATUS_DELETED, "Deleted permanently")]
-SKIP_REASON_SELECTION = list(REASONS.items())
 
 
 class MailchimpMember(models.Model):

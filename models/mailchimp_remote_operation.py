@@ -34,6 +34,7 @@ from ..mailchimp_sync.remote_operations import (
     open_key,
     refused,
 )
+from . import mailchimp_messages
 from .mailchimp_transaction import commit_if_allowed, describe_failure
 
 _logger = logging.getLogger(__name__)
@@ -198,7 +199,7 @@ class MailchimpRemoteOperation(models.Model):
         try:
             outcome = handler.resolve() if handler.resolve else None
         except ServiceError as error:
-            self.write({"message": str(error)})
+            self.write({"message": mailchimp_messages.error_text(self.env, error)})
             self._commit()
             return False  # the service does not answer: the next round asks again
         if outcome == OUTCOME_REDO:
@@ -216,16 +217,16 @@ class MailchimpRemoteOperation(models.Model):
         if self.audience_id:
             self.audience_id.account_id._flag_refused_credentials(error)
         if refused(error.status):
-            self._end(FAILED, str(error))
+            self._end(FAILED, mailchimp_messages.error_text(self.env, error))
             return
         # No answer or a server error: the call may have been made. Ask, as for a killed worker.
         self._commit()
         if not self._resolved(handler):
             return
         if after_unknown_failure(self.attempts) == QUEUED:
-            self.write({"state": QUEUED, "message": str(error)})
+            self.write({"state": QUEUED, "message": mailchimp_messages.error_text(self.env, error)})
         else:
-            self._end(FAILED, str(error))
+            self._end(FAILED, mailchimp_messages.error_text(self.env, error))
 
     def _end(self, state, message):
         """Record the outcome; an ended operation frees its target for a new one and forgets what it needed."""

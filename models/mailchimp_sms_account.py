@@ -47,8 +47,8 @@ class MailchimpSmsAccount(models.Model):
         self.ensure_one()
         account = self.sudo()
         if not account.is_connected:
-            raise SerwerSmsConfigError(
-                "SerwerSMS is not connected: a system administrator connects it in Settings → Mailchimp, SMS.")
+            raise SerwerSmsConfigError(self.env._(
+                "SerwerSMS is not connected: a system administrator connects it in Settings → Mailchimp, SMS."))
         if account.auth_method == KIND_LOGIN:
             return SmsCredentials.from_login(account.username, account.password, base_url=account.base_url)
         return SmsCredentials.from_token(account.token, base_url=account.base_url)

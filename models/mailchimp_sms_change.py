@@ -21,8 +21,9 @@ from ..mailchimp_sync.json_http import ServiceError
 from ..mailchimp_sync.member_payload import subscriber_hash
 from ..mailchimp_sync.remote_operations import OPEN_STATES
 from ..mailchimp_sync.sms_groups import contact_for_member, plan_live_change
-from .mailchimp_transaction import commit_if_allowed
+from . import mailchimp_messages
 from .mailchimp_sms_group import STATE_DONE
+from .mailchimp_transaction import commit_if_allowed
 
 _logger = logging.getLogger(__name__)
 
@@ -103,7 +104,7 @@ class MailchimpSmsChange(models.Model):
                 self._apply_to(audience, groups)
         except (ServiceError, UserError) as error:
             _logger.info("SerwerSMS live update of %s failed: %s", self.email, error)
-            self.write({"attempts": self.attempts + 1, "last_error": str(error)})
+            self.write({"attempts": self.attempts + 1, "last_error": mailchimp_messages.error_text(self.env, error)})
             return
         self.unlink()
 

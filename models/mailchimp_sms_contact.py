@@ -4,13 +4,13 @@ from odoo.tools import SQL
 
 from ..mailchimp_sync.member_payload import subscriber_hash
 from ..mailchimp_sync.sms_groups import (
-    REASONS,
     KnownContact,
     PartnerPhones,
     SmsContact,
     contact_for_member,
     contact_key,
 )
+from . import mailchimp_messages
 
 REFUSED = "Refused by SerwerSMS when imported (not a number it accepts, or on its blacklist)"
 
@@ -99,7 +99,7 @@ class MailchimpSmsContact(models.Model):
             return {**values, "phone": outcome.contact.phone, "first_name": outcome.contact.first_name,
                     "last_name": outcome.contact.last_name, "number_given": False}
         return {**values, "phone": False, "number_given": outcome.number or False,
-                "reason": REASONS.get(outcome.reason, outcome.reason)}
+                "reason": mailchimp_messages.sms_reason(self.env, outcome.reason)}
 
     @api.model
     def _row_of(self, group, email, partner=None):

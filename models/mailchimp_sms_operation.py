@@ -14,6 +14,7 @@ from ..mailchimp_sync.json_http import ServiceError
 from ..mailchimp_sync.remote_operations import SMS_CONTACT_ADD, SMS_CONTACT_DELETE, presence_outcome
 from ..mailchimp_sync.serwersms import CODE_INVALID_ID
 from ..mailchimp_sync.sms_groups import match_group_contacts
+from . import mailchimp_messages
 from .mailchimp_remote_operation import Handler
 
 
@@ -42,8 +43,9 @@ class MailchimpRemoteOperation(models.Model):
             if getattr(error, "code", None) is None or error.is_auth_error:
                 raise
             # the gateway answered and refused this number: nothing was added
-            self._sms_record(row, {"state": "rejected", "gateway_contact_id": False, "reason": str(error)})
-            return self.env._("SerwerSMS refused the contact: %s", str(error))
+            refusal = mailchimp_messages.error_text(self.env, error)
+            self._sms_record(row, {"state": "rejected", "gateway_contact_id": False, "reason": refusal})
+            return self.env._("SerwerSMS refused the contact: %s", refusal)
         self._sms_record(row, {"state": "imported", "gateway_contact_id": contact_id, "reason": False})
         return self.env._("Contact %(phone)s added to the group %(group)s.", phone=row.phone, group=row.group_id.name)
 

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from ..mailchimp_sync.eligibility import REASONS
+from . import mailchimp_messages
 from .mailchimp_account import REPORT_ALWAYS, REPORT_FAILURES, report_addresses
 
 
@@ -75,10 +75,11 @@ class MailchimpSyncRun(models.Model):
 
     @api.depends("skipped_by_reason")
     def _compute_skipped_summary(self):
+        words = mailchimp_messages.skip_reasons(self.env)
         for run in self:
             reasons = run.skipped_by_reason or {}
             run.skipped_summary = "\n".join(
-                f"{count} × {REASONS.get(code, code)}" for code, count in sorted(reasons.items()))
+                f"{count} × {words.get(code, code)}" for code, count in sorted(reasons.items()))
 
     def _add_counts(self, **counts):
         """Add to the counters (``created_count=3, …``) in one write."""
@@ -92,8 +93,9 @@ class MailchimpSyncRun(models.Model):
         for skip in skips:
             merged[skip.reason] = merged.get(skip.reason, 0) + 1
         self.write({"skipped_by_reason": merged, "skipped_count": sum(merged.values())})
+        words = mailchimp_messages.skip_reasons(self.env)
         self._add_lines([{"kind": "skipped", "reason": skip.reason, "partner_id": skip.partner_id,
-                          "message": REASONS[skip.reason]} for skip in skips])
+                          "message": words.get(skip.reason, skip.reason)} for skip in skips])
 
     def _add_conflicts(self, conflicts):
         """One line per address several customers share, naming them: ids mean nothing to a reader."""

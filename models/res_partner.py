@@ -11,9 +11,10 @@ from ..mailchimp_sync.const import (
     STATUS_SUBSCRIBED,
 )
 from ..mailchimp_sync.duplicates import explain_shared_address
-from ..mailchimp_sync.eligibility import REASONS, check_eligibility, email_key, field_addresses
+from ..mailchimp_sync.eligibility import check_eligibility, email_key, field_addresses
 from ..mailchimp_sync.gdpr import CONSENT_GIVEN, CONSENT_WITHDRAWN
 from ..mailchimp_sync.member_payload import PartnerData
+from . import mailchimp_messages
 
 FILL_BATCH = 10_000  # customers per UPDATE when the email identity is filled on upgrade
 
@@ -87,6 +88,7 @@ class ResPartner(models.Model):
                  "mailchimp_member_ids.error_hash", "mailchimp_member_ids.left_by_odoo",
                  "mailchimp_member_ids.last_changed", "mailchimp_member_ids.unsubscribe_reason")
     def _compute_mailchimp_sync_state(self):
+        words = mailchimp_messages.skip_reasons(self.env)
         for partner in self:
             partner = partner.sudo()
             data = partner._mailchimp_partner_data()
@@ -94,7 +96,7 @@ class ResPartner(models.Model):
             if STATUS_DELETED in partner.mailchimp_member_ids.mapped("status"):
                 state = partner._mailchimp_member_state()
             elif not eligibility.eligible:
-                state = "; ".join(REASONS[code] for code in eligibility.reasons)
+                state = mailchimp_messages.not_synced(self.env, eligibility.reasons, words)
             else:
                 state = partner._mailchimp_duplicate_state(data) or partner._mailchimp_member_state()
                 state = partner._mailchimp_with_first_address(state)
@@ -170,8 +172,8 @@ class ResPartner(models.Model):
             member = refused[0]
             if member.need_sync:
                 return self.env._("Not synced: Mailchimp refused it: %s (the next sync sends the changes made since)",
-                                  _one_sentence(member.last_error))
-            return self.env._("Not synced: Mailchimp refused it: %s", _one_sentence(member.last_error))
+                                  _one_sentence(self.env, member.last_error))
+            return self.env._("Not synced: Mailchimp refused it: %s", _one_sentence(self.env, member.last_error))
         if members.filtered(lambda member: member.status == STATUS_PENDING and not member.need_sync):
             return self.env._("Waiting for the contact to confirm: Mailchimp sent them a confirmation email")
         if members and not members.filtered("need_sync") and set(members.mapped("status")) == {STATUS_SUBSCRIBED}:
@@ -365,11 +367,11 @@ _REFUSAL_PREFIX = "Mailchimp rejected the contact:"
 _MAX_REASON_LENGTH = 200
 
 
-def _one_sentence(error):
+def _one_sentence(env, error):
     """Mailchimp's reason on one line, without the run's prefix, cut to a readable length."""
     reason = " ".join((error or "").split())
     if reason.startswith(_REFUSAL_PREFIX):
         reason = reason[len(_REFUSAL_PREFIX):].strip()
     if len(reason) > _MAX_REASON_LENGTH:
         reason = reason[:_MAX_REASON_LENGTH - 1].rstrip() + "…"
-    return reason.rstrip(".") or "no reason given"
+    return reason.rstrip(".") or mailchimp_messages.say(env, mailchimp_messages.NO_REASON)

@@ -28,6 +28,7 @@ from ..mailchimp_sync.gdpr import (
 from ..mailchimp_sync.json_http import ServiceError
 from ..mailchimp_sync.member_payload import subscriber_hash
 from ..mailchimp_sync.remote_operations import FAILED, NEEDS_CHECK, QUEUED, RUNNING, open_key
+from . import mailchimp_messages
 from .mailchimp_erasure_operation import CM_DELETED, PERMANENT_DELETE
 from .mailchimp_inbound import REMOTE_CONTEXT
 
@@ -139,7 +140,7 @@ class ResPartner(models.Model):
             except ServiceError as error:
                 warnings.append(self.env._(
                     "Mailchimp could not be asked (%s): the audiences named are those Odoo knows of; the person "
-                    "is deleted from every audience all the same.", error))
+                    "is deleted from every audience all the same.", mailchimp_messages.error_text(self.env, error)))
         cm_lists = []
         cm_account = self.env["mailchimp.cm.account"]._for_company(company)
         if cm_account.is_connected:
@@ -150,7 +151,7 @@ class ResPartner(models.Model):
                 except ServiceError as error:
                     warnings.append(self.env._(
                         "Campaign Monitor could not be asked (%s): the person is deleted from every list that "
-                        "has them.", error))
+                        "has them.", mailchimp_messages.error_text(self.env, error)))
         return {"emails": emails, "audiences": audiences, "sms_groups": self._mailchimp_forget_sms_rows(
                     company, emails).group_id, "cm_lists": cm_lists,
                 "others": self._mailchimp_forget_others(company, emails), "warnings": warnings}

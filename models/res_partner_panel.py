@@ -26,7 +26,7 @@ from ..mailchimp_sync.const import STATUS_PENDING, STATUS_SUBSCRIBED, STATUS_UNS
 from ..mailchimp_sync.duplicates import email_key
 from ..mailchimp_sync.eligibility import normalize_email
 from ..mailchimp_sync.errors import MailchimpComplianceError, MailchimpError, MailchimpForgottenError
-from ..mailchimp_sync.gdpr import SOURCE_DIALOG, explain_forgotten
+from ..mailchimp_sync.gdpr import SOURCE_DIALOG
 from ..mailchimp_sync.inbound import change_from_answer
 from ..mailchimp_sync.panel import panel_addresses, status_class, subscription_changes
 from ..mailchimp_sync.remote_operations import DIALOG_CHANGE, DONE, FAILED
@@ -35,6 +35,7 @@ from ..mailchimp_sync.sync_plan import (
     manual_subscription_fallback,
     manual_subscription_status,
 )
+from . import mailchimp_messages
 from .mailchimp_inbound import REMOTE_CONTEXT
 
 GROUP_USER = "mailchimp_sync.group_mailchimp_user"
@@ -170,9 +171,9 @@ class ResPartner(models.Model):
             current = client.find_member(audience.mailchimp_id, email)
             status = manual_subscription_status(current and current.get("status"), subscribe, audience.double_optin)
         except MailchimpError as error:
-            return {**result, "error": str(error)}
+            return {**result, "error": mailchimp_messages.error_text(self.env, error)}
         except ValueError as refused:
-            return {**result, "error": self._mailchimp_refusal(str(refused), email)}
+            return {**result, "error": self._mailchimp_refusal(mailchimp_messages.error_text(self.env, refused), email)}
         if status is None:
             unchanged = current and current.get("status")
             return {**result, "status": unchanged, "css": status_class(unchanged)}
@@ -180,9 +181,9 @@ class ResPartner(models.Model):
             with self.env.cr.savepoint():
                 answer = self._mailchimp_panel_write(client, audience.sudo(), email, owner, status)
         except MailchimpForgottenError:
-            return {**result, "error": explain_forgotten(email)}
+            return {**result, "error": mailchimp_messages.say(self.env, mailchimp_messages.FORGOTTEN, email=email)}
         except MailchimpError as error:
-            return {**result, "error": str(error)}
+            return {**result, "error": mailchimp_messages.error_text(self.env, error)}
         status = answer.get("status")
         message = False
         if status == STATUS_PENDING:

@@ -69,6 +69,7 @@ from ..mailchimp_sync.sync_plan import (
     schema_fingerprint,
 )
 from ..mailchimp_sync.times import parse_mailchimp_time_naive
+from . import mailchimp_messages
 from .mailchimp_transaction import commit_if_allowed
 
 _logger = logging.getLogger(__name__)
@@ -448,7 +449,7 @@ class AudienceSync:
 
     def _resubscription_unread(self, push, error):
         message = self.env._("Not subscribed again: Mailchimp could not tell the member's state now (%s); "
-                             "the next run asks again.", error)
+                             "the next run asks again.", mailchimp_messages.error_text(self.env, error))
         self.env["mailchimp.member"].browse(push.member_key).write({"last_error": message, "need_sync": True})
         self.run._add_lines([_run_line("failure", push, message)])
         self.run._add_counts(failed_count=1)
@@ -499,7 +500,7 @@ class AudienceSync:
 
     def _rename_failed(self, member, change, error):
         message = self.env._("Could not change the address to %(new)s, so it is not subscribed: %(error)s",
-                             new=change.new_email, error=str(error))
+                             new=change.new_email, error=mailchimp_messages.error_text(self.env, error))
         status = self._remote_status(change.old_email)
         member.write({"last_error": message, **({"status": status} if status else {})})
         self.run._add_lines([{"kind": "failure", "partner_id": change.partner_id, "email": change.old_email,
@@ -514,9 +515,10 @@ class AudienceSync:
                 self.client.archive_member(self.audience.mailchimp_id, archive.email)
             except MailchimpError as error:
                 if error.status != 404:
-                    member.write({"last_error": str(error), "need_sync": False})
+                    message = mailchimp_messages.error_text(self.env, error)
+                    member.write({"last_error": message, "need_sync": False})
                     self.run._add_lines([{"kind": "failure", "partner_id": archive.partner_id,
-                                          "email": archive.email, "message": str(error)}])
+                                          "email": archive.email, "message": message}])
                     self.run._add_counts(failed_count=1)
                     continue
             member.write({"status": STATUS_ARCHIVED, "last_sync": fields.Datetime.now(), "last_error": False,
@@ -620,7 +622,7 @@ class AudienceSync:
         if error.status == 401:
             raise error
         _logger.warning("Mailchimp sync of %s: a batch of %s failed: %s", self.audience.name, len(batch), error)
-        message = self.env._("Not sent, the next run tries again: %s", error)
+        message = self.env._("Not sent, the next run tries again: %s", mailchimp_messages.error_text(self.env, error))
         self.env["mailchimp.member"].browse([push.member_key for push in batch]).write(
             {"last_error": message, "need_sync": True})
         self.run._add_lines([_run_line("failure", push, message) for push in batch])

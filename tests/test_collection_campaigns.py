@@ -5,7 +5,6 @@ Test, send and schedule are queued (#18): the button queues, :meth:`run_worker` 
 from datetime import timedelta
 
 from odoo import fields
-from odoo.addons.mailchimp_sync.mailchimp_sync.campaign_check import BOX_UNTICKED
 from odoo.addons.mailchimp_sync.mailchimp_sync.gdpr import SOURCE_GDPR_EXCLUSION
 from odoo.addons.mailchimp_sync.models.mailchimp_remote_operation import OPERATION_LOCK_CLASS
 from odoo.exceptions import AccessError, UserError
@@ -13,6 +12,8 @@ from odoo.tests import Form, new_test_user, tagged
 
 from .common import FOOTER_HTML
 from .sync_common import MailchimpSyncCase
+
+BOX_UNTICKED = "No consent in Odoo: the Mailchimp subscription box is unticked"
 
 
 class CollectionCampaignScenario:

@@ -1,12 +1,13 @@
 """Contact collections (#10) kept as static segments — against the stand-in."""
 from unittest.mock import patch
 
-from odoo.addons.mailchimp_sync.mailchimp_sync.const import NOT_OPTED_IN, REASONS
 from odoo.addons.mailchimp_sync.models.mailchimp_transaction import SAVEPOINT
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
 
 from .sync_common import MailchimpSyncCase
+
+NOT_SYNCED_UNTICKED = "Not synced: the Mailchimp subscription box is not ticked"
 
 
 @tagged("post_install", "-at_install")
@@ -45,7 +46,7 @@ class TestCollections(MailchimpSyncCase):
                          "a customer who was not a member yet is pushed first, by the sync's rules")
         self.assertIsNone(self.remote("ola@acme-example.com"), "a collection never subscribes the ineligible")
         self.assertEqual(collection.skip_ids.partner_id, unticked)
-        self.assertEqual(collection.skip_ids.reason, REASONS[NOT_OPTED_IN])
+        self.assertEqual(collection.skip_ids.reason, NOT_SYNCED_UNTICKED)
         self.assertEqual((collection.odoo_count, collection.mailchimp_count), (3, 2))
         self.assertTrue(collection.last_sync)
 

@@ -6,6 +6,9 @@ revision's code, then updates the module and runs this class. Another change
 that migrates data adds one test method here (and, when it needs rows the
 seed does not make yet, a line to :func:`.upgrade_seed.seed`).
 """
+import importlib.util
+from pathlib import Path
+
 from odoo import fields
 from odoo.tests import TransactionCase, tagged
 
@@ -80,3 +83,33 @@ class TestUpgrade(TransactionCase):
         self.assertEqual(recipients["reader@upgrade-example.com"].bounce_type, "hard")
         self.assertEqual(self.partner.mailchimp_campaign_count, 1)
         self.assertFalse(campaign.recipients_complete, "the next import reads who else received it from Mailchimp")
+
+    def test_stored_exclusion_sentences_become_codes_worded_in_the_readers_language(self):
+        """18.0.1.4.0's pre-migration, on rows as 18.0.1.3.0 stored them (the base revision had no exclusions)."""
+        path = Path(__file__).resolve().parents[1] / "migrations" / "18.0.1.4.0" / "pre-exclusion_reason_codes.py"
+        spec = importlib.util.spec_from_file_location("mailchimp_sync_pre_exclusion_reason_codes", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        campaign = self.env["mailchimp.campaign"].search([("mailchimp_id", "=", SEED["campaign"]["mailchimp_id"])])
+        cr = self.env.cr
+        cr.execute("ALTER TABLE mailchimp_campaign_exclusion ADD COLUMN IF NOT EXISTS reason text")
+        stored = {
+            "box@upgrade-example.com": "No consent in Odoo: the Mailchimp subscription box is unticked; "
+                                       "Not subscribed in Mailchimp (status: unsubscribed)",
+            "stranger@upgrade-example.com": "Not a customer of the collection in Odoo; "
+                                            "Not subscribed in Mailchimp (status: not a member)",
+            "odd@upgrade-example.com": "A reason of another kind",
+        }
+        for email, sentence in stored.items():
+            cr.execute("INSERT INTO mailchimp_campaign_exclusion (campaign_id, email, reason) VALUES (%s, %s, %s)",
+                       (campaign.id, email, sentence))
+        migration.migrate(cr, "18.0.1.3.0")
+        self.env.invalidate_all()
+        rows = {row.email: row for row in self.env["mailchimp.campaign.exclusion"].search(
+            [("campaign_id", "=", campaign.id)])}
+        box, stranger, odd = (rows[email] for email in stored)
+        self.assertEqual((box.reason_codes, box.mailchimp_status), (["box_unticked", "not_subscribed"], "unsubscribed"))
+        self.assertEqual((stranger.reason_codes, stranger.mailchimp_status), (["no_customer", "not_subscribed"], False))
+        self.assertEqual(box.reason, stored["box@upgrade-example.com"], "worded as before in English")
+        self.assertEqual(stranger.reason, stored["stranger@upgrade-example.com"])
+        self.assertEqual(odd.reason, "A reason of another kind", "a sentence the check never wrote is kept")

@@ -22,6 +22,7 @@ from ..mailchimp_sync.campaigns import draft_settings
 from ..mailchimp_sync.eligibility import normalize_email
 from ..mailchimp_sync.remote_operations import DONE, FAILED, SCHEDULE, SEND, campaign_made_since
 from ..models.mailchimp_campaign import DRAFT_COLUMNS, FROM_MAILCHIMP
+from ..models import mailchimp_messages
 from ..models.mailchimp_campaign_workspace import CONTENT_HTML, CONTENT_MAILCHIMP
 from ..models.mailchimp_transaction import commit_if_allowed
 
@@ -227,7 +228,7 @@ class MailchimpCollectionCampaignWizard(models.TransientModel):
             raise UserError(self.env._("Choose when to send the campaign."))
         problem = schedule_problem(self.schedule_time, fields.Datetime.now())
         if problem:
-            raise UserError(problem)
+            raise UserError(mailchimp_messages.schedule_problem(self.env, problem))
 
     def _recipient_check(self):
         """The segment's members as Mailchimp has them, with what Odoo holds of their customers' consent."""
@@ -268,8 +269,10 @@ class MailchimpCollectionCampaignWizard(models.TransientModel):
         return summary
 
     def _check_display(self, check):
-        rows = Markup("").join(Markup("<li>%s — %s</li>") % (recipient.email, reason)
-                               for recipient, reason in check.excluded)
+        rows = Markup("").join(
+            Markup("<li>%s — %s</li>") % (recipient.email,
+                                         mailchimp_messages.exclusion(self.env, reasons, recipient.mailchimp_status))
+            for recipient, reasons in check.excluded)
         return {"receiving_count": len(check.receiving), "recipient_count": check.total,
                 "excluded_count": check.excluded_count, "exempt": check.exempt,
                 "excluded_html": Markup("<ul>%s</ul>") % rows if rows else False}

@@ -1,6 +1,7 @@
 from odoo import fields, models
 
 from ..mailchimp_sync.errors import MailchimpConfigError
+from ..models import mailchimp_messages
 from ..models.mailchimp_account_oauth import AUTH_OAUTH_APP
 
 
@@ -27,6 +28,6 @@ class MailchimpConnectWizard(models.TransientModel):
             action = self.account_id._oauth_start(self.oauth_client_id, self.oauth_client_secret,
                                                   self.oauth_server_url)
         except MailchimpConfigError as error:
-            return self._show_error(str(error))
+            return self._show_error(mailchimp_messages.error_text(self.env, error))
         self.write({"oauth_client_secret": False, "error": False})
         return action

@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from ..models import mailchimp_messages
+
 
 class MailchimpCredentialsWizard(models.AbstractModel):
     """A dialog where a system administrator types credentials and presses "Verify": only what the service
@@ -29,9 +31,9 @@ class MailchimpCredentialsWizard(models.AbstractModel):
         try:
             message = self._verify_and_store()
         except self._config_error as error:
-            return self._show_error(str(error))
+            return self._show_error(mailchimp_messages.error_text(self.env, error))
         except self._refusal_error as error:
-            return self._show_error(self._refusal_sentence(error))
+            return self._show_error(self._refusal_sentence(mailchimp_messages.error_text(self.env, error)))
         self.write({**self._wiped_secrets(), "error": False})
         return backend._notification(message, title=self._connected_title(), close=True)
 

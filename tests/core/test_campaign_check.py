@@ -7,6 +7,8 @@ from mailchimp_sync.campaign_check import (
     BOX_UNTICKED,
     NO_CUSTOMER,
     NOT_SUBSCRIBED,
+    SCHEDULE_IN_PAST,
+    SCHEDULE_NOT_QUARTER_HOUR,
     Recipient,
     check_recipients,
     schedule_problem,
@@ -26,12 +28,13 @@ def test_a_marketing_campaign_goes_only_to_consenting_subscribed_customers():
     check = check_recipients(RECIPIENTS)
 
     assert (check.total, check.receiving, check.excluded_count) == (5, ("ok@x.pl",), 4)
-    assert [(recipient.email, reason) for recipient, reason in check.excluded] == [
-        ("unticked@x.pl", BOX_UNTICKED),
-        ("black@x.pl", BLACKLISTED),
-        ("left@x.pl", NOT_SUBSCRIBED.format(status="unsubscribed")),
-        ("stranger@x.pl", NO_CUSTOMER),
+    assert [(recipient.email, reasons) for recipient, reasons in check.excluded] == [
+        ("unticked@x.pl", (BOX_UNTICKED,)),
+        ("black@x.pl", (BLACKLISTED,)),
+        ("left@x.pl", (NOT_SUBSCRIBED,)),
+        ("stranger@x.pl", (NO_CUSTOMER,)),
     ]
+    assert check.excluded[2][0].mailchimp_status == "unsubscribed", "the status goes with its reason"
 
 
 def test_a_system_campaign_is_exempt_from_consent_but_mailchimp_sends_to_subscribed_members_only():
@@ -39,16 +42,16 @@ def test_a_system_campaign_is_exempt_from_consent_but_mailchimp_sends_to_subscri
 
     assert check.exempt
     assert (check.total, len(check.receiving), check.excluded_count) == (5, 4, 1)
-    assert [(recipient.email, reason) for recipient, reason in check.excluded] == [
-        ("left@x.pl", NOT_SUBSCRIBED.format(status="unsubscribed"))]
+    assert [(recipient.email, reasons) for recipient, reasons in check.excluded] == [
+        ("left@x.pl", (NOT_SUBSCRIBED,))]
 
 
 def test_schedules_are_on_the_quarter_hour_and_in_the_future():
     now = datetime(2026, 11, 27, 10, 0)
 
     assert schedule_problem(datetime(2026, 11, 27, 11, 15), now) is None
-    assert "quarter-hour" in schedule_problem(datetime(2026, 11, 27, 11, 10), now)
-    assert "future" in schedule_problem(datetime(2026, 11, 27, 9, 45), now)
+    assert schedule_problem(datetime(2026, 11, 27, 11, 10), now) == SCHEDULE_NOT_QUARTER_HOUR
+    assert schedule_problem(datetime(2026, 11, 27, 9, 45), now) == SCHEDULE_IN_PAST
 
 
 def test_the_client_creates_tests_schedules_and_unschedules_a_campaign_and_the_standin_keeps_the_quarter_hour_rule(

@@ -4,6 +4,8 @@ import logging
 import pytest
 
 from mailchimp_sync.campaign_monitor import (
+    API_KEY_EMPTY,
+    CLIENT_ID_EMPTY,
     CampaignMonitorClient,
     CampaignMonitorConfigError,
     CampaignMonitorCredentials,
@@ -11,10 +13,13 @@ from mailchimp_sync.campaign_monitor import (
     CampaignMonitorRetryError,
 )
 from mailchimp_sync.campaign_monitor_panel import (
+    NOTICE_LOCKED,
+    NOTICE_RESUBSCRIBED,
     CampaignMonitorPanelProvider,
     campaigns_from_history,
     rates_from_history,
 )
+from mailchimp_sync.json_http import BASE_URL_NOT_HTTP
 from mailchimp_sync.panel_providers import provider_panel
 from standins.campaign_monitor import CampaignMonitorStandinServer
 from standins.campaign_monitor.demo import DEMO_SUBSCRIBERS, history_entry
@@ -84,12 +89,15 @@ def test_a_wrong_client_id_is_refused(make_client):
 
 
 def test_blank_credentials_are_refused_before_any_call(cm):
-    with pytest.raises(CampaignMonitorConfigError, match="API key is empty"):
+    with pytest.raises(CampaignMonitorConfigError, match="API key is empty") as refused:
         CampaignMonitorCredentials.from_key(" ", cm.client_id)
-    with pytest.raises(CampaignMonitorConfigError, match="client ID is empty"):
+    assert refused.value.reason == API_KEY_EMPTY, "a code the Odoo layer words in the user's language"
+    with pytest.raises(CampaignMonitorConfigError, match="client ID is empty") as refused:
         CampaignMonitorCredentials.from_key(cm.api_key, "")
-    with pytest.raises(CampaignMonitorConfigError, match="http"):
+    assert refused.value.reason == CLIENT_ID_EMPTY
+    with pytest.raises(CampaignMonitorConfigError, match="http") as refused:
         CampaignMonitorCredentials.from_key(cm.api_key, cm.client_id, base_url="ftp://x")
+    assert (refused.value.reason, refused.value.params) == (BASE_URL_NOT_HTTP, {"service": "Campaign Monitor"})
     assert cm.api_key not in repr(CampaignMonitorCredentials.from_key(cm.api_key, cm.client_id))
 
 
@@ -187,9 +195,9 @@ def test_changes_resubscribe_who_unsubscribed_and_say_so(cm, make_client):
     results = {row["list_id"]: row for row in provider.apply_changes(
         EMAIL, [("L-unsub", True), ("L-active", False), ("L-bounced", True), ("L-none", True)], name="Jan")}
     assert results["L-unsub"]["status"] == "Active"
-    assert "had been unsubscribed: added back with Resubscribe, now active" in results["L-unsub"]["message"]
+    assert results["L-unsub"]["notice"] == NOTICE_RESUBSCRIBED and results["L-unsub"]["previous"] == "Unsubscribed"
     assert (results["L-active"]["status"], results["L-active"]["css"]) == ("Unsubscribed", "text-danger")
-    assert "bounced" in results["L-bounced"]["error"] and results["L-bounced"]["status"] == "Bounced"
+    assert results["L-bounced"]["error"] == NOTICE_LOCKED and results["L-bounced"]["status"] == "Bounced"
     assert results["L-none"]["status"] == "Active" and not results["L-none"]["message"]
     added = [call for call in cm.calls("POST") if call.path.endswith("/subscribers/L-bounced.json")]
     assert added == []

@@ -32,7 +32,6 @@ def test_partner_meeting_every_rule_is_eligible():
 
     assert result.eligible
     assert result.reasons == ()
-    assert result.messages == []
 
 
 @pytest.mark.parametrize(
@@ -53,7 +52,7 @@ def test_each_broken_rule_makes_the_partner_ineligible_with_its_reason(changes, 
 
     assert not result.eligible
     assert result.reasons == (reason,)
-    assert result.messages == [REASONS[reason]]
+    assert reason in REASONS
 
 
 def test_every_failing_rule_is_reported_in_rule_order():
@@ -62,10 +61,9 @@ def test_every_failing_rule_is_reported_in_rule_order():
     assert result.reasons == ("no_mapped_group", "not_opted_in", "invalid_email", "archived")
 
 
-def test_every_reason_code_has_a_not_synced_sentence():
-    assert {"no_mapped_group", "not_opted_in", "no_email", "invalid_email", "archived", "blacklisted"} <= REASONS.keys()
-    assert REASONS["blacklisted"] == "Not synced: email blacklisted in Odoo"
-    assert all(message.startswith("Not synced: ") for message in REASONS.values())
+def test_the_reasons_are_codes_the_odoo_layer_words():
+    assert {"no_mapped_group", "not_opted_in", "no_email", "invalid_email", "archived", "blacklisted"} <= set(REASONS)
+    assert all(code.isidentifier() and code.islower() for code in REASONS)
 
 
 def test_normalize_email_strips_and_lowercases_the_domain_but_keeps_the_local_part():

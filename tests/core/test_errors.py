@@ -3,7 +3,11 @@ from mailchimp_sync.errors import (
     MailchimpComplianceError,
     MailchimpError,
     MailchimpForgottenError,
+    FIELD_MESSAGE,
+    FIELD_NO_VALUE,
+    FIELD_NOT_A_VALUE,
     batch_refusal,
+    refusal_parts,
 )
 
 INVALID_MERGE = {
@@ -110,3 +114,14 @@ def test_a_batch_refusal_in_schema_words_is_plain_too():
                              "field": "status", "field_message": "Schema describes enum, NULL found instead"})
     assert message.startswith("Mailchimp rejected the contact: no value for status; this comes from Odoo's request")
     assert "errors' array" not in message
+
+
+def test_a_refusal_comes_apart_into_codes_the_odoo_layer_words():
+    detail, problems, schema = refusal_parts(
+        "The resource submitted could not be validated.",
+        [("status", "Schema describes enum, NULL found instead"), ("status", "Schema describes enum, bogus found"),
+         ("LTV", "Please enter a number.")])
+    assert detail == "", "Mailchimp's detail only pointed at the errors"
+    assert [kind for kind, _params in problems] == [FIELD_NO_VALUE, FIELD_NOT_A_VALUE, FIELD_MESSAGE]
+    assert problems[1][1]["found"] == "bogus" and problems[2][1] == {"field": "LTV", "message": "Please enter a number"}
+    assert schema

@@ -16,6 +16,7 @@ import requests
 import urllib3
 
 from mailchimp_sync.json_http import (
+    UNREACHABLE,
     JsonHttpClient,
     ServiceError,
     backoff_delay,
@@ -262,6 +263,9 @@ def test_a_refused_connection_reads_as_one_sentence(sleeps, unreachable_url):
     assert message.startswith(f"Gateway error (Connection Failed): Gateway could not be reached at {url}: ")
     assert message.endswith("Connection refused. Gave up after 1 attempt.")
     assert "object at 0x" not in message and "\n" not in message
+    error = caught.value
+    assert (error.attempts, error.failure.reason) == (1, UNREACHABLE), "parts the Odoo layer words, translated"
+    assert error.failure.params["url"] == url and error.failure.params["cause"].endswith("Connection refused.")
 
 
 def test_a_dropped_connection_names_the_drop_not_library_internals(standin, sleeps):
@@ -307,3 +311,4 @@ def test_secrets_are_masked_in_connection_errors(sleeps, unreachable_url):
         client.request("GET", "ping")
     assert TOKEN not in str(caught.value)
     assert "could not be reached" in str(caught.value)
+    assert TOKEN not in str(caught.value.failure.params), "the parameters are masked too"

@@ -33,22 +33,22 @@ class TestState:
     @pytest.mark.parametrize("session, key", [("session-b", KEY), ("session-a", "other-database")])
     def test_another_session_or_database_is_a_mismatch(self, session, key):
         state = make_state(KEY, 7, "nonce-1", "session-a", NOW)
-        with pytest.raises(OAuthStateError, match="state mismatch"):
+        with pytest.raises(OAuthStateError, match="state_mismatch"):
             read_state(key, state, session, NOW)
 
     def test_a_state_edited_to_another_account_is_a_mismatch(self):
         state = make_state(KEY, 7, "nonce-1", "session-a", NOW)
-        with pytest.raises(OAuthStateError, match="state mismatch"):
+        with pytest.raises(OAuthStateError, match="state_mismatch"):
             read_state(KEY, "8" + state[1:], "session-a", NOW)
 
     def test_an_expired_state_says_so(self):
         state = make_state(KEY, 7, "nonce-1", "session-a", NOW, ttl=600)
-        with pytest.raises(OAuthStateError, match="took too long"):
+        with pytest.raises(OAuthStateError, match="state_expired"):
             read_state(KEY, state, "session-a", NOW + 601)
 
     @pytest.mark.parametrize("state", [None, "", "garbage", "a.b.c.d", "1.n.x.sig"])
     def test_malformed_states_are_refused(self, state):
-        with pytest.raises(OAuthStateError, match="no valid state"):
+        with pytest.raises(OAuthStateError, match="state_invalid"):
             read_state(KEY, state, "session-a", NOW)
 
     def test_the_nonce_is_single_use(self):
@@ -63,11 +63,11 @@ class TestCallback:
         assert check_callback({"code": " abc ", "state": "s"}) == "abc"
 
     def test_access_denied_is_explained(self):
-        with pytest.raises(OAuthCallbackError, match="Access was denied in Mailchimp"):
+        with pytest.raises(OAuthCallbackError, match="access_denied"):
             check_callback({"error": "access_denied", "state": "s"})
 
     def test_a_missing_code_is_explained(self):
-        with pytest.raises(OAuthCallbackError, match="no authorization code"):
+        with pytest.raises(OAuthCallbackError, match="no_code"):
             check_callback({"state": "s"})
 
     def test_urls(self):
@@ -117,17 +117,18 @@ class TestAgainstTheStandin:
         code = _authorize(standin, client_id)["code"]
         with MailchimpOAuthClient(f"{standin.root_url}/oauth2", backoff_base=0) as oauth:
             oauth.exchange_code(client_id, client_secret, REDIRECT, code)
-            with pytest.raises(MailchimpError, match="wrong, expired or already used") as refused:
+            with pytest.raises(MailchimpError) as refused:
                 oauth.exchange_code(client_id, client_secret, REDIRECT, code)
-        assert refused.value.status == 400
+        assert (refused.value.status, refused.value.title) == (400, "invalid_grant")
 
     def test_a_wrong_client_secret_is_refused_and_not_shown(self, standin):
         client_id, _secret = standin.register_oauth_app()
         code = _authorize(standin, client_id)["code"]
         with MailchimpOAuthClient(f"{standin.root_url}/oauth2", backoff_base=0) as oauth:
-            with pytest.raises(MailchimpError, match="client ID or client secret") as refused:
+            with pytest.raises(MailchimpError) as refused:
                 oauth.exchange_code(client_id, "wrong-secret-value", REDIRECT, code)
-        assert refused.value.status == 401 and "wrong-secret-value" not in str(refused.value)
+        assert (refused.value.status, refused.value.title) == (401, "invalid_client")
+        assert "wrong-secret-value" not in str(refused.value)
 
     def test_access_denied_comes_back_as_an_error(self, standin):
         client_id, _secret = standin.register_oauth_app()

@@ -87,6 +87,18 @@ export class ProviderPanel extends Component {
         return value ? formatDateTime(deserializeDateTime(value), { showSeconds: false }) : "";
     }
 
+    get refreshTitle() {
+        return _t("Read again from %s", this.props.provider.name);
+    }
+
+    openedTitle(campaign) {
+        return _t("Opened %s", this.formatMoment(campaign.opened_at));
+    }
+
+    clickedTitle(campaign) {
+        return _t("Clicked %s", this.formatMoment(campaign.clicked_at));
+    }
+
     percent(rate) {
         return `${Math.round(rate * 1000) / 10} %`;
     }
