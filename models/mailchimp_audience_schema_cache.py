@@ -13,7 +13,8 @@ another thread of the worker rebuilt meanwhile from the old rows) or its rollbac
 other workers at their next request or job (``registry.clear_cache`` signals
 it through the database). The same clearing renews the other caches of what
 the mappings say (the customer fields watched for dirty marks,
-``res.partner._mailchimp_watched_fields``). A module that changes these tables
+``res.partner._mailchimp_watched_fields``) and whether an audience has a live
+SMS group (``_sms_has_live_groups``: a group created, deleted, live or not). A module that changes these tables
 in SQL calls ``env.registry.clear_cache()``.
 
 The sync run does not use it: it loads the schema from Mailchimp and reads it
@@ -103,6 +104,30 @@ class ResPartnerCategory(models.Model):
     def write(self, vals):
         result = super().write(vals)
         if "mailchimp_interest_id" in vals:
+            clear_schema_cache(self.env)
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        clear_schema_cache(self.env)
+        return result
+
+
+class MailchimpSmsGroup(models.Model):
+    """Whether an audience has a live SMS group (``mailchimp.audience._sms_has_live_groups``) is kept too."""
+
+    _inherit = "mailchimp.sms.group"
+    _live_fields = frozenset({"audience_id", "live", "deleted_at_gateway"})
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        groups = super().create(vals_list)
+        clear_schema_cache(self.env)
+        return groups
+
+    def write(self, vals):
+        result = super().write(vals)
+        if self._live_fields.intersection(vals):
             clear_schema_cache(self.env)
         return result
 
