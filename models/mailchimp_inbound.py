@@ -615,7 +615,7 @@ class MailchimpAudience(models.Model):
                                     "last_changed": changed_at, "skip_reason": False,
                                     "unsubscribe_reason": (change.reason if change.status == STATUS_UNSUBSCRIBED
                                                            else False)})
-        box_moved = self._follow_box(partner, change.status, changed_at)
+        box_moved = self._follow_box(partner, change.status, changed_at, member)
         if change.status == STATUS_CLEANED:  # the reason is noted on the entry by OdooBot, nobody notified
             entry = self.env["mail.blacklist"].sudo().with_context(**REMOTE_CONTEXT, mail_create_nolog=True)._add(
                 change.email)
@@ -626,16 +626,18 @@ class MailchimpAudience(models.Model):
             return []  # nothing changed: the status Odoo knew already (a pull or import reads every member)
         return [self._status_note(change, source)]
 
-    def _follow_box(self, partner, status, changed_at):
+    def _follow_box(self, partner, status, changed_at, member=None):
         """The box follows a later change: ticked while one of the customer's members gets (or awaits) campaigns,
         unticked when none does any more (the other audiences' members are not the contact's to leave).
-        True when the box moved."""
+        True when the box moved. ``member``: the customer's member in this audience, when known; in the only
+        audience there is, the customer has no other (one member per customer and audience)."""
         if status not in (*WANTED_STATUSES, STATUS_UNSUBSCRIBED, STATUS_CLEANED):
             return False
         if partner.mailchimp_subscribe_date and partner.mailchimp_subscribe_date > changed_at:
             return False
-        wanted = status in WANTED_STATUSES or any(
-            other in WANTED_STATUSES for other in partner.sudo().mailchimp_member_ids.mapped("status"))
+        own = member and member.partner_id == partner and self._only_audience()
+        members = member if own else partner.sudo().mailchimp_member_ids
+        wanted = status in WANTED_STATUSES or any(other in WANTED_STATUSES for other in members.mapped("status"))
         if partner.mailchimp_subscribe == wanted:
             return False
         partner.write({"mailchimp_subscribe": wanted})
