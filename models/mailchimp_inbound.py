@@ -635,13 +635,18 @@ class MailchimpAudience(models.Model):
             return False
         if partner.mailchimp_subscribe_date and partner.mailchimp_subscribe_date > changed_at:
             return False
-        own = member and member.partner_id == partner and self._only_audience()
-        members = member if own else partner.sudo().mailchimp_member_ids
-        wanted = status in WANTED_STATUSES or any(other in WANTED_STATUSES for other in members.mapped("status"))
+        wanted = status in WANTED_STATUSES or any(
+            other in WANTED_STATUSES for other in self._members_of(partner, member).mapped("status"))
         if partner.mailchimp_subscribe == wanted:
             return False
         partner.write({"mailchimp_subscribe": wanted})
         return True
+
+    def _members_of(self, partner, member):
+        """The customer's members; ``member`` alone when it is the customer's in the only audience there is."""
+        if member and member.partner_id == partner and self._only_audience():
+            return member
+        return partner.sudo().mailchimp_member_ids
 
     def _status_note(self, change, source):
         words = {
@@ -674,7 +679,7 @@ class MailchimpAudience(models.Model):
             values[field] = number
             notes.append(self.env._("phone %s", number))
         tags = self._tags_for(partner, change.interests, mapped)
-        if tags != partner.category_id:
+        if tags is not None and tags != partner.category_id:
             values["category_id"] = [(6, 0, tags.ids)]
             notes.append(self.env._("groups %s", ", ".join(tags.mapped("name")) or "-"))
         if values:
@@ -682,9 +687,10 @@ class MailchimpAudience(models.Model):
         return notes
 
     def _tags_for(self, partner, interests, mapped):
-        """The customer's tags after Mailchimp's groups: linked tags follow their group, others stay."""
+        """The customer's tags after Mailchimp's groups: linked tags follow their group, others stay; None when
+        the change lists no groups (the tags are then not even read)."""
         if interests is None:
-            return partner.category_id
+            return None
         tags = partner.category_id
         Tag = self.env["res.partner.category"].sudo()
         for tag_id, interest_id in mapped.items():
