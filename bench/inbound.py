@@ -1,11 +1,16 @@
 """Mailchimp → Odoo benchmark body, run inside ``odoo-bin shell`` by ``bench/run --inbound`` (``env`` is Odoo's).
 
-Two figures, printed as one JSON object:
+Three figures, printed as one JSON object:
 
 * webhook events applied per second by one Odoo worker: N deliveries (new
   subscribers, then unsubscribes of half of them) go through the same code as
   the controller after its checks (store, parse, apply, commit each), in this
   process, HTTP left out;
+* the cost of one delivery applied alone, by kind (a new customer's subscribe,
+  a profile update, an email change, an unsubscribe, a cleaned address): SQL
+  queries and CPU milliseconds of the Odoo process per delivery, each fired
+  just before it arrives (``webhook_kind_<kind>_...``); with ``BENCH_LOG_SQL=1``
+  the queries of one delivery of each kind go to stderr;
 * the import of M members of an audience (the scheduled job's page-by-page
   import): seconds, SQL queries and the peak RSS of the import alone (the
   kernel's counter reset before it, as in ``scenario.py``); the stand-in runs in
@@ -15,17 +20,22 @@ import contextlib
 import cProfile
 import gc
 import json
+import logging
 import os
+import sys
 import time
+import traceback
 import urllib.parse
+from datetime import UTC, datetime
 
 from odoo.addons.mailchimp_sync.mailchimp_sync.credentials import Credentials
 
 
-def delivery(event_type, email, list_id, n, **data):
-    pairs = [("type", event_type), ("fired_at", f"2026-11-27 10:{n // 60 % 60:02d}:{n % 60:02d}"),
+def delivery(event_type, email, list_id, n, fired_at=None, name=None, **data):
+    fired_at = fired_at or f"2026-11-27 10:{n // 60 % 60:02d}:{n % 60:02d}"
+    pairs = [("type", event_type), ("fired_at", fired_at),
              ("data[list_id]", list_id), ("data[email]", email), ("data[merges][EMAIL]", email),
-             ("data[merges][FNAME]", f"Reader {n}"), ("data[merges][LNAME]", "Bench")]
+             ("data[merges][FNAME]", name or f"Reader {n}"), ("data[merges][LNAME]", "Bench")]
     return urllib.parse.urlencode(pairs + [(f"data[{key}]", value) for key, value in data.items()]).encode()
 
 
@@ -118,6 +128,86 @@ def bench_webhooks(env, audience, list_id, count):
     return figures
 
 
+KINDS = ("subscribe_new", "profile", "upemail", "unsubscribe", "cleaned")
+
+
+def kind_body(kind, list_id, n):
+    """One delivery of ``kind`` about the n-th address, fired now (so that it is later than what Odoo knows)."""
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
+    email, moved = f"kind{n}@bench-example.com", f"kind{n}.moved@bench-example.com"
+    if kind == "subscribe_new":
+        return delivery("subscribe", email, list_id, n, fired_at=now)
+    if kind == "profile":
+        return delivery("profile", email, list_id, n, fired_at=now, name=f"Renamed {n}")
+    if kind == "upemail":
+        return urllib.parse.urlencode([("type", "upemail"), ("fired_at", now), ("data[list_id]", list_id),
+                                       ("data[old_email]", email), ("data[new_email]", moved)]).encode()
+    if kind == "unsubscribe":
+        return delivery("unsubscribe", moved, list_id, n, fired_at=now, name=f"Renamed {n}", action="unsub",
+                        reason="manual")
+    return delivery("cleaned", email, list_id, n, fired_at=now, name=f"Reader {n}", reason="hard")
+
+
+class QueryOrigin(logging.Filter):
+    """Adds to each logged query where it comes from: the add-on's innermost frame and Odoo's below it."""
+
+    def filter(self, record):
+        stack = traceback.extract_stack()[:-1]
+        ours = [n for n, frame in enumerate(stack) if "/mailchimp_sync/" in frame.filename
+                and not frame.filename.endswith(("bench/inbound.py", "<stdin>"))]
+        frames = stack[ours[-1]:ours[-1] + 2] if ours else stack[-3:-1]
+        record.origin = " > ".join(f"{os.path.basename(frame.filename)}:{frame.lineno} {frame.name}"
+                                   for frame in frames)
+        return True
+
+
+@contextlib.contextmanager
+def logged_sql(title):
+    """Odoo's SQL log of the block to stderr (``odoo.sql_db`` at debug level), each query with its origin."""
+    logger = logging.getLogger("odoo.sql_db")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(QueryOrigin())
+    handler.setFormatter(logging.Formatter("    %(message).160s\n        from %(origin)s"))
+    level, propagate = logger.level, logger.propagate
+    sys.stderr.write(f"\n--- SQL of one {title} delivery\n")
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    logger.propagate = False  # Odoo's own handler logs it at its level only
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+        logger.propagate = propagate
+        logger.removeHandler(handler)
+
+
+def bench_kinds(env, audience, list_id, count):
+    """Queries and CPU of one delivery applied alone, by kind: ``count`` new customers subscribe, the first
+    half of them then change their name, their address, and unsubscribe; the second half is cleaned."""
+    Event = env["mailchimp.webhook.event"]
+    log_sql = bool(os.environ.get("BENCH_LOG_SQL"))
+    plan = {"subscribe_new": range(count), "profile": range(count // 2), "upemail": range(count // 2),
+            "unsubscribe": range(count // 2), "cleaned": range(count // 2, count)}
+    figures = {}
+    for kind in KINDS:
+        time.sleep(1.1)  # a second later than what the previous kind wrote (Mailchimp's times are in seconds)
+        queries = cpu = 0.0
+        for n in plan[kind]:
+            raw = kind_body(kind, list_id, n)
+            logging_it = log_sql and n == plan[kind][len(plan[kind]) // 2]
+            queries_before, cpu_started = env.cr.sql_log_count, time.process_time()
+            with logged_sql(kind) if logging_it else contextlib.nullcontext():
+                event = Event._receive_webhook(audience, raw)
+                env.cr.commit()
+            cpu += time.process_time() - cpu_started
+            queries += env.cr.sql_log_count - queries_before
+            if event.state != "done":
+                raise RuntimeError(f"{kind} delivery {n} not applied: {event.state} {event.outcome}")
+        figures[f"webhook_kind_{kind}_sql_queries"] = round(queries / len(plan[kind]), 1)
+        figures[f"webhook_kind_{kind}_odoo_cpu_ms"] = round(1000 * cpu / len(plan[kind]), 1)
+    return figures
+
+
 def bench_import(env, audience, client, list_id, count):
     for start in range(0, count, 500):
         client.batch_subscribe(list_id, [
@@ -157,6 +247,7 @@ def main(env):
     members = int(os.environ.get("BENCH_MEMBERS", "10000"))
     audience, client, list_id = prepare(env)
     figures = bench_webhooks(env, audience, list_id, events)
+    figures |= bench_kinds(env, audience, list_id, int(os.environ.get("BENCH_KIND_EVENTS", "200")))
     with profiled("import"):
         figures |= bench_import(env, audience, client, list_id, members)
     print(json.dumps(figures))

@@ -13,7 +13,9 @@ another thread of the worker rebuilt meanwhile from the old rows) or its rollbac
 other workers at their next request or job (``registry.clear_cache`` signals
 it through the database). The same clearing renews the other caches of what
 the mappings say (the customer fields watched for dirty marks,
-``res.partner._mailchimp_watched_fields``). A module that changes these tables
+``res.partner._mailchimp_watched_fields``) and whether an audience has a live
+SMS group (``_sms_has_live_groups``: a group created, deleted, live or not), and
+the audiences there are (``_only_audience``). A module that changes these tables
 in SQL calls ``env.registry.clear_cache()``.
 
 The sync run does not use it: it loads the schema from Mailchimp and reads it
@@ -112,14 +114,60 @@ class ResPartnerCategory(models.Model):
         return result
 
 
+class MailchimpSmsGroup(models.Model):
+    """Whether an audience has a live SMS group (``mailchimp.audience._sms_has_live_groups``) is kept too."""
+
+    _inherit = "mailchimp.sms.group"
+    _live_fields = frozenset({"audience_id", "live", "deleted_at_gateway"})
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        groups = super().create(vals_list)
+        clear_schema_cache(self.env)
+        return groups
+
+    def write(self, vals):
+        result = super().write(vals)
+        if self._live_fields.intersection(vals):
+            clear_schema_cache(self.env)
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        clear_schema_cache(self.env)
+        return result
+
+
 class MailchimpAudience(models.Model):
     _inherit = "mailchimp.audience"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        audiences = super().create(vals_list)
+        clear_schema_cache(self.env)  # the audiences there are (_only_audience)
+        return audiences
 
     def write(self, vals):
         result = super().write(vals)
         if "company_id" in vals:  # the tag → group links read are the company's
             clear_schema_cache(self.env)
         return result
+
+    def unlink(self):
+        result = super().unlink()
+        clear_schema_cache(self.env)
+        return result
+
+    def _only_audience(self):
+        """Whether this is the only audience there is (archived ones count), kept between requests."""
+        self.ensure_one()
+        return self._audience_ids_kept() == (self.id,)
+
+    @api.model
+    @tools.ormcache()
+    def _audience_ids_kept(self):
+        # every audience: one row per Mailchimp list of the companies, a handful
+        return tuple(self.sudo().with_context(active_test=False).search([], order="id").ids)  # pylint: disable=no-search-all
 
     def _cached_schema(self):
         """``(interest_by_tag, schema, groups_by_category)`` as :meth:`_mapped_tags`, :meth:`_audience_schema` and

@@ -5,7 +5,7 @@ call each: :meth:`_sms_members_changed` (webhooks, reconciliation, SMS sign-ups)
 and :meth:`_sms_after_sync_run` (a sync run's pushes). Both only queue
 (``mailchimp.sms.change``), and only when a group of the audience is live.
 """
-from odoo import fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
 
 from ..mailchimp_sync.errors import MailchimpError
@@ -49,6 +49,21 @@ class MailchimpAudience(models.Model):
         return self.env["mailchimp.sms.group"].sudo().search(
             [("audience_id", "=", self.id), ("live", "=", True), ("deleted_at_gateway", "=", False)])
 
+    def _sms_has_live_groups(self):
+        """Whether the audience has a live group: asked by every change Mailchimp tells, kept between requests
+        (``mailchimp_audience_schema_cache.py`` clears it when a group is created, deleted, or goes live or not)."""
+        self.ensure_one()
+        return self._sms_live_group_count(self.id) > 0
+
+    @api.model
+    @tools.ormcache("audience_id")
+    def _sms_live_group_count(self, audience_id):
+        return self.browse(audience_id)._sms_live_groups_count()
+
+    def _sms_live_groups_count(self):
+        return self.env["mailchimp.sms.group"].sudo().search_count(
+            [("audience_id", "=", self.id), ("live", "=", True), ("deleted_at_gateway", "=", False)])
+
     def _sms_groups_importing(self):
         """Changes wait while a live group is being filled: the import reads the audience as it is then."""
         return any(group.state in (STATE_READY, STATE_SYNCING) for group in self._sms_live_groups())
@@ -58,7 +73,7 @@ class MailchimpAudience(models.Model):
 
         An import (Odoo linking existing members) changes nothing in Mailchimp, so it queues nothing.
         """
-        if source == "import" or not self._sms_live_groups():
+        if source == "import" or not self._sms_has_live_groups():
             return
         Change = self.env["mailchimp.sms.change"]
         if same_address := [change.email for change in changes if not change.new_email]:

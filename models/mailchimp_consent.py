@@ -69,10 +69,12 @@ class MailchimpConsent(models.Model):
                 "date": fields.Datetime.now()}
 
     @api.model
-    def _record_many(self, rows):
-        """Create the rows that change a pair's consent, in one insert; returns the records created."""
+    def _record_many(self, rows, new_partner_ids=()):
+        """Create the rows that change a pair's consent, in one insert; returns the records created.
+        ``new_partner_ids``: customers created in this transaction without a consent, whose latest is not read."""
         rows = [row for row in rows if row["partner_id"] or row["state"] == "erased"]
-        rows = new_consents(rows, self._latest_states(rows))
+        known = [row for row in rows if row["partner_id"] not in new_partner_ids]
+        rows = new_consents(rows, self._latest_states(known))
         return self.sudo().create(rows) if rows else self.browse()
 
     @api.model

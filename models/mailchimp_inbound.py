@@ -28,7 +28,7 @@ from datetime import timezone
 from itertools import islice
 from urllib.parse import quote
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
@@ -91,6 +91,7 @@ class InboundBatch:
     def __init__(self, bindings):
         self.bindings = bindings  # {subscriber hash: (member or None, partner or None)}, kept current
         self.created = {}  # {subscriber hash: True} for customers created ahead for their first change
+        self.new_partner_ids = set()  # customers created by these changes (no consent recorded before)
         self.notes = []  # [(partner, chatter note)], in order
         self.touched = {}  # {member: partner} whose item hash is stored at the end
         self.consents = []  # consent record rows, created together at the end
@@ -407,15 +408,17 @@ class MailchimpAudience(models.Model):
         """
         self.ensure_one()
         engine = engine or self._item_engine()
-        batch = InboundBatch(self._find_bindings([change.email for change in changes]))
-        self._bind_named_customers(changes, batch)
-        self._create_new_subscribers(changes, batch)
-        results = [self._apply_change(change, source, engine, batch, phone, note, author) for change in changes]
-        self._sms_members_changed([change for change, (outcome, _partner) in zip(changes, results)
-                                   if outcome != ERASED], source)  # an erasure's echo queues no address
-        self._log_notes(batch.notes, noted_on, author)
-        self.env["mailchimp.consent"]._record_many(batch.consents)
-        self._store_item_hashes(engine, batch.touched, push)
+        with self.env["mailchimp.member"]._marks_deferred() as marks:  # one statement, at the end
+            batch = InboundBatch(self._find_bindings([change.email for change in changes]))
+            self._bind_named_customers(changes, batch)
+            self._create_new_subscribers(changes, batch)
+            results = [self._apply_change(change, source, engine, batch, phone, note, author) for change in changes]
+            self._sms_members_changed([change for change, (outcome, _partner) in zip(changes, results)
+                                       if outcome != ERASED], source)  # an erasure's echo queues no address
+            self._log_notes(batch.notes, noted_on, author)
+            self.env["mailchimp.consent"]._record_many(batch.consents, new_partner_ids=batch.new_partner_ids)
+            self._store_item_hashes(engine, batch.touched, push)
+            marks.keep(self, batch.touched)  # their hash is the item as it is now: no run reads them for it
         return results
 
     def _bind_named_customers(self, changes, batch):
@@ -440,6 +443,7 @@ class MailchimpAudience(models.Model):
             if not self.create_partners:
                 return "skipped", None
             partner = self._create_partner(change, phone)
+            batch.new_partner_ids.add(partner.id)
             outcome = "created"
         partner = partner.with_context(**REMOTE_CONTEXT)
         if member and not member.partner_id:
@@ -522,6 +526,7 @@ class MailchimpAudience(models.Model):
         for (key, _change), partner, member in zip(new, partners, members):
             batch.bindings[key] = (member, partner)
             batch.created[key] = True
+            batch.new_partner_ids.add(partner.id)
 
     def _change_note(self, change, source, notes, author):
         """The chatter note of a change: what Mailchimp changed, or which address a user changed from the panel."""
@@ -539,7 +544,8 @@ class MailchimpAudience(models.Model):
         Their author is the user who acted (the dialog's), else OdooBot: the change came from Mailchimp,
         not from whoever's request happened to carry it (a webhook's is the public user).
         """
-        author_id = author.partner_id.id if author else self.env["ir.model.data"]._xmlid_to_res_id("base.partner_root")
+        author_id, email_from = ((author.partner_id.id, author.partner_id.email_formatted) if author
+                                 else self._odoobot_author())
         if noted_on:
             notes = [pair for partner, body in notes
                      for pair in ([(partner, body)] if partner == noted_on else [(partner, body), (noted_on, body)])]
@@ -551,11 +557,20 @@ class MailchimpAudience(models.Model):
                 rounds.append(target)
             target[partner.id] = body
         for bodies in rounds:
-            self.env["res.partner"].browse(list(bodies))._message_log_batch(bodies, author_id=author_id)
+            self.env["res.partner"].browse(list(bodies))._message_log_batch(bodies, author_id=author_id,
+                                                                             email_from=email_from)
+
+    @api.model
+    @tools.ormcache()
+    def _odoobot_author(self):
+        """``(partner id, formatted email)`` of OdooBot, kept by the worker (a note would read it each time)."""
+        odoobot = self.env.ref("base.partner_root").sudo()
+        return odoobot.id, odoobot.email_formatted
 
     def _store_item_hashes(self, engine, touched, push):
         """Store each customer's item hash on its member (pushing it first for an SMS sign-up)."""
         partner_ids = list(dict.fromkeys(partner.id for partner in touched.values()))
+        self.env["res.partner"].flush_model()  # what was written and recomputed, in one UPDATE per customer
         data_by_partner = dict(zip(partner_ids, engine._partner_data(partner_ids)))
         for member, partner in touched.items():
             built = build_member(data_by_partner[partner.id], engine.schema)
@@ -602,28 +617,38 @@ class MailchimpAudience(models.Model):
                                     "last_changed": changed_at, "skip_reason": False,
                                     "unsubscribe_reason": (change.reason if change.status == STATUS_UNSUBSCRIBED
                                                            else False)})
-        box_moved = self._follow_box(partner, change.status, changed_at)
-        if change.status == STATUS_CLEANED:
-            self.env["mail.blacklist"].sudo()._add(change.email, message=self.env._(
-                "Cleaned in Mailchimp (%s)", change.reason or self.env._("bounced")))
+        box_moved = self._follow_box(partner, change.status, changed_at, member)
+        if change.status == STATUS_CLEANED:  # the reason is noted on the entry by OdooBot, nobody notified
+            entry = self.env["mail.blacklist"].sudo().with_context(**REMOTE_CONTEXT, mail_create_nolog=True)._add(
+                change.email)
+            author_id, email_from = self._odoobot_author()
+            entry._message_log(body=self.env._("Cleaned in Mailchimp (%s)", change.reason or self.env._("bounced")),
+                               author_id=author_id, email_from=email_from)
         if source != SOURCE_DIALOG and not box_moved and (known or not member):
             return []  # nothing changed: the status Odoo knew already (a pull or import reads every member)
         return [self._status_note(change, source)]
 
-    def _follow_box(self, partner, status, changed_at):
+    def _follow_box(self, partner, status, changed_at, member=None):
         """The box follows a later change: ticked while one of the customer's members gets (or awaits) campaigns,
         unticked when none does any more (the other audiences' members are not the contact's to leave).
-        True when the box moved."""
+        True when the box moved. ``member``: the customer's member in this audience, when known; in the only
+        audience there is, the customer has no other (one member per customer and audience)."""
         if status not in (*WANTED_STATUSES, STATUS_UNSUBSCRIBED, STATUS_CLEANED):
             return False
         if partner.mailchimp_subscribe_date and partner.mailchimp_subscribe_date > changed_at:
             return False
         wanted = status in WANTED_STATUSES or any(
-            other in WANTED_STATUSES for other in partner.sudo().mailchimp_member_ids.mapped("status"))
+            other in WANTED_STATUSES for other in self._members_of(partner, member).mapped("status"))
         if partner.mailchimp_subscribe == wanted:
             return False
         partner.write({"mailchimp_subscribe": wanted})
         return True
+
+    def _members_of(self, partner, member):
+        """The customer's members; ``member`` alone when it is the customer's in the only audience there is."""
+        if member and member.partner_id == partner and self._only_audience():
+            return member
+        return partner.sudo().mailchimp_member_ids
 
     def _status_note(self, change, source):
         words = {
@@ -656,7 +681,7 @@ class MailchimpAudience(models.Model):
             values[field] = number
             notes.append(self.env._("phone %s", number))
         tags = self._tags_for(partner, change.interests, mapped)
-        if tags != partner.category_id:
+        if tags is not None and tags != partner.category_id:
             values["category_id"] = [(6, 0, tags.ids)]
             notes.append(self.env._("groups %s", ", ".join(tags.mapped("name")) or "-"))
         if values:
@@ -664,9 +689,10 @@ class MailchimpAudience(models.Model):
         return notes
 
     def _tags_for(self, partner, interests, mapped):
-        """The customer's tags after Mailchimp's groups: linked tags follow their group, others stay."""
+        """The customer's tags after Mailchimp's groups: linked tags follow their group, others stay; None when
+        the change lists no groups (the tags are then not even read)."""
         if interests is None:
-            return partner.category_id
+            return None
         tags = partner.category_id
         Tag = self.env["res.partner.category"].sudo()
         for tag_id, interest_id in mapped.items():

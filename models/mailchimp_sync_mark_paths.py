@@ -1,6 +1,8 @@
 """The paths outside the customer's own write that change member items, each marking the customers it touches
 (dirty marks: ``mailchimp_sync_mark.py``): a tag's customers and group link, consents (marketing permissions),
 ``mail.blacklist``, and the partner merge wizard (which moves tags and members in SQL)."""
+from collections import defaultdict
+
 from odoo import api, models
 from odoo.tools import SQL
 
@@ -53,9 +55,17 @@ class MailchimpConsent(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        """A consent changes the marketing permissions sent (those an audience maps to a purpose)."""
+        """A consent changes the marketing permissions its customer's item sends in its audience (those the
+        audience maps to a purpose), and nothing else: its customer is marked for that audience only (for
+        every one when it names none)."""
         consents = super().create(vals_list)
-        _mark(self.env, {vals["partner_id"] for vals in vals_list if vals.get("partner_id")}, need_sync=False)
+        by_audience = defaultdict(set)
+        for vals in vals_list:
+            if vals.get("partner_id"):
+                by_audience[vals.get("audience_id") or None].add(vals["partner_id"])
+        for audience_id, partner_ids in by_audience.items():
+            self.env["mailchimp.member"]._mark_dirty(list(partner_ids), need_sync=False, sharers=False,
+                                                     audience_ids=[audience_id] if audience_id else None)
         return consents
 
 

@@ -20,11 +20,15 @@ APPLY_BATCH = 200  # events one request applies at most: well within the 10 s Ma
 class MailchimpWebhookEvent(models.Model):
     """One delivery from Mailchimp (or a forwarded SMS sign-up), stored before it is applied.
 
-    Nothing is lost: the delivery is stored and committed first, then applied
-    (together with the audience's other waiting events) all or nothing; an
-    application that failed stays "failed" with its reason and is retried by a
-    cron or a redelivery. The same event delivered twice (Mailchimp retries for 75
-    minutes) is recognized by its key and applied once.
+    Nothing is lost: a webhook's delivery is stored and applied (together with
+    the audience's other waiting events) in its request's transaction, and
+    answered 200 only once that is committed: a request that fails before its
+    commit stores nothing and Mailchimp delivers it again. The application is all
+    or nothing; one that failed is stored "failed" with its reason and retried by
+    a cron or a redelivery. Deliveries stored apart (an SMS sign-up, a burst read
+    by ``_store_webhook``) are committed first, then applied. The same event
+    delivered twice (Mailchimp retries for 75 minutes) is recognized by its key and
+    applied once.
     """
 
     _name = "mailchimp.webhook.event"
@@ -57,21 +61,55 @@ class MailchimpWebhookEvent(models.Model):
 
     @api.model
     def _receive_webhook(self, audience, raw):
-        """Store a delivery (once), then apply it with what else waits; returns the event.
+        """Store a delivery (once) and apply it after what else waits, in this transaction; returns the event.
 
+        One query finds the delivery if it came before and takes the audience's waiting events
+        (:meth:`_known_and_waiting`); a new one is created and applied last, a failed one again.
         Raises :class:`WebhookError` if the body is malformed (nothing is stored then).
         """
-        record = self._store_webhook(audience, raw)
-        self._apply_waiting(audience)
+        event = parse_webhook(raw)
+        known, waiting = self._known_and_waiting(audience, event_key(event))
+        record = known or self.sudo().create(self._webhook_values(audience, event, raw))
+        if record.state == "failed":
+            record.state = "new"  # a redelivery is a retry, in its turn
+            waiting = (waiting | record).sorted("id")
+        elif not known:
+            waiting |= record  # the latest: applied last
+        waiting._apply()
         return record
 
     @api.model
     def _store_webhook(self, audience, raw):
         """The delivery's event, stored and committed but not applied yet. Raises :class:`WebhookError`."""
         event = parse_webhook(raw)
-        return self._store(audience, event_key(event), {
-            "event_type": event.type, "fired_at": event.fired_at.replace(tzinfo=None),
-            "email": event.match_email, "raw": raw.decode("utf-8")})
+        values = self._webhook_values(audience, event, raw)
+        return self._store(audience, values.pop("event_key"), values)
+
+    @api.model
+    def _webhook_values(self, audience, event, raw):
+        return {"audience_id": audience.id, "event_key": event_key(event), "event_type": event.type,
+                "fired_at": event.fired_at.replace(tzinfo=None), "email": event.match_email,
+                "raw": raw.decode("utf-8")}
+
+    @api.model
+    def _known_and_waiting(self, audience, key):
+        """``(event of key or empty, waiting events)``: the audience's delivery of ``key`` if it came before,
+        and its events not applied yet that no other worker is applying (locked until the commit), oldest
+        first, at most :data:`APPLY_BATCH`; in one query."""
+        self.flush_model(["audience_id", "state", "event_key"])
+        self.env.cr.execute("""
+            WITH waiting AS (
+                SELECT id FROM mailchimp_webhook_event
+                 WHERE audience_id = %(audience)s AND state = 'new'
+                 ORDER BY id LIMIT %(limit)s FOR UPDATE SKIP LOCKED)
+            SELECT id, FALSE FROM waiting
+             UNION ALL
+            SELECT id, TRUE FROM mailchimp_webhook_event WHERE audience_id = %(audience)s AND event_key = %(key)s
+        """, {"audience": audience.id, "key": key, "limit": APPLY_BATCH - 1})
+        rows = self.env.cr.fetchall()
+        known = self.sudo().browse([event_id for event_id, is_known in rows if is_known])
+        waiting = self.sudo().browse(sorted({event_id for event_id, is_known in rows if not is_known}))
+        return known, waiting
 
     @api.model
     def _receive_sms(self, audience, delivery):

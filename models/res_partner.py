@@ -310,10 +310,7 @@ class ResPartner(models.Model):
         computed = self._mailchimp_watched_computed_fields()
         changed = [partner.id for partner, vals in zip(self, vals_list) if computed.intersection(vals)]
         if changed:
-            self.env.cr.execute(SQL("SELECT parent_id FROM res_partner WHERE id = ANY(%s) AND parent_id IS NOT NULL",
-                                    changed))
-            parents = [row[0] for row in self.env.cr.fetchall()]
-            self.env["mailchimp.member"]._mark_dirty(changed + parents, need_sync=False, flush=False)
+            self.env["mailchimp.member"]._mark_dirty(changed, need_sync=False, flush=False, parents=True)
 
     def unlink(self):
         """The members stay (without customer) so that the next run archives them in Mailchimp."""

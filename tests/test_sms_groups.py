@@ -444,6 +444,21 @@ class TestSmsGroups(MailchimpSyncCase, HttpCase):
 
     # ------------------------------------------------------------ stop, delete, rights
 
+    def test_a_group_starting_or_stopping_live_updates_is_seen_by_the_next_webhook(self):
+        # Whether the audience has a live group is kept by each worker between requests: a group made live, or
+        # stopped, renews it at once.
+        Change = self.env["mailchimp.sms.change"]
+        self.webhook("profile", "anna@acme-example.com", **{"merges][FNAME": "Anna"})
+        self.assertFalse(Change.search([]), "no group: nothing queued")
+        group = self.live_group()
+        Change.search([]).unlink()
+        self.webhook("profile", "anna@acme-example.com", fired_at="2026-11-27 10:01:00", **{"merges][FNAME": "Anna"})
+        self.assertEqual(Change.search_count([("email", "=", "anna@acme-example.com")]), 1, "live: queued")
+        group.action_stop_live_updates()
+        Change.search([]).unlink()
+        self.webhook("profile", "anna@acme-example.com", fired_at="2026-11-27 10:02:00", **{"merges][FNAME": "Anna"})
+        self.assertFalse(Change.search([]), "stopped: nothing queued")
+
     def test_stop_live_updates_and_delete_the_group(self):
         group = self.live_group()
         group.action_stop_live_updates()
