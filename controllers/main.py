@@ -38,7 +38,7 @@ class MailchimpInboundController(http.Controller):
             body = self._form_body()
             if is_validation_ping(request.httprequest.method, body):
                 return self._answer("OK")
-            event = request.env["mailchimp.webhook.event"]._receive_webhook(audience, body)
+            event = request.env["mailchimp.webhook.event"]._receive_webhook(audience, body, own_transaction=True)
         except WebhookError as error:
             return self._answer(error.reason, error.status)
         return self._answer("OK" if event.state != "failed" else "stored, will be retried")
