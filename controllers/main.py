@@ -9,6 +9,7 @@ still 200: never a 500, never a half-written change.
 from urllib.parse import urlencode
 
 from odoo import http
+from odoo.exceptions import MissingError
 from odoo.http import request
 
 from ..mailchimp_sync.const import MAX_WEBHOOK_BYTES
@@ -38,7 +39,7 @@ class MailchimpInboundController(http.Controller):
             body = self._form_body()
             if is_validation_ping(request.httprequest.method, body):
                 return self._answer("OK")
-            event = request.env["mailchimp.webhook.event"]._receive_webhook(audience, body)
+            event = request.env["mailchimp.webhook.event"]._receive_webhook(audience, body, own_transaction=True)
         except WebhookError as error:
             return self._answer(error.reason, error.status)
         return self._answer("OK" if event.state != "failed" else "stored, will be retried")
@@ -71,9 +72,13 @@ class MailchimpInboundController(http.Controller):
 
     @staticmethod
     def _audience(audience_id, secret):
-        """The audience whose secret is ``secret``, or None (same work whether it exists or not)."""
-        audience = request.env["mailchimp.audience"].sudo().browse(audience_id).exists()
-        expected = audience.webhook_secret if audience else None
+        """The audience whose secret is ``secret``, or None (same work whether it exists or not): one query,
+        reading its row (what the delivery then reads of it is in the cache)."""
+        audience = request.env["mailchimp.audience"].sudo().browse(audience_id)
+        try:
+            expected = audience.webhook_secret
+        except MissingError:
+            audience, expected = None, None
         return audience if secret_matches(expected, secret) and audience else None
 
     @staticmethod

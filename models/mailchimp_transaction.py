@@ -3,7 +3,7 @@
 Every long job of the add-on (a sync run, a member import, an SMS group, the
 webhook deliveries, the scheduled imports) works in batches and commits after
 each one, so that a crash or a refused call loses only the batch under way and
-the next run continues from there. They all commit and undo through these three
+the next run continues from there. They all commit and undo through these
 functions, and nowhere else; no button commits (buttons queue their work for the
 scheduled jobs).
 
@@ -52,6 +52,13 @@ def undo_since_commit(env):
     else:
         env.cr.clear()
         env.cr.execute(f"ROLLBACK TO SAVEPOINT {SAVEPOINT}")
+
+
+def undo_request(env):
+    """Undo the whole transaction of a request that holds nothing else yet (a webhook delivery applied alone:
+    no savepoint taken for it) and forget the cached values. In tests, the request's test cursor goes back to
+    where the request began."""
+    env.cr.rollback()
 
 
 def commit_retrying(env, write, what, attempts=COMMIT_ATTEMPTS):

@@ -8,7 +8,7 @@ from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from ..mailchimp_sync.const import MAX_SMS_MESSAGE_CHARS, WEBHOOK_CAMPAIGN, WEBHOOK_EVENT_TYPES
 from ..mailchimp_sync.sms_signup import normalize_phone, parse_sms_signup
 from ..mailchimp_sync.webhooks import WebhookError, event_key, parse_webhook
-from .mailchimp_transaction import commit_if_allowed
+from .mailchimp_transaction import commit_if_allowed, undo_request
 
 _logger = logging.getLogger(__name__)
 
@@ -60,16 +60,22 @@ class MailchimpWebhookEvent(models.Model):
     ]
 
     @api.model
-    def _receive_webhook(self, audience, raw):
+    def _receive_webhook(self, audience, raw, own_transaction=False):
         """Store a delivery (once) and apply it after what else waits, in this transaction; returns the event.
 
         One query finds the delivery if it came before and takes the audience's waiting events
         (:meth:`_known_and_waiting`); a new one is created and applied last, a failed one again.
-        Raises :class:`WebhookError` if the body is malformed (nothing is stored then).
+        ``own_transaction``: the transaction holds nothing else yet (a request's, as the controller's), so a
+        new delivery with nothing waiting is applied alone without a savepoint and stored once, as it ended
+        (:meth:`_apply_and_store`). Raises :class:`WebhookError` if the body is malformed (nothing is stored
+        then).
         """
         event = parse_webhook(raw)
-        known, waiting = self._known_and_waiting(audience, event_key(event))
-        record = known or self.sudo().create(self._webhook_values(audience, event, raw))
+        values = self._webhook_values(audience, event, raw)
+        known, waiting = self._known_and_waiting(audience, values["event_key"])
+        if own_transaction and not known and not waiting:
+            return self._apply_and_store(values)
+        record = known or self.sudo().create(values)
         if record.state == "failed":
             record.state = "new"  # a redelivery is a retry, in its turn
             waiting = (waiting | record).sorted("id")
@@ -77,6 +83,36 @@ class MailchimpWebhookEvent(models.Model):
             waiting |= record  # the latest: applied last
         waiting._apply()
         return record
+
+    @api.model
+    def _apply_and_store(self, values):
+        """The event of a delivery applied alone in its own transaction, stored once as it ended: one INSERT
+        with its state and outcome, no savepoint. A failure undoes the whole transaction (it holds nothing
+        else: see :func:`undo_request`) and stores the event "failed", with why, as :meth:`_apply` does.
+
+        A concurrent request with the same delivery cannot store it twice: the event's key is unique, so the
+        later INSERT fails once the first is committed, that request is undone and answered an error, and
+        Mailchimp's next attempt finds the event (a redelivery, applied once).
+        """
+        record = self.sudo().new(values)
+        try:
+            [(_record, result)] = record._apply_together(self._engine(record.audience_id))
+            self.env.flush_all()  # a write refused by the database fails the event, here
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+            raise  # see _apply
+        except Exception as error:  # noqa: BLE001 - a delivery must never answer 500: it is retried by the cron
+            failed = {**values, **record._failure(error)}
+            undo_request(self.env)
+            return self.sudo().create(failed)
+        state, outcome, partner = result
+        return self.sudo().create({**values, "state": state, "outcome": outcome,
+                                   "partner_id": partner.id if partner else False, "attempts": 1,
+                                   **record._without_address(outcome, partner)})
+
+    @api.model
+    def _engine(self, audience):
+        """The item engine the audience's events are applied with (in the audience's company)."""
+        return audience.with_company(audience.company_id)._item_engine()
 
     @api.model
     def _store_webhook(self, audience, raw):
@@ -181,7 +217,7 @@ class MailchimpWebhookEvent(models.Model):
             engine = None
             try:
                 with self.env.cr.savepoint():
-                    engine = audience.with_company(audience.company_id)._item_engine()
+                    engine = self._engine(audience)
                     results = events._apply_together(engine)
             except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
                 raise  # not the event's failure: Odoo runs the request (or the job) again, the events wait
@@ -258,9 +294,13 @@ class MailchimpWebhookEvent(models.Model):
             return None
 
     def _record_failure(self, error):
+        self.write(self._failure(error))
+
+    def _failure(self, error):
+        """The values of this event failed by ``error`` (its attempt counted), logged."""
         _logger.warning("Mailchimp event %s of %s failed: %s", self.event_type, self.audience_id.name, error,
                         exc_info=error)
-        self.write({"state": "failed", "outcome": f"{type(error).__name__}: {error}", "attempts": self.attempts + 1})
+        return {"state": "failed", "outcome": f"{type(error).__name__}: {error}", "attempts": self.attempts + 1}
 
     def _apply_event(self, engine):
         """``(state, outcome, partner)`` of applying this event (see ``mailchimp.audience``)."""
