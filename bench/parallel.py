@@ -23,9 +23,10 @@ of "new": its work is not counted, it runs in its own process).
 
 Prints one JSON object with, per thread count: wall seconds from the first run's
 start to the last run's end, CPU seconds of all Odoo's processes meanwhile (from
-a cron worker's first run on; Odoo's start left out), the runs (state, customers
-pushed, peak batch calls at once) and, from the stand-in, the most connections
-at once per API key and those refused with 429 (the limit is 10).
+a cron worker's first run on; Odoo's start left out), and of PostgreSQL's and the
+stand-in's, the 1-minute load average before Odoo started, the runs (state,
+customers pushed, peak batch calls at once) and, from the stand-in, the most
+connections at once per API key and those refused with 429 (the limit is 10).
 
 The same file is the ``odoo-bin shell`` body of the prepare phase (``BENCH_PARALLEL_PHASE``).
 """
@@ -175,6 +176,7 @@ def main():
                     requests.post(f"{standin_url}/_standin/faults", timeout=10, json={
                         "delay": options.latency, "times": None, "method": "POST", "path_contains": "/lists/"})
                 say(f"syncing on {threads} cron thread(s)")
+                load_before = round(os.getloadavg()[0], 2)
                 log = Path(options.log or tmp) / f"odoo-{threads}.log"
                 log.parent.mkdir(parents=True, exist_ok=True)
                 server = devenv.spawn(odoo_args("--workers", "2", "--no-http", "--max-cron-threads", str(threads),
@@ -183,14 +185,20 @@ def main():
                                                 subcommand="server"), logfile=log, env=env)
                 deadline = time.monotonic() + options.max_minutes * 60
                 _wait_for_runs(db, marker, 0, deadline)  # Odoo has started and a cron worker took a run
+                others = {"postgresql": cluster._postmaster_pid(), "standin": standin.pid}  # noqa: SLF001
                 cpu_before = _tree_cpu_seconds(server.pid)
+                others_before = {name: _tree_cpu_seconds(pid) for name, pid in others.items()}
                 runs = _wait_for_runs(db, marker, options.audiences, deadline)
                 cpu = _tree_cpu_seconds(server.pid) - cpu_before
+                others_cpu = {name: round(_tree_cpu_seconds(pid) - others_before[name], 1)
+                              for name, pid in others.items()}
                 devenv.stop_process(server, "Odoo")
                 server = None
                 counted = requests.get(f"{standin_url}/_standin/connections", timeout=10).json()
                 results[f"cron_threads_{threads}"] = {
                     "wall_seconds": _wall_seconds(runs), "odoo_cpu_seconds": round(cpu, 1),
+                    "postgresql_cpu_seconds": others_cpu["postgresql"], "standin_cpu_seconds": others_cpu["standin"],
+                    "loadavg_before": load_before,
                     "runs": runs, "runs_overlapping_max": _most_at_once(runs),
                     "standin_max_connections_per_key": counted["peak"].get(key, 0),
                     "standin_refused_429": counted["refused"].get(key, 0)}
