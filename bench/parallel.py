@@ -2,23 +2,31 @@
 """Parallel sync benchmark: several audiences synced at once by Odoo's cron workers.
 
     ODOO_PATH=/path/to/odoo18 bench/parallel.py [--audiences 4] [--customers 25000] [--threads 1 2]
-                                                [--latency SECONDS]
+                                                [--latency SECONDS] [--log DIR]
 
 Starts a throwaway PostgreSQL cluster and the Mailchimp stand-in in its own
 process, installs the module without demo data and prepares (in ``odoo-bin
-shell``) A audiences with a mapped tag each and N customers per tag. Then, for
-each number of cron threads, runs Odoo as in production (``--workers 2
---max-cron-threads T``) with the scheduled sync due at once, waits until every
-audience's run has ended, and stops Odoo. Before each measurement Odoo forgets
-its members and runs (an initial sync again; the stand-in keeps the members of
-the previous measurement, so it answers "updated" instead of "new": its work is
-not counted, it runs in its own process).
+shell``) A audiences with a mapped tag each and N customers per tag, and leaves
+active only the sync's cron jobs (its first lane and the others): Odoo's own jobs
+and the add-on's other ones (the weekly audit among them) are all due at the
+first start and would take a cron worker during the measurement. Then, for
+each number of cron threads, runs Odoo in prefork mode as in production
+(``--workers 2 --max-cron-threads T``, with ``--no-http``: no request is served
+meanwhile, and without it Odoo's master starts its longpolling process, which
+restarts about once a second where gevent cannot start, e.g. without
+``zope.interface``, at half a CPU second each, counted with Odoo's CPU) with the
+scheduled sync due at once, waits until every audience's run has ended, and
+stops Odoo. Before each measurement Odoo forgets its members, their dirty marks
+and the audiences' schema fingerprints (a full initial sync again; the stand-in
+keeps the members of the previous measurement, so it answers "updated" instead
+of "new": its work is not counted, it runs in its own process).
 
 Prints one JSON object with, per thread count: wall seconds from the first run's
 start to the last run's end, CPU seconds of all Odoo's processes meanwhile (from
-a cron worker's first run on; Odoo's start left out), the runs (state, customers
-pushed, peak batch calls at once) and, from the stand-in, the most connections
-at once per API key and those refused with 429 (the limit is 10).
+a cron worker's first run on; Odoo's start left out), and of PostgreSQL's and the
+stand-in's, the 1-minute load average before Odoo started, the runs (state,
+customers pushed, peak batch calls at once) and, from the stand-in, the most
+connections at once per API key and those refused with 429 (the limit is 10).
 
 The same file is the ``odoo-bin shell`` body of the prepare phase (``BENCH_PARALLEL_PHASE``).
 """
@@ -76,12 +84,13 @@ def prepare(env):
         UPDATE res_partner_res_partner_category_rel SET category_id = (%s::int[])[partner_id %% %s + 1]
          WHERE category_id = %s
     """, ([tag.id for tag in tags], count, tags[0].id))
-    env.cr.execute("UPDATE ir_cron SET active = false WHERE id IN %s", (tuple(
-        env.ref(f"mailchimp_sync.{xmlid}").id for xmlid in (
-            "ir_cron_mailchimp_reconcile", "ir_cron_mailchimp_retry_events", "ir_cron_mailchimp_import_campaigns",
-            "ir_cron_mailchimp_collections")),))
+    lanes = [env.ref("mailchimp_sync.ir_cron_mailchimp_sync").id,
+             *(lane.id for lane in env["mailchimp.audience"]._sync_lanes())]
+    # only the sync's lanes: Odoo's own jobs and the add-on's others (the weekly audit, the pull, ...), all due at
+    # the first start, would otherwise take a cron worker during the measurement
+    env.cr.execute("UPDATE ir_cron SET active = false WHERE id != ALL(%s)", (lanes,))
     env.cr.commit()
-    return {"sync_cron_id": env.ref("mailchimp_sync.ir_cron_mailchimp_sync").id,
+    return {"sync_cron_id": lanes[0],
             "tag_sizes": [env["res.partner"].search_count([("category_id", "=", tag.id)]) for tag in tags]}
 
 
@@ -103,6 +112,9 @@ def main():
     parser.add_argument("--latency", type=float, default=0.0, metavar="SECONDS",
                         help="the stand-in answers each batch-subscribe call after this delay (default 0), so that "
                              "calls overlap as over the internet")
+    parser.add_argument("--log", metavar="DIR",
+                        help="keep Odoo's log of each measurement (info level: each cron job's start and end, "
+                             "each run's) in DIR/odoo-<threads>.log")
     options = parser.parse_args()
     odoo = devenv.find_odoo()
     if odoo is None:
@@ -152,6 +164,8 @@ def main():
                 with db.cursor() as cr:  # an initial sync again, due now
                     cr.execute("DELETE FROM mailchimp_sync_run_line")
                     cr.execute("DELETE FROM mailchimp_member")
+                    cr.execute("DELETE FROM mailchimp_sync_mark")
+                    cr.execute("UPDATE mailchimp_audience SET sync_schema_hash = NULL")  # a full run: read everyone
                     cr.execute("SELECT COALESCE(max(id), 0) FROM mailchimp_sync_run")
                     marker = cr.fetchone()[0]
                     cr.execute("UPDATE ir_cron SET nextcall = now() AT TIME ZONE 'UTC' - interval '1 minute' "
@@ -162,20 +176,29 @@ def main():
                     requests.post(f"{standin_url}/_standin/faults", timeout=10, json={
                         "delay": options.latency, "times": None, "method": "POST", "path_contains": "/lists/"})
                 say(f"syncing on {threads} cron thread(s)")
-                log = tmp / f"odoo-{threads}.log"
-                server = devenv.spawn(odoo_args("--workers", "2", "--max-cron-threads", str(threads),
+                load_before = round(os.getloadavg()[0], 2)
+                log = Path(options.log or tmp) / f"odoo-{threads}.log"
+                log.parent.mkdir(parents=True, exist_ok=True)
+                server = devenv.spawn(odoo_args("--workers", "2", "--no-http", "--max-cron-threads", str(threads),
                                                 "--limit-time-real", "3600", "--limit-time-cpu", "3600",
-                                                "--log-level=warn", subcommand="server"), logfile=log, env=env)
+                                                "--log-level=info" if options.log else "--log-level=warn",
+                                                subcommand="server"), logfile=log, env=env)
                 deadline = time.monotonic() + options.max_minutes * 60
                 _wait_for_runs(db, marker, 0, deadline)  # Odoo has started and a cron worker took a run
+                others = {"postgresql": cluster._postmaster_pid(), "standin": standin.pid}  # noqa: SLF001
                 cpu_before = _tree_cpu_seconds(server.pid)
+                others_before = {name: _tree_cpu_seconds(pid) for name, pid in others.items()}
                 runs = _wait_for_runs(db, marker, options.audiences, deadline)
                 cpu = _tree_cpu_seconds(server.pid) - cpu_before
+                others_cpu = {name: round(_tree_cpu_seconds(pid) - others_before[name], 1)
+                              for name, pid in others.items()}
                 devenv.stop_process(server, "Odoo")
                 server = None
                 counted = requests.get(f"{standin_url}/_standin/connections", timeout=10).json()
                 results[f"cron_threads_{threads}"] = {
                     "wall_seconds": _wall_seconds(runs), "odoo_cpu_seconds": round(cpu, 1),
+                    "postgresql_cpu_seconds": others_cpu["postgresql"], "standin_cpu_seconds": others_cpu["standin"],
+                    "loadavg_before": load_before,
                     "runs": runs, "runs_overlapping_max": _most_at_once(runs),
                     "standin_max_connections_per_key": counted["peak"].get(key, 0),
                     "standin_refused_429": counted["refused"].get(key, 0)}

@@ -106,6 +106,7 @@ def main(env, partner_count, in_flight, latency, create):
         "delta_write_calls": delta["write_calls"],
         "delta_seconds": delta["seconds"],
         "delta_cpu_seconds": delta["cpu_seconds"],
+        "delta_sql_queries": delta["sql_queries"],
         "delta_updated": delta["updated"],
         "delta_peak_rss_mb": delta["peak_rss_mb"],
         "delta_read": delta["read"],
@@ -115,6 +116,7 @@ def main(env, partner_count, in_flight, latency, create):
         "audit_cpu_seconds": audit["cpu_seconds"],
         "audit_sql_queries": audit["sql_queries"],
         "audit_missed": audit["missed"],
+        "audit_read": audit["read"],
         "audit_peak_rss_mb": audit["peak_rss_mb"],
         "loadavg_before": initial["load"],  # 1-minute load average when the initial sync started
         "create_peak_rss_mb": startup_peak,
