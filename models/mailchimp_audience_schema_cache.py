@@ -33,11 +33,19 @@ def clear_schema_cache(env):
 
 
 class SchemaCacheClearing(models.AbstractModel):
-    """Create, write and unlink clear the kept schemas; ``_schema_cache_ignored`` are fields no schema reads."""
+    """Create, write and unlink clear the kept schemas; ``_schema_cache_ignored`` are fields no schema reads,
+    or, when set, ``_schema_cache_watched`` are the only fields a schema reads."""
 
     _name = "mailchimp.schema.cache.clearing"
     _description = "Clears the kept audience schemas when changed"
     _schema_cache_ignored = frozenset()
+    _schema_cache_watched = None
+
+    def _schema_cache_read(self, fields):
+        """Whether a change of ``fields`` changes what the kept schemas read."""
+        if self._schema_cache_watched is not None:
+            return bool(self._schema_cache_watched.intersection(fields))
+        return not set(fields) <= self._schema_cache_ignored
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -47,7 +55,7 @@ class SchemaCacheClearing(models.AbstractModel):
 
     def write(self, vals):
         result = super().write(vals)
-        if self and not set(vals) <= self._schema_cache_ignored:
+        if self and self._schema_cache_read(vals):
             clear_schema_cache(self.env)
         return result
 
@@ -117,25 +125,9 @@ class ResPartnerCategory(models.Model):
 class MailchimpSmsGroup(models.Model):
     """Whether an audience has a live SMS group (``mailchimp.audience._sms_has_live_groups``) is kept too."""
 
-    _inherit = "mailchimp.sms.group"
-    _live_fields = frozenset({"audience_id", "live", "deleted_at_gateway"})
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        groups = super().create(vals_list)
-        clear_schema_cache(self.env)
-        return groups
-
-    def write(self, vals):
-        result = super().write(vals)
-        if self._live_fields.intersection(vals):
-            clear_schema_cache(self.env)
-        return result
-
-    def unlink(self):
-        result = super().unlink()
-        clear_schema_cache(self.env)
-        return result
+    _name = "mailchimp.sms.group"
+    _inherit = ["mailchimp.sms.group", "mailchimp.schema.cache.clearing"]
+    _schema_cache_watched = frozenset({"audience_id", "live", "deleted_at_gateway"})
 
 
 class MailchimpAudience(models.Model):
