@@ -9,8 +9,11 @@ Three figures, printed as one JSON object:
 * the cost of one delivery applied alone, by kind (a new customer's subscribe,
   a profile update, an email change, an unsubscribe, a cleaned address): SQL
   queries and CPU milliseconds of the Odoo process per delivery, each fired
-  just before it arrives (``webhook_kind_<kind>_...``); with ``BENCH_LOG_SQL=1``
-  the queries of one delivery of each kind go to stderr;
+  just before it arrives, first in an audience without groups linked to tags
+  (``webhook_kind_<kind>_...``), then again once a group is linked to the tag
+  new subscribers get, so that the customers are eligible and their item's hash
+  is stored (``webhook_mapped_<kind>_...``); with ``BENCH_LOG_SQL=1`` the
+  queries of one delivery of each kind go to stderr;
 * the import of M members of an audience (the scheduled job's page-by-page
   import): seconds, SQL queries and the peak RSS of the import alone (the
   kernel's counter reset before it, as in ``scenario.py``); the stand-in runs in
@@ -131,10 +134,10 @@ def bench_webhooks(env, audience, list_id, count):
 KINDS = ("subscribe_new", "profile", "upemail", "unsubscribe", "cleaned")
 
 
-def kind_body(kind, list_id, n):
+def kind_body(kind, list_id, n, prefix="kind"):
     """One delivery of ``kind`` about the n-th address, fired now (so that it is later than what Odoo knows)."""
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
-    email, moved = f"kind{n}@bench-example.com", f"kind{n}.moved@bench-example.com"
+    email, moved = f"{prefix}{n}@bench-example.com", f"{prefix}{n}.moved@bench-example.com"
     if kind == "subscribe_new":
         return delivery("subscribe", email, list_id, n, fired_at=now)
     if kind == "profile":
@@ -181,9 +184,10 @@ def logged_sql(title):
         logger.removeHandler(handler)
 
 
-def bench_kinds(env, audience, list_id, count):
+def bench_kinds(env, audience, list_id, count, prefix="kind"):
     """Queries and CPU of one delivery applied alone, by kind: ``count`` new customers subscribe, the first
-    half of them then change their name, their address, and unsubscribe; the second half is cleaned."""
+    half of them then change their name, their address, and unsubscribe; the second half is cleaned.
+    Figures are named ``webhook_<prefix>_<kind>_...``."""
     Event = env["mailchimp.webhook.event"]
     log_sql = bool(os.environ.get("BENCH_LOG_SQL"))
     plan = {"subscribe_new": range(count), "profile": range(count // 2), "upemail": range(count // 2),
@@ -193,19 +197,32 @@ def bench_kinds(env, audience, list_id, count):
         time.sleep(1.1)  # a second later than what the previous kind wrote (Mailchimp's times are in seconds)
         queries = cpu = 0.0
         for n in plan[kind]:
-            raw = kind_body(kind, list_id, n)
+            raw = kind_body(kind, list_id, n, prefix)
             logging_it = log_sql and n == plan[kind][len(plan[kind]) // 2]
             queries_before, cpu_started = env.cr.sql_log_count, time.process_time()
-            with logged_sql(kind) if logging_it else contextlib.nullcontext():
+            with logged_sql(f"{prefix} {kind}") if logging_it else contextlib.nullcontext():
                 event = Event._receive_webhook(audience, raw, own_transaction=True)  # as its request
                 env.cr.commit()
             cpu += time.process_time() - cpu_started
             queries += env.cr.sql_log_count - queries_before
             if event.state != "done":
                 raise RuntimeError(f"{kind} delivery {n} not applied: {event.state} {event.outcome}")
-        figures[f"webhook_kind_{kind}_sql_queries"] = round(queries / len(plan[kind]), 1)
-        figures[f"webhook_kind_{kind}_odoo_cpu_ms"] = round(1000 * cpu / len(plan[kind]), 1)
+        figures[f"webhook_{prefix}_{kind}_sql_queries"] = round(queries / len(plan[kind]), 1)
+        figures[f"webhook_{prefix}_{kind}_odoo_cpu_ms"] = round(1000 * cpu / len(plan[kind]), 1)
     return figures
+
+
+def map_a_group(env, audience, client, list_id):
+    """A Mailchimp group linked to the tag new subscribers get, as a real audience has: the customers the
+    deliveries create are then eligible, so each delivery also stores their item's hash (tags, groups)."""
+    category = client.create_interest_category(list_id, {"title": "Bench groups", "type": "checkboxes"})
+    interest = client.create_interest(list_id, category["id"], {"name": "Readers"})
+    audience._refresh_schema(client)
+    tag = env["res.partner.category"].create({
+        "name": "Bench readers",
+        "mailchimp_interest_id": env["mailchimp.interest"].search([("mailchimp_id", "=", interest["id"])]).id})
+    audience.signup_tag_id = tag
+    env.cr.commit()
 
 
 def bench_import(env, audience, client, list_id, count):
@@ -247,7 +264,10 @@ def main(env):
     members = int(os.environ.get("BENCH_MEMBERS", "10000"))
     audience, client, list_id = prepare(env)
     figures = bench_webhooks(env, audience, list_id, events)
-    figures |= bench_kinds(env, audience, list_id, int(os.environ.get("BENCH_KIND_EVENTS", "200")))
+    kind_events = int(os.environ.get("BENCH_KIND_EVENTS", "200"))
+    figures |= bench_kinds(env, audience, list_id, kind_events)
+    map_a_group(env, audience, client, list_id)
+    figures |= bench_kinds(env, audience, list_id, kind_events, prefix="mapped")
     with profiled("import"):
         figures |= bench_import(env, audience, client, list_id, members)
     print(json.dumps(figures))

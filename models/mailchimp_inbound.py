@@ -494,7 +494,7 @@ class MailchimpAudience(models.Model):
         Partner = self.env["res.partner"].sudo().with_context(active_test=False)
         partners = Partner.search_fetch([
             ("mailchimp_email_key", "in", list(keys)), ("company_id", "in", [False, self.company_id.id]),
-        ], _prefetched_columns(Partner), order="is_company desc, id") if keys else []
+        ], [*_prefetched_columns(Partner), "user_ids"], order="is_company desc, id") if keys else []
         partner_by_email = {}
         for partner in partners:
             partner_by_email.setdefault(partner.mailchimp_email_key, partner)

@@ -22,7 +22,7 @@ import logging
 import random
 import time
 
-from odoo import modules, tools
+from odoo import modules, sql_db, tools
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
 _logger = logging.getLogger(__name__)
@@ -59,6 +59,16 @@ def undo_request(env):
     no savepoint taken for it) and forget the cached values. In tests, the request's test cursor goes back to
     where the request began."""
     env.cr.rollback()
+
+
+def keep_transaction_time(env, now):
+    """Give the cursor the transaction's time a query of ours already read (``now() AT TIME ZONE 'UTC'``), so
+    that Odoo's first write of the transaction does not ask PostgreSQL for it again (``Cursor.now()``: one
+    query per transaction). The value is the one Odoo would read: PostgreSQL's ``now()`` is the transaction's
+    start whichever statement reads it. Only a real cursor that has not read it yet takes it (a test cursor
+    has its own clock)."""
+    if isinstance(env.cr, sql_db.Cursor) and env.cr._now is None:
+        env.cr._now = now  # pylint: disable=protected-access  # Cursor.now() keeps it here until the commit
 
 
 def commit_retrying(env, write, what, attempts=COMMIT_ATTEMPTS):

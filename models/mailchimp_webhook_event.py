@@ -8,7 +8,7 @@ from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from ..mailchimp_sync.const import MAX_SMS_MESSAGE_CHARS, WEBHOOK_CAMPAIGN, WEBHOOK_EVENT_TYPES
 from ..mailchimp_sync.sms_signup import normalize_phone, parse_sms_signup
 from ..mailchimp_sync.webhooks import WebhookError, event_key, parse_webhook
-from .mailchimp_transaction import commit_if_allowed, undo_request
+from .mailchimp_transaction import commit_if_allowed, keep_transaction_time, undo_request
 
 _logger = logging.getLogger(__name__)
 
@@ -131,20 +131,25 @@ class MailchimpWebhookEvent(models.Model):
     def _known_and_waiting(self, audience, key):
         """``(event of key or empty, waiting events)``: the audience's delivery of ``key`` if it came before,
         and its events not applied yet that no other worker is applying (locked until the commit), oldest
-        first, at most :data:`APPLY_BATCH`; in one query."""
+        first, at most :data:`APPLY_BATCH`; in one query, which also reads the transaction's time that the
+        delivery's first write would otherwise ask for (:func:`keep_transaction_time`)."""
         self.flush_model(["audience_id", "state", "event_key"])
         self.env.cr.execute("""
             WITH waiting AS (
                 SELECT id FROM mailchimp_webhook_event
                  WHERE audience_id = %(audience)s AND state = 'new'
                  ORDER BY id LIMIT %(limit)s FOR UPDATE SKIP LOCKED)
-            SELECT id, FALSE FROM waiting
+            SELECT id, FALSE, NULL::timestamp FROM waiting
              UNION ALL
-            SELECT id, TRUE FROM mailchimp_webhook_event WHERE audience_id = %(audience)s AND event_key = %(key)s
+            SELECT id, TRUE, NULL::timestamp FROM mailchimp_webhook_event WHERE audience_id = %(audience)s AND event_key = %(key)s
+             UNION ALL
+            SELECT NULL, NULL, now() AT TIME ZONE 'UTC'
         """, {"audience": audience.id, "key": key, "limit": APPLY_BATCH - 1})
         rows = self.env.cr.fetchall()
-        known = self.sudo().browse([event_id for event_id, is_known in rows if is_known])
-        waiting = self.sudo().browse(sorted({event_id for event_id, is_known in rows if not is_known}))
+        keep_transaction_time(self.env, next(now for event_id, _is_known, now in rows if event_id is None))
+        known = self.sudo().browse([event_id for event_id, is_known, _now in rows if is_known])
+        waiting = self.sudo().browse(sorted({event_id for event_id, is_known, _now in rows
+                                             if event_id and not is_known}))
         return known, waiting
 
     @api.model
