@@ -494,7 +494,7 @@ class MailchimpAudience(models.Model):
         Partner = self.env["res.partner"].sudo().with_context(active_test=False)
         partners = Partner.search_fetch([
             ("mailchimp_email_key", "in", list(keys)), ("company_id", "in", [False, self.company_id.id]),
-        ], [*_prefetched_columns(Partner), "user_ids"], order="is_company desc, id") if keys else []
+        ], _prefetched_columns(Partner), order="is_company desc, id") if keys else []
         partner_by_email = {}
         for partner in partners:
             partner_by_email.setdefault(partner.mailchimp_email_key, partner)
@@ -685,6 +685,10 @@ class MailchimpAudience(models.Model):
             values["category_id"] = [(6, 0, tags.ids)]
             notes.append(self.env._("groups %s", ", ".join(tags.mapped("name")) or "-"))
         if values:
+            if "name" in values:
+                # Odoo's write reads the customer's users to find what depends on the name; read after the name
+                # is set, they would first write the name alone, and the recomputed complete name after it.
+                partner.fetch(["user_ids"])
             partner.write(values)
         return notes
 
