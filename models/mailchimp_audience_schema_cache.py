@@ -15,8 +15,10 @@ it through the database). The same clearing renews the other caches of what
 the mappings say (the customer fields watched for dirty marks,
 ``res.partner._mailchimp_watched_fields``) and whether an audience has a live
 SMS group (``_sms_has_live_groups``: a group created, deleted, live or not), and
-the audiences there are (``_only_audience``). A module that changes these tables
-in SQL calls ``env.registry.clear_cache()``.
+the audiences there are (``_only_audience``), and the reply-to of OdooBot's
+notes (``_odoobot_note_reply_to``: a company's name or alias domain, an alias
+domain's name or catchall). A module that changes these tables in SQL calls
+``env.registry.clear_cache()``.
 
 The sync run does not use it: it loads the schema from Mailchimp and reads it
 fresh (``MemberItems(audience)``).
@@ -175,3 +177,19 @@ class MailchimpAudience(models.Model):
         audience = self.sudo().browse(audience_id)
         interest_by_tag = audience._mapped_tags()
         return interest_by_tag, audience._audience_schema(interest_by_tag), audience._groups_by_category()
+
+
+class ResCompany(models.Model):
+    """A company's name and alias domain make the reply-to of OdooBot's notes (``_odoobot_note_reply_to``)."""
+
+    _name = "res.company"
+    _inherit = ["res.company", "mailchimp.schema.cache.clearing"]
+    _schema_cache_watched = frozenset({"name", "alias_domain_id"})
+
+
+class MailAliasDomain(models.Model):
+    """An alias domain's name and catchall make the reply-to of OdooBot's notes (``_odoobot_note_reply_to``)."""
+
+    _name = "mail.alias.domain"
+    _inherit = ["mail.alias.domain", "mailchimp.schema.cache.clearing"]
+    _schema_cache_watched = frozenset({"name", "catchall_alias"})

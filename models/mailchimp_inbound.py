@@ -546,6 +546,9 @@ class MailchimpAudience(models.Model):
         """
         author_id, email_from = ((author.partner_id.id, author.partner_id.email_formatted) if author
                                  else self._odoobot_author())
+        Partner = self.env["res.partner"]
+        if not author:
+            Partner = Partner.with_context(mailchimp_note_reply_to=self._odoobot_note_reply_to(self.env.company.id))
         if noted_on:
             notes = [pair for partner, body in notes
                      for pair in ([(partner, body)] if partner == noted_on else [(partner, body), (noted_on, body)])]
@@ -557,8 +560,7 @@ class MailchimpAudience(models.Model):
                 rounds.append(target)
             target[partner.id] = body
         for bodies in rounds:
-            self.env["res.partner"].browse(list(bodies))._message_log_batch(bodies, author_id=author_id,
-                                                                             email_from=email_from)
+            Partner.browse(list(bodies))._message_log_batch(bodies, author_id=author_id, email_from=email_from)
 
     @api.model
     @tools.ormcache()
@@ -566,6 +568,15 @@ class MailchimpAudience(models.Model):
         """``(partner id, formatted email)`` of OdooBot, kept by the worker (a note would read it each time)."""
         odoobot = self.env.ref("base.partner_root").sudo()
         return odoobot.id, odoobot.email_formatted
+
+    @api.model
+    @tools.ormcache("company_id")
+    def _odoobot_note_reply_to(self, company_id):
+        """The reply-to Odoo gives OdooBot's notes in this company (its catchall address, else OdooBot's), kept
+        by the worker: Odoo reads the company's row for it at every note. Renewed with the kept schemas when a
+        company's name or alias domain, or an alias domain, changes (mailchimp_audience_schema_cache.py)."""
+        thread = self.env["mail.thread"].with_company(company_id)
+        return thread._notify_get_reply_to(default=self._odoobot_author()[1])[False]
 
     def _store_item_hashes(self, engine, touched, push):
         """Store each customer's item hash on its member (pushing it first for an SMS sign-up)."""
