@@ -70,4 +70,3 @@ from . import mailchimp_sync_mark
 from . import mailchimp_sync_mark_paths
 from . import mailchimp_audience_audit
 from . import mailchimp_audience_schema_cache
-from . import mail_thread

@@ -28,9 +28,12 @@ from datetime import timezone
 from itertools import islice
 from urllib.parse import quote
 
+from markupsafe import escape
+
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
+from odoo.tools.mail import generate_tracking_message_id
 
 from ..mailchimp_sync.const import (
     STATUS_ARCHIVED,
@@ -93,6 +96,7 @@ class InboundBatch:
         self.created = {}  # {subscriber hash: True} for customers created ahead for their first change
         self.new_partner_ids = set()  # customers created by these changes (no consent recorded before)
         self.notes = []  # [(partner, chatter note)], in order
+        self.bot_notes = []  # [(record, note)] on other documents (a blacklist entry's reason), by OdooBot
         self.touched = {}  # {member: partner} whose item hash is stored at the end
         self.consents = []  # consent record rows, created together at the end
 
@@ -415,7 +419,7 @@ class MailchimpAudience(models.Model):
             results = [self._apply_change(change, source, engine, batch, phone, note, author) for change in changes]
             self._sms_members_changed([change for change, (outcome, _partner) in zip(changes, results)
                                        if outcome != ERASED], source)  # an erasure's echo queues no address
-            self._log_notes(batch.notes, noted_on, author)
+            self._log_notes(batch.notes, noted_on, author, bot_notes=batch.bot_notes)
             self.env["mailchimp.consent"]._record_many(batch.consents, new_partner_ids=batch.new_partner_ids)
             self._store_item_hashes(engine, batch.touched, push)
             marks.keep(self, batch.touched)  # their hash is the item as it is now: no run reads them for it
@@ -451,7 +455,7 @@ class MailchimpAudience(models.Model):
         member = member or self._bind(partner, change.email)
         batch.bindings[key] = (member, partner)
         mapped = engine.interest_by_tag
-        notes = self._apply_status(partner, member, change, source) + self._apply_profile(partner, change, mapped)
+        notes = self._apply_status(partner, member, change, source, batch) + self._apply_profile(partner, change, mapped)
         batch.consents += self._consent_rows(partner, change, source, note, author)
         if change.status in WANTED_STATUSES:
             notes += self._ensure_signup_tag(partner, mapped)
@@ -538,29 +542,35 @@ class MailchimpAudience(models.Model):
                           origin=mailchimp_messages.inbound_origin(self.env, source), audience=self.name,
                           what="; ".join(notes))
 
-    def _log_notes(self, notes, noted_on=None, author=None):
-        """One chatter note per change, written together (oldest first); ``noted_on`` gets each one too.
+    def _log_notes(self, notes, noted_on=None, author=None, bot_notes=()):
+        """One chatter note per change (oldest first; ``noted_on`` gets each one too) and ``bot_notes``
+        (``[(record, note)]`` on other documents), created together: one INSERT.
 
         Their author is the user who acted (the dialog's), else OdooBot: the change came from Mailchimp,
-        not from whoever's request happened to carry it (a webhook's is the public user).
+        not from whoever's request happened to carry it (a webhook's is the public user). ``bot_notes`` are
+        OdooBot's. Each note has the values Odoo's ``_message_log_batch`` gives its notes (an internal note,
+        nobody notified), which takes the records of one model only.
         """
-        author_id, email_from = ((author.partner_id.id, author.partner_id.email_formatted) if author
-                                 else self._odoobot_author())
-        Partner = self.env["res.partner"]
-        if not author:
-            Partner = Partner.with_context(mailchimp_note_reply_to=self._odoobot_note_reply_to(self.env.company.id))
+        bot = self._odoobot_author()
+        by = (author.partner_id.id, author.partner_id.email_formatted) if author else bot
         if noted_on:
             notes = [pair for partner, body in notes
                      for pair in ([(partner, body)] if partner == noted_on else [(partner, body), (noted_on, body)])]
-        rounds = []
-        for partner, body in notes:
-            target = next((bodies for bodies in rounds if partner.id not in bodies), None)
-            if target is None:
-                target = {}
-                rounds.append(target)
-            target[partner.id] = body
-        for bodies in rounds:
-            Partner.browse(list(bodies))._message_log_batch(bodies, author_id=author_id, email_from=email_from)
+        logged = [(record, body, bot) for record, body in bot_notes] + [(partner, body, by) for partner, body in notes]
+        if not logged:
+            return
+        common = {"record_alias_domain_id": False, "record_company_id": False, "record_name": False,
+                  "attachment_ids": False, "message_type": "notification", "is_internal": True, "subject": False,
+                  "subtype_id": self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note"),
+                  "tracking_value_ids": False, "email_add_signature": False, "partner_ids": False,
+                  "message_id": generate_tracking_message_id("message-notify")}
+        reply_to = {bot[1]: self._odoobot_note_reply_to(self.env.company.id)}  # what Odoo computes, kept
+        if by != bot:
+            reply_to[by[1]] = self.env["mail.thread"]._notify_get_reply_to(default=by[1])[False]
+        self.env["mail.thread"].sudo()._message_create([
+            dict(common, author_id=author_id, email_from=email_from, reply_to=reply_to[email_from],
+                 model=record._name, res_id=record.id, body=escape(body))
+            for record, body, (author_id, email_from) in logged])
 
     @api.model
     @tools.ormcache()
@@ -615,9 +625,10 @@ class MailchimpAudience(models.Model):
             return None
         return member
 
-    def _apply_status(self, partner, member, change, source):
+    def _apply_status(self, partner, member, change, source, batch):
         """The later change wins; what the contact, Mailchimp or a user in the dialog did is never the sync's to
-        undo. Without a member (another address of the customer's) only the box may follow."""
+        undo. Without a member (another address of the customer's) only the box may follow. A cleaned address
+        is blacklisted, the reason noted on its entry with the batch's notes."""
         if change.status is None:
             return []
         changed_at = change.changed_at.astimezone(timezone.utc).replace(tzinfo=None)
@@ -629,12 +640,10 @@ class MailchimpAudience(models.Model):
                                     "unsubscribe_reason": (change.reason if change.status == STATUS_UNSUBSCRIBED
                                                            else False)})
         box_moved = self._follow_box(partner, change.status, changed_at, member)
-        if change.status == STATUS_CLEANED:  # the reason is noted on the entry by OdooBot, nobody notified
-            entry = self.env["mail.blacklist"].sudo().with_context(**REMOTE_CONTEXT, mail_create_nolog=True)._add(
-                change.email)
-            author_id, email_from = self._odoobot_author()
-            entry._message_log(body=self.env._("Cleaned in Mailchimp (%s)", change.reason or self.env._("bounced")),
-                               author_id=author_id, email_from=email_from)
+        if change.status == STATUS_CLEANED:
+            entry = self.env["mail.blacklist"].sudo().with_context(**REMOTE_CONTEXT, mail_create_nolog=True)
+            batch.bot_notes.append((entry._mailchimp_add(change.email), self.env._(
+                "Cleaned in Mailchimp (%s)", change.reason or self.env._("bounced"))))
         if source != SOURCE_DIALOG and not box_moved and (known or not member):
             return []  # nothing changed: the status Odoo knew already (a pull or import reads every member)
         return [self._status_note(change, source)]

@@ -44,7 +44,7 @@ class DeferredMarks:
     but for the customers whose item hash in an audience the caller stores itself (:meth:`keep`)."""
 
     def __init__(self):
-        self.asked = []  # (partner ids, email keys, need_sync, parents, audience ids or None, sharers)
+        self.asked = []  # (partner ids, email keys, need_sync, parents, audience ids or None, sharers, emails)
         self.kept = {}  # {(audience id, partner id): member id} whose item hash the caller stores
 
     def add(self, *asked):
@@ -54,26 +54,30 @@ class DeferredMarks:
         """The caller stores the item hash of these members' customers in ``audience``: nothing to mark there."""
         self.kept.update({(audience.id, member.partner_id.id): member.id for member in members if member.partner_id})
 
-    def covered(self, partner_ids, email_keys, need_sync, parents, audience_ids, sharers):
+    def covered(self, partner_ids, email_keys, need_sync, parents, audience_ids, sharers, emails):
         """Whether marks asked with these arguments are all of kept customers (e.g. a consent's)."""
-        return not (parents or sharers or email_keys or need_sync) and audience_ids is not None and all(
+        return not (parents or sharers or email_keys or need_sync or emails) and audience_ids is not None and all(
             (audience_id, partner_id) in self.kept for audience_id in audience_ids for partner_id in partner_ids)
 
     def statement_arguments(self):
         """``_insert_marks``'s arguments for what is not covered (one statement), None when it is all covered."""
         partner_ids, email_keys, need_sync_ids, parents_of = set(), set(), set(), set()
+        emails, need_sync_emails = set(), set()
         for asked in self.asked:
             if self.covered(*asked):
                 continue
-            ids, keys, need_sync, parents, _audience_ids, _sharers = asked  # gathered: every audience, sharers
+            # gathered: every audience, sharers
+            ids, keys, need_sync, parents, _audience_ids, _sharers, addresses = asked
             partner_ids.update(ids)
             email_keys.update(key for key in keys if key)
             need_sync_ids.update(ids if need_sync else ())
             parents_of.update(ids if parents else ())
-        if not partner_ids:
+            emails.update(addresses)
+            need_sync_emails.update(addresses if need_sync else ())
+        if not (partner_ids or emails):
             return None
         return {"partner_ids": partner_ids, "email_keys": email_keys, "need_sync_ids": need_sync_ids,
-                "parents_of": parents_of, "kept": self.kept}
+                "parents_of": parents_of, "kept": self.kept, "emails": emails, "need_sync_emails": need_sync_emails}
 
 
 class MailchimpMember(models.Model):
@@ -81,25 +85,29 @@ class MailchimpMember(models.Model):
 
     @api.model
     def _mark_dirty(self, partner_ids, email_keys=(), need_sync=True, flush=True, parents=False,
-                    audience_ids=None, sharers=True):
+                    audience_ids=None, sharers=True, emails=()):
         """Mark customers for the next run of every audience (the documented way for SQL writes).
 
         Also marked: the customers sharing their address (who keeps a shared address may change) and
         those sharing one of ``email_keys`` (their addresses before the change); with ``parents`` their
         parent companies too. ``need_sync`` also shows their members as waiting on the partner form.
         ``audience_ids`` limits the marks to these audiences and ``sharers=False`` to the customers
-        themselves (a change that changes nothing else, e.g. a consent). One statement, whatever the
-        number of customers; none while :meth:`_marks_deferred` runs (its end inserts them).
+        themselves (a change that changes nothing else, e.g. a consent). ``emails``: the customers whose
+        normalized address is one of these are marked too, found by the statement itself (``mail.blacklist``:
+        ``is_blacklisted`` reads ``email_normalized``). One statement, whatever the number of customers; none
+        while :meth:`_marks_deferred` runs (its end inserts them).
         """
         partner_ids = [partner_id for partner_id in partner_ids if isinstance(partner_id, int)]
-        if not partner_ids:
+        emails = [email for email in emails if email]
+        if not (partner_ids or emails):
             return
         deferred = self.env.cr.precommit.data.get(DEFERRED_MARKS)
         if deferred is not None:
-            deferred.add(partner_ids, email_keys, need_sync, parents, audience_ids, sharers)
+            deferred.add(partner_ids, email_keys, need_sync, parents, audience_ids, sharers, emails)
             return
         self._insert_marks(partner_ids, email_keys, partner_ids if need_sync else (), partner_ids if parents else (),
-                           audience_ids=audience_ids, sharers=sharers, flush=flush)
+                           audience_ids=audience_ids, sharers=sharers, flush=flush, emails=emails,
+                           need_sync_emails=emails if need_sync else ())
 
     @api.model
     @contextmanager
@@ -121,16 +129,22 @@ class MailchimpMember(models.Model):
 
     @api.model
     def _insert_marks(self, partner_ids, email_keys=(), need_sync_ids=(), parents_of=(), audience_ids=None,
-                      sharers=True, kept=None, flush=True):
+                      sharers=True, kept=None, flush=True, emails=(), need_sync_emails=()):
         kept = kept or {}
         if flush:
-            self.env["res.partner"].flush_model(["mailchimp_email_key", "parent_id"])
-        if need_sync_ids:
+            self.env["res.partner"].flush_model(["mailchimp_email_key", "parent_id",
+                                                 *(["email_normalized"] if emails else [])])
+        if need_sync_ids or need_sync_emails:
             self.flush_model(["need_sync"])
+        # by address only when asked: res_partner.email_normalized has no index (a scan of the table)
+        by_address = SQL("OR email_normalized = ANY(%s)", list(emails)) if emails else SQL()
+        waiting_by_address = SQL("OR partner_id IN (SELECT id FROM res_partner WHERE email_normalized = ANY(%s))",
+                                 list(need_sync_emails)) if need_sync_emails else SQL()
         self.env.cr.execute(SQL(
             """WITH own AS (SELECT id, mailchimp_email_key FROM res_partner
                              WHERE id = ANY(%(ids)s)
-                                OR id IN (SELECT parent_id FROM res_partner WHERE id = ANY(%(parents_of)s))),
+                                OR id IN (SELECT parent_id FROM res_partner WHERE id = ANY(%(parents_of)s))
+                                %(by_address)s),
                     marked AS (
                         SELECT id FROM own
                          UNION
@@ -140,7 +154,7 @@ class MailchimpMember(models.Model):
                                     UNION SELECT unnest(%(keys)s::varchar[]))),
                     waiting AS (
                         UPDATE mailchimp_member SET need_sync = TRUE
-                         WHERE partner_id = ANY(%(need_sync_ids)s) AND need_sync IS NOT TRUE
+                         WHERE (partner_id = ANY(%(need_sync_ids)s) %(waiting_by_address)s) AND need_sync IS NOT TRUE
                            AND id != ALL(%(kept_members)s))
                INSERT INTO mailchimp_sync_mark (audience_id, partner_id)
                SELECT audience.id, marked.id FROM mailchimp_audience audience, marked
@@ -152,8 +166,9 @@ class MailchimpMember(models.Model):
             keys=[key for key in email_keys if key], need_sync_ids=list(need_sync_ids),
             kept_members=list(kept.values()), all_audiences=audience_ids is None,
             audience_ids=list(audience_ids or ()), kept_audiences=[audience for audience, _partner in kept],
-            kept_partners=[partner for _audience, partner in kept],
+            kept_partners=[partner for _audience, partner in kept], by_address=by_address,
+            waiting_by_address=waiting_by_address,
         ))
-        if need_sync_ids:
+        if need_sync_ids or need_sync_emails:
             self.invalidate_model(["need_sync"])
             self.env["res.partner"].invalidate_model(["mailchimp_sync_state"])

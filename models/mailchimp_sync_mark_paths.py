@@ -88,15 +88,20 @@ class MailBlacklist(models.Model):
         self._mailchimp_mark_customers()
         return super().unlink()
 
+    @api.model
+    def _mailchimp_add(self, email):
+        """Odoo's ``_add`` (without a message) in one lookup: ``create`` looks for the address itself and gives
+        the entry it finds instead of a duplicate; an archived one is unarchived."""
+        entry = self.create({"email": email})
+        if not entry.active:
+            entry.action_unarchive()
+        return entry
+
     def _mailchimp_mark_customers(self):
-        """Mark the customers of these addresses (``is_blacklisted`` reads ``email_normalized``)."""
-        emails = [email for email in self.sudo().mapped("email") if email]
-        if not emails:
-            return
-        self.env["res.partner"].flush_model(["email_normalized"])
-        self.env.cr.execute(SQL("SELECT id FROM res_partner WHERE email_normalized = ANY(%s)", emails))
-        _mark(self.env, [row[0] for row in self.env.cr.fetchall()],
-              need_sync=not self.env.context.get("mailchimp_from_remote"))
+        """Mark the customers of these addresses (``is_blacklisted`` reads ``email_normalized``): the marks
+        statement finds them (in a batch of deliveries, the one statement at its end)."""
+        self.env["mailchimp.member"]._mark_dirty([], emails=self.sudo().mapped("email"),
+                                                 need_sync=not self.env.context.get("mailchimp_from_remote"))
 
 
 class MergePartnerAutomatic(models.TransientModel):

@@ -344,7 +344,10 @@ class TestPanel(PanelWorld, MailchimpCase):
         self.assertEqual(answer["results"][0]["status"], "subscribed")
         self.assertEqual(self.standin.store.get_member(self.list_ids["Events"], "ewa@acme-panel.com")["status"],
                          "subscribed")
-        self.assertIn(self.mc_user.name, customer.message_ids[0].body)
+        note = customer.message_ids[0]
+        self.assertIn(self.mc_user.name, note.body)
+        self.assertEqual((note.author_id, note.subtype_id, note.is_internal),
+                         (self.mc_user.partner_id, self.env.ref("mail.mt_note"), True), "the user's internal note")
 
     def test_only_the_current_companys_account_is_read(self):
         other = self.env["res.company"].create({"name": "Other Panel Co"})

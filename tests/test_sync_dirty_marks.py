@@ -95,6 +95,7 @@ class TestSyncDirtyMarks(MailchimpSyncCase):
         self.assert_marks(lambda: Consent._record(anna, self.audience, "withdrawn", "user"), [anna])
         self.synced()
         self.assert_marks(lambda: self.env["mail.blacklist"]._add("anna.consent@acme-example.com"), [anna])
+        self.assertTrue(self.member_of(anna).need_sync, "a user's blacklisting shows the member as waiting")
         self.synced()
         self.assert_marks(lambda: self.env["mail.blacklist"]._remove("anna.consent@acme-example.com"), [anna])
         self.synced()

@@ -168,10 +168,21 @@ class TestWebhooks(MailchimpSyncCase, HttpCase):
     def test_cleaned_blacklists_the_address_and_is_never_resubscribed(self):
         partner = self.customer("Bouncing", "bouncing@acme-example.com")
         self.sync()
+        self.env["mail.blacklist"]._remove("bouncing@acme-example.com")  # taken off the blacklist once: archived
         self.standin.store.mark_cleaned(self.list_id, "bouncing@acme-example.com")
         self.post(self.event_pairs("cleaned", "bouncing@acme-example.com", reason="hard", campaign_id="c9"))
         self.assertEqual(self.member_of(partner).status, "cleaned")
-        self.assertTrue(self.env["mail.blacklist"].search([("email", "=", "bouncing@acme-example.com")]))
+        entry = self.env["mail.blacklist"].with_context(active_test=False).search(
+            [("email", "=", "bouncing@acme-example.com")])
+        self.assertEqual((len(entry), entry.active), (1, True), "the archived entry is back on the blacklist")
+        # the reason is noted on the entry, the change on the customer: by OdooBot, internal notes, nobody notified
+        reason = entry.message_ids.filtered(lambda message: "Cleaned in Mailchimp (hard)" in message.body)
+        note = partner.message_ids.filtered(lambda message: "cleaned (the address bounced)" in message.body)
+        for message in (reason, note):
+            self.assertEqual((len(message), message.author_id, message.subtype_id, message.message_type,
+                              message.is_internal, message.notification_ids),
+                             (1, self.env.ref("base.partner_root"), self.env.ref("mail.mt_note"), "notification",
+                              True, self.env["mail.notification"]))
         partner.mailchimp_subscribe = True
         self.sync()
         self.assertEqual(self.remote("bouncing@acme-example.com")["status"], "cleaned")
@@ -631,6 +642,21 @@ class TestWebhooks(MailchimpSyncCase, HttpCase):
         self.assertEqual((run.state, run.total_count), ("done", 0), run.message)
         self.assertEqual(len(self.batch_calls()), calls, "no echo push")
 
+    def test_a_cleaned_address_marks_every_customer_with_it_in_every_audience(self):
+        # The blacklist changes the item of every customer with the address (``is_blacklisted``), in every audience,
+        # even when the delivery changes nothing else of its own customer (the box unticked already); the item
+        # hash of that customer in this audience is stored by the delivery: not marked there.
+        other = self.env["mailchimp.audience"].create({
+            "name": "Other audience", "account_id": self.audience.account_id.id, "mailchimp_id": "other-list",
+            "company_id": self.audience.company_id.id})
+        bounced = self.customer("Bounced", "bounced.twice@acme-example.com", subscribe=False)
+        twin = self.customer("Bounced Twin", "Bounced.Twice@acme-example.com", subscribe=False)
+        self.env.flush_all()
+        self.env.cr.execute("DELETE FROM mailchimp_sync_mark")  # nothing marked before the delivery
+        self.post(self.event_pairs("cleaned", "bounced.twice@acme-example.com", reason="hard"))
+        self.assertEqual(self.member_of(bounced).status, "cleaned")
+        self.assertEqual((self.marked(self.audience), self.marked(other)), ({twin.id}, {bounced.id, twin.id}))
+
     def test_a_delivery_marks_its_customer_for_the_other_audiences(self):
         # Another audience's item of the customer may change (a new subscriber, a blacklisted address): its next
         # run reads it.
@@ -747,5 +773,5 @@ class TestWebhooks(MailchimpSyncCase, HttpCase):
             self.assertEqual((event.state, event.attempts), ("done", 1), kind)
         self.assertFalse(event.partner_id.mailchimp_subscribe)
         self.assertEqual(event.partner_id.name, "Alone Again")
-        bounds = {"new customer": 19, "profile": 15, "unsubscribe": 14, "cleaned": 17}
+        bounds = {"new customer": 19, "profile": 15, "unsubscribe": 14, "cleaned": 13}
         self.assertTrue(all(costs[kind] <= bound for kind, bound in bounds.items()), costs)
