@@ -591,7 +591,9 @@ class MailchimpAudience(models.Model):
     def _store_item_hashes(self, engine, touched, push):
         """Store each customer's item hash on its member (pushing it first for an SMS sign-up)."""
         partner_ids = list(dict.fromkeys(partner.id for partner in touched.values()))
-        self.env["res.partner"].flush_model()  # what was written and recomputed, in one UPDATE per customer
+        # What was written and recomputed, in one UPDATE per customer; recomputed as the changes were written,
+        # untracked (REMOTE_CONTEXT: no tracking values prepared for each recomputed field).
+        self.env["res.partner"].with_context(**REMOTE_CONTEXT).flush_model()
         data_by_partner = dict(zip(partner_ids, engine._partner_data(partner_ids)))
         for member, partner in touched.items():
             built = build_member(data_by_partner[partner.id], engine.schema)
