@@ -4,6 +4,8 @@ One record per event (partner × campaign × action × time × URL); the address
 so that an event of someone not yet a customer is linked when the customer appears
 (:meth:`_link_partners`, called when customers are created or get an email).
 """
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.tools import SQL
 
@@ -11,6 +13,8 @@ from ..mailchimp_sync.campaigns import activity_rows
 from ..mailchimp_sync.eligibility import email_key
 
 IMPORT_CHUNK = 1000
+# What a new address of a customer gets (:meth:`MailchimpCampaignActivity._link_partners`).
+LINKED_MODELS = ("mailchimp.campaign.activity", "mailchimp.campaign.recipient")
 
 
 class MailchimpCampaignActivity(models.Model):
@@ -98,17 +102,28 @@ class MailchimpCampaignActivity(models.Model):
         return {partner.mailchimp_email_key: partner.id for partner in partners}
 
     @api.model
-    def _link_partners(self, partners, model_name="mailchimp.campaign.activity"):
-        """Give ``partners`` the rows of ``model_name`` (these events, or the campaigns' receipts) of their address
-        that belong to nobody yet (they appeared later)."""
-        emails = {partner.mailchimp_email_key for partner in partners if partner.mailchimp_email_key}
+    def _link_partners(self, partners):
+        """Give ``partners`` the campaign activity and receipts of their address that belong to nobody yet (they
+        appeared before the customer did). Both are found in one statement: a new address usually has none."""
+        emails = sorted({partner.mailchimp_email_key for partner in partners if partner.mailchimp_email_key})
         if not emails:
             return
-        orphans = self.env[model_name].sudo().search(
-            [("partner_id", "=", False), ("email_normalized", "in", list(emails))])
-        for company in orphans.company_id:
-            owners = self._partners_by_email(emails, company)
-            for row in orphans.filtered(lambda r, c=company: r.company_id == c):
-                if row.email_normalized in owners:
-                    row.partner_id = owners[row.email_normalized]
+        for model_name in LINKED_MODELS:
+            self.env[model_name].flush_model(["partner_id", "email_normalized"])
+        self.env.cr.execute(SQL(
+            """SELECT 'mailchimp.campaign.activity', id FROM mailchimp_campaign_activity
+                WHERE partner_id IS NULL AND email_normalized = ANY(%(emails)s)
+                UNION ALL
+               SELECT 'mailchimp.campaign.recipient', id FROM mailchimp_campaign_recipient
+                WHERE partner_id IS NULL AND email_normalized = ANY(%(emails)s)""", emails=emails))
+        orphan_ids = defaultdict(list)
+        for model_name, row_id in self.env.cr.fetchall():
+            orphan_ids[model_name].append(row_id)
+        for model_name, row_ids in orphan_ids.items():
+            orphans = self.env[model_name].sudo().browse(row_ids)
+            for company in orphans.company_id:
+                owners = self._partners_by_email(set(emails), company)
+                for row in orphans.filtered(lambda r, c=company: r.company_id == c):
+                    if row.email_normalized in owners:
+                        row.partner_id = owners[row.email_normalized]
         partners.invalidate_recordset(["mailchimp_campaign_count"])

@@ -25,7 +25,6 @@ class ResPartner(models.Model):
     def _mailchimp_link_campaign_activity(self):
         """A step of ``res.partner``'s write (see ``res_partner.py``): a new address gets its receipts and activity."""
         self.env["mailchimp.campaign.activity"]._link_partners(self)
-        self.env["mailchimp.campaign.activity"]._link_partners(self, "mailchimp.campaign.recipient")
 
     def action_view_mailchimp_campaigns(self):
         self.ensure_one()

@@ -238,6 +238,28 @@ class TestCampaigns(MailchimpSyncCase):
             action["domain"] + [("campaign_id", "=", campaign.id)])
         self.assertEqual((recipient.clicks_count, recipient.urls), (1, URL))
 
+    def test_a_new_address_gets_its_activity_and_receipts_found_in_one_statement(self):
+        campaign = self.env["mailchimp.campaign"].create({"mailchimp_id": "linking42", "audience_id": self.audience.id})
+        address = "zoe@acme-example.com"
+        activity = self.env["mailchimp.campaign.activity"].create({
+            "campaign_id": campaign.id, "email": address, "email_normalized": address, "action": "open",
+            "timestamp": "2026-11-30 10:00:00", "activity_key": "zoe-open"})
+        receipt = self.env["mailchimp.campaign.recipient"].create(
+            {"campaign_id": campaign.id, "email": address, "email_normalized": address})
+        elsewhere = self.env["res.company"].create({"name": "Elsewhere"})
+        self.env["res.partner"].create({"name": "Zoe elsewhere", "email": address, "company_id": elsewhere.id})
+        self.assertFalse(activity.partner_id or receipt.partner_id, "another company's customer gets none of them")
+        zoe = self.env["res.partner"].create({"name": "Zoe", "email": address.upper()})
+        self.assertEqual((activity.partner_id, receipt.partner_id), (zoe, zoe))
+        self.assertEqual(zoe.mailchimp_campaign_count, 1)
+        later = self.env["res.partner"].create({"name": "Zoe again", "email": address})
+        activity.partner_id = receipt.partner_id = False
+        self.env["mailchimp.campaign.activity"]._link_partners(later)
+        self.assertEqual((activity.partner_id, receipt.partner_id), (zoe, zoe), "the oldest customer of the address")
+        self.env.flush_all()
+        with self.assertQueryCount(1):
+            self.env["mailchimp.campaign.activity"]._link_partners(later)  # nothing left to link: one statement
+
     def test_the_campaign_webhook_refreshes_that_campaign(self):
         sent_id = self.send_campaign("Flash sale")
         self.activity(sent_id, "jan@acme-example.com", "open")
