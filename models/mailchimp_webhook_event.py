@@ -74,7 +74,7 @@ class MailchimpWebhookEvent(models.Model):
         values = self._webhook_values(audience, event, raw)
         known, waiting = self._known_and_waiting(audience, values["event_key"])
         if own_transaction and not known and not waiting:
-            return self._apply_and_store(values)
+            return self._apply_and_store(values, event)
         record = known or self.sudo().create(values)
         if record.state == "failed":
             record.state = "new"  # a redelivery is a retry, in its turn
@@ -85,10 +85,11 @@ class MailchimpWebhookEvent(models.Model):
         return record
 
     @api.model
-    def _apply_and_store(self, values):
-        """The event of a delivery applied alone in its own transaction, stored once as it ended: one INSERT
-        with its state and outcome, no savepoint. A failure undoes the whole transaction (it holds nothing
-        else: see :func:`undo_request`) and stores the event "failed", with why, as :meth:`_apply` does.
+    def _apply_and_store(self, values, event):
+        """The event of a delivery applied alone in its own transaction (``event``: its webhook, parsed as it
+        came), stored once as it ended: one INSERT with its state and outcome, no savepoint. A failure undoes
+        the whole transaction (it holds nothing else: see :func:`undo_request`) and stores the event "failed",
+        with why, as :meth:`_apply` does.
 
         A concurrent request with the same delivery cannot store it twice: the event's key is unique, so the
         later INSERT fails once the first is committed, that request is undone and answered an error, and
@@ -96,7 +97,7 @@ class MailchimpWebhookEvent(models.Model):
         """
         record = self.sudo().new(values)
         try:
-            [(_record, result)] = record._apply_together(self._engine(record.audience_id))
+            [(_record, result)] = record._apply_together(self._engine(record.audience_id), parsed=event)
             self.env.flush_all()  # a write refused by the database fails the event, here
         except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
             raise  # see _apply
@@ -251,11 +252,12 @@ class MailchimpWebhookEvent(models.Model):
                 "action": event.action, "reason": event.reason}
         return {"email": False, "raw": json.dumps(said)}
 
-    def _apply_together(self, engine):
+    def _apply_together(self, engine, parsed=None):
         """``[(event, (state, outcome, partner))]`` of one audience's events, in order.
 
         Consecutive member events (subscribe, unsubscribe, profile, upemail, cleaned) are
-        applied as one batch of changes; the others one by one, in their turn.
+        applied as one batch of changes; the others one by one, in their turn. ``parsed``: the
+        webhook of a single event, parsed already (a delivery applied alone, as it came).
         """
         audience = self.audience_id.with_company(self.audience_id.company_id)
         results, changes = [], []  # changes: [(event, parsed webhook)] not applied yet
@@ -266,9 +268,9 @@ class MailchimpWebhookEvent(models.Model):
             changes.clear()
 
         for record in self:
-            parsed = record._member_event()
-            if parsed:
-                changes.append((record, parsed))
+            member_event = record._member_event(parsed)
+            if member_event:
+                changes.append((record, member_event))
                 continue
             if changes:
                 apply_changes()
@@ -277,12 +279,13 @@ class MailchimpWebhookEvent(models.Model):
             apply_changes()
         return results
 
-    def _member_event(self):
-        """The parsed webhook if this is a member event (what ``_apply_webhook_changes`` takes), else None."""
+    def _member_event(self, parsed=None):
+        """The parsed webhook (``parsed``, else this event's body parsed) if this is a member event (what
+        ``_apply_webhook_changes`` takes), else None."""
         if self.source != SOURCE_WEBHOOK:
             return None
         try:
-            event = parse_webhook(self.raw.encode("utf-8"))
+            event = parsed or parse_webhook(self.raw.encode("utf-8"))
         except WebhookError:
             return None
         return None if event.type == WEBHOOK_CAMPAIGN else event
