@@ -30,7 +30,7 @@ from urllib.parse import quote
 
 from markupsafe import escape
 
-from odoo import api, fields, models, tools
+from odoo import Command, api, fields, models, tools
 from odoo.exceptions import UserError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools.mail import generate_tracking_message_id
@@ -93,7 +93,7 @@ class InboundBatch:
 
     def __init__(self, bindings):
         self.bindings = bindings  # {subscriber hash: (member or None, partner or None)}, kept current
-        self.created = {}  # {subscriber hash: True} for customers created ahead for their first change
+        self.created = {}  # {subscriber hash: [notes of its tags]} for customers created ahead for their first change
         self.new_partner_ids = set()  # customers created by these changes (no consent recorded before)
         self.notes = []  # [(partner, chatter note)], in order
         self.bot_notes = []  # [(record, note)] on other documents (a blacklist entry's reason), by OdooBot
@@ -415,7 +415,7 @@ class MailchimpAudience(models.Model):
         with self.env["mailchimp.member"]._marks_deferred() as marks:  # one statement, at the end
             batch = InboundBatch(self._find_bindings([change.email for change in changes]))
             self._bind_named_customers(changes, batch)
-            self._create_new_subscribers(changes, batch)
+            self._create_new_subscribers(changes, batch, engine.interest_by_tag)
             results = [self._apply_change(change, source, engine, batch, phone, note, author) for change in changes]
             self._sms_members_changed([change for change, (outcome, _partner) in zip(changes, results)
                                        if outcome != ERASED], source)  # an erasure's echo queues no address
@@ -423,7 +423,16 @@ class MailchimpAudience(models.Model):
             self.env["mailchimp.consent"]._record_many(batch.consents, new_partner_ids=batch.new_partner_ids)
             self._store_item_hashes(engine, batch.touched, push)
             marks.keep(self, batch.touched)  # their hash is the item as it is now: no run reads them for it
+            if self._only_audience():
+                marks.keep_alone(self._created_alone(batch))
         return results
+
+    def _created_alone(self, batch):
+        """The customers the batch created (no parent, an address no customer of the audience's company or of
+        none had: :meth:`_find_bindings` found none) whose member it binds; kept alone when this is the only
+        audience (``DeferredMarks.keep_alone``)."""
+        bound = {member.partner_id.id for member in batch.touched if member.partner_id}
+        return [partner_id for partner_id in batch.new_partner_ids if partner_id in bound]
 
     def _bind_named_customers(self, changes, batch):
         """A change that names its customer is about that one, whoever else has the address."""
@@ -440,7 +449,8 @@ class MailchimpAudience(models.Model):
         member, partner = batch.bindings[key]
         if partner and not member and change.status not in WANTED_STATUSES and self._erased_from(partner):
             return ERASED, None
-        outcome = "created" if batch.created.pop(key, False) else "linked" if partner and not member else "updated"
+        created_notes = batch.created.pop(key, None)
+        outcome = "created" if created_notes is not None else "linked" if partner and not member else "updated"
         if not partner:
             if change.status not in (STATUS_SUBSCRIBED, STATUS_PENDING):
                 return f"{NOT_CREATED}{change.status or ''}", None
@@ -456,6 +466,7 @@ class MailchimpAudience(models.Model):
         batch.bindings[key] = (member, partner)
         mapped = engine.interest_by_tag
         notes = self._apply_status(partner, member, change, source, batch) + self._apply_profile(partner, change, mapped)
+        notes += created_notes or []
         batch.consents += self._consent_rows(partner, change, source, note, author)
         if change.status in WANTED_STATUSES:
             notes += self._ensure_signup_tag(partner, mapped)
@@ -511,9 +522,10 @@ class MailchimpAudience(models.Model):
                 bindings[subscriber_hash(email)] = (member or None, partner_by_email.get(email_key(email)))
         return bindings
 
-    def _create_new_subscribers(self, changes, batch):
+    def _create_new_subscribers(self, changes, batch, mapped):
         """The customers (and members) of addresses Odoo does not know whose first change subscribes them,
-        created together; the others are left to :meth:`_apply_change`, in their turn."""
+        created together, with their tags (:meth:`_new_customer_tags`); the others are left to
+        :meth:`_apply_change`, in their turn."""
         if not self.create_partners:
             return
         firsts = {}
@@ -523,14 +535,33 @@ class MailchimpAudience(models.Model):
                if batch.bindings[key] == (None, None) and change.status in (STATUS_SUBSCRIBED, STATUS_PENDING)]
         if not new:
             return
-        partners = self.env["res.partner"].sudo().with_context(**REMOTE_CONTEXT).create(
-            [self._new_partner_values(change) for _key, change in new])
+        tagged = [self._new_customer_tags(change, mapped) for _key, change in new]
+        partners = self.env["res.partner"].sudo().with_context(**REMOTE_CONTEXT).create([
+            {**self._new_partner_values(change), **({"category_id": [Command.set(tags.ids)]} if tags else {})}
+            for (_key, change), (tags, _notes) in zip(new, tagged)])
         members = self.env["mailchimp.member"].sudo().create(
             [{"audience_id": self.id, "partner_id": partner.id, "need_sync": False} for partner in partners])
-        for (key, _change), partner, member in zip(new, partners, members):
+        for (key, _change), partner, member, (_tags, notes) in zip(new, partners, members, tagged):
             batch.bindings[key] = (member, partner)
-            batch.created[key] = True
+            batch.created[key] = notes
             batch.new_partner_ids.add(partner.id)
+
+    def _new_customer_tags(self, change, mapped):
+        """``(tags, notes)`` a new subscriber's customer is created with: the tags linked to the groups it chose,
+        else the sign-up tag (:meth:`_signup_tag`), and the notes that say so. Given at its creation, they are
+        not read or written again for it (its write date is later than the change: Mailchimp's groups would not
+        be applied to it by :meth:`_apply_profile`)."""
+        tags = self.env["res.partner.category"].sudo()
+        notes = []
+        if change.interests is not None:
+            tags = self._follow_groups(tags, change.interests, mapped)
+            if tags:
+                notes.append(self._groups_note(tags))
+        signup = self._signup_tag(tags, mapped) if change.status in WANTED_STATUSES else None
+        if signup:
+            tags |= signup
+            notes.append(self._tag_note(signup))
+        return tags, notes
 
     def _change_note(self, change, source, notes, author):
         """The chatter note of a change: what Mailchimp changed, or which address a user changed from the panel."""
@@ -705,7 +736,7 @@ class MailchimpAudience(models.Model):
         tags = self._tags_for(partner, change.interests, mapped)
         if tags is not None and tags != partner.category_id:
             values["category_id"] = [(6, 0, tags.ids)]
-            notes.append(self.env._("groups %s", ", ".join(tags.mapped("name")) or "-"))
+            notes.append(self._groups_note(tags))
         if values:
             if "name" in values:
                 # Odoo's write reads the customer's users to find what depends on the name; read after the name
@@ -719,7 +750,10 @@ class MailchimpAudience(models.Model):
         the change lists no groups (the tags are then not even read)."""
         if interests is None:
             return None
-        tags = partner.category_id
+        return self._follow_groups(partner.category_id, interests, mapped)
+
+    def _follow_groups(self, tags, interests, mapped):
+        """``tags`` after Mailchimp's groups: linked tags follow their group, others stay."""
         Tag = self.env["res.partner.category"].sudo()
         for tag_id, interest_id in mapped.items():
             if interest_id in interests:
@@ -728,11 +762,24 @@ class MailchimpAudience(models.Model):
 
     def _ensure_signup_tag(self, partner, mapped):
         """A subscriber without a tag linked to this audience's groups gets the sign-up tag (see the field)."""
-        if not mapped or set(partner.category_id.ids) & set(mapped):
+        tag = self._signup_tag(partner.category_id, mapped) if mapped else None
+        if not tag:
             return []
-        tag = self.signup_tag_id or self.env["res.partner.category"].sudo().browse(min(mapped))
         partner.write({"category_id": [(4, tag.id)]})
-        return [self.env._("tag %s", tag.name)]
+        return [self._tag_note(tag)]
+
+    def _signup_tag(self, tags, mapped):
+        """The sign-up tag a subscriber with ``tags`` gets (see the field), or None: it has a tag linked to this
+        audience's groups, or none is linked."""
+        if not mapped or set(tags.ids) & set(mapped):
+            return None
+        return self.signup_tag_id or self.env["res.partner.category"].sudo().browse(min(mapped))
+
+    def _groups_note(self, tags):
+        return self.env._("groups %s", ", ".join(tags.mapped("name")) or "-")
+
+    def _tag_note(self, tag):
+        return self.env._("tag %s", tag.name)
 
     def _apply_new_email(self, partner, member, new_email):
         partner.email = new_email

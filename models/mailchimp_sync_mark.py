@@ -46,6 +46,7 @@ class DeferredMarks:
     def __init__(self):
         self.asked = []  # (partner ids, email keys, need_sync, parents, audience ids or None, sharers, emails)
         self.kept = {}  # {(audience id, partner id): member id} whose item hash the caller stores
+        self.alone = set()  # customers whose every mark is kept (see keep_alone)
 
     def add(self, *asked):
         self.asked.append(asked)
@@ -54,8 +55,18 @@ class DeferredMarks:
         """The caller stores the item hash of these members' customers in ``audience``: nothing to mark there."""
         self.kept.update({(audience.id, member.partner_id.id): member.id for member in members if member.partner_id})
 
+    def keep_alone(self, partner_ids):
+        """Kept customers that nothing else could be marked for: the caller created them, without a parent, for
+        an address no other customer of the audience's company (or of none) has, in the only audience there is,
+        whose item hash it stores (:meth:`keep`): no other audience, parent, sharer of their address or member
+        of theirs is there to mark."""
+        self.alone.update(partner_ids)
+
     def covered(self, partner_ids, email_keys, need_sync, parents, audience_ids, sharers, emails):
-        """Whether marks asked with these arguments are all of kept customers (e.g. a consent's)."""
+        """Whether marks asked with these arguments are all of kept customers (e.g. a consent's, or any of
+        customers kept alone)."""
+        if partner_ids and not (email_keys or emails) and self.alone.issuperset(partner_ids):
+            return True
         return not (parents or sharers or email_keys or need_sync or emails) and audience_ids is not None and all(
             (audience_id, partner_id) in self.kept for audience_id in audience_ids for partner_id in partner_ids)
 

@@ -201,6 +201,23 @@ class TestWebhooks(MailchimpSyncCase, HttpCase):
         self.assertIn(self.tag_retail, partner.category_id)
         self.assertNotIn(self.tag_wholesale, partner.category_id)
 
+    def test_a_new_subscriber_gets_the_tags_of_the_groups_it_chose_else_the_sign_up_tag(self):
+        # A new customer is created with its tags: the groups it chose in Mailchimp's form, else the sign-up tag
+        # (so that the sync keeps it subscribed); the note says which.
+        category = self.audience.interest_category_ids[:1]
+        self.post(self.event_pairs("subscribe", "chose.retail@acme-example.com", **{
+            "merges][FNAME": "Chose", "merges][GROUPINGS][0][id": category.mailchimp_id,
+            "merges][GROUPINGS][0][name": category.name, "merges][GROUPINGS][0][groups": "Retail"}))
+        chose = self.env["res.partner"].search([("email", "=", "chose.retail@acme-example.com")])
+        self.assertEqual(chose.category_id, self.tag_retail)
+        self.assertIn("groups Retail customers", chose.message_ids[0].body)
+        self.audience.signup_tag_id = self.tag_wholesale
+        self.post(self.event_pairs("subscribe", "chose.nothing@acme-example.com", **{"merges][FNAME": "Nothing"}))
+        nothing = self.env["res.partner"].search([("email", "=", "chose.nothing@acme-example.com")])
+        self.assertEqual(nothing.category_id, self.tag_wholesale)
+        self.assertIn("tag Wholesale customers", nothing.message_ids[0].body)
+        self.assertEqual(self.sync().updated_count, 0, "no echo: each item was stored as it is")
+
     def test_a_campaign_event_is_logged(self):
         self.assertEqual(self.post([("type", "campaign"), ("fired_at", "2026-11-27 10:00:00"),
                                     ("data[id]", "cmp42"), ("data[subject]", "News"), ("data[status]", "sent"),
@@ -669,6 +686,23 @@ class TestWebhooks(MailchimpSyncCase, HttpCase):
         self.assertTrue(partner)
         self.assertEqual((self.marked(self.audience), self.marked(other)), (set(), {partner.id}))
 
+    def test_a_new_customer_in_the_only_audience_has_nothing_to_be_marked_for(self):
+        # One audience in the database: a delivery's new customer (no parent, an address nobody in the audience's
+        # company had) has its item hash stored there and no other audience, parent, sharer or member to mark.
+        others = self.env["mailchimp.audience"].with_context(active_test=False).search([("id", "!=", self.audience.id)])
+        others.unlink()  # the demo's
+        self.assertTrue(self.audience._only_audience())
+        self.sync()
+        calls = len(self.batch_calls())
+        event, executed = self.delivery_sql(self.event_pairs("subscribe", "only.list@acme-example.com",
+                                                             **{"merges][FNAME": "Only"}))
+        self.assertFalse([query for query in executed if "INSERT INTO mailchimp_sync_mark" in query], "no marks")
+        partner = event.partner_id
+        self.assertEqual((len(partner), self.member_of(partner).status), (1, "subscribed"))
+        self.assertEqual(self.marked(self.audience), set())
+        self.assertEqual((self.sync().updated_count, len(self.batch_calls())), (0, calls), "no echo")
+        self.assertEqual(self.audience._audit().missed_count, 0, "the marks missed nothing")
+
     # ------------------------------------------------------------ the cost of one delivery
 
     def delivery_queries(self, pairs):
@@ -680,12 +714,8 @@ class TestWebhooks(MailchimpSyncCase, HttpCase):
         self.env.flush_all()
         return event, self.env.cr.sql_log_count - before
 
-    def test_a_delivery_reads_the_transactions_time_with_its_first_statement(self):
-        # Odoo asks PostgreSQL for the transaction's time at the first write of a transaction (Cursor.now()); a
-        # delivery's first statement reads it already, so the request does not ask again, and every date it
-        # writes is that time, as before.
-        self.env.flush_all()
-        self.env.cr._now = None  # as a request's transaction starts  # pylint: disable=protected-access
+    def delivery_sql(self, pairs):
+        """``(event, [SQL executed])`` of one delivery applied alone, as the controller does it."""
         executed = []
         execute = Cursor.execute
 
@@ -694,9 +724,17 @@ class TestWebhooks(MailchimpSyncCase, HttpCase):
             return execute(cursor, query, params, log_exceptions)
 
         with patch.object(Cursor, "execute", spy):
-            event = self.env["mailchimp.webhook.event"]._receive_webhook(
-                self.audience, body(self.event_pairs("subscribe", "time.once@acme-example.com")), own_transaction=True)
+            event = self.env["mailchimp.webhook.event"]._receive_webhook(self.audience, body(pairs), own_transaction=True)
             self.env.flush_all()
+        return event, executed
+
+    def test_a_delivery_reads_the_transactions_time_with_its_first_statement(self):
+        # Odoo asks PostgreSQL for the transaction's time at the first write of a transaction (Cursor.now()); a
+        # delivery's first statement reads it already, so the request does not ask again, and every date it
+        # writes is that time, as before.
+        self.env.flush_all()
+        self.env.cr._now = None  # as a request's transaction starts  # pylint: disable=protected-access
+        event, executed = self.delivery_sql(self.event_pairs("subscribe", "time.once@acme-example.com"))
         self.assertFalse([query for query in executed if "now() AT TIME ZONE 'UTC')" in query and "SELECT (" in query])
         self.env.cr.execute("SELECT now() AT TIME ZONE 'UTC'")
         transaction_time = self.env.cr.fetchone()[0]
@@ -773,5 +811,5 @@ class TestWebhooks(MailchimpSyncCase, HttpCase):
             self.assertEqual((event.state, event.attempts), ("done", 1), kind)
         self.assertFalse(event.partner_id.mailchimp_subscribe)
         self.assertEqual(event.partner_id.name, "Alone Again")
-        bounds = {"new customer": 18, "profile": 15, "unsubscribe": 14, "cleaned": 13}
+        bounds = {"new customer": 17, "profile": 15, "unsubscribe": 14, "cleaned": 13}
         self.assertTrue(all(costs[kind] <= bound for kind, bound in bounds.items()), costs)
