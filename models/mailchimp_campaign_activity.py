@@ -4,8 +4,6 @@ One record per event (partner × campaign × action × time × URL); the address
 so that an event of someone not yet a customer is linked when the customer appears
 (:meth:`_link_partners`, called when customers are created or get an email).
 """
-from collections import defaultdict
-
 from odoo import api, fields, models
 from odoo.tools import SQL
 
@@ -105,25 +103,22 @@ class MailchimpCampaignActivity(models.Model):
     def _link_partners(self, partners):
         """Give ``partners`` the campaign activity and receipts of their address that belong to nobody yet (they
         appeared before the customer did). Both are found in one statement: a new address usually has none."""
-        emails = sorted({partner.mailchimp_email_key for partner in partners if partner.mailchimp_email_key})
+        emails = {partner.mailchimp_email_key for partner in partners if partner.mailchimp_email_key}
         if not emails:
             return
         for model_name in LINKED_MODELS:
             self.env[model_name].flush_model(["partner_id", "email_normalized"])
-        self.env.cr.execute(SQL(
-            """SELECT 'mailchimp.campaign.activity', id FROM mailchimp_campaign_activity
-                WHERE partner_id IS NULL AND email_normalized = ANY(%(emails)s)
-                UNION ALL
-               SELECT 'mailchimp.campaign.recipient', id FROM mailchimp_campaign_recipient
-                WHERE partner_id IS NULL AND email_normalized = ANY(%(emails)s)""", emails=emails))
-        orphan_ids = defaultdict(list)
-        for model_name, row_id in self.env.cr.fetchall():
-            orphan_ids[model_name].append(row_id)
-        for model_name, row_ids in orphan_ids.items():
-            orphans = self.env[model_name].sudo().browse(row_ids)
-            for company in orphans.company_id:
-                owners = self._partners_by_email(set(emails), company)
-                for row in orphans.filtered(lambda r, c=company: r.company_id == c):
-                    if row.email_normalized in owners:
-                        row.partner_id = owners[row.email_normalized]
+        self.env.cr.execute(SQL(" UNION ALL ").join(
+            SQL("SELECT %s, id FROM %s WHERE partner_id IS NULL AND email_normalized = ANY(%s)",
+                model_name, SQL.identifier(self.env[model_name]._table), sorted(emails))
+            for model_name in LINKED_MODELS))
+        rows = self.env.cr.fetchall()
+        owners_by_company = {}
+        for model_name in LINKED_MODELS:
+            for row in self.env[model_name].sudo().browse([row_id for name, row_id in rows if name == model_name]):
+                if row.company_id not in owners_by_company:
+                    owners_by_company[row.company_id] = self._partners_by_email(emails, row.company_id)
+                owner = owners_by_company[row.company_id].get(row.email_normalized)
+                if owner:
+                    row.partner_id = owner
         partners.invalidate_recordset(["mailchimp_campaign_count"])
