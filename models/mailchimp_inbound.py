@@ -523,9 +523,10 @@ class MailchimpAudience(models.Model):
         return bindings
 
     def _create_new_subscribers(self, changes, batch, mapped):
-        """The customers (and members) of addresses Odoo does not know whose first change subscribes them,
-        created together, with their tags (:meth:`_new_customer_tags`); the others are left to
-        :meth:`_apply_change`, in their turn."""
+        """The customers of addresses Odoo does not know whose first change subscribes them, created together,
+        with their tags (:meth:`_new_customer_tags`); the others are left to :meth:`_apply_change`, in their
+        turn. Their members are new records (``new()``) until their item hash is known: created then with all
+        their values (:meth:`_create_new_members`)."""
         if not self.create_partners:
             return
         firsts = {}
@@ -539,7 +540,7 @@ class MailchimpAudience(models.Model):
         partners = self.env["res.partner"].sudo().with_context(**REMOTE_CONTEXT).create([
             {**self._new_partner_values(change), **({"category_id": [Command.set(tags.ids)]} if tags else {})}
             for (_key, change), (tags, _notes) in zip(new, tagged)])
-        members = self.env["mailchimp.member"].sudo().create(
+        members = self.env["mailchimp.member"].sudo()._new_to_create(
             [{"audience_id": self.id, "partner_id": partner.id, "need_sync": False} for partner in partners])
         for (key, _change), partner, member, (_tags, notes) in zip(new, partners, members, tagged):
             batch.bindings[key] = (member, partner)
@@ -620,7 +621,8 @@ class MailchimpAudience(models.Model):
         return thread._notify_get_reply_to(default=self._odoobot_author()[1])[False]
 
     def _store_item_hashes(self, engine, touched, push):
-        """Store each customer's item hash on its member (pushing it first for an SMS sign-up)."""
+        """Store each customer's item hash on its member (pushing it first for an SMS sign-up); a new
+        subscriber's member is created with it."""
         partner_ids = list(dict.fromkeys(partner.id for partner in touched.values()))
         # What was written and recomputed, in one UPDATE per customer; recomputed as the changes were written,
         # untracked (REMOTE_CONTEXT: no tracking values prepared for each recomputed field).
@@ -633,6 +635,17 @@ class MailchimpAudience(models.Model):
                 self._push_now(item, member)
             _write_changed(member, {"payload_hash": payload_hash(item.payload) if item else member.payload_hash,
                                     "error_hash": False, "last_error": False, "need_sync": False})
+        self._create_new_members(touched)
+
+    def _create_new_members(self, touched):
+        """Create the new subscribers' members (new records, see :meth:`_create_new_subscribers`) with their
+        values, in one INSERT, and put them in ``touched`` in their place."""
+        new = [member for member in touched if not member.id]
+        if not new:
+            return
+        created = self.env["mailchimp.member"].sudo().concat(*new)._create_from_new()
+        for member, real in zip(new, created):
+            touched[real] = touched.pop(member)
 
     def _create_partner(self, change, phone=None):
         return self.env["res.partner"].sudo().with_context(**REMOTE_CONTEXT).create(

@@ -6,7 +6,7 @@ from unittest.mock import patch
 from odoo.exceptions import AccessError, UserError
 from odoo.sql_db import Cursor
 from odoo.tests import HttpCase, new_test_user, tagged
-from odoo.tools import file_open, mute_logger
+from odoo.tools import SQL, file_open, mute_logger
 
 from odoo.addons.mailchimp_sync.mailchimp_sync.member_payload import payload_hash
 from odoo.addons.mailchimp_sync.models.mailchimp_inbound import MailchimpAudience
@@ -217,6 +217,27 @@ class TestWebhooks(MailchimpSyncCase, HttpCase):
         self.assertEqual(nothing.category_id, self.tag_wholesale)
         self.assertIn("tag Wholesale customers", nothing.message_ids[0].body)
         self.assertEqual(self.sync().updated_count, 0, "no echo: each item was stored as it is")
+
+    def test_a_new_subscribers_member_is_written_once_with_all_it_ends_up_with(self):
+        # Its status, address and item hash are decided after the customer is created; the member row is
+        # inserted with all of them (not inserted, then updated), and the customer's members are the real one.
+        category = self.audience.interest_category_ids[:1]
+        event, executed = self.delivery_sql(self.event_pairs("subscribe", "once.member@acme-example.com", **{
+            "merges][FNAME": "Once", "merges][GROUPINGS][0][id": category.mailchimp_id,
+            "merges][GROUPINGS][0][name": category.name, "merges][GROUPINGS][0][groups": "Retail"}))
+        self.assertEqual([query.split(" (")[0].strip() for query in executed if '"mailchimp_member"' in query
+                          and query.lstrip().startswith(("INSERT", "UPDATE"))], ['INSERT INTO "mailchimp_member"'])
+        partner = event.partner_id
+        member = partner.mailchimp_member_ids
+        self.assertEqual(len(member), 1)
+        self.assertTrue(member.id, "the customer's member is the created one, not the record prepared for it")
+        item = MemberItems(self.audience).current_item(partner)
+        self.assertEqual(
+            (member.audience_id, member.company_id, member.status, member.email, member.need_sync,
+             member.payload_hash),
+            (self.audience, self.audience.company_id, "subscribed", "once.member@acme-example.com", False,
+             payload_hash(item.payload)))
+        self.assertEqual(self.sync().updated_count, 0, "no echo")
 
     def test_a_campaign_event_is_logged(self):
         self.assertEqual(self.post([("type", "campaign"), ("fired_at", "2026-11-27 10:00:00"),
@@ -720,7 +741,7 @@ class TestWebhooks(MailchimpSyncCase, HttpCase):
         execute = Cursor.execute
 
         def spy(cursor, query, params=None, log_exceptions=True):
-            executed.append(str(query))
+            executed.append(query.code if isinstance(query, SQL) else str(query))
             return execute(cursor, query, params, log_exceptions)
 
         with patch.object(Cursor, "execute", spy):
@@ -793,7 +814,9 @@ class TestWebhooks(MailchimpSyncCase, HttpCase):
         # delivery costs now with a worker's warm caches; they were 38 for a new customer and 24 for an
         # unsubscribe before a delivery was stored and applied in one transaction and its marks gathered into
         # one statement, 3 more before one applied alone in its request's transaction was stored once as it
-        # ended, without a savepoint (issue #21's goal is 15). More means a query per delivery crept in (a lookup
+        # ended, without a savepoint, 1 more for a new customer before its member was inserted with all its
+        # values (issue #21's goal is 15, which bench/run's figures meet; in this test's setting a new
+        # customer costs one query more). More means a query per delivery crept in (a lookup
         # in a loop, a recompute, a mark or a flush too many, the kept schema read again).
         for warm_up in ("subscribe", "unsubscribe"):  # a worker's warm caches
             self.delivery_queries(self.event_pairs(warm_up, "warm.up@acme-example.com", fired_at=LATER))
@@ -811,5 +834,5 @@ class TestWebhooks(MailchimpSyncCase, HttpCase):
             self.assertEqual((event.state, event.attempts), ("done", 1), kind)
         self.assertFalse(event.partner_id.mailchimp_subscribe)
         self.assertEqual(event.partner_id.name, "Alone Again")
-        bounds = {"new customer": 17, "profile": 15, "unsubscribe": 14, "cleaned": 13}
+        bounds = {"new customer": 16, "profile": 15, "unsubscribe": 14, "cleaned": 13}
         self.assertTrue(all(costs[kind] <= bound for kind, bound in bounds.items()), costs)
