@@ -69,8 +69,9 @@ class MailchimpAudience(models.Model):
         string="Held removals", default=HOLD_NONE, required=True, readonly=True, copy=False)
     mass_change_run_id = fields.Many2one(
         "mailchimp.sync.run", string="Held by the run", readonly=True, copy=False, ondelete="set null")
+    # Not prefetched: it may list thousands of members, and every delivery and run reads the audience's row.
     mass_change_member_ids = fields.Json(
-        readonly=True, copy=False, help="The members whose removal is held (or confirmed).")
+        readonly=True, copy=False, prefetch=False, help="The members whose removal is held (or confirmed).")
     mass_change_count = fields.Integer(related="mass_change_run_id.held_count", string="Removals held")
     mass_change_summary = fields.Text(related="mass_change_run_id.held_summary", string="Who would leave, and why")
 

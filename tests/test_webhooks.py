@@ -749,6 +749,16 @@ class TestWebhooks(MailchimpSyncCase, HttpCase):
             self.env.flush_all()
         return event, executed
 
+    def test_a_delivery_does_not_read_the_held_removals(self):
+        # The members whose removal a mass-change guard holds may be thousands; the audience's row read by every
+        # delivery leaves them out.
+        self.audience.sudo().mass_change_member_ids = list(range(1, 5001))
+        self.env.invalidate_all()
+        event, executed = self.delivery_sql(self.event_pairs("subscribe", "held.apart@acme-example.com"))
+        self.assertEqual(event.state, "done")
+        self.assertTrue([query for query in executed if 'FROM "mailchimp_audience"' in query])
+        self.assertFalse([query for query in executed if "mass_change_member_ids" in query])
+
     def test_a_delivery_reads_the_transactions_time_with_its_first_statement(self):
         # Odoo asks PostgreSQL for the transaction's time at the first write of a transaction (Cursor.now()); a
         # delivery's first statement reads it already, so the request does not ask again, and every date it
