@@ -199,9 +199,9 @@ def bench_kinds(env, audience, list_id, count, prefix="kind"):
         time.sleep(1.1)  # a second later than what the previous kind wrote (Mailchimp's times are in seconds)
         with profiled(f"webhook_{prefix}_{kind}"):
             costs = _apply_alone(env, audience, list_id, kind, plan[kind], prefix, log_sql)
-        (first_queries, first_cpu), rest = costs[0], costs[1:]
-        figures[f"webhook_{prefix}_{kind}_sql_queries"] = round(sum(queries for queries, _cpu in rest) / len(rest), 1)
-        figures[f"webhook_{prefix}_{kind}_odoo_cpu_ms"] = round(1000 * sum(cpu for _queries, cpu in rest) / len(rest), 1)
+        (first_queries, first_cpu), (queries, cpu) = costs[0], zip(*costs[1:])
+        figures[f"webhook_{prefix}_{kind}_sql_queries"] = round(sum(queries) / len(queries), 1)
+        figures[f"webhook_{prefix}_{kind}_odoo_cpu_ms"] = round(1000 * sum(cpu) / len(cpu), 1)
         figures[f"webhook_{prefix}_{kind}_first_sql_queries"] = first_queries
         figures[f"webhook_{prefix}_{kind}_first_odoo_cpu_ms"] = round(1000 * first_cpu, 1)
     return figures

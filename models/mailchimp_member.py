@@ -54,17 +54,20 @@ class MailchimpMember(models.Model):
         """New records (``new()``) of these values, to be created with :meth:`_create_from_new` once every value
         is known. Every other column gets its default (else nothing) at once: reading a column a new record does
         not hold asks for its default, field by field."""
-        stored = [name for name, field in self._fields.items()
-                  if field.column_type and not field.automatic and not field.compute]
+        stored = [name for name, field in self._created_columns() if not field.compute]
         defaults = dict.fromkeys(stored, False) | self.default_get(stored)
         return self.concat(*(self.new({**defaults, **values}) for values in values_list))
 
     def _create_from_new(self):
         """Create these new records (see :meth:`_new_to_create`) with every value set on them: one INSERT
         holding all of them, not an INSERT of what was known first and an UPDATE of what was decided after."""
-        return self.create([{name: field.convert_to_write(member[name], member)
-                             for name, field in self._fields.items() if field.column_type and not field.automatic}
+        columns = self._created_columns()
+        return self.create([{name: field.convert_to_write(member[name], member) for name, field in columns}
                             for member in self])
+
+    def _created_columns(self):
+        """``[(name, field)]`` of the columns a create gives: the table's, except Odoo's own (id, dates, users)."""
+        return [(name, field) for name, field in self._fields.items() if field.column_type and not field.automatic]
 
     @api.model
     def _write_push_results(self, rows):
