@@ -3,6 +3,9 @@ from collections import Counter
 
 from odoo import fields, models
 
+# Read together when one of them is (an Odoo prefetch group), not with the audience's row every webhook delivery reads.
+CAMPAIGN_IMPORT = "mailchimp_campaign_import"
+
 
 class MailchimpAudience(models.Model):
     _inherit = "mailchimp.audience"
@@ -10,8 +13,10 @@ class MailchimpAudience(models.Model):
     campaign_ids = fields.One2many("mailchimp.campaign", "audience_id", string="Campaigns")
     campaign_count = fields.Integer(compute="_compute_campaign_count")
     campaign_import_requested = fields.Boolean(
-        readonly=True, copy=False, help="“Import campaigns” was pressed; the scheduled job picks it up.")
-    campaign_import_result = fields.Char(string="Last campaign import", readonly=True, copy=False)
+        readonly=True, copy=False, help="“Import campaigns” was pressed; the scheduled job picks it up.",
+        prefetch=CAMPAIGN_IMPORT)
+    campaign_import_result = fields.Char(string="Last campaign import", readonly=True, copy=False,
+                                         prefetch=CAMPAIGN_IMPORT)
 
     def _compute_campaign_count(self):
         counts = dict(self.env["mailchimp.campaign"]._read_group(

@@ -11,26 +11,30 @@ from ..mailchimp_sync.audience_defaults import (
 )
 
 COUNTRY_KEY = "contact_country"
+# Read together, and only by what needs them: not with the row of an audience that each webhook delivery reads.
+LIST_DEFAULTS = "mailchimp_list_defaults"
 
 
 class MailchimpListDefaults(models.AbstractModel):
     _name = "mailchimp.list.defaults"
     _description = "Mailchimp audience contact and defaults"
 
-    contact_company = fields.Char(string="Contact company")
-    contact_address1 = fields.Char(string="Address")
-    contact_address2 = fields.Char(string="Address line 2")
-    contact_city = fields.Char(string="City")
-    contact_state = fields.Char(string="Contact state")
-    contact_zip = fields.Char(string="Zip")
-    contact_country_id = fields.Many2one("res.country", string="Country")
-    contact_phone = fields.Char(string="Phone")
-    campaign_from_name = fields.Char(string="From name")
-    campaign_from_email = fields.Char(string="From email")
-    campaign_subject = fields.Char(string="Subject")
-    campaign_language = fields.Char(string="Language", help="Mailchimp's language code, e.g. pl or en.")
+    contact_company = fields.Char(string="Contact company", prefetch=LIST_DEFAULTS)
+    contact_address1 = fields.Char(string="Address", prefetch=LIST_DEFAULTS)
+    contact_address2 = fields.Char(string="Address line 2", prefetch=LIST_DEFAULTS)
+    contact_city = fields.Char(string="City", prefetch=LIST_DEFAULTS)
+    contact_state = fields.Char(string="Contact state", prefetch=LIST_DEFAULTS)
+    contact_zip = fields.Char(string="Zip", prefetch=LIST_DEFAULTS)
+    contact_country_id = fields.Many2one("res.country", string="Country", prefetch=LIST_DEFAULTS)
+    contact_phone = fields.Char(string="Phone", prefetch=LIST_DEFAULTS)
+    campaign_from_name = fields.Char(string="From name", prefetch=LIST_DEFAULTS)
+    campaign_from_email = fields.Char(string="From email", prefetch=LIST_DEFAULTS)
+    campaign_subject = fields.Char(string="Subject", prefetch=LIST_DEFAULTS)
+    campaign_language = fields.Char(string="Language", help="Mailchimp's language code, e.g. pl or en.",
+                                    prefetch=LIST_DEFAULTS)
     permission_reminder = fields.Text(
-        help="Reminds contacts why they get your emails, e.g. “You signed up on our website.”")
+        help="Reminds contacts why they get your emails, e.g. “You signed up on our website.”",
+        prefetch=LIST_DEFAULTS)
 
     def _list_default_values(self):
         """The values as the core reads them (the country as its ISO code)."""

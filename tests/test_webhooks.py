@@ -1,6 +1,7 @@
 """Mailchimp → Odoo against the running server: webhooks, reconciliation, import, SMS sign-ups."""
 import json
 import urllib.parse
+from contextlib import contextmanager
 from unittest.mock import patch
 
 from odoo.exceptions import AccessError, UserError
@@ -735,8 +736,9 @@ class TestWebhooks(MailchimpSyncCase, HttpCase):
         self.env.flush_all()
         return event, self.env.cr.sql_log_count - before
 
-    def delivery_sql(self, pairs):
-        """``(event, [SQL executed])`` of one delivery applied alone, as the controller does it."""
+    @contextmanager
+    def executed_sql(self):
+        """The text of each SQL statement the block executes."""
         executed = []
         execute = Cursor.execute
 
@@ -745,6 +747,11 @@ class TestWebhooks(MailchimpSyncCase, HttpCase):
             return execute(cursor, query, params, log_exceptions)
 
         with patch.object(Cursor, "execute", spy):
+            yield executed
+
+    def delivery_sql(self, pairs):
+        """``(event, [SQL executed])`` of one delivery applied alone, as the controller does it."""
+        with self.executed_sql() as executed:
             event = self.env["mailchimp.webhook.event"]._receive_webhook(self.audience, body(pairs), own_transaction=True)
             self.env.flush_all()
         return event, executed
@@ -758,6 +765,28 @@ class TestWebhooks(MailchimpSyncCase, HttpCase):
         self.assertEqual(event.state, "done")
         self.assertTrue([query for query in executed if 'FROM "mailchimp_audience"' in query])
         self.assertFalse([query for query in executed if "mass_change_member_ids" in query])
+
+    def test_a_delivery_reads_the_audiences_row_without_what_only_other_screens_and_jobs_need(self):
+        # Every delivery reads the audience's row; its contact and list defaults, statistics, import, audit and
+        # campaign-import columns are read together when one of them is needed, not with that row.
+        self.env.invalidate_all()
+        event, executed = self.delivery_sql(self.event_pairs("subscribe", "row.apart@acme-example.com"))
+        self.assertEqual(event.state, "done")
+        [row_read] = [query for query in executed
+                      if query.startswith('SELECT "mailchimp_audience"."id", ') and '"create_partners"' in query]
+        for column in ("contact_company", "permission_reminder", "member_count", "last_refresh", "import_state",
+                       "import_summary", "sync_schema_hash", "last_audit_date", "campaign_import_result"):
+            self.assertNotIn(f'"{column}"', row_read)
+        audience = self.audience.sudo()
+        audience.write({"contact_company": "Acme Lists", "permission_reminder": "You bought from us."})
+        audience.flush_recordset()
+        audience.invalidate_recordset()
+        with self.executed_sql() as executed:
+            defaults = audience._list_default_values()
+        [defaults_read] = [query for query in executed if 'FROM "mailchimp_audience"' in query]  # all at once
+        self.assertIn('"contact_company"', defaults_read)
+        self.assertEqual((defaults["contact_company"], defaults["permission_reminder"]),
+                         ("Acme Lists", "You bought from us."))
 
     def test_a_delivery_reads_the_transactions_time_with_its_first_statement(self):
         # Odoo asks PostgreSQL for the transaction's time at the first write of a transaction (Cursor.now()); a
