@@ -501,20 +501,21 @@ class MailchimpAudience(models.Model):
         return outcome == ERASED or outcome.startswith(NOT_CREATED)
 
     def _find_bindings(self, emails):
-        """``{subscriber hash: (member or None, partner or None)}`` of the addresses, as :meth:`_find_binding`
-        finds them one by one, in two queries."""
+        """``{subscriber hash: (member or None, partner or None)}`` of the addresses, in two queries: the audience's
+        member of the address and its customer, else the customer with the address (of the audience's company or of
+        none; a company first, then the oldest). Ordered by id only: the models' own orders join other tables."""
         hashes = {subscriber_hash(email) for email in emails}
         Member = self.env["mailchimp.member"].sudo()
         members = Member.search_fetch([("audience_id", "=", self.id), ("mailchimp_id", "in", list(hashes))],
-                                      _prefetched_columns(Member))
+                                      _prefetched_columns(Member), order="id")
         member_by_hash = {member.mailchimp_id: member for member in members}
         keys = {email_key(email) for email in emails} - {None}
         Partner = self.env["res.partner"].sudo().with_context(active_test=False)
         partners = Partner.search_fetch([
             ("mailchimp_email_key", "in", list(keys)), ("company_id", "in", [False, self.company_id.id]),
-        ], _prefetched_columns(Partner), order="is_company desc, id") if keys else []
+        ], _prefetched_columns(Partner), order="id") if keys else []
         partner_by_email = {}
-        for partner in partners:
+        for partner in sorted(partners, key=lambda partner: not partner.is_company):  # companies first, by id
             partner_by_email.setdefault(partner.mailchimp_email_key, partner)
         bindings = {}
         for email in emails:

@@ -129,6 +129,22 @@ class TestWebhooks(MailchimpSyncCase, HttpCase):
         self.sync()
         self.assertEqual(len(self.batch_calls()), calls, "no echo push after a webhook")
 
+    def test_a_subscribe_for_an_address_several_customers_share_binds_a_company_first_else_the_oldest(self):
+        untagged = self.env["res.partner.category"]
+        older = self.customer("Older Person", "shared.office@acme-example.com", tags=untagged, subscribe=False)
+        self.customer("Newer Person", "shared.office@acme-example.com", tags=untagged, subscribe=False)
+        company = self.customer("Shared Office", "Shared.Office@acme-example.com", tags=untagged, subscribe=False,
+                                is_company=True)
+        self.post(self.event_pairs("subscribe", "shared.office@acme-example.com"))
+        self.assertEqual(self.member_of(company).status, "subscribed")
+        self.assertTrue(company.mailchimp_subscribe)
+        self.assertFalse(older.mailchimp_member_ids)
+        older_too = self.customer("Oldest Home", "shared.home@acme-example.com", tags=untagged, subscribe=False)
+        newer = self.customer("Newer Home", "shared.home@acme-example.com", tags=untagged, subscribe=False)
+        self.post(self.event_pairs("subscribe", "shared.home@acme-example.com"))
+        self.assertEqual(self.member_of(older_too).status, "subscribed")
+        self.assertFalse(newer.mailchimp_member_ids)
+
     def test_the_same_delivery_twice_is_applied_once(self):
         pairs = self.event_pairs("subscribe", "twice@acme-example.com", **{"merges][FNAME": "Twice"})
         self.post(pairs)
