@@ -16,7 +16,7 @@ the mappings say (the customer fields watched for dirty marks,
 ``res.partner._mailchimp_watched_fields``) and whether an audience has a live
 SMS group (``_sms_has_live_groups``: a group created, deleted, live or not), and
 the audiences there are (``_only_audience``), and the reply-to of OdooBot's
-notes (``_odoobot_note_reply_to``: a company's name or alias domain, an alias
+notes (``_odoobot_note``: a company's name or alias domain, an alias
 domain's name or catchall). A module that changes these tables in SQL calls
 ``env.registry.clear_cache()``.
 
@@ -180,7 +180,7 @@ class MailchimpAudience(models.Model):
 
 
 class ResCompany(models.Model):
-    """A company's name and alias domain make the reply-to of OdooBot's notes (``_odoobot_note_reply_to``)."""
+    """A company's name and alias domain make the reply-to of OdooBot's notes (``_odoobot_note``)."""
 
     _name = "res.company"
     _inherit = ["res.company", "mailchimp.schema.cache.clearing"]
@@ -188,7 +188,7 @@ class ResCompany(models.Model):
 
 
 class MailAliasDomain(models.Model):
-    """An alias domain's name and catchall make the reply-to of OdooBot's notes (``_odoobot_note_reply_to``)."""
+    """An alias domain's name and catchall make the reply-to of OdooBot's notes (``_odoobot_note``)."""
 
     _name = "mail.alias.domain"
     _inherit = ["mail.alias.domain", "mailchimp.schema.cache.clearing"]

@@ -334,13 +334,14 @@ class MailchimpAudience(models.Model):
         """``(state, outcome, partner)`` for a parsed webhook event."""
         if event.type == WEBHOOK_CAMPAIGN:
             return "ignored", self._on_campaign_event(event), None
-        change = change_from_event(event, self._cached_schema()[2])
+        engine = engine or self._item_engine()
+        change = change_from_event(event, engine.groups_by_category)
         outcome, partner = self._apply_remote_change(change, source="webhook", engine=engine)
         return ("done" if partner else "ignored"), outcome, partner
 
     def _apply_webhook_changes(self, events, engine):
         """``[(state, outcome, partner)]`` for parsed member events (not campaign ones), applied together."""
-        groups = self._cached_schema()[2]
+        groups = engine.groups_by_category
         outcomes = self._apply_remote_changes([change_from_event(event, groups) for event in events],
                                               source="webhook", engine=engine)
         return [(("done" if partner else "ignored"), outcome, partner) for outcome, partner in outcomes]
@@ -528,9 +529,10 @@ class MailchimpAudience(models.Model):
 
     def _create_new_subscribers(self, changes, batch, mapped):
         """The customers of addresses Odoo does not know whose first change subscribes them, created together,
-        with their tags (:meth:`_new_customer_tags`); the others are left to :meth:`_apply_change`, in their
-        turn. Their members are new records (``new()``) until their item hash is known: created then with all
-        their values (:meth:`_create_new_members`)."""
+        with their tags (:meth:`_new_customer_tags`) and their box ticked (what :meth:`_follow_box` would do for
+        that change: it then has nothing to move); the others are left to :meth:`_apply_change`, in their turn.
+        Their members are new records (``new()``) until their item hash is known: created then with all their
+        values (:meth:`_create_new_members`)."""
         if not self.create_partners:
             return
         firsts = {}
@@ -542,7 +544,8 @@ class MailchimpAudience(models.Model):
             return
         tagged = [self._new_customer_tags(change, mapped) for _key, change in new]
         partners = self.env["res.partner"].sudo().with_context(**REMOTE_CONTEXT).create([
-            {**self._new_partner_values(change), **({"category_id": [Command.set(tags.ids)]} if tags else {})}
+            {**self._new_partner_values(change), "mailchimp_subscribe": change.status in WANTED_STATUSES,
+             **({"category_id": [Command.set(tags.ids)]} if tags else {})}
             for (_key, change), (tags, _notes) in zip(new, tagged)])
         members = self.env["mailchimp.member"].sudo()._new_to_create(
             [{"audience_id": self.id, "partner_id": partner.id, "need_sync": False} for partner in partners])
@@ -587,7 +590,8 @@ class MailchimpAudience(models.Model):
         OdooBot's. Each note has the values Odoo's ``_message_log_batch`` gives its notes (an internal note,
         nobody notified), which takes the records of one model only.
         """
-        bot = self._odoobot_author()
+        bot_id, bot_email, bot_reply_to, note_subtype_id = self._odoobot_note(self.env.company.id)
+        bot = (bot_id, bot_email)
         by = (author.partner_id.id, author.partner_id.email_formatted) if author else bot
         if noted_on:
             notes = [pair for partner, body in notes
@@ -597,10 +601,10 @@ class MailchimpAudience(models.Model):
             return
         common = {"record_alias_domain_id": False, "record_company_id": False, "record_name": False,
                   "attachment_ids": False, "message_type": "notification", "is_internal": True, "subject": False,
-                  "subtype_id": self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note"),
+                  "subtype_id": note_subtype_id,
                   "tracking_value_ids": False, "email_add_signature": False, "partner_ids": False,
                   "message_id": generate_tracking_message_id("message-notify")}
-        reply_to = {bot[1]: self._odoobot_note_reply_to(self.env.company.id)}  # what Odoo computes, kept
+        reply_to = {bot_email: bot_reply_to}  # what Odoo computes, kept
         if by != bot:
             reply_to[by[1]] = self.env["mail.thread"]._notify_get_reply_to(default=by[1])[False]
         self.env["mail.thread"].sudo()._message_create([
@@ -609,20 +613,16 @@ class MailchimpAudience(models.Model):
             for record, body, (author_id, email_from) in logged])
 
     @api.model
-    @tools.ormcache()
-    def _odoobot_author(self):
-        """``(partner id, formatted email)`` of OdooBot, kept by the worker (a note would read it each time)."""
-        odoobot = self.env.ref("base.partner_root").sudo()
-        return odoobot.id, odoobot.email_formatted
-
-    @api.model
     @tools.ormcache("company_id")
-    def _odoobot_note_reply_to(self, company_id):
-        """The reply-to Odoo gives OdooBot's notes in this company (its catchall address, else OdooBot's), kept
-        by the worker: Odoo reads the company's row for it at every note. Renewed with the kept schemas when a
-        company's name or alias domain, or an alias domain, changes (mailchimp_audience_schema_cache.py)."""
-        thread = self.env["mail.thread"].with_company(company_id)
-        return thread._notify_get_reply_to(default=self._odoobot_author()[1])[False]
+    def _odoobot_note(self, company_id):
+        """``(partner id, formatted email, reply-to, note subtype id)`` of OdooBot's notes in this company, kept
+        by the worker in one entry (a note would read them each time; Odoo reads the company's row for the
+        reply-to: its catchall address, else OdooBot's). Renewed with the kept schemas when a company's name or
+        alias domain, or an alias domain, changes (mailchimp_audience_schema_cache.py)."""
+        odoobot = self.env.ref("base.partner_root").sudo()
+        reply_to = self.env["mail.thread"].with_company(company_id)._notify_get_reply_to(
+            default=odoobot.email_formatted)[False]
+        return odoobot.id, odoobot.email_formatted, reply_to, self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")
 
     def _store_item_hashes(self, engine, touched, push):
         """Store each customer's item hash on its member (pushing it first for an SMS sign-up); a new

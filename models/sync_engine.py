@@ -89,10 +89,18 @@ class MemberItems:
         self.audience = audience
         self.env = audience.env
         if cached:  # kept between requests (mailchimp_audience_schema_cache.py); the sync run reads it fresh
-            self.interest_by_tag, self.schema, _groups = audience._cached_schema()
+            self.interest_by_tag, self.schema, self._groups = audience._cached_schema()
             return
         self.interest_by_tag = audience._mapped_tags()
         self.schema = audience._audience_schema(self.interest_by_tag)
+        self._groups = None
+
+    @property
+    def groups_by_category(self):
+        """The audience's groups by category (``_groups_by_category``): what a webhook's groups are read with."""
+        if self._groups is None:
+            self._groups = self.audience._groups_by_category()
+        return self._groups
 
     def partner_data(self, partner_ids):
         """The core's :class:`PartnerData` of the customers, in their order, with all the audience maps."""
