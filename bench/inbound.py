@@ -16,7 +16,11 @@ Three figures, printed as one JSON object:
   counted apart (``..._first_...``): it may read what the worker then keeps
   (the audience's schema, read again once its groups changed). With
   ``BENCH_LOG_SQL=1`` the queries of one delivery of each kind go to stderr;
-  with ``bench/run --profile DIR`` each kind's cProfile goes to DIR;
+  with ``bench/run --profile DIR`` each kind's cProfile goes to DIR. Before each
+  kind, the CPU milliseconds of a fixed pure-Python workload are measured
+  (``webhook_<prefix>_reference_cpu_ms``, their mean): how fast the machine ran
+  Python then; the host's load can slow a whole run's CPU figures by half or
+  more, so runs compare at equal reference;
 * the import of M members of an audience (the scheduled job's page-by-page
   import): seconds, SQL queries and the peak RSS of the import alone (the
   kernel's counter reset before it, as in ``scenario.py``); the stand-in runs in
@@ -194,9 +198,10 @@ def bench_kinds(env, audience, list_id, count, prefix="kind"):
     log_sql = bool(os.environ.get("BENCH_LOG_SQL"))
     plan = {"subscribe_new": range(count), "profile": range(count // 2), "upemail": range(count // 2),
             "unsubscribe": range(count // 2), "cleaned": range(count // 2, count)}
-    figures = {}
+    figures, references = {}, []
     for kind in KINDS:
         time.sleep(1.1)  # a second later than what the previous kind wrote (Mailchimp's times are in seconds)
+        references.append(reference_cpu_ms())
         with profiled(f"webhook_{prefix}_{kind}"):
             costs = _apply_alone(env, audience, list_id, kind, plan[kind], prefix, log_sql)
         (first_queries, first_cpu), (queries, cpu) = costs[0], zip(*costs[1:])
@@ -204,7 +209,21 @@ def bench_kinds(env, audience, list_id, count, prefix="kind"):
         figures[f"webhook_{prefix}_{kind}_odoo_cpu_ms"] = round(1000 * sum(cpu) / len(cpu), 1)
         figures[f"webhook_{prefix}_{kind}_first_sql_queries"] = first_queries
         figures[f"webhook_{prefix}_{kind}_first_odoo_cpu_ms"] = round(1000 * first_cpu, 1)
+    figures[f"webhook_{prefix}_reference_cpu_ms"] = round(sum(references) / len(references), 1)
     return figures
+
+
+def reference_cpu_ms():
+    """CPU milliseconds of a fixed pure-Python workload (dict, string and list work, as the ORM's), the best of
+    three: how fast this machine runs Python code now."""
+    best = None
+    for _attempt in range(3):
+        started = time.process_time()
+        table = {str(number): (number, [number]) for number in range(30_000)}
+        sum(len(key) + len(value[1]) for key, value in table.items())
+        elapsed = time.process_time() - started
+        best = elapsed if best is None else min(best, elapsed)
+    return round(1000 * best, 1)
 
 
 def _apply_alone(env, audience, list_id, kind, numbers, prefix, log_sql):
