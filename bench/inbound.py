@@ -16,7 +16,10 @@ Three figures, printed as one JSON object:
   counted apart (``..._first_...``): it may read what the worker then keeps
   (the audience's schema, read again once its groups changed). With
   ``BENCH_LOG_SQL=1`` the queries of one delivery of each kind go to stderr;
-  with ``bench/run --profile DIR`` each kind's cProfile goes to DIR. Before each
+  with ``bench/run --profile DIR`` each kind's cProfile goes to DIR and the
+  Python function calls per delivery are printed (``..._python_calls``, first
+  delivery included): they do not move with the machine's load as CPU time does
+  (the profiler's own cost makes that run's CPU figures meaningless). Before each
   kind, the CPU milliseconds of a fixed pure-Python workload are measured
   (``webhook_<prefix>_reference_cpu_ms``, their mean): how fast the machine ran
   Python then; the host's load can slow a whole run's CPU figures by half or
@@ -32,6 +35,7 @@ import gc
 import json
 import logging
 import os
+import pstats
 import sys
 import time
 import traceback
@@ -202,8 +206,10 @@ def bench_kinds(env, audience, list_id, count, prefix="kind"):
     for kind in KINDS:
         time.sleep(1.1)  # a second later than what the previous kind wrote (Mailchimp's times are in seconds)
         references.append(reference_cpu_ms())
-        with profiled(f"webhook_{prefix}_{kind}"):
+        with profiled(f"webhook_{prefix}_{kind}") as profile:
             costs = _apply_alone(env, audience, list_id, kind, plan[kind], prefix, log_sql)
+        if profile:
+            figures[f"webhook_{prefix}_{kind}_python_calls"] = round(pstats.Stats(profile).total_calls / len(costs))
         (first_queries, first_cpu), (queries, cpu) = costs[0], zip(*costs[1:])
         figures[f"webhook_{prefix}_{kind}_sql_queries"] = round(sum(queries) / len(queries), 1)
         figures[f"webhook_{prefix}_{kind}_odoo_cpu_ms"] = round(1000 * sum(cpu) / len(cpu), 1)
@@ -277,15 +283,16 @@ def bench_import(env, audience, client, list_id, count):
 
 @contextlib.contextmanager
 def profiled(name):
-    """cProfile of the block into ``$BENCH_PROFILE/<name>.prof`` when bench/run --profile DIR was given."""
+    """cProfile of the block into ``$BENCH_PROFILE/<name>.prof`` when bench/run --profile DIR was given; yields the
+    profile (None without --profile)."""
     folder = os.environ.get("BENCH_PROFILE")
     if not folder:
-        yield
+        yield None
         return
     profile = cProfile.Profile()
     profile.enable()
     try:
-        yield
+        yield profile
     finally:
         profile.disable()
         profile.dump_stats(os.path.join(folder, f"{name}.prof"))
