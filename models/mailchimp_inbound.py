@@ -33,6 +33,7 @@ from markupsafe import escape
 from odoo import Command, api, fields, models, tools
 from odoo.exceptions import UserError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
+from odoo.tools import SQL
 from odoo.tools.mail import generate_tracking_message_id
 
 from ..mailchimp_sync.const import (
@@ -339,11 +340,13 @@ class MailchimpAudience(models.Model):
         outcome, partner = self._apply_remote_change(change, source="webhook", engine=engine)
         return ("done" if partner else "ignored"), outcome, partner
 
-    def _apply_webhook_changes(self, events, engine):
-        """``[(state, outcome, partner)]`` for parsed member events (not campaign ones), applied together."""
+    def _apply_webhook_changes(self, events, engine, new_addresses=()):
+        """``[(state, outcome, partner)]`` for parsed member events (not campaign ones), applied together;
+        ``new_addresses``: some of their addresses known to have no member and no customer
+        (:meth:`_address_known_sql`)."""
         groups = engine.groups_by_category
         outcomes = self._apply_remote_changes([change_from_event(event, groups) for event in events],
-                                              source="webhook", engine=engine)
+                                              source="webhook", engine=engine, new_addresses=new_addresses)
         return [(("done" if partner else "ignored"), outcome, partner) for outcome, partner in outcomes]
 
     def _on_campaign_event(self, event):
@@ -400,14 +403,15 @@ class MailchimpAudience(models.Model):
         return result
 
     def _apply_remote_changes(self, changes, source, push=False, phone=None, engine=None, note=None, author=None,
-                              noted_on=None):
+                              noted_on=None, new_addresses=()):
         """Apply :class:`RemoteChange` s in their order; ``[(outcome word, partner or None)]``, one per change.
 
         ``source`` says where they come from ("webhook", "Mailchimp" for the hourly pull,
         "import", "SMS", "dialog"); ``author`` is the user who made them in Odoo (the
         dialog's; none: the person or Mailchimp did), named in the note and the consent
         record; ``noted_on`` is another customer whose chatter gets the notes too (the
-        form the dialog was opened on).
+        form the dialog was opened on); ``new_addresses`` are addresses the caller found no member and no
+        customer for in this transaction (:meth:`_address_known_sql`): they are not searched again.
 
         What they share is done once for all: finding the members and customers of their
         addresses, creating the customers (and members) of new subscribers, writing the
@@ -417,7 +421,7 @@ class MailchimpAudience(models.Model):
         self.ensure_one()
         engine = engine or self._item_engine()
         with self.env["mailchimp.member"]._marks_deferred() as marks:  # one statement, at the end
-            batch = InboundBatch(self._find_bindings([change.email for change in changes]))
+            batch = InboundBatch(self._find_bindings([change.email for change in changes], new_addresses))
             self._bind_named_customers(changes, batch)
             self._create_new_subscribers(changes, batch, engine.interest_by_tag)
             results = [self._apply_change(change, source, engine, batch, phone, note, author) for change in changes]
@@ -501,20 +505,20 @@ class MailchimpAudience(models.Model):
         customer, not created; or erased from it): its delivery is then stored without the address."""
         return outcome == ERASED or outcome.startswith(NOT_CREATED)
 
-    def _find_bindings(self, emails):
+    def _find_bindings(self, emails, new_addresses=()):
         """``{subscriber hash: (member or None, partner or None)}`` of the addresses, in two queries: the audience's
         member of the address and its customer, else the customer with the address (of the audience's company or of
-        none; a company first, then the oldest). Ordered by id only: the models' own orders join other tables."""
-        hashes = {subscriber_hash(email) for email in emails}
-        Member = self.env["mailchimp.member"].sudo()
-        members = Member.search_fetch([("audience_id", "=", self.id), ("mailchimp_id", "in", list(hashes))],
-                                      _prefetched_columns(Member), order="id")
+        none; a company first, then the oldest). Ordered by id only: the models' own orders join other tables.
+        ``new_addresses`` are known to have neither (:meth:`_address_known_sql`): not searched."""
+        new = {subscriber_hash(email) for email in new_addresses}
+        searched = [email for email in emails if subscriber_hash(email) not in new]
+        if not searched:
+            return {subscriber_hash(email): (None, None) for email in emails}
+        Member, member_domain, Partner, partner_domain = self._binding_searches(searched)
+        members = Member.search_fetch(member_domain, _prefetched_columns(Member), order="id")
         member_by_hash = {member.mailchimp_id: member for member in members}
-        keys = {email_key(email) for email in emails} - {None}
-        Partner = self.env["res.partner"].sudo().with_context(active_test=False)
-        partners = Partner.search_fetch([
-            ("mailchimp_email_key", "in", list(keys)), ("company_id", "in", [False, self.company_id.id]),
-        ], _prefetched_columns(Partner), order="id") if keys else []
+        partners = Partner.search_fetch(partner_domain, _prefetched_columns(Partner), order="id") \
+            if partner_domain else []
         partner_by_email = {}
         for partner in sorted(partners, key=lambda partner: not partner.is_company):  # companies first, by id
             partner_by_email.setdefault(partner.mailchimp_email_key, partner)
@@ -526,6 +530,28 @@ class MailchimpAudience(models.Model):
             else:
                 bindings[subscriber_hash(email)] = (member or None, partner_by_email.get(email_key(email)))
         return bindings
+
+    def _binding_searches(self, emails):
+        """``(members, their domain, customers, their domain or None)``: what :meth:`_find_bindings` searches for
+        the addresses, the one place that says it (:meth:`_address_known_sql` asks the same)."""
+        Member = self.env["mailchimp.member"].sudo()
+        member_domain = [("audience_id", "=", self.id),
+                         ("mailchimp_id", "in", list({subscriber_hash(email) for email in emails}))]
+        keys = {email_key(email) for email in emails} - {None}
+        Partner = self.env["res.partner"].sudo().with_context(active_test=False)
+        partner_domain = [("mailchimp_email_key", "in", list(keys)),
+                          ("company_id", "in", [False, self.company_id.id])] if keys else None
+        return Member, member_domain, Partner, partner_domain
+
+    def _address_known_sql(self, email):
+        """SQL of whether :meth:`_find_bindings` would find a member or a customer for ``email``, for a statement
+        that runs anyway (a delivery's first): a new address is then not searched. Its fields are flushed by
+        ``env.execute_query``."""
+        Member, member_domain, Partner, partner_domain = self._binding_searches([email])
+        known = SQL("EXISTS%s", Member._search(member_domain).subselect())
+        if partner_domain:
+            known = SQL("(%s OR EXISTS%s)", known, Partner._search(partner_domain).subselect())
+        return known
 
     def _create_new_subscribers(self, changes, batch, mapped):
         """The customers of addresses Odoo does not know whose first change subscribes them, created together,

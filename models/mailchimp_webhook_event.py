@@ -4,6 +4,7 @@ import logging
 
 from odoo import api, fields, models
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
+from odoo.tools import SQL
 
 from ..mailchimp_sync.const import MAX_SMS_MESSAGE_CHARS, WEBHOOK_CAMPAIGN, WEBHOOK_EVENT_TYPES
 from ..mailchimp_sync.sms_signup import normalize_phone, parse_sms_signup
@@ -72,9 +73,10 @@ class MailchimpWebhookEvent(models.Model):
         """
         event = parse_webhook(raw)
         values = self._webhook_values(audience, event, raw)
-        known, waiting = self._known_and_waiting(audience, values["event_key"])
+        known, waiting, address_known = self._known_and_waiting(
+            audience, values["event_key"], event.match_email if own_transaction else None)
         if own_transaction and not known and not waiting:
-            return self._apply_and_store(values, event)
+            return self._apply_and_store(values, event, new_address=not address_known)
         record = known or self.sudo().create(values)
         if record.state == "failed":
             record.state = "new"  # a redelivery is a retry, in its turn
@@ -85,9 +87,10 @@ class MailchimpWebhookEvent(models.Model):
         return record
 
     @api.model
-    def _apply_and_store(self, values, event):
+    def _apply_and_store(self, values, event, new_address=False):
         """The event of a delivery applied alone in its own transaction (``event``: its webhook, parsed as it
-        came), stored once as it ended: one INSERT with its state and outcome, no savepoint. A failure undoes
+        came; ``new_address``: no member and no customer has its address, as :meth:`_known_and_waiting` found),
+        stored once as it ended: one INSERT with its state and outcome, no savepoint. A failure undoes
         the whole transaction (it holds nothing else: see :func:`undo_request`) and stores the event "failed",
         with why, as :meth:`_apply` does.
 
@@ -97,7 +100,8 @@ class MailchimpWebhookEvent(models.Model):
         """
         record = self.sudo().new(values)
         try:
-            [(_record, result)] = record._apply_together(self._engine(record.audience_id), parsed=event)
+            [(_record, result)] = record._apply_together(self._engine(record.audience_id), parsed=event,
+                                                         new_addresses=(event.match_email,) if new_address else ())
             self.env.flush_all()  # a write refused by the database fails the event, here
         except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
             raise  # see _apply
@@ -129,29 +133,33 @@ class MailchimpWebhookEvent(models.Model):
                 "raw": raw.decode("utf-8")}
 
     @api.model
-    def _known_and_waiting(self, audience, key):
-        """``(event of key or empty, waiting events)``: the audience's delivery of ``key`` if it came before,
-        and its events not applied yet that no other worker is applying (locked until the commit), oldest
-        first, at most :data:`APPLY_BATCH`; in one query, which also reads the transaction's time that the
-        delivery's first write would otherwise ask for (:func:`keep_transaction_time`)."""
+    def _known_and_waiting(self, audience, key, email=None):
+        """``(event of key or empty, waiting events, whether the address is known)``: the audience's delivery of
+        ``key`` if it came before, and its events not applied yet that no other worker is applying (locked until
+        the commit), oldest first, at most :data:`APPLY_BATCH`; in one query, which also reads the transaction's
+        time that the delivery's first write would otherwise ask for (:func:`keep_transaction_time`) and, for
+        ``email``, whether the audience has a member or a customer of it (``_address_known_sql``: a new address
+        is then not searched again; without ``email``: True)."""
         self.flush_model(["audience_id", "state", "event_key"])
-        self.env.cr.execute("""
+        rows = self.env.execute_query(SQL("""
             WITH waiting AS (
                 SELECT id FROM mailchimp_webhook_event
                  WHERE audience_id = %(audience)s AND state = 'new'
                  ORDER BY id LIMIT %(limit)s FOR UPDATE SKIP LOCKED)
-            SELECT id, FALSE, NULL::timestamp FROM waiting
+            SELECT id, FALSE, NULL::timestamp, NULL::boolean FROM waiting
              UNION ALL
-            SELECT id, TRUE, NULL::timestamp FROM mailchimp_webhook_event WHERE audience_id = %(audience)s AND event_key = %(key)s
+            SELECT id, TRUE, NULL::timestamp, NULL::boolean FROM mailchimp_webhook_event
+             WHERE audience_id = %(audience)s AND event_key = %(key)s
              UNION ALL
-            SELECT NULL, NULL, now() AT TIME ZONE 'UTC'
-        """, {"audience": audience.id, "key": key, "limit": APPLY_BATCH - 1})
-        rows = self.env.cr.fetchall()
-        keep_transaction_time(self.env, next(now for event_id, _is_known, now in rows if event_id is None))
-        known = self.sudo().browse([event_id for event_id, is_known, _now in rows if is_known])
-        waiting = self.sudo().browse(sorted({event_id for event_id, is_known, _now in rows
+            SELECT NULL, NULL, now() AT TIME ZONE 'UTC', %(address_known)s
+        """, audience=audience.id, key=key, limit=APPLY_BATCH - 1,
+            address_known=audience.sudo()._address_known_sql(email) if email else SQL("TRUE")))
+        _id, _is_known, now, address_known = next(row for row in rows if row[0] is None)
+        keep_transaction_time(self.env, now)
+        known = self.sudo().browse([event_id for event_id, is_known, _now, _address in rows if is_known])
+        waiting = self.sudo().browse(sorted({event_id for event_id, is_known, _now, _address in rows
                                              if event_id and not is_known}))
-        return known, waiting
+        return known, waiting, address_known
 
     @api.model
     def _receive_sms(self, audience, delivery):
@@ -252,18 +260,20 @@ class MailchimpWebhookEvent(models.Model):
                 "action": event.action, "reason": event.reason}
         return {"email": False, "raw": json.dumps(said)}
 
-    def _apply_together(self, engine, parsed=None):
+    def _apply_together(self, engine, parsed=None, new_addresses=()):
         """``[(event, (state, outcome, partner))]`` of one audience's events, in order.
 
         Consecutive member events (subscribe, unsubscribe, profile, upemail, cleaned) are
         applied as one batch of changes; the others one by one, in their turn. ``parsed``: the
-        webhook of a single event, parsed already (a delivery applied alone, as it came).
+        webhook of a single event, parsed already (a delivery applied alone, as it came);
+        ``new_addresses``: addresses known to have no member and no customer (``_apply_and_store``).
         """
         audience = self.audience_id.with_company(self.audience_id.company_id)
         results, changes = [], []  # changes: [(event, parsed webhook)] not applied yet
 
         def apply_changes():
-            outcomes = audience._apply_webhook_changes([parsed for _event, parsed in changes], engine)
+            outcomes = audience._apply_webhook_changes([parsed for _event, parsed in changes], engine,
+                                                       new_addresses)
             results.extend(zip([event for event, _parsed in changes], outcomes))
             changes.clear()
 
