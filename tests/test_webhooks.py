@@ -4,6 +4,7 @@ import urllib.parse
 from contextlib import contextmanager
 from unittest.mock import patch
 
+from odoo import SUPERUSER_ID
 from odoo.exceptions import AccessError, UserError
 from odoo.sql_db import Cursor
 from odoo.tests import HttpCase, new_test_user, tagged
@@ -781,13 +782,14 @@ class TestWebhooks(MailchimpSyncCase, HttpCase):
         return event, self.env.cr.sql_log_count - before
 
     @contextmanager
-    def executed_sql(self):
-        """The text of each SQL statement the block executes."""
+    def executed_sql(self, with_params=False):
+        """The text of each SQL statement the block executes (``with_params``: ``(text, parameters)``)."""
         executed = []
         execute = Cursor.execute
 
         def spy(cursor, query, params=None, log_exceptions=True):
-            executed.append(query.code if isinstance(query, SQL) else str(query))
+            text, parameters = (query.code, query.params) if isinstance(query, SQL) else (str(query), params)
+            executed.append((text, parameters) if with_params else text)
             return execute(cursor, query, params, log_exceptions)
 
         with patch.object(Cursor, "execute", spy):
@@ -831,6 +833,23 @@ class TestWebhooks(MailchimpSyncCase, HttpCase):
         self.assertIn('"contact_company"', defaults_read)
         self.assertEqual((defaults["contact_company"], defaults["permission_reminder"]),
                          ("Acme Lists", "You bought from us."))
+
+    def test_a_new_subscribers_customer_is_shared_and_the_superusers_row_is_not_read_whole(self):
+        # Odoo computes a new customer's partner_share from the superuser's partner: a delivery (the public user's
+        # request, as the controller's) reads that column of the superuser alone, not its whole row.
+        public = self.env(user=self.env.ref("base.public_user"))
+        self.env.invalidate_all()
+        with self.executed_sql(with_params=True) as executed:
+            event = public["mailchimp.webhook.event"]._receive_webhook(
+                self.audience, body(self.event_pairs("subscribe", "shared.reader@acme-example.com")),
+                own_transaction=True)
+            public.flush_all()
+        self.assertEqual((event.state, event.outcome), ("done", "created"))
+        self.assertTrue(event.partner_id.partner_share)
+        superuser_reads = [text for text, params in executed if text.startswith("SELECT") and 'FROM "res_users"' in text
+                           and params and (SUPERUSER_ID,) in params]
+        self.assertTrue(superuser_reads)
+        self.assertFalse([text for text in superuser_reads if '"res_users"."login"' in text])
 
     def test_a_delivery_reads_the_transactions_time_with_its_first_statement(self):
         # Odoo asks PostgreSQL for the transaction's time at the first write of a transaction (Cursor.now()); a
