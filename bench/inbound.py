@@ -246,20 +246,19 @@ def reference_cpu_ms():
     three: how fast this machine runs Python code now. The garbage collector is held off meanwhile: the
     workload's objects would otherwise have it walk Odoo's whole heap now and then, a cost of the heap, not of
     the machine."""
+    def once():
+        started = time.process_time()
+        table = {str(number): (number, [number]) for number in range(30_000)}
+        sum(len(key) + len(value[1]) for key, value in table.items())
+        return time.process_time() - started
+
     enabled = gc.isenabled()
     gc.disable()
     try:
-        best = None
-        for _attempt in range(3):
-            started = time.process_time()
-            table = {str(number): (number, [number]) for number in range(30_000)}
-            sum(len(key) + len(value[1]) for key, value in table.items())
-            elapsed = time.process_time() - started
-            best = elapsed if best is None else min(best, elapsed)
+        return round(1000 * min(once() for _attempt in range(3)), 1)
     finally:
         if enabled:
             gc.enable()
-    return round(1000 * best, 1)
 
 
 def _apply_alone(env, audience, list_id, kind, numbers, prefix, log_sql):

@@ -795,11 +795,13 @@ class TestWebhooks(MailchimpSyncCase, HttpCase):
         with patch.object(Cursor, "execute", spy):
             yield executed
 
-    def delivery_sql(self, pairs):
-        """``(event, [SQL executed])`` of one delivery applied alone, as the controller does it."""
-        with self.executed_sql() as executed:
-            event = self.env["mailchimp.webhook.event"]._receive_webhook(self.audience, body(pairs), own_transaction=True)
-            self.env.flush_all()
+    def delivery_sql(self, pairs, env=None, with_params=False):
+        """``(event, [SQL executed])`` of one delivery applied alone, as the controller does it (in ``env``: the
+        test's by default; ``with_params``: see :meth:`executed_sql`)."""
+        env = env or self.env
+        with self.executed_sql(with_params) as executed:
+            event = env["mailchimp.webhook.event"]._receive_webhook(self.audience, body(pairs), own_transaction=True)
+            env.flush_all()
         return event, executed
 
     def test_a_delivery_does_not_read_the_held_removals(self):
@@ -839,11 +841,8 @@ class TestWebhooks(MailchimpSyncCase, HttpCase):
         # request, as the controller's) reads that column of the superuser alone, not its whole row.
         public = self.env(user=self.env.ref("base.public_user"))
         self.env.invalidate_all()
-        with self.executed_sql(with_params=True) as executed:
-            event = public["mailchimp.webhook.event"]._receive_webhook(
-                self.audience, body(self.event_pairs("subscribe", "shared.reader@acme-example.com")),
-                own_transaction=True)
-            public.flush_all()
+        event, executed = self.delivery_sql(self.event_pairs("subscribe", "shared.reader@acme-example.com"),
+                                            env=public, with_params=True)
         self.assertEqual((event.state, event.outcome), ("done", "created"))
         self.assertTrue(event.partner_id.partner_share)
         superuser_reads = [text for text, params in executed if text.startswith("SELECT") and 'FROM "res_users"' in text
