@@ -688,11 +688,14 @@ class MailchimpAudience(models.Model):
             self._new_partner_values(change, phone))
 
     def _new_partner_values(self, change, phone=None):
+        """A new subscriber's customer. Its salesperson is given (none: Odoo would take its parent's, and it has no
+        parent): with every precomputed field given, Odoo's create builds no draft record to compute one."""
         return {
             "name": full_name(change) or change.email,
             "email": change.email,
             "mobile": phone or change.phone,
             "company_id": self.company_id.id,
+            "user_id": False,
         }
 
     def _bind(self, partner, email):

@@ -41,8 +41,10 @@ def _orm_char(value):
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    # Not precomputed: computed after the INSERT, in the UPDATE of Odoo's own recomputed fields (a precomputed
+    # field has Odoo build a draft record of every customer before its INSERT).
     mailchimp_email_key = fields.Char(
-        string="Email identity", compute="_compute_mailchimp_email_key", store=True, precompute=True, index=True,
+        string="Email identity", compute="_compute_mailchimp_email_key", store=True, index=True,
         help="The address as Mailchimp identifies it (ASCII domain, lower-cased): customers, members and "
              "deliveries from Mailchimp are matched on it.")
     mailchimp_subscribe = fields.Boolean(

@@ -850,6 +850,23 @@ class TestWebhooks(MailchimpSyncCase, HttpCase):
         self.assertTrue(superuser_reads)
         self.assertFalse([text for text in superuser_reads if '"res_users"."login"' in text])
 
+    def test_a_new_subscribers_customer_is_created_with_nothing_computed_before_its_insert(self):
+        # Odoo builds a draft record to compute a field marked "precompute" before the INSERT (for res.partner:
+        # its salesperson, from a parent a new subscriber has not); the customer is given it (none), and its email
+        # identity is computed with Odoo's other fields after the INSERT, in the same UPDATE: still stored, and
+        # found by the next delivery, in the same transaction.
+        Partner = type(self.env["res.partner"])
+        with patch.object(Partner, "new", autospec=True, side_effect=Partner.new) as drafts:
+            event, executed = self.delivery_sql(self.event_pairs("subscribe", "Drafted.Not@ACME-example.com"))
+        self.assertEqual((event.state, event.outcome), ("done", "created"))
+        self.assertFalse(drafts.called)
+        self.assertEqual(len([query for query in executed if query.lstrip().startswith('UPDATE "res_partner"')]), 1)
+        self.env.cr.execute("SELECT mailchimp_email_key, user_id FROM res_partner WHERE id = %s", [event.partner_id.id])
+        self.assertEqual(self.env.cr.fetchone(), ("drafted.not@acme-example.com", None))
+        again, _executed = self.delivery_sql(self.event_pairs("unsubscribe", "drafted.not@acme-example.com",
+                                                              fired_at="2026-11-27 10:05:00"))
+        self.assertEqual((again.state, again.partner_id), ("done", event.partner_id))
+
     def test_a_delivery_reads_the_transactions_time_with_its_first_statement(self):
         # Odoo asks PostgreSQL for the transaction's time at the first write of a transaction (Cursor.now()); a
         # delivery's first statement reads it already, so the request does not ask again, and every date it
